@@ -1,0 +1,129 @@
+package dev.loyaltyrelay.config;
+
+import dev.loyaltyrelay.domain.Provider;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Settings of every function, from {@code application.properties} and the environment ({@code RELAY_...}). */
+@ConfigMapping(prefix = "relay")
+public interface RelayConfig {
+
+    /** DynamoDB table names. */
+    Tables tables();
+
+    /** SQS queue URLs, one per provider. */
+    Queues queues();
+
+    /** Webhook ingestion. */
+    Ingest ingest();
+
+    /** How sealed secrets are opened. */
+    Cipher cipher();
+
+    /** Defaults for a merchant that has not chosen otherwise. */
+    MerchantDefaults merchantDefaults();
+
+    /** How long a warm container reuses a merchant's configuration before reading it again. */
+    @WithDefault("PT30S")
+    Duration configCacheTtl();
+
+    interface Tables {
+        /** Merchants, webhook secrets, integrations, mappings and customers. */
+        String config();
+
+        /** Idempotency claims, body fingerprints, held events and delivery records; expire through TTL. */
+        String records();
+    }
+
+    interface Queues {
+        /** LimeChat's delivery queue URL. */
+        Optional<String> limechat();
+
+        /** DelightChat's delivery queue URL. */
+        Optional<String> delightchat();
+
+        /** BiteSpeed's delivery queue URL. */
+        Optional<String> bitespeed();
+
+        /** Zoko's delivery queue URL. */
+        Optional<String> zoko();
+
+        /** Wigzo's delivery queue URL. */
+        Optional<String> wigzo();
+
+        /** @throws IllegalStateException when this function was not given the provider's queue */
+        default String urlFor(Provider provider) {
+            Optional<String> url = switch (provider) {
+                case LIMECHAT -> limechat();
+                case DELIGHTCHAT -> delightchat();
+                case BITESPEED -> bitespeed();
+                case ZOKO -> zoko();
+                case WIGZO -> wigzo();
+            };
+            return url.orElseThrow(() -> new IllegalStateException("no queue URL configured for " + provider.key()));
+        }
+    }
+
+    interface Ingest {
+        /** Larger bodies are refused with 413 before any parsing. */
+        @WithDefault("262144")
+        int maxBodyBytes();
+
+        /** Deepest JSON nesting accepted; Nector's bodies are flat. */
+        @WithDefault("16")
+        int maxNestingDepth();
+
+        /** Longest JSON string value accepted, in characters. */
+        @WithDefault("65536")
+        int maxStringLength();
+
+        /**
+         * How long a claim on a delivery id excludes others. Longer than the function's timeout, so a live
+         * request never loses its claim; short enough that Nector's next retry redoes a crashed fan-out.
+         */
+        @WithDefault("PT30S")
+        Duration claimLease();
+
+        /**
+         * How long a claim record is kept: longer than the timestamp window plus Nector's retry span, so a
+         * late retry still finds it.
+         */
+        @WithDefault("PT48H")
+        Duration claimRetention();
+
+        /** How long a body fingerprint is kept to recognise a repeat under a new delivery id. */
+        @WithDefault("PT10M")
+        Duration fingerprintWindow();
+
+        /** How long a held event is kept for replay. */
+        @WithDefault("P14D")
+        Duration heldRetention();
+    }
+
+    interface Cipher {
+        /** {@code kms} in AWS (a data key per value under {@link #kmsKeyId()}); {@code local} elsewhere. */
+        @WithDefault("local")
+        String mode();
+
+        /** The KMS key that wraps data keys, when {@code mode=kms}. */
+        Optional<String> kmsKeyId();
+
+        /** Base64 AES-256 key for {@code mode=local}; for tests and the local run only. */
+        Optional<String> localKey();
+    }
+
+    interface MerchantDefaults {
+        /**
+         * Accepted distance of {@code x-nector-timestamp} from now. Nector retries 5 times with exponential
+         * delay; even a one-minute base doubling gives 31 minutes, so 6 hours leaves a wide margin.
+         */
+        @WithDefault("PT6H")
+        Duration timestampWindow();
+
+        /** Region for mobile numbers without a country code. */
+        @WithDefault("IN")
+        String defaultCountry();
+    }
+}

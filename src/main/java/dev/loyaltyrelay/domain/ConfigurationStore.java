@@ -1,0 +1,20 @@
+package dev.loyaltyrelay.domain;
+
+import java.util.Optional;
+
+/**
+ * Merchants, webhook secrets, integrations and mappings. Reads everything of one merchant in one round trip.
+ * Methods throw {@link StoreUnavailable} when the store cannot be reached.
+ */
+public interface ConfigurationStore {
+
+    Optional<MerchantConfiguration> load(String merchantId);
+
+    void saveMerchant(Merchant merchant);
+
+    void saveWebhookSecret(String merchantId, WebhookSecret secret);
+
+    void saveIntegration(Integration integration);
+
+    void saveMapping(String merchantId, EventMapping mapping);
+}

@@ -1,0 +1,77 @@
+package dev.loyaltyrelay.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A customer of the store as the events describe them, learned from the {@code user_*} properties so that a
+ * test event can require an existing customer.
+ *
+ * @param merchantId   the store
+ * @param customerKey  Nector's {@code user_customer_id}, else the mobile, else the email
+ * @param mobile       E.164, or null
+ * @param email        lower-cased, or null
+ * @param name         {@code user_name}, or null
+ * @param tier         {@code user_tier}, or null
+ * @param type         {@code user_type}, or null
+ * @param referralCode {@code user_referral_code}, or null
+ */
+public record CustomerProfile(
+        String merchantId,
+        String customerKey,
+        String mobile,
+        String email,
+        String name,
+        String tier,
+        String type,
+        String referralCode) {
+
+    /** The profile an event describes, if it names a customer at all. Unreadable addresses are left out. */
+    public static Optional<CustomerProfile> fromEvent(String merchantId, Map<String, Object> properties, String defaultCountry) {
+        String mobile = RecipientResolver.resolve(CommonProperty.MOBILE, properties, defaultCountry) instanceof RecipientResolver.Resolved r
+                ? r.recipient().address() : null;
+        String email = RecipientResolver.resolve(CommonProperty.EMAIL, properties, defaultCountry) instanceof RecipientResolver.Resolved r
+                ? r.recipient().address() : null;
+        String customerId = text(properties.get("user_customer_id"));
+        String key = customerId != null ? "id:" + customerId : mobile != null ? "mobile:" + mobile : email != null ? "email:" + email : null;
+        if (key == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new CustomerProfile(merchantId, key, mobile, email, text(properties.get("user_name")),
+                text(properties.get("user_tier")), text(properties.get("user_type")), text(properties.get("user_referral_code"))));
+    }
+
+    /** A digest of every field, so an unchanged profile is recognised without comparing field by field. */
+    public String contentHash() {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256");
+            for (String field : new String[] {merchantId, customerKey, mobile, email, name, tier, type, referralCode}) {
+                byte[] bytes = Objects.toString(field, "\u0000").getBytes(StandardCharsets.UTF_8);
+                digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+                digest.update((byte) ':');
+                digest.update(bytes);
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        String text = value.toString().trim();
+        return text.isEmpty() ? null : text;
+    }
+
+    @Override
+    public String toString() {
+        return "CustomerProfile[" + merchantId + "]";
+    }
+}

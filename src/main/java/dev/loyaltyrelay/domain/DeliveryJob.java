@@ -1,0 +1,41 @@
+package dev.loyaltyrelay.domain;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One message to send: the unit on a provider's queue. Its JSON form is versioned
+ * ({@code src/main/resources/schemas/delivery-job.v1.schema.json}); a consumer refuses a version it does not know.
+ *
+ * @param schemaVersion    the JSON schema version of this job
+ * @param deliveryId       deterministic: the same webhook and mapping always give the same id
+ * @param merchantId       the store
+ * @param nectorDeliveryId Nector's {@code x-nector-delivery-id}
+ * @param topic            the Nector topic
+ * @param provider         the provider whose queue carries it
+ * @param integrationId    the integration to send through
+ * @param recipient        the resolved address
+ * @param mapping          the mapping as it was when the event arrived
+ * @param properties       the event properties the mapping uses and forwards
+ * @param receivedAt       when ingest accepted the webhook
+ */
+public record DeliveryJob(
+        int schemaVersion,
+        String deliveryId,
+        String merchantId,
+        String nectorDeliveryId,
+        String topic,
+        Provider provider,
+        String integrationId,
+        Recipient recipient,
+        EventMapping mapping,
+        Map<String, Object> properties,
+        Instant receivedAt) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    @Override
+    public String toString() {
+        return "DeliveryJob[" + deliveryId + " " + provider.key() + " " + topic + "]";
+    }
+}

@@ -1,0 +1,57 @@
+package dev.loyaltyrelay.domain;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * "Create an Event": which Nector topic notifies an integration, and how.
+ *
+ * @param integrationId the integration it belongs to
+ * @param mappingId     stable id
+ * @param topic         the Nector topic, e.g. {@code walletreward_create}
+ * @param templateId    the provider's template or automation id (Zoko, DelightChat, BiteSpeed), else null
+ * @param eventName     the event name that triggers a flow (LimeChat, Wigzo); null means the topic
+ * @param variables     the template variables in template order
+ * @param language      the template language, e.g. {@code en}
+ * @param forwarded     which further event properties go to the provider
+ */
+public record EventMapping(
+        String integrationId,
+        String mappingId,
+        String topic,
+        String templateId,
+        String eventName,
+        List<TemplateVariable> variables,
+        String language,
+        ForwardedProperties forwarded) {
+
+    public EventMapping {
+        Objects.requireNonNull(integrationId, "integrationId");
+        Objects.requireNonNull(mappingId, "mappingId");
+        Objects.requireNonNull(topic, "topic");
+        variables = variables == null ? List.of() : List.copyOf(variables);
+        forwarded = forwarded == null ? ForwardedProperties.NONE : forwarded;
+    }
+
+    /** The name of the provider-side event this mapping triggers. */
+    public String effectiveEventName() {
+        return eventName == null || eventName.isBlank() ? topic : eventName;
+    }
+
+    /**
+     * The properties a delivery job carries: those the variables read, then those forwarded. A property that
+     * the event lacks is left out; the delivery function applies the fallback or fails that variable.
+     */
+    public Map<String, Object> propertiesFor(Map<String, Object> eventProperties) {
+        var selected = new LinkedHashMap<String, Object>();
+        for (TemplateVariable variable : variables) {
+            if (eventProperties.containsKey(variable.property())) {
+                selected.put(variable.property(), eventProperties.get(variable.property()));
+            }
+        }
+        forwarded.select(eventProperties).forEach(selected::putIfAbsent);
+        return selected;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.loyaltyrelay.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Ingest's idempotency records: one claim per Nector delivery id, with a lease, and a short-lived fingerprint
+ * of each body. Methods throw {@link StoreUnavailable} when the store cannot be reached.
+ */
+public interface IngestLedger {
+
+    /**
+     * Claims a Nector delivery id in one conditional write. Succeeds when the id is new, when its record has
+     * expired, or when an earlier claim on the same body lapsed without completing (the fan-out is redone;
+     * the deterministic delivery ids make that safe).
+     */
+    ClaimResult claim(String merchantId, String nectorDeliveryId, String bodyHash, Instant now);
+
+    /** Marks the fan-out done, so later repeats are answered as duplicates. */
+    void complete(Claim claim, List<String> queuedDeliveryIds, Instant now);
+
+    /** Gives the claim up at once (the fan-out failed), so Nector's retry need not wait for the lease. */
+    void release(Claim claim);
+
+    /**
+     * Records that this body was seen under this delivery id, unless the same body was seen under another
+     * delivery id within the fingerprint window.
+     */
+    RepeatCheck recordFingerprint(String merchantId, String fingerprint, String nectorDeliveryId, Instant now);
+
+    sealed interface ClaimResult permits Claim, InProgress, AlreadyCompleted, BodyMismatch {
+    }
+
+    /**
+     * This caller owns the delivery id until {@code leaseUntil}.
+     *
+     * @param takeover whether an earlier claim had lapsed (its fan-out may have partly happened)
+     */
+    record Claim(String merchantId, String nectorDeliveryId, String token, Instant leaseUntil, boolean takeover) implements ClaimResult {
+    }
+
+    /** Another request holds a live lease on the id. */
+    record InProgress(Instant leaseUntil) implements ClaimResult {
+    }
+
+    /** The fan-out for this id already completed. */
+    record AlreadyCompleted(Instant completedAt) implements ClaimResult {
+    }
+
+    /** The id was claimed with another body. */
+    record BodyMismatch() implements ClaimResult {
+    }
+
+    sealed interface RepeatCheck permits FirstSeen, RepeatOf {
+    }
+
+    record FirstSeen() implements RepeatCheck {
+    }
+
+    /** The same body arrived within the window under {@code firstDeliveryId}. */
+    record RepeatOf(String firstDeliveryId) implements RepeatCheck {
+    }
+}

@@ -1,0 +1,48 @@
+package dev.loyaltyrelay.domain;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The messaging providers a merchant can connect. Each has its own queue and its own delivery function,
+ * so one provider's outage or throttling never slows another.
+ */
+public enum Provider {
+    LIMECHAT("limechat", CommonProperty.MOBILE, true),
+    DELIGHTCHAT("delightchat", CommonProperty.MOBILE, false),
+    BITESPEED("bitespeed", CommonProperty.MOBILE, false),
+    ZOKO("zoko", CommonProperty.MOBILE, false),
+    WIGZO("wigzo", CommonProperty.EMAIL, true);
+
+    private final String key;
+    private final CommonProperty commonProperty;
+    private final boolean triggersFlows;
+
+    Provider(String key, CommonProperty commonProperty, boolean triggersFlows) {
+        this.key = key;
+        this.commonProperty = commonProperty;
+        this.triggersFlows = triggersFlows;
+    }
+
+    /** Lower-case name used in configuration keys, handler names, queue names and JSON. */
+    public String key() {
+        return key;
+    }
+
+    /** The only common property the provider's channel can address (mobile for WhatsApp, email for Wigzo). */
+    public CommonProperty commonProperty() {
+        return commonProperty;
+    }
+
+    /**
+     * Whether the provider triggers a flow or automation with the event's own properties (LimeChat, Wigzo)
+     * rather than filling a template's ordered variables. Such mappings forward all properties by default.
+     */
+    public boolean triggersFlows() {
+        return triggersFlows;
+    }
+
+    public static Optional<Provider> fromKey(String key) {
+        return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst();
+    }
+}

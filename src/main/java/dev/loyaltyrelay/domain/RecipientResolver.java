@@ -1,0 +1,69 @@
+package dev.loyaltyrelay.domain;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a customer's address from an event's {@code user_*} properties: mobile numbers to E.164 with the
+ * merchant's default country, emails trimmed and lower-cased.
+ */
+public final class RecipientResolver {
+
+    /** Deliberately loose: the provider is the judge of deliverability; this only refuses what cannot be an address. */
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+
+    private RecipientResolver() {
+    }
+
+    /** Either a recipient or the reason there is none. */
+    public sealed interface Resolution permits Resolved, Unresolved {
+    }
+
+    public record Resolved(Recipient recipient) implements Resolution {
+    }
+
+    /** @param reason {@code recipient_missing} or {@code recipient_invalid} */
+    public record Unresolved(String reason) implements Resolution {
+    }
+
+    public static Resolution resolve(CommonProperty property, Map<String, Object> eventProperties, String defaultCountry) {
+        Object raw = eventProperties.get(property.eventProperty());
+        String text = raw == null ? "" : raw instanceof Number n ? numberText(n) : raw.toString().trim();
+        if (text.isEmpty()) {
+            return new Unresolved("recipient_missing");
+        }
+        Optional<String> address = switch (property) {
+            case MOBILE -> mobileToE164(text, defaultCountry);
+            case EMAIL -> normaliseEmail(text);
+        };
+        return address.<Resolution>map(a -> new Resolved(new Recipient(property, a)))
+                .orElseGet(() -> new Unresolved("recipient_invalid"));
+    }
+
+    public static Optional<String> mobileToE164(String text, String defaultCountry) {
+        try {
+            var number = PHONES.parse(text, defaultCountry);
+            if (!PHONES.isValidNumber(number)) {
+                return Optional.empty();
+            }
+            return Optional.of(PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static Optional<String> normaliseEmail(String text) {
+        String email = text.trim().toLowerCase(Locale.ROOT);
+        return EMAIL.matcher(email).matches() ? Optional.of(email) : Optional.empty();
+    }
+
+    /** A JSON number carrying a phone number: integral digits only, never an exponent. */
+    private static String numberText(Number number) {
+        return new java.math.BigDecimal(number.toString()).toPlainString();
+    }
+}

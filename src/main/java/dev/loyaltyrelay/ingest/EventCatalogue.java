@@ -1,0 +1,90 @@
+package dev.loyaltyrelay.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.AnnotationKeyword;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Nector's topics and what we know of their properties: one JSON Schema per topic under
+ * {@code src/main/resources/catalogue/}. Only properties marked {@code x-nector-source: documented} carry a
+ * type; assumed ones are descriptions and samples, so a wrong guess never costs a real event.
+ */
+@ApplicationScoped
+public class EventCatalogue {
+
+    /** Every topic Nector documents (DESIGN.md, "The inbound contract"). */
+    public static final List<String> TOPICS = List.of(
+            "walletreward_create", "coupon_create", "wallettrasaction_update", "reviewrequest_create",
+            "coinexpirynotify_create", "unusedwalletcoinrequest_create", "unusedcouponrequest_create",
+            "incompletereferralrequest_create", "refereenotify_create", "referrernotify_create", "viptier_create",
+            "lead_create", "lead_update", "order_create", "order_update", "review_create", "review_update", "coupon_update");
+
+    static final String SOURCE_KEYWORD = "x-nector-source";
+    static final String EXPECTED_TYPE_KEYWORD = "x-expected-type";
+
+    private final Map<String, JsonNode> documents = new LinkedHashMap<>();
+    private final Map<String, JsonSchema> schemas = new LinkedHashMap<>();
+
+    public EventCatalogue(ObjectMapper json) {
+        JsonMetaSchema metaSchema = JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+                .keyword(new AnnotationKeyword(SOURCE_KEYWORD))
+                .keyword(new AnnotationKeyword(EXPECTED_TYPE_KEYWORD))
+                .build();
+        JsonSchemaFactory factory = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
+                .metaSchema(metaSchema)
+                .build();
+        for (String topic : TOPICS) {
+            JsonNode document = read(json, "catalogue/" + topic + ".schema.json");
+            documents.put(topic, document);
+            schemas.put(topic, factory.getSchema(document));
+        }
+    }
+
+    public boolean knows(String topic) {
+        return schemas.containsKey(topic);
+    }
+
+    /** The schema document of a topic, for the admin API and the tests. */
+    public JsonNode document(String topic) {
+        return documents.get(topic);
+    }
+
+    /**
+     * What is wrong with an event of {@code topic}, as {@code property: rule} entries naming no value (the
+     * values may be personal data). Empty when it is valid.
+     */
+    public List<String> violations(String topic, JsonNode event) {
+        Set<ValidationMessage> messages = schemas.get(topic).validate(event);
+        Set<String> violations = new TreeSet<>();
+        for (ValidationMessage message : messages) {
+            String location = message.getInstanceLocation().toString();
+            String property = location.startsWith("$.") ? location.substring(2) : location;
+            violations.add(property + ": " + message.getType());
+        }
+        return List.copyOf(violations);
+    }
+
+    private static JsonNode read(ObjectMapper json, String resource) {
+        try (InputStream in = EventCatalogue.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("catalogue resource missing: " + resource);
+            }
+            return json.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("catalogue resource unreadable: " + resource, e);
+        }
+    }
+}

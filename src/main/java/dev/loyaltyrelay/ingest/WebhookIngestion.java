@@ -1,0 +1,346 @@
+package dev.loyaltyrelay.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.CustomerProfile;
+import dev.loyaltyrelay.domain.CustomerStore;
+import dev.loyaltyrelay.domain.DeliveryIds;
+import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.DeliveryQueue;
+import dev.loyaltyrelay.domain.HeldEvent;
+import dev.loyaltyrelay.domain.HeldEventStore;
+import dev.loyaltyrelay.domain.IngestLedger;
+import dev.loyaltyrelay.domain.Merchant;
+import dev.loyaltyrelay.domain.MerchantConfiguration.Route;
+import dev.loyaltyrelay.domain.QueueUnavailable;
+import dev.loyaltyrelay.domain.RecipientResolver;
+import dev.loyaltyrelay.domain.RelayMetrics;
+import dev.loyaltyrelay.domain.RepeatPolicy;
+import dev.loyaltyrelay.domain.SignaturePolicy;
+import dev.loyaltyrelay.domain.StoreUnavailable;
+import dev.loyaltyrelay.ingest.IngestReply.Queued;
+import dev.loyaltyrelay.ingest.IngestReply.Skipped;
+import dev.loyaltyrelay.ingest.MerchantDirectory.KnownMerchant;
+import dev.loyaltyrelay.ingest.MerchantDirectory.OpenedSecret;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Takes one Nector webhook from bytes to queued delivery jobs: authenticate, parse, learn the customer,
+ * route, hold what does not validate, claim the delivery id, fan out, complete. Every client mistake gets
+ * its 4xx or documented 2xx here; only a store or queue that cannot be reached gives a retryable 503.
+ */
+@ApplicationScoped
+public class WebhookIngestion {
+
+    static final String TOPIC = "x-nector-topic";
+    static final String DELIVERY_ID = "x-nector-delivery-id";
+    static final String TIMESTAMP = "x-nector-timestamp";
+    static final String SECRET_HASH = "x-nector-webhook-secret";
+    static final String SECRET_HASH_ALGO = "x-nector-webhook-secret-algo";
+    static final String BODY_HMAC = "x-nector-webhook-hmac";
+    static final String BODY_HMAC_ALGO = "x-nector-webhook-hmac-algo";
+    /** Headers kept with a held event so that a replay carries what the original did (never the secret hash). */
+    static final List<String> REPLAYED_HEADERS = List.of(TOPIC, DELIVERY_ID, TIMESTAMP, "x-source");
+
+    private static final Pattern MERCHANT_ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+    private static final Pattern DELIVERY_ID_FORMAT = Pattern.compile("^[\\x21-\\x7e]{1,128}$");
+    private static final Pattern TOPIC_FORMAT = Pattern.compile("^[a-z0-9_]{1,64}$");
+
+    private final MerchantDirectory merchants;
+    private final EventCatalogue catalogue;
+    private final CustomerStore customers;
+    private final HeldEventStore held;
+    private final IngestLedger ledger;
+    private final DeliveryQueue queue;
+    private final RelayMetrics metrics;
+    private final Clock clock;
+    private final ObjectMapper strictJson;
+
+    WebhookIngestion(MerchantDirectory merchants, EventCatalogue catalogue, CustomerStore customers, HeldEventStore held,
+            IngestLedger ledger, DeliveryQueue queue, RelayMetrics metrics, Clock clock, RelayConfig config) {
+        this.merchants = merchants;
+        this.catalogue = catalogue;
+        this.customers = customers;
+        this.held = held;
+        this.ledger = ledger;
+        this.queue = queue;
+        this.metrics = metrics;
+        this.clock = clock;
+        RelayConfig.Ingest limits = config.ingest();
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxNestingDepth())
+                        .maxStringLength(limits.maxStringLength())
+                        .maxDocumentLength(limits.maxBodyBytes())
+                        .maxNumberLength(64)
+                        .build())
+                .build();
+        this.strictJson = JsonMapper.builder(factory)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
+    public IngestReply ingest(WebhookRequest request) {
+        try {
+            return authenticateThenIngest(request);
+        } catch (WebhookRequest.AmbiguousHeader e) {
+            return IngestReply.badRequest(400, "ambiguous_header", e.getMessage());
+        } catch (StoreUnavailable e) {
+            Log.warnf("ingest: store unavailable for merchant %s: %s", request.merchantId(), e.getMessage());
+            return IngestReply.retryLater(503, "store_unavailable", "the relay's store could not be reached; retry later");
+        }
+    }
+
+    private IngestReply authenticateThenIngest(WebhookRequest request) {
+        Instant now = clock.instant();
+        String merchantId = request.merchantId();
+        if (merchantId == null || !MERCHANT_ID.matcher(merchantId).matches()) {
+            return refuse("unknown", "merchant", "no merchant with this id");
+        }
+        Optional<KnownMerchant> found = merchants.find(merchantId);
+        if (found.isEmpty()) {
+            return refuse(merchantId, "merchant", "no merchant with this id");
+        }
+        KnownMerchant known = found.get();
+        Merchant merchant = known.configuration().merchant();
+        List<OpenedSecret> secrets = known.validSecrets(now);
+        if (secrets.isEmpty()) {
+            return refuse(merchantId, "merchant", "the merchant has no webhook secret set");
+        }
+
+        Optional<String> secretAlgorithm = request.single(SECRET_HASH_ALGO);
+        if (secretAlgorithm.isPresent() && !NectorSignature.SUPPORTED_ALGORITHM.equalsIgnoreCase(secretAlgorithm.get())) {
+            return refuse(merchantId, "secret_hash", "unsupported " + SECRET_HASH_ALGO + "; expected sha256");
+        }
+        Optional<String> secretHash = request.single(SECRET_HASH);
+        if (secretHash.isEmpty()) {
+            return refuse(merchantId, "secret_hash", SECRET_HASH + " is missing");
+        }
+        Optional<OpenedSecret> matched = secrets.stream()
+                .filter(s -> NectorSignature.secretHashMatches(secretHash.get(), s.sha256()))
+                .findFirst();
+        if (matched.isEmpty()) {
+            return refuse(merchantId, "secret_hash", SECRET_HASH + " does not match a webhook secret of this merchant");
+        }
+
+        Optional<String> timestampHeader = request.single(TIMESTAMP);
+        Optional<Instant> sentAt = timestampHeader.flatMap(WebhookIngestion::parseTimestamp);
+        if (sentAt.isEmpty()) {
+            return refuse(merchantId, "timestamp", TIMESTAMP + " is missing or not unix seconds");
+        }
+        if (Duration.between(sentAt.get(), now).abs().compareTo(merchant.timestampWindow()) > 0) {
+            return refuse(merchantId, "timestamp", TIMESTAMP + " is outside the accepted window of "
+                    + merchant.timestampWindow().toMinutes() + " minutes");
+        }
+
+        Optional<String> hmacAlgorithm = request.single(BODY_HMAC_ALGO);
+        boolean hmacMatches = (hmacAlgorithm.isEmpty() || NectorSignature.SUPPORTED_ALGORITHM.equalsIgnoreCase(hmacAlgorithm.get()))
+                && NectorSignature.bodyHmacMatches(request.single(BODY_HMAC).orElse(null), matched.get().secret(), request.body());
+        String signature = "verified";
+        if (!hmacMatches) {
+            metrics.increment("BodySignatureMismatch", Map.of("merchant", merchantId, "policy", merchant.signaturePolicy().name()));
+            if (merchant.signaturePolicy() == SignaturePolicy.ENFORCE) {
+                return refuse(merchantId, "body_hmac", BODY_HMAC + " does not match the body");
+            }
+            Log.infof("ingest: body HMAC mismatch recorded, not enforced (merchant %s)", merchantId);
+            signature = "mismatch_recorded";
+        }
+        return ingestAuthentic(request, known, now, signature);
+    }
+
+    private IngestReply ingestAuthentic(WebhookRequest request, KnownMerchant known, Instant now, String signature) {
+        Merchant merchant = known.configuration().merchant();
+        String merchantId = merchant.merchantId();
+        JsonNode event;
+        try {
+            event = strictJson.readTree(request.body());
+        } catch (StreamConstraintsException e) {
+            return IngestReply.badRequest(400, "body_too_complex", "the body exceeds the JSON limits (nesting depth, string or number length)");
+        } catch (IOException e) {
+            return IngestReply.badRequest(400, "invalid_json", "the body is not well-formed JSON");
+        }
+        if (event == null || !event.isObject()) {
+            return IngestReply.badRequest(400, "body_not_object", "the body must be a JSON object");
+        }
+        Optional<String> topicHeader = request.single(TOPIC);
+        if (topicHeader.isEmpty()) {
+            return IngestReply.badRequest(400, "topic_missing", TOPIC + " is missing");
+        }
+        Optional<String> deliveryIdHeader = request.single(DELIVERY_ID);
+        if (deliveryIdHeader.isEmpty() || !DELIVERY_ID_FORMAT.matcher(deliveryIdHeader.get()).matches()) {
+            return IngestReply.badRequest(400, "delivery_id_invalid", DELIVERY_ID + " is missing or not 1 to 128 visible ASCII characters");
+        }
+        String topic = topicHeader.get();
+        String nectorDeliveryId = deliveryIdHeader.get();
+        Map<String, Object> properties = toProperties(event);
+
+        learnCustomer(merchant, properties);
+
+        if (!TOPIC_FORMAT.matcher(topic).matches() || !catalogue.knows(topic)) {
+            metrics.increment("IgnoredEvents", Map.of("merchant", merchantId, "reason", "unknown_topic"));
+            return IngestReply.ignored("unknown_topic", "the topic is not in the relay's catalogue");
+        }
+        List<Route> routes = known.configuration().routesFor(topic);
+        if (routes.isEmpty()) {
+            metrics.increment("IgnoredEvents", Map.of("merchant", merchantId, "reason", "topic_not_mapped"));
+            return IngestReply.ignored("topic_not_mapped", "no enabled integration of this merchant maps the topic");
+        }
+        List<String> violations = catalogue.violations(topic, event);
+        if (!violations.isEmpty()) {
+            String detail = String.join("; ", violations);
+            held.hold(new HeldEvent(merchantId, nectorDeliveryId, topic, "schema_violation", detail, replayHeaders(request),
+                    request.bodyText(), now));
+            metrics.increment("HeldEvents", Map.of("merchant", merchantId, "topic", topic, "reason", "schema_violation"));
+            Log.infof("ingest: held %s of merchant %s (%s)", nectorDeliveryId, merchantId, detail);
+            return new IngestReply(202, IngestReply.ordered("status", "held", "reason", "schema_violation", "detail", violations,
+                    "message", "kept for replay: a documented property does not have its documented type"));
+        }
+
+        String bodyHash = HexFormat.of().formatHex(NectorSignature.sha256(request.body()));
+        IngestLedger.ClaimResult claimed = ledger.claim(merchantId, nectorDeliveryId, bodyHash, now);
+        IngestLedger.Claim claim;
+        switch (claimed) {
+            case IngestLedger.InProgress inProgress -> {
+                long seconds = Math.max(1, Duration.between(now, inProgress.leaseUntil()).toSeconds());
+                return new IngestReply(409, IngestReply.ordered("error", "in_progress", "message",
+                        "this delivery id is being processed; retry later", "retryAfterSeconds", seconds));
+            }
+            case IngestLedger.AlreadyCompleted done -> {
+                metrics.increment("DuplicateWebhooks", Map.of("merchant", merchantId, "reason", "delivery_id"));
+                return new IngestReply(200, IngestReply.ordered("status", "duplicate", "reason", "delivery_id_already_processed"));
+            }
+            case IngestLedger.BodyMismatch mismatch -> {
+                metrics.increment("RefusedWebhooks", Map.of("merchant", merchantId, "check", "delivery_id_reused"));
+                return IngestReply.badRequest(422, "delivery_id_reused", "this delivery id was already received with a different body");
+            }
+            case IngestLedger.Claim c -> claim = c;
+        }
+
+        try {
+            String fingerprint = DeliveryIds.sha256Hex(topic, bodyHash);
+            if (ledger.recordFingerprint(merchantId, fingerprint, nectorDeliveryId, now) instanceof IngestLedger.RepeatOf) {
+                metrics.increment("RepeatedBodies", Map.of("merchant", merchantId, "policy", merchant.repeatPolicy().name()));
+                if (merchant.repeatPolicy() == RepeatPolicy.DROP) {
+                    ledger.complete(claim, List.of(), now);
+                    return new IngestReply(200, IngestReply.ordered("status", "duplicate", "reason", "same_body_under_new_delivery_id"));
+                }
+            }
+            return fanOut(merchant, claim, topic, nectorDeliveryId, properties, routes, now, signature);
+        } catch (StoreUnavailable | QueueUnavailable e) {
+            releaseQuietly(claim);
+            if (e instanceof QueueUnavailable) {
+                Log.warnf("ingest: queue unavailable for %s of merchant %s: %s", nectorDeliveryId, merchantId, e.getMessage());
+                metrics.increment("QueueUnavailable", Map.of("merchant", merchantId));
+                return IngestReply.retryLater(503, "queue_unavailable", "a delivery queue could not be reached; retry later");
+            }
+            throw e;
+        }
+    }
+
+    private IngestReply fanOut(Merchant merchant, IngestLedger.Claim claim, String topic, String nectorDeliveryId,
+            Map<String, Object> properties, List<Route> routes, Instant now, String signature) {
+        List<DeliveryJob> jobs = new ArrayList<>();
+        List<Queued> queued = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        for (Route route : routes) {
+            var integration = route.integration();
+            var mapping = route.mapping();
+            var resolution = RecipientResolver.resolve(integration.commonProperty(), properties, merchant.defaultCountry());
+            if (resolution instanceof RecipientResolver.Unresolved unresolved) {
+                skipped.add(new Skipped(integration.provider().key(), integration.integrationId(), mapping.mappingId(), unresolved.reason()));
+                metrics.increment("SkippedDeliveries", Map.of("provider", integration.provider().key(), "reason", unresolved.reason()));
+                continue;
+            }
+            var recipient = ((RecipientResolver.Resolved) resolution).recipient();
+            String deliveryId = DeliveryIds.derive(merchant.merchantId(), nectorDeliveryId, integration.integrationId(), mapping.mappingId());
+            jobs.add(new DeliveryJob(DeliveryJob.SCHEMA_VERSION, deliveryId, merchant.merchantId(), nectorDeliveryId, topic,
+                    integration.provider(), integration.integrationId(), recipient, mapping, mapping.propertiesFor(properties), now));
+            queued.add(new Queued(deliveryId, integration.provider().key(), integration.integrationId(), mapping.mappingId()));
+        }
+        if (!jobs.isEmpty()) {
+            queue.enqueue(jobs);
+        }
+        ledger.complete(claim, queued.stream().map(Queued::deliveryId).toList(), now);
+        for (Queued q : queued) {
+            metrics.increment("QueuedDeliveries", Map.of("provider", q.provider(), "topic", topic));
+        }
+        Log.infof("ingest: %s of merchant %s (%s): %d queued, %d skipped%s", nectorDeliveryId, merchant.merchantId(), topic,
+                queued.size(), skipped.size(), claim.takeover() ? ", after a lapsed claim" : "");
+        return IngestReply.accepted(signature, queued, skipped);
+    }
+
+    /** The customer database learns from every authentic event; failing to learn must not lose the event. */
+    private void learnCustomer(Merchant merchant, Map<String, Object> properties) {
+        try {
+            CustomerProfile.fromEvent(merchant.merchantId(), properties, merchant.defaultCountry()).ifPresent(customers::upsert);
+        } catch (StoreUnavailable e) {
+            metrics.increment("CustomerUpsertFailed", Map.of("merchant", merchant.merchantId()));
+            Log.warnf("ingest: customer not recorded for merchant %s: %s", merchant.merchantId(), e.getMessage());
+        }
+    }
+
+    private void releaseQuietly(IngestLedger.Claim claim) {
+        try {
+            ledger.release(claim);
+        } catch (StoreUnavailable e) {
+            Log.warnf("ingest: claim %s not released (it lapses with its lease): %s", claim.nectorDeliveryId(), e.getMessage());
+        }
+    }
+
+    private IngestReply refuse(String merchantId, String check, String message) {
+        metrics.increment("RefusedWebhooks", Map.of("merchant", merchantId, "check", check));
+        return IngestReply.refused(check, message);
+    }
+
+    private static Map<String, String> replayHeaders(WebhookRequest request) {
+        var headers = new TreeMap<String, String>();
+        for (String name : REPLAYED_HEADERS) {
+            String value = request.headers().get(name);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        return headers;
+    }
+
+    private Map<String, Object> toProperties(JsonNode event) {
+        var properties = new LinkedHashMap<String, Object>();
+        event.fields().forEachRemaining(field -> properties.put(field.getKey(), strictJson.convertValue(field.getValue(), Object.class)));
+        return properties;
+    }
+
+    /** Unix seconds, as Nector documents; milliseconds are recognised by their size and accepted too. */
+    static Optional<Instant> parseTimestamp(String value) {
+        try {
+            long number = Long.parseLong(value.trim());
+            if (number <= 0) {
+                return Optional.empty();
+            }
+            return Optional.of(number > 100_000_000_000L ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

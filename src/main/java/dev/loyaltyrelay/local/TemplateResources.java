@@ -1,0 +1,149 @@
+package dev.loyaltyrelay.local;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Creates the DynamoDB tables and SQS queues that {@code template.yaml} declares, in DynamoDB Local and the
+ * embedded SQS server: the template is the one definition, used by AWS, the tests and the local run alike.
+ * Not part of any Lambda function (its YAML parser is a {@code provided} dependency).
+ */
+public final class TemplateResources {
+
+    private final Map<String, Map<String, Object>> resources;
+
+    private TemplateResources(Map<String, Map<String, Object>> resources) {
+        this.resources = resources;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static TemplateResources read(Path template) {
+        var options = new LoaderOptions();
+        var constructor = new CloudFormationConstructor(options);
+        try (Reader reader = Files.newBufferedReader(template)) {
+            Map<String, Object> root = new Yaml(constructor).load(reader);
+            return new TemplateResources((Map<String, Map<String, Object>>) (Map<String, ?>) root.get("Resources"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + template, e);
+        }
+    }
+
+    /** Logical ids of the resources of a CloudFormation type, in template order. */
+    public List<String> logicalIdsOf(String type) {
+        return resources.entrySet().stream().filter(e -> type.equals(e.getValue().get("Type"))).map(Map.Entry::getKey).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> properties(String logicalId) {
+        Map<String, Object> resource = resources.get(logicalId);
+        if (resource == null) {
+            throw new IllegalArgumentException("template.yaml has no resource " + logicalId);
+        }
+        return (Map<String, Object>) resource.get("Properties");
+    }
+
+    /** Creates the table {@code logicalId} as declared, under {@code tableName}; an existing table is left as it is. */
+    @SuppressWarnings("unchecked")
+    public void createTable(DynamoDbClient dynamo, String logicalId, String tableName) {
+        Map<String, Object> properties = properties(logicalId);
+        var attributes = ((List<Map<String, Object>>) properties.get("AttributeDefinitions")).stream()
+                .map(a -> AttributeDefinition.builder().attributeName((String) a.get("AttributeName"))
+                        .attributeType((String) a.get("AttributeType")).build()).toList();
+        var indexes = new ArrayList<GlobalSecondaryIndex>();
+        for (Map<String, Object> index : (List<Map<String, Object>>) properties.getOrDefault("GlobalSecondaryIndexes", List.of())) {
+            Map<String, Object> projection = (Map<String, Object>) index.get("Projection");
+            indexes.add(GlobalSecondaryIndex.builder().indexName((String) index.get("IndexName"))
+                    .keySchema(keySchema((List<Map<String, Object>>) index.get("KeySchema")))
+                    .projection(Projection.builder().projectionType((String) projection.get("ProjectionType")).build())
+                    .build());
+        }
+        try {
+            dynamo.createTable(r -> {
+                r.tableName(tableName).billingMode(BillingMode.PAY_PER_REQUEST).attributeDefinitions(attributes)
+                        .keySchema(keySchema((List<Map<String, Object>>) properties.get("KeySchema")));
+                if (!indexes.isEmpty()) {
+                    r.globalSecondaryIndexes(indexes);
+                }
+            });
+        } catch (ResourceInUseException alreadyThere) {
+            return;
+        }
+        Map<String, Object> ttl = (Map<String, Object>) properties.get("TimeToLiveSpecification");
+        if (ttl != null && Boolean.TRUE.equals(ttl.get("Enabled"))) {
+            dynamo.updateTimeToLive(r -> r.tableName(tableName)
+                    .timeToLiveSpecification(t -> t.attributeName((String) ttl.get("AttributeName")).enabled(true)));
+        }
+    }
+
+    /**
+     * Creates the queue {@code logicalId} under {@code queueName}, with its visibility timeout, and, if the
+     * template gives it a redrive policy, the dead-letter queue it names under {@code dlqName}.
+     *
+     * @return the queue's URL
+     */
+    @SuppressWarnings("unchecked")
+    public String createQueue(SqsClient sqs, String logicalId, String queueName, String dlqName) {
+        Map<String, Object> properties = properties(logicalId);
+        var attributes = new LinkedHashMap<QueueAttributeName, String>();
+        Object visibility = properties.get("VisibilityTimeout");
+        if (visibility != null) {
+            attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, visibility.toString());
+        }
+        Map<String, Object> redrive = (Map<String, Object>) properties.get("RedrivePolicy");
+        if (redrive != null) {
+            String dlqUrl = sqs.createQueue(r -> r.queueName(dlqName)).queueUrl();
+            String dlqArn = sqs.getQueueAttributes(r -> r.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            attributes.put(QueueAttributeName.REDRIVE_POLICY,
+                    "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + redrive.get("maxReceiveCount") + "\"}");
+        }
+        return sqs.createQueue(r -> r.queueName(queueName).attributes(attributes)).queueUrl();
+    }
+
+    private static List<KeySchemaElement> keySchema(List<Map<String, Object>> elements) {
+        return elements.stream().map(k -> KeySchemaElement.builder().attributeName((String) k.get("AttributeName"))
+                .keyType((String) k.get("KeyType")).build()).toList();
+    }
+
+    /** Reads CloudFormation's short-form tags (!Ref, !Sub, !GetAtt, !If, ...) as plain values. */
+    private static final class CloudFormationConstructor extends SafeConstructor {
+        CloudFormationConstructor(LoaderOptions options) {
+            super(options);
+            this.yamlMultiConstructors.put("!", new AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    if (node instanceof ScalarNode scalar) {
+                        return constructScalar(scalar);
+                    }
+                    if (node instanceof SequenceNode sequence) {
+                        return constructSequence(sequence);
+                    }
+                    return constructMapping((MappingNode) node);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.loyaltyrelay.queue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.EventMapping;
+import dev.loyaltyrelay.domain.ForwardedProperties;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.Recipient;
+import dev.loyaltyrelay.domain.TemplateVariable;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JSON form of a {@link DeliveryJob}, written field by field so the wire format is exactly the published
+ * schema ({@code schemas/delivery-job.v1.schema.json}) and needs no reflection in a native image.
+ */
+@ApplicationScoped
+public class DeliveryJobCodec {
+
+    private final ObjectMapper json;
+
+    public DeliveryJobCodec(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public String encode(DeliveryJob job) {
+        ObjectNode root = json.createObjectNode();
+        root.put("schemaVersion", job.schemaVersion());
+        root.put("deliveryId", job.deliveryId());
+        root.put("merchantId", job.merchantId());
+        root.put("nectorDeliveryId", job.nectorDeliveryId());
+        root.put("topic", job.topic());
+        root.put("provider", job.provider().key());
+        root.put("integrationId", job.integrationId());
+        ObjectNode recipient = root.putObject("recipient");
+        recipient.put("kind", job.recipient().kind().name().toLowerCase(Locale.ROOT));
+        recipient.put("address", job.recipient().address());
+        EventMapping mapping = job.mapping();
+        ObjectNode mappingNode = root.putObject("mapping");
+        mappingNode.put("mappingId", mapping.mappingId());
+        mappingNode.put("topic", mapping.topic());
+        putIfPresent(mappingNode, "templateId", mapping.templateId());
+        putIfPresent(mappingNode, "eventName", mapping.eventName());
+        putIfPresent(mappingNode, "language", mapping.language());
+        ArrayNode variables = mappingNode.putArray("variables");
+        for (TemplateVariable variable : mapping.variables()) {
+            ObjectNode v = variables.addObject();
+            v.put("property", variable.property());
+            putIfPresent(v, "fallback", variable.fallback());
+        }
+        ObjectNode forwarded = mappingNode.putObject("forwarded");
+        forwarded.put("all", mapping.forwarded().all());
+        ArrayNode names = forwarded.putArray("names");
+        mapping.forwarded().names().forEach(names::add);
+        root.set("properties", json.valueToTree(job.properties()));
+        root.put("receivedAt", job.receivedAt().toString());
+        try {
+            return json.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("delivery job not serialisable", e);
+        }
+    }
+
+    /** @throws IllegalArgumentException when the text is not a job of a known schema version */
+    public DeliveryJob decode(String text) {
+        JsonNode root;
+        try {
+            root = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("delivery job is not JSON");
+        }
+        int version = root.path("schemaVersion").asInt(-1);
+        if (version != DeliveryJob.SCHEMA_VERSION) {
+            throw new IllegalArgumentException("unknown delivery job schema version " + version);
+        }
+        JsonNode mappingNode = root.path("mapping");
+        List<TemplateVariable> variables = new ArrayList<>();
+        mappingNode.path("variables").forEach(v -> variables.add(new TemplateVariable(v.path("property").asText(), text(v, "fallback"))));
+        JsonNode forwardedNode = mappingNode.path("forwarded");
+        List<String> names = new ArrayList<>();
+        forwardedNode.path("names").forEach(n -> names.add(n.asText()));
+        ForwardedProperties forwarded = forwardedNode.path("all").asBoolean(false) ? ForwardedProperties.ALL : ForwardedProperties.only(names);
+        EventMapping mapping = new EventMapping(root.path("integrationId").asText(), mappingNode.path("mappingId").asText(),
+                mappingNode.path("topic").asText(), text(mappingNode, "templateId"), text(mappingNode, "eventName"), variables,
+                text(mappingNode, "language"), forwarded);
+        JsonNode recipientNode = root.path("recipient");
+        Recipient recipient = new Recipient(CommonProperty.valueOf(recipientNode.path("kind").asText().toUpperCase(Locale.ROOT)),
+                recipientNode.path("address").asText());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> properties = json.convertValue(root.path("properties"), LinkedHashMap.class);
+        return new DeliveryJob(version, root.path("deliveryId").asText(), root.path("merchantId").asText(),
+                root.path("nectorDeliveryId").asText(), root.path("topic").asText(),
+                Provider.fromKey(root.path("provider").asText()).orElseThrow(() -> new IllegalArgumentException("unknown provider")),
+                root.path("integrationId").asText(), recipient, mapping, properties, Instant.parse(root.path("receivedAt").asText()));
+    }
+
+    private static void putIfPresent(ObjectNode node, String name, String value) {
+        if (value != null) {
+            node.put(name, value);
+        }
+    }
+
+    private static String text(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

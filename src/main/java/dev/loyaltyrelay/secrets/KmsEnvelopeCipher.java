@@ -1,0 +1,61 @@
+package dev.loyaltyrelay.secrets;
+
+import dev.loyaltyrelay.domain.SealedSecret;
+import dev.loyaltyrelay.domain.SecretCipher;
+import java.util.Arrays;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.DataKeySpec;
+
+/**
+ * Envelope encryption: a fresh KMS data key per sealed value, the value encrypted locally with AES-GCM, the
+ * data key stored wrapped. The encryption context goes to KMS too, so CloudTrail shows whose value was
+ * opened and a key policy can require it.
+ */
+public final class KmsEnvelopeCipher implements SecretCipher {
+
+    private final KmsClient kms;
+    private final String keyId;
+
+    public KmsEnvelopeCipher(KmsClient kms, String keyId) {
+        this.kms = kms;
+        this.keyId = keyId;
+    }
+
+    @Override
+    public SealedSecret seal(byte[] plaintext, EncryptionContext context) {
+        try {
+            var dataKey = kms.generateDataKey(r -> r.keyId(keyId).keySpec(DataKeySpec.AES_256).encryptionContext(context.asMap()));
+            byte[] key = dataKey.plaintext().asByteArray();
+            try {
+                byte[] nonce = AesGcm.newNonce();
+                return new SealedSecret(dataKey.keyId(), dataKey.ciphertextBlob().asByteArray(), nonce,
+                        AesGcm.encrypt(key, nonce, plaintext, context));
+            } finally {
+                Arrays.fill(key, (byte) 0);
+            }
+        } catch (SdkException e) {
+            throw new SecretUnavailable("KMS GenerateDataKey failed: " + e.getClass().getSimpleName(), null);
+        }
+    }
+
+    @Override
+    public byte[] open(SealedSecret sealed, EncryptionContext context) {
+        if (LocalKeyCipher.KEY_REF.equals(sealed.keyRef())) {
+            throw new SecretUnavailable("sealed under a local key, not KMS", null);
+        }
+        byte[] key;
+        try {
+            key = kms.decrypt(r -> r.keyId(sealed.keyRef()).ciphertextBlob(SdkBytes.fromByteArray(sealed.wrappedKey()))
+                    .encryptionContext(context.asMap())).plaintext().asByteArray();
+        } catch (SdkException e) {
+            throw new SecretUnavailable("KMS Decrypt failed: " + e.getClass().getSimpleName(), null);
+        }
+        try {
+            return AesGcm.decrypt(key, sealed.nonce(), sealed.ciphertext(), context);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.loyaltyrelay.store;
+
+import dev.loyaltyrelay.domain.StoreUnavailable;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/** Translates the SDK's failures into the domain's at the edge; a failed condition is for the caller to read. */
+final class DynamoCalls {
+
+    private DynamoCalls() {
+    }
+
+    static <T> T call(String operation, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ConditionalCheckFailedException e) {
+            throw e;
+        } catch (SdkException e) {
+            throw new StoreUnavailable(operation, e);
+        }
+    }
+}

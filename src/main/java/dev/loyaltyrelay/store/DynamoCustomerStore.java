@@ -1,0 +1,123 @@
+package dev.loyaltyrelay.store;
+
+import static dev.loyaltyrelay.store.Attributes.n;
+import static dev.loyaltyrelay.store.Attributes.s;
+import static dev.loyaltyrelay.store.Attributes.string;
+
+import dev.loyaltyrelay.domain.CustomerProfile;
+import dev.loyaltyrelay.domain.CustomerStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+
+/**
+ * The store's customers, one item per customer in the merchant's customer partition, found by mobile or email
+ * through two sparse indexes. A warm container remembers what it last wrote, so a customer seen again with
+ * the same details costs no write at all; a cold one relies on a conditional write that fails when unchanged.
+ */
+@ApplicationScoped
+public class DynamoCustomerStore implements CustomerStore {
+
+    private static final int REMEMBERED_PROFILES = 10_000;
+    private final DynamoDbClient dynamo;
+    private final Tables tables;
+    private final Clock clock;
+    private final Map<String, String> lastWrittenHash = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > REMEMBERED_PROFILES;
+                }
+            });
+
+    DynamoCustomerStore(DynamoDbClient dynamo, Tables tables, Clock clock) {
+        this.dynamo = dynamo;
+        this.tables = tables;
+        this.clock = clock;
+    }
+
+    @Override
+    public UpsertResult upsert(CustomerProfile profile) {
+        String cacheKey = profile.merchantId() + "\u0000" + profile.customerKey();
+        String hash = profile.contentHash();
+        if (hash.equals(lastWrittenHash.get(cacheKey))) {
+            return UpsertResult.UNCHANGED;
+        }
+        var names = new HashMap<String, String>();
+        var values = new HashMap<String, AttributeValue>();
+        var set = new StringBuilder("SET #hash = :hash, #updatedAt = :updatedAt");
+        names.put("#hash", "contentHash");
+        names.put("#updatedAt", "updatedAt");
+        values.put(":hash", s(hash));
+        values.put(":updatedAt", n(clock.millis()));
+        var remove = new StringBuilder();
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("mobile", profile.mobile());
+        fields.put("email", profile.email());
+        fields.put("name", profile.name());
+        fields.put("tier", profile.tier());
+        fields.put("customerType", profile.type());
+        fields.put("referralCode", profile.referralCode());
+        fields.put(Keys.MOBILE_KEY, profile.mobile() == null ? null : profile.merchantId() + "#" + profile.mobile());
+        fields.put(Keys.EMAIL_KEY, profile.email() == null ? null : profile.merchantId() + "#" + profile.email());
+        int i = 0;
+        for (var field : fields.entrySet()) {
+            String name = "#f" + i;
+            names.put(name, field.getKey());
+            if (field.getValue() == null) {
+                remove.append(remove.isEmpty() ? " REMOVE " : ", ").append(name);
+            } else {
+                values.put(":v" + i, s(field.getValue()));
+                set.append(", ").append(name).append(" = :v").append(i);
+            }
+            i++;
+        }
+        try {
+            DynamoCalls.call("upsert customer", () -> dynamo.updateItem(r -> r.tableName(tables.config())
+                    .key(Map.of(Keys.PK, s(Keys.customers(profile.merchantId())), Keys.SK, s(profile.customerKey())))
+                    .updateExpression(set + remove.toString())
+                    .conditionExpression("attribute_not_exists(#hash) OR #hash <> :hash")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+            lastWrittenHash.put(cacheKey, hash);
+            return UpsertResult.CREATED_OR_CHANGED;
+        } catch (ConditionalCheckFailedException unchanged) {
+            lastWrittenHash.put(cacheKey, hash);
+            return UpsertResult.UNCHANGED;
+        }
+    }
+
+    @Override
+    public Optional<CustomerProfile> findByMobile(String merchantId, String e164) {
+        return findBy(Keys.BY_MOBILE_INDEX, Keys.MOBILE_KEY, merchantId + "#" + e164, merchantId);
+    }
+
+    @Override
+    public Optional<CustomerProfile> findByEmail(String merchantId, String email) {
+        return findBy(Keys.BY_EMAIL_INDEX, Keys.EMAIL_KEY, merchantId + "#" + email, merchantId);
+    }
+
+    /** Forgets what this container wrote, so the next upsert goes to the table (tests, erasure). */
+    public void forgetWrites() {
+        lastWrittenHash.clear();
+    }
+
+    private Optional<CustomerProfile> findBy(String index, String attribute, String key, String merchantId) {
+        var response = DynamoCalls.call("find customer", () -> dynamo.query(r -> r.tableName(tables.config()).indexName(index)
+                .keyConditionExpression("#k = :k")
+                .expressionAttributeNames(Map.of("#k", attribute))
+                .expressionAttributeValues(Map.of(":k", s(key)))
+                .limit(1)));
+        return response.items().stream().findFirst().map(item -> new CustomerProfile(merchantId, string(item, Keys.SK),
+                string(item, "mobile"), string(item, "email"), string(item, "name"), string(item, "tier"),
+                string(item, "customerType"), string(item, "referralCode")));
+    }
+}

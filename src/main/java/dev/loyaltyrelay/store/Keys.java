@@ -1,0 +1,49 @@
+package dev.loyaltyrelay.store;
+
+/**
+ * Key layout of both tables. The config table keeps a merchant's profile, secrets, integrations and mappings
+ * under one partition, so ingest reads them in one query; customers have their own partition per merchant.
+ * The records table holds short-lived records, each expiring through the {@code expiresAt} TTL attribute.
+ */
+final class Keys {
+
+    static final String PK = "pk";
+    static final String SK = "sk";
+    static final String EXPIRES_AT = "expiresAt";
+    static final String MOBILE_KEY = "mobileKey";
+    static final String EMAIL_KEY = "emailKey";
+    static final String BY_MOBILE_INDEX = "byMobile";
+    static final String BY_EMAIL_INDEX = "byEmail";
+
+    static final String PROFILE = "PROFILE";
+    static final String SECRET_PREFIX = "SECRET#";
+    static final String INTEGRATION_PREFIX = "INTEGRATION#";
+    static final String MAPPING_PREFIX = "MAPPING#";
+
+    private Keys() {
+    }
+
+    static String merchant(String merchantId) {
+        return "M#" + merchantId;
+    }
+
+    static String customers(String merchantId) {
+        return "C#" + merchantId;
+    }
+
+    static String mapping(String integrationId, String mappingId) {
+        return MAPPING_PREFIX + integrationId + "#" + mappingId;
+    }
+
+    static String ingestClaim(String merchantId, String nectorDeliveryId) {
+        return "INGEST#" + merchantId + "#" + nectorDeliveryId;
+    }
+
+    static String fingerprint(String merchantId, String fingerprint) {
+        return "FP#" + merchantId + "#" + fingerprint;
+    }
+
+    static String held(String merchantId) {
+        return "HELD#" + merchantId;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.loyaltyrelay.support;
+
+import dev.loyaltyrelay.domain.Provider;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** Reads and empties the provider queues of the embedded SQS server. */
+public final class Queues {
+
+    private Queues() {
+    }
+
+    public static void purgeAll() {
+        LocalAws aws = LocalAws.get();
+        for (Provider provider : Provider.values()) {
+            drain(provider);
+        }
+        aws.queueUrls.values().forEach(url -> aws.sqs.purgeQueue(r -> r.queueUrl(url)));
+    }
+
+    /** Every message now on the provider's queue, taken off it. */
+    public static List<Message> drain(Provider provider) {
+        LocalAws aws = LocalAws.get();
+        String url = aws.queueUrls.get(provider);
+        List<Message> all = new ArrayList<>();
+        while (true) {
+            var batch = aws.sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)
+                    .messageAttributeNames("All")).messages();
+            if (batch.isEmpty()) {
+                return all;
+            }
+            all.addAll(batch);
+            batch.forEach(m -> aws.sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
+        }
+    }
+
+    public static int drainAllCount() {
+        int count = 0;
+        for (Provider provider : Provider.values()) {
+            count += drain(provider).size();
+        }
+        return count;
+    }
+}
