@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Fails if the Lambda package carries an embedded engine or a test library:
+# they belong to the tests and the local run only (provided/test scope).
+set -euo pipefail
+zip="${1:-target/function.zip}"
+[ -f "$zip" ] || { echo "no $zip: run ./mvnw package first" >&2; exit 1; }
+forbidden='DynamoDBLocal|sqlite4java|elasticmq|wiremock|archunit|rest-assured|junit|pekko|antlr'
+found=$(unzip -l "$zip" | grep -iE "$forbidden" || true)
+if [ -n "$found" ]; then
+  echo "function.zip must not contain these:" >&2
+  echo "$found" >&2
+  exit 1
+fi
+echo "function.zip: $(unzip -l "$zip" | tail -1 | awk '{print $2}') entries, no embedded engine or test library"

@@ -1,0 +1,57 @@
+package dev.loyaltyrelay.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.EventMapping;
+import dev.loyaltyrelay.domain.ForwardedProperties;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.Recipient;
+import dev.loyaltyrelay.domain.TemplateVariable;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DeliveryJobCodecTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    final DeliveryJobCodec codec = new DeliveryJobCodec(JSON);
+
+    static DeliveryJob job() {
+        var properties = new LinkedHashMap<String, Object>();
+        properties.put("user_name", "Riya");
+        properties.put("amount", new BigDecimal("100.50"));
+        var mapping = new EventMapping("zoko-1", "wallet", "walletreward_create", "wallet_reward_v1", null,
+                List.of(new TemplateVariable("user_name", "there"), new TemplateVariable("amount", null)), "en",
+                ForwardedProperties.only(List.of("user_tier")));
+        return new DeliveryJob(1, "dlv_0123456789abcdef0123456789abcdef", "m1", "n-1", "walletreward_create", Provider.ZOKO,
+                "zoko-1", new Recipient(CommonProperty.MOBILE, "+919876543210"), mapping, properties, Instant.parse("2026-11-18T10:00:00Z"));
+    }
+
+    @Test
+    void encodedJobs_matchThePublishedSchema_andDecodeToTheSameJob() throws Exception {
+        String text = codec.encode(job());
+        var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(getClass().getClassLoader().getResourceAsStream("schemas/delivery-job.v1.schema.json"));
+        assertEquals(Set.of(), schema.validate(JSON.readTree(text)));
+        DeliveryJob decoded = codec.decode(text);
+        assertEquals(job().mapping(), decoded.mapping());
+        assertEquals(job().recipient(), decoded.recipient());
+        assertEquals("100.5", new BigDecimal(decoded.properties().get("amount").toString()).stripTrailingZeros().toPlainString());
+        assertEquals(job().receivedAt(), decoded.receivedAt());
+    }
+
+    @Test
+    void aJobOfAnUnknownVersion_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> codec.decode(codec.encode(job()).replace("\"schemaVersion\":1", "\"schemaVersion\":2")));
+        assertThrows(IllegalArgumentException.class, () -> codec.decode("not json"));
+    }
+}
