@@ -1,9 +1,5 @@
 package dev.loyaltyrelay.domain;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,18 +44,10 @@ public record CustomerProfile(
 
     /** A digest of every field, so an unchanged profile is recognised without comparing field by field. */
     public String contentHash() {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            for (String field : new String[] {merchantId, customerKey, mobile, email, name, tier, type, referralCode}) {
-                byte[] bytes = Objects.toString(field, "\u0000").getBytes(StandardCharsets.UTF_8);
-                digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-                digest.update((byte) ':');
-                digest.update(bytes);
-            }
-            return HexFormat.of().formatHex(digest.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String absent = "\u0000";
+        return DeliveryIds.sha256Hex(merchantId, customerKey, Objects.toString(mobile, absent), Objects.toString(email, absent),
+                Objects.toString(name, absent), Objects.toString(tier, absent), Objects.toString(type, absent),
+                Objects.toString(referralCode, absent)).substring(0, 32);
     }
 
     private static String text(Object value) {

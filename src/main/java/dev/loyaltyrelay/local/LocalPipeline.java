@@ -15,6 +15,7 @@ import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.domain.WebhookSecret;
+import dev.loyaltyrelay.ingest.NectorSignature;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -24,12 +25,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,23 +56,13 @@ public class LocalPipeline {
         for (Provider provider : Provider.values()) {
             String expected = config.queues().urlFor(provider);
             String name = expected.substring(expected.lastIndexOf('/') + 1);
-            String created = template.createQueue(sqs, queueLogicalId(provider), name, name + "-dlq");
+            String created = template.createQueue(sqs, TemplateResources.queueLogicalId(provider), name, name + "-dlq");
             if (!created.equals(expected)) {
                 Log.warnf("local: queue %s is at %s, configured %s", name, created, expected);
             }
         }
         String merchantId = seedDemoMerchant(store, cipher, json);
         Log.infof("local: DynamoDB Local on %d, ElasticMQ on %d, demo merchant %s seeded", dynamoPort, sqsPort, merchantId);
-    }
-
-    static String queueLogicalId(Provider provider) {
-        return switch (provider) {
-            case LIMECHAT -> "LimeChatQueue";
-            case DELIGHTCHAT -> "DelightChatQueue";
-            case BITESPEED -> "BiteSpeedQueue";
-            case ZOKO -> "ZokoQueue";
-            case WIGZO -> "WigzoQueue";
-        };
     }
 
     private static String seedDemoMerchant(ConfigurationStore store, SecretCipher cipher, ObjectMapper json) {
@@ -88,7 +77,7 @@ public class LocalPipeline {
                 SignaturePolicy.valueOf(seed.get("signaturePolicy").asText()), Duration.parse(seed.get("timestampWindow").asText()),
                 RepeatPolicy.valueOf(seed.get("repeatPolicy").asText())));
         String secret = seed.get("webhookSecret").asText();
-        store.saveWebhookSecret(merchantId, new WebhookSecret("demo", sha256Hex(secret),
+        store.saveWebhookSecret(merchantId, new WebhookSecret("demo", NectorSignature.hexSha256(secret),
                 cipher.seal(secret.getBytes(StandardCharsets.UTF_8), EncryptionContext.forWebhookSecret(merchantId, "demo")),
                 Instant.EPOCH, null));
         for (JsonNode integration : seed.get("integrations")) {
@@ -120,11 +109,4 @@ public class LocalPipeline {
         return node.hasNonNull(field) ? node.get(field).asText() : null;
     }
 
-    private static String sha256Hex(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.local;
 
+import dev.loyaltyrelay.domain.Provider;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -49,6 +50,17 @@ public final class TemplateResources {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + template, e);
         }
+    }
+
+    /** The logical id in template.yaml of a provider's delivery queue, e.g. {@code ZokoQueue}. */
+    public static String queueLogicalId(Provider provider) {
+        return switch (provider) {
+            case LIMECHAT -> "LimeChatQueue";
+            case DELIGHTCHAT -> "DelightChatQueue";
+            case BITESPEED -> "BiteSpeedQueue";
+            case ZOKO -> "ZokoQueue";
+            case WIGZO -> "WigzoQueue";
+        };
     }
 
     /** Logical ids of the resources of a CloudFormation type, in template order. */

@@ -461,7 +461,7 @@ class IngestHandlerTest {
         try {
             failed = post(wallet(merchantId));
         } finally {
-            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, LocalAws.logicalQueueId(Provider.WIGZO),
+            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(Provider.WIGZO),
                     "relay-test-wigzo", "relay-test-wigzo-dlq");
         }
         assertEquals(503, failed.status(), failed.body().toString());

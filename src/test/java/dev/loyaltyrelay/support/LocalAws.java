@@ -71,21 +71,10 @@ public final class LocalAws {
         template.createTable(dynamo, "ConfigTable", CONFIG_TABLE);
         template.createTable(dynamo, "RecordsTable", RECORDS_TABLE);
         for (Provider provider : Provider.values()) {
-            String logicalId = logicalQueueId(provider);
+            String logicalId = TemplateResources.queueLogicalId(provider);
             queueUrls.put(provider, template.createQueue(sqs, logicalId, "relay-test-" + provider.key(), "relay-test-" + provider.key() + "-dlq"));
             deadLetterQueueUrls.put(provider, sqs.getQueueUrl(r -> r.queueName("relay-test-" + provider.key() + "-dlq")).queueUrl());
         }
-    }
-
-    /** The queue's logical id in template.yaml, e.g. {@code ZokoQueue}. */
-    public static String logicalQueueId(Provider provider) {
-        return switch (provider) {
-            case LIMECHAT -> "LimeChatQueue";
-            case DELIGHTCHAT -> "DelightChatQueue";
-            case BITESPEED -> "BiteSpeedQueue";
-            case ZOKO -> "ZokoQueue";
-            case WIGZO -> "WigzoQueue";
-        };
     }
 
     /** Configuration that points the application's clients at these engines. */
