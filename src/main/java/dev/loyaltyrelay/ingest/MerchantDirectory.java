@@ -41,6 +41,9 @@ public class MerchantDirectory {
     private record Entry(Optional<KnownMerchant> merchant, Instant loadedAt) {
     }
 
+    /** Bounds the memory a flood of made-up merchant ids can take in one container. */
+    static final int MAX_ENTRIES = 10_000;
+
     private final ConfigurationStore store;
     private final SecretCipher cipher;
     private final Clock clock;
@@ -61,8 +64,17 @@ public class MerchantDirectory {
             return entry.merchant();
         }
         Optional<KnownMerchant> loaded = store.load(merchantId).map(this::open);
-        cache.put(merchantId, new Entry(loaded, now));
+        if (cache.size() >= MAX_ENTRIES) {
+            cache.values().removeIf(e -> !now.isBefore(e.loadedAt().plus(ttl)));
+        }
+        if (cache.size() < MAX_ENTRIES || loaded.isPresent()) {
+            cache.put(merchantId, new Entry(loaded, now));
+        }
         return loaded;
+    }
+
+    int cachedEntries() {
+        return cache.size();
     }
 
     /** Drops every cached configuration (the admin API after a change; tests). */

@@ -121,7 +121,8 @@ public class WebhookIngestion {
         }
         Optional<KnownMerchant> found = merchants.find(merchantId);
         if (found.isEmpty()) {
-            return refuse(merchantId, "merchant", "no merchant with this id");
+            // Not the caller's id as a metric dimension: made-up ids would each become a new CloudWatch metric.
+            return refuse("unknown", "merchant", "no merchant with this id");
         }
         KnownMerchant known = found.get();
         Merchant merchant = known.configuration().merchant();

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.DoubleAdder;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 
 /**
@@ -32,9 +33,11 @@ public class DynamoCallCounter implements ExecutionInterceptor {
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
         ROUND_TRIPS.incrementAndGet();
-        // A failed conditional write still consumes a write unit in DynamoDB.
-        WRITES.incrementAndGet();
-        WRITE_UNITS.add(1);
+        if (context.exception() instanceof ConditionalCheckFailedException) {
+            // A failed conditional write still consumes a write unit in DynamoDB.
+            WRITES.incrementAndGet();
+            WRITE_UNITS.add(1);
+        }
     }
 
     public static void reset() {

@@ -1,6 +1,5 @@
 package dev.loyaltyrelay.support;
 
-import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.ForwardedProperties;
@@ -100,8 +99,4 @@ public class TestMerchants {
         return json.append('}').toString();
     }
 
-    /** The common property a provider's integration uses; kept here so tests read as the guides do. */
-    public static CommonProperty commonPropertyOf(Provider provider) {
-        return provider.commonProperty();
-    }
 }

@@ -1,0 +1,87 @@
+package dev.loyaltyrelay.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.EventMapping;
+import dev.loyaltyrelay.domain.Integration;
+import dev.loyaltyrelay.domain.Merchant;
+import dev.loyaltyrelay.domain.MerchantConfiguration;
+import dev.loyaltyrelay.domain.WebhookSecret;
+import dev.loyaltyrelay.secrets.LocalKeyCipherAccess;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The warm-container cache: reads once per TTL, and stays bounded under a flood of made-up merchant ids. */
+class MerchantDirectoryTest {
+
+    /** Counts reads; knows no merchant (the cache logic is what is under test, not the store). */
+    static final class CountingStore implements ConfigurationStore {
+        final AtomicInteger loads = new AtomicInteger();
+
+        @Override
+        public Optional<MerchantConfiguration> load(String merchantId) {
+            loads.incrementAndGet();
+            return Optional.empty();
+        }
+
+        @Override
+        public void saveMerchant(Merchant merchant) {
+        }
+
+        @Override
+        public void saveWebhookSecret(String merchantId, WebhookSecret secret) {
+        }
+
+        @Override
+        public void saveIntegration(Integration integration) {
+        }
+
+        @Override
+        public void saveMapping(String merchantId, EventMapping mapping) {
+        }
+    }
+
+    static RelayConfig ttl(Duration ttl) {
+        return (RelayConfig) Proxy.newProxyInstance(RelayConfig.class.getClassLoader(), new Class<?>[] {RelayConfig.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("configCacheTtl")) {
+                        return ttl;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void aMerchantIsReadOncePerTtl_evenWhenUnknown() {
+        var store = new CountingStore();
+        var clock = Clock.fixed(Instant.parse("2026-11-18T10:00:00Z"), ZoneOffset.UTC);
+        var directory = new MerchantDirectory(store, LocalKeyCipherAccess.testCipher(), clock, ttl(Duration.ofSeconds(30)));
+        directory.find("m1");
+        directory.find("m1");
+        assertEquals(1, store.loads.get());
+        var later = new MerchantDirectory(store, LocalKeyCipherAccess.testCipher(),
+                Clock.offset(clock, Duration.ofSeconds(31)), ttl(Duration.ofSeconds(30)));
+        later.find("m1");
+        assertEquals(2, store.loads.get());
+    }
+
+    @Test
+    void aFloodOfMadeUpIds_doesNotGrowTheCacheWithoutBound() {
+        var store = new CountingStore();
+        var clock = Clock.fixed(Instant.parse("2026-11-18T10:00:00Z"), ZoneOffset.UTC);
+        var directory = new MerchantDirectory(store, LocalKeyCipherAccess.testCipher(), clock, ttl(Duration.ofSeconds(30)));
+        for (int i = 0; i < MerchantDirectory.MAX_ENTRIES + 5_000; i++) {
+            directory.find("made-up-" + i);
+        }
+        assertTrue(directory.cachedEntries() <= MerchantDirectory.MAX_ENTRIES, "entries: " + directory.cachedEntries());
+    }
+}
