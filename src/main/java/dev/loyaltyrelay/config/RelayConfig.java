@@ -4,6 +4,7 @@ import dev.loyaltyrelay.domain.Provider;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Settings of every function, from {@code application.properties} and the environment ({@code RELAY_...}). */
@@ -16,8 +17,17 @@ public interface RelayConfig {
     /** SQS queue URLs, one per provider. */
     Queues queues();
 
+    /**
+     * Each provider's dead-letter queue URL, by provider key ({@code zoko}, ...). The delivery pipeline moves a
+     * job there itself when the job's budget is spent or the job cannot be read.
+     */
+    Map<String, String> deadLetterQueues();
+
     /** Webhook ingestion. */
     Ingest ingest();
+
+    /** The delivery functions. */
+    Delivery delivery();
 
     /** How sealed secrets are opened. */
     Cipher cipher();
@@ -100,6 +110,76 @@ public interface RelayConfig {
         /** How long a held event is kept for replay. */
         @WithDefault("P14D")
         Duration heldRetention();
+    }
+
+    interface Delivery {
+        /**
+         * How long a claim on a delivery excludes other functions. Longer than the delivery function's timeout
+         * (30 s), so a live attempt never loses its claim; a crashed one is taken over after it.
+         */
+        @WithDefault("PT45S")
+        Duration lease();
+
+        /** The longest one provider call may take (fault-tolerance timeout); its outcome is then unknown. */
+        @WithDefault("PT5S")
+        Duration callTimeout();
+
+        /** Provider calls one delivery may make before it is given up and dead-lettered. */
+        @WithDefault("12")
+        int maxAttempts();
+
+        /** How long after ingest a delivery may still be attempted; older ones are given up and dead-lettered. */
+        @WithDefault("PT24H")
+        Duration maxAge();
+
+        /** First retry delay when the provider gives no {@code Retry-After}; doubled per attempt, with jitter. */
+        @WithDefault("PT15S")
+        Duration backoffBase();
+
+        /** The longest backoff between two attempts. */
+        @WithDefault("PT1H")
+        Duration backoffCap();
+
+        /**
+         * What to do when a request may have reached the provider but no answer says whether it was accepted:
+         * {@code record} (default) ends the delivery as UNKNOWN and never sends twice; {@code resend} retries
+         * it and accepts a possible duplicate. Both count it.
+         */
+        @WithDefault("record")
+        UnknownOutcomePolicy unknownOutcome();
+
+        /** Records processed at once within one batch (virtual threads). */
+        @WithDefault("10")
+        int maxConcurrentSends();
+
+        /** How long a warm container reuses an integration's opened credentials. */
+        @WithDefault("PT60S")
+        Duration credentialsCacheTtl();
+
+        /** How long a delivery record (and its recipient) is kept for status queries. */
+        @WithDefault("P30D")
+        Duration recordRetention();
+
+        /** Calls an integration's breaker looks at before it may open. */
+        @WithDefault("8")
+        int breakerRequestVolume();
+
+        /** Share of those calls that must fail (5xx, timeout) to open it. */
+        @WithDefault("0.5")
+        double breakerFailureRatio();
+
+        /** How long it stays open before one trial call. */
+        @WithDefault("PT30S")
+        Duration breakerDelay();
+
+        /** Pause before the one quick retry of a call whose connection could not be made. */
+        @WithDefault("PT0.2S")
+        Duration connectRetryDelay();
+    }
+
+    /** See {@link Delivery#unknownOutcome()}. */
+    enum UnknownOutcomePolicy {
+        RECORD, RESEND
     }
 
     interface Cipher {

@@ -16,5 +16,8 @@ public interface ConfigurationStore {
 
     void saveIntegration(Integration integration);
 
+    /** Flags an integration as needing the merchant's attention, keeping the time of the first flag. */
+    void markAttention(String merchantId, String integrationId, Integration.Attention attention);
+
     void saveMapping(String merchantId, EventMapping mapping);
 }

@@ -42,6 +42,14 @@ public enum Provider {
         return triggersFlows;
     }
 
+    /**
+     * Whether the provider sends a WhatsApp template whose parameters are the mapping's ordered variables
+     * (Zoko, DelightChat, BiteSpeed); Meta's parameter rules then apply to every rendered value.
+     */
+    public boolean sendsWhatsAppTemplates() {
+        return !triggersFlows && commonProperty == CommonProperty.MOBILE;
+    }
+
     public static Optional<Provider> fromKey(String key) {
         return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst();
     }

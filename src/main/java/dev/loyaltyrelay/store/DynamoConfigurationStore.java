@@ -126,6 +126,20 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     }
 
     @Override
+    public void markAttention(String merchantId, String integrationId, Integration.Attention attention) {
+        try {
+            DynamoCalls.call("mark integration attention", () -> dynamo.updateItem(r -> r.tableName(tables.config())
+                    .key(Map.of(Keys.PK, s(Keys.merchant(merchantId)), Keys.SK, s(Keys.INTEGRATION_PREFIX + integrationId)))
+                    .updateExpression("SET #reason = :reason, #since = :since")
+                    .conditionExpression("attribute_exists(#pk) AND (attribute_not_exists(#reason) OR #reason <> :reason)")
+                    .expressionAttributeNames(Map.of("#reason", "attentionReason", "#since", "attentionSince", "#pk", Keys.PK))
+                    .expressionAttributeValues(Map.of(":reason", s(attention.reason()), ":since", n(attention.since().toEpochMilli())))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException alreadyMarkedOrGone) {
+            // The first refusal's time is kept; a deleted integration stays deleted.
+        }
+    }
+
+    @Override
     public void saveMapping(String merchantId, EventMapping mapping) {
         var item = new HashMap<String, AttributeValue>();
         item.put(Keys.PK, s(Keys.merchant(merchantId)));

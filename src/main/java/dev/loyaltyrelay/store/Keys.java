@@ -14,6 +14,9 @@ final class Keys {
     static final String EMAIL_KEY = "emailKey";
     static final String BY_MOBILE_INDEX = "byMobile";
     static final String BY_EMAIL_INDEX = "byEmail";
+    /** Records-table index of delivery records by merchant, newest first by {@link #LISTED_AT}. */
+    static final String DELIVERIES_BY_MERCHANT_INDEX = "deliveriesByMerchant";
+    static final String LISTED_AT = "listedAt";
 
     static final String PROFILE = "PROFILE";
     static final String SECRET_PREFIX = "SECRET#";
@@ -41,6 +44,10 @@ final class Keys {
 
     static String fingerprint(String merchantId, String fingerprint) {
         return "FP#" + merchantId + "#" + fingerprint;
+    }
+
+    static String delivery(String deliveryId) {
+        return "DELIVERY#" + deliveryId;
     }
 
     static String held(String merchantId) {

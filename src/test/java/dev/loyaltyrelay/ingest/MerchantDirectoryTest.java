@@ -48,6 +48,10 @@ class MerchantDirectoryTest {
         @Override
         public void saveMapping(String merchantId, EventMapping mapping) {
         }
+
+        @Override
+        public void markAttention(String merchantId, String integrationId, dev.loyaltyrelay.domain.Integration.Attention attention) {
+        }
     }
 
     static RelayConfig ttl(Duration ttl) {

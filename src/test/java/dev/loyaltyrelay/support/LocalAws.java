@@ -90,6 +90,7 @@ public final class LocalAws {
         config.put("relay.tables.config", CONFIG_TABLE);
         config.put("relay.tables.records", RECORDS_TABLE);
         queueUrls.forEach((provider, url) -> config.put("relay.queues." + provider.key(), url));
+        deadLetterQueueUrls.forEach((provider, url) -> config.put("relay.dead-letter-queues." + provider.key(), url));
         return config;
     }
 

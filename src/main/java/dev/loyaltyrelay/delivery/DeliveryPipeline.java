@@ -1,0 +1,107 @@
+package dev.loyaltyrelay.delivery;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderQueues;
+import dev.loyaltyrelay.domain.ProviderQueues.Postponement;
+import dev.loyaltyrelay.domain.QueueUnavailable;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.jboss.logging.Logger;
+
+/**
+ * The one pipeline behind every provider's function. The records of a batch are delivered concurrently, one
+ * virtual thread each, at most {@code relay.delivery.max-concurrent-sends} at once, so a batch of ten costs
+ * about one provider round trip. Every task is joined before the answer; the records to try again are
+ * reported as batch item failures after their visibility is set to their delay.
+ */
+@ApplicationScoped
+public class DeliveryPipeline {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryPipeline.class);
+    /** When the Lambda context is absent (direct calls in the local run): the delivery functions' timeout. */
+    static final Duration DEFAULT_TIME_BUDGET = Duration.ofSeconds(30);
+
+    private final JobDelivery delivery;
+    private final ProviderQueues queues;
+    private final RelayConfig.Delivery settings;
+
+    DeliveryPipeline(JobDelivery delivery, ProviderQueues queues, RelayConfig config) {
+        this.delivery = delivery;
+        this.queues = queues;
+        this.settings = config.delivery();
+    }
+
+    public SQSBatchResponse process(Provider provider, SQSEvent event, Context context) {
+        long budgetMillis = context == null ? DEFAULT_TIME_BUDGET.toMillis() : context.getRemainingTimeInMillis();
+        long deadlineNanos = System.nanoTime() + Duration.ofMillis(budgetMillis).toNanos();
+        List<SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        List<RecordResult> results = deliverAll(provider, records, deadlineNanos);
+
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<Postponement> postponements = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (results.get(i) instanceof RecordResult.Again again) {
+                failures.add(new SQSBatchResponse.BatchItemFailure(records.get(i).getMessageId()));
+                if (records.get(i).getReceiptHandle() != null) {
+                    postponements.add(new Postponement(records.get(i).getReceiptHandle(), again.delay()));
+                }
+            }
+        }
+        if (!postponements.isEmpty()) {
+            try {
+                queues.postpone(provider, postponements);
+            } catch (QueueUnavailable e) {
+                // The messages still come back, after the queue's own visibility timeout.
+                LOG.warnf("could not set the retry delay of %d %s messages: %s", postponements.size(), provider.key(), e.getMessage());
+            }
+        }
+        return new SQSBatchResponse(failures);
+    }
+
+    private List<RecordResult> deliverAll(Provider provider, List<SQSMessage> records, long deadlineNanos) {
+        Semaphore slots = new Semaphore(Math.max(1, settings.maxConcurrentSends()));
+        List<Future<RecordResult>> tasks = new ArrayList<>(records.size());
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (SQSMessage record : records) {
+                tasks.add(executor.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return delivery.deliver(provider, record.getBody(), deadlineNanos);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            List<RecordResult> results = new ArrayList<>(records.size());
+            for (int i = 0; i < tasks.size(); i++) {
+                results.add(join(provider, records.get(i), tasks.get(i)));
+            }
+            return results;
+        }
+    }
+
+    private RecordResult join(Provider provider, SQSMessage record, Future<RecordResult> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException failed) {
+            Throwable cause = failed.getCause();
+            LOG.warnf("%s message %s failed: %s; retried after %s", provider.key(), record.getMessageId(),
+                    cause.getClass().getSimpleName(), settings.backoffBase());
+            return new RecordResult.Again(settings.backoffBase());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return new RecordResult.Again(Duration.ZERO);
+        }
+    }
+}

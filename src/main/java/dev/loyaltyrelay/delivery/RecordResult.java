@@ -1,0 +1,15 @@
+package dev.loyaltyrelay.delivery;
+
+import java.time.Duration;
+
+/** What the batch answer says of one SQS record: done (deleted) or again after a delay (a batch item failure). */
+sealed interface RecordResult {
+
+    RecordResult DONE = new Done();
+
+    record Done() implements RecordResult {
+    }
+
+    record Again(Duration delay) implements RecordResult {
+    }
+}

@@ -1,0 +1,33 @@
+package dev.loyaltyrelay.domain;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a delivery function does to its own queue beyond answering the batch: set when a failed job comes back,
+ * and move a job to the dead-letter queue itself. Methods throw {@link QueueUnavailable}.
+ */
+public interface ProviderQueues {
+
+    /** SQS refuses a visibility beyond 12 hours from receipt; a minute is kept for the batching window. */
+    Duration MAX_POSTPONEMENT = Duration.ofHours(12).minusMinutes(1);
+
+    /** Makes each message visible again after its delay (clamped to 0..{@link #MAX_POSTPONEMENT}). */
+    void postpone(Provider provider, List<Postponement> postponements);
+
+    /** Puts the job's message on the provider's dead-letter queue, labelled with the reason. */
+    void deadLetter(Provider provider, String messageBody, String deliveryId, String reason);
+
+    /**
+     * @param receiptHandle the message's receipt handle from this receive
+     * @param delay         when it should come back
+     */
+    record Postponement(String receiptHandle, Duration delay) {
+        public Duration clampedDelay() {
+            if (delay.isNegative()) {
+                return Duration.ZERO;
+            }
+            return delay.compareTo(MAX_POSTPONEMENT) > 0 ? MAX_POSTPONEMENT : delay;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.loyaltyrelay.provider;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
+import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
+import dev.loyaltyrelay.domain.DeliveryOutcome.Sent;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads a provider's answer into an outcome. The same rules for every provider, from Meta's WhatsApp Cloud API
+ * (which the WhatsApp providers pass on): a Meta error code in the body decides before the HTTP status does.
+ * <ul>
+ *   <li>2xx: sent (the message id when the body has one; a 2xx body that is not JSON is still a send);</li>
+ *   <li>Meta codes 130429, 131056, 80007, 132015: retry later; 131026, 131047, 131051, 132000, 132001,
+ *       132005: rejected with {@code meta_<code>};</li>
+ *   <li>5xx: thrown as {@link ProviderCallFailed.ServerError} (the breaker counts it), retried later;</li>
+ *   <li>401, 403: rejected as {@code credentials_refused}; the integration needs attention;</li>
+ *   <li>408, 425, 429: retry later, honouring {@code Retry-After};</li>
+ *   <li>any other status (400, 404, 409, 422, ...): rejected with {@code http_<status>}.</li>
+ * </ul>
+ */
+public final class ProviderResponses {
+
+    static final Set<Integer> META_RETRYABLE = Set.of(130429, 131056, 80007, 132015);
+    static final Set<Integer> META_PERMANENT = Set.of(131026, 131047, 131051, 132000, 132001, 132005);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ProviderResponses() {
+    }
+
+    /**
+     * @param messageId reads the provider's message id from a success body (may return null)
+     * @throws ProviderCallFailed.ServerError for a 5xx that carries no permanent Meta code
+     */
+    public static DeliveryOutcome classify(ProviderHttp.Answer answer, Function<JsonNode, String> messageId) {
+        int status = answer.status();
+        JsonNode body = parse(answer.body());
+        if (status >= 200 && status < 300) {
+            return new Sent(body.isMissingNode() ? null : messageId.apply(body), status);
+        }
+        OptionalInt metaCode = metaErrorCode(body);
+        if (metaCode.isPresent() && META_PERMANENT.contains(metaCode.getAsInt())) {
+            return new Rejected("meta_" + metaCode.getAsInt(), true, status);
+        }
+        if (status >= 500) {
+            String reason = metaCode.isPresent() && META_RETRYABLE.contains(metaCode.getAsInt())
+                    ? "meta_" + metaCode.getAsInt() : "http_" + status;
+            throw new ProviderCallFailed.ServerError(reason, status, answer.retryAfter());
+        }
+        if (metaCode.isPresent() && META_RETRYABLE.contains(metaCode.getAsInt())) {
+            return new RetryLater("meta_" + metaCode.getAsInt(), answer.retryAfter(), true, status);
+        }
+        if (status == 401 || status == 403) {
+            return new Rejected(Rejected.CREDENTIALS_REFUSED, true, status);
+        }
+        if (status == 408 || status == 425 || status == 429) {
+            return new RetryLater("http_" + status, answer.retryAfter(), true, status);
+        }
+        return new Rejected("http_" + status, true, status);
+    }
+
+    /** A Meta error code wherever the providers put it: {@code error.code}, {@code errors[0].code}, {@code error_code}, {@code code}. */
+    static OptionalInt metaErrorCode(JsonNode body) {
+        for (JsonNode candidate : new JsonNode[] {body.path("error").path("code"), body.path("errors").path(0).path("code"),
+                body.path("error_code"), body.path("code"), body.path("data").path("error").path("code")}) {
+            Optional<Integer> code = candidate.canConvertToInt() || candidate.isTextual() ? asInt(candidate) : Optional.empty();
+            if (code.isPresent() && (META_RETRYABLE.contains(code.get()) || META_PERMANENT.contains(code.get()))) {
+                return OptionalInt.of(code.get());
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** The first non-blank text among {@code paths} (dot-separated) of a success body, else null. */
+    public static String firstText(JsonNode body, String... paths) {
+        for (String path : paths) {
+            JsonNode node = body;
+            for (String part : path.split("\\.")) {
+                node = node.path(part);
+            }
+            if (node.isValueNode() && !node.asText().isBlank()) {
+                return node.asText();
+            }
+        }
+        return null;
+    }
+
+    private static Optional<Integer> asInt(JsonNode node) {
+        try {
+            return Optional.of(node.isTextual() ? Integer.parseInt(node.asText().trim()) : node.asInt());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException notJson) {
+            return MissingNode.getInstance();
+        }
+    }
+}

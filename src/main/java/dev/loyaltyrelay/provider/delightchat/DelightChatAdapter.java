@@ -1,0 +1,60 @@
+package dev.loyaltyrelay.provider.delightchat;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.provider.OutboundMessage;
+import dev.loyaltyrelay.provider.ProviderAdapter;
+import dev.loyaltyrelay.provider.ProviderHttp;
+import dev.loyaltyrelay.provider.ProviderResponses;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * DelightChat automation send: {@code POST /api/v1/public/message}, header {@code X-API-KEY}; the number split
+ * into {@code country_code} ({@code +91}) and the national number by libphonenumber, the variables as
+ * {@code message_data} keyed "1", "2", ... in the mapping's order.
+ */
+@ApplicationScoped
+public class DelightChatAdapter implements ProviderAdapter {
+
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+    private final DelightChatApi api;
+    private final Clock clock;
+
+    DelightChatAdapter(@RestClient DelightChatApi api, Clock clock) {
+        this.api = api;
+        this.clock = clock;
+    }
+
+    @Override
+    public Provider provider() {
+        return Provider.DELIGHTCHAT;
+    }
+
+    @Override
+    public DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
+        PhoneNumber number;
+        try {
+            number = PHONES.parse(message.recipient().address(), null);
+        } catch (NumberParseException e) {
+            return Rejected.beforeCall("recipient_invalid");
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        for (int i = 0; i < message.variables().size(); i++) {
+            data.put(Integer.toString(i + 1), message.variables().get(i));
+        }
+        var request = new DelightChatApi.AutomationMessage("+" + number.getCountryCode(), PHONES.getNationalSignificantNumber(number),
+                message.templateId(), data);
+        String apiKey = credentials.require("apiKey");
+        var answer = ProviderHttp.exchange(() -> api.sendMessage(apiKey, request), clock);
+        return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "message_id", "messageId", "id", "data.id", "data.message_id"));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.loyaltyrelay.provider.limechat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.provider.OutboundMessage;
+import dev.loyaltyrelay.provider.ProviderAdapter;
+import dev.loyaltyrelay.provider.ProviderHttp;
+import dev.loyaltyrelay.provider.ProviderResponses;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * LimeChat flow trigger: {@code POST /api/v1/cvf-events} with headers {@code x-limechat-uat} (access token) and
+ * {@code x-fb-account-id}; {@code distinct_id} and {@code phone} are the number without {@code +}; the event
+ * name is the mapping's (else the topic) and must have no spaces; {@code data} holds the forwarded properties,
+ * flat (a nested value is passed as its JSON text).
+ *
+ * <p>LimeChat's direct template send has only a partial public description (no documented body for the
+ * template variables), so it is not implemented: a merchant maps events to flows, as the guide describes.
+ */
+@ApplicationScoped
+public class LimeChatAdapter implements ProviderAdapter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final LimeChatApi api;
+    private final Clock clock;
+
+    LimeChatAdapter(@RestClient LimeChatApi api, Clock clock) {
+        this.api = api;
+        this.clock = clock;
+    }
+
+    @Override
+    public Provider provider() {
+        return Provider.LIMECHAT;
+    }
+
+    @Override
+    public DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
+        if (message.eventName() == null || message.eventName().isBlank() || message.eventName().chars().anyMatch(Character::isWhitespace)) {
+            return Rejected.beforeCall("event_name_invalid");
+        }
+        String phone = message.recipient().address().substring(1);
+        var event = new LimeChatApi.CustomEvent(phone, phone, message.eventName(), flat(message.forwarded()));
+        String accessToken = credentials.require("accessToken");
+        String accountId = credentials.require("accountId");
+        var answer = ProviderHttp.exchange(() -> api.sendEvent(accessToken, accountId, event), clock);
+        return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "id", "event_id", "message_id", "data.id"));
+    }
+
+    static Map<String, Object> flat(Map<String, Object> properties) {
+        var flat = new LinkedHashMap<String, Object>();
+        properties.forEach((name, value) -> flat.put(name, value instanceof Map<?, ?> || value instanceof List<?> ? jsonText(value) : value));
+        return flat;
+    }
+
+    private static String jsonText(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(value);
+        }
+    }
+}

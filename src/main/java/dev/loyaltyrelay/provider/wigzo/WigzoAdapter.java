@@ -1,0 +1,92 @@
+package dev.loyaltyrelay.provider.wigzo;
+
+import dev.loyaltyrelay.domain.DeliveryIds;
+import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.provider.OutboundMessage;
+import dev.loyaltyrelay.provider.ProviderAdapter;
+import dev.loyaltyrelay.provider.ProviderHttp;
+import dev.loyaltyrelay.provider.ProviderResponses;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Wigzo automation trigger, by email: {@code POST /rest/v1/learn/identify} with a stable user id and the email,
+ * then {@code POST /rest/v1/learn/event} ({@code eventCategory=EXTERNAL}, the forwarded properties as
+ * {@code eventval}). A recipient identified by this container within {@link #IDENTIFY_REUSE} is not identified
+ * again. The user id is a UUID (version-4 layout, as Wigzo asks) derived from the merchant and the email, so
+ * the same customer always has the same id without storing one.
+ */
+@ApplicationScoped
+public class WigzoAdapter implements ProviderAdapter {
+
+    static final Duration IDENTIFY_REUSE = Duration.ofHours(12);
+    static final int MAX_REMEMBERED = 50_000;
+    private final WigzoApi api;
+    private final Clock clock;
+    private final Map<String, Instant> identifiedAt = new ConcurrentHashMap<>();
+
+    WigzoAdapter(@RestClient WigzoApi api, Clock clock) {
+        this.api = api;
+        this.clock = clock;
+    }
+
+    @Override
+    public Provider provider() {
+        return Provider.WIGZO;
+    }
+
+    @Override
+    public DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
+        if (message.eventName() == null || message.eventName().isBlank()) {
+            return Rejected.beforeCall("event_name_invalid");
+        }
+        String orgToken = credentials.require("orgToken");
+        String apiToken = credentials.require("apiToken");
+        String email = message.recipient().address();
+        String userId = userId(message.merchantId(), email);
+        String identityKey = DeliveryIds.sha256Hex(orgToken, userId);
+        Instant now = clock.instant();
+        Instant lastIdentified = identifiedAt.get(identityKey);
+        if (lastIdentified == null || lastIdentified.plus(IDENTIFY_REUSE).isBefore(now)) {
+            var identify = new WigzoApi.Identify(userId, email);
+            DeliveryOutcome identified = ProviderResponses.classify(ProviderHttp.exchange(() -> api.identify(orgToken, apiToken, identify), clock),
+                    body -> null);
+            if (!(identified instanceof DeliveryOutcome.Sent)) {
+                return identified;
+            }
+            remember(identityKey, now);
+        }
+        var event = new WigzoApi.CustomEvent(message.eventName(), "EXTERNAL", message.forwarded(), userId);
+        var answer = ProviderHttp.exchange(() -> api.event(orgToken, apiToken, event), clock);
+        return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "id", "eventId", "data.id"));
+    }
+
+    /** A stable UUID for a customer of a merchant, laid out as version 4 (random) with the IETF variant. */
+    static String userId(String merchantId, String email) {
+        char[] hex = DeliveryIds.sha256Hex("wigzo-user", merchantId, email).substring(0, 32).toCharArray();
+        hex[12] = '4';
+        hex[16] = "89ab".charAt(Character.digit(hex[16], 16) & 0x3);
+        String h = new String(hex);
+        return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20) + "-" + h.substring(20);
+    }
+
+    /** Forgets every recipient (tests; a container that grew past its bound). */
+    void forgetIdentified() {
+        identifiedAt.clear();
+    }
+
+    private void remember(String identityKey, Instant now) {
+        if (identifiedAt.size() >= MAX_REMEMBERED) {
+            identifiedAt.clear();
+        }
+        identifiedAt.put(identityKey, now);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.loyaltyrelay.queue;
+
+import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderQueues;
+import dev.loyaltyrelay.domain.QueueUnavailable;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/** Visibility changes and dead-lettering on the function's own queue and DLQ. */
+@ApplicationScoped
+public class SqsProviderQueues implements ProviderQueues {
+
+    private final SqsClient sqs;
+    private final RelayConfig config;
+
+    SqsProviderQueues(SqsClient sqs, RelayConfig config) {
+        this.sqs = sqs;
+        this.config = config;
+    }
+
+    @Override
+    public void postpone(Provider provider, List<Postponement> postponements) {
+        String queueUrl = config.queues().urlFor(provider);
+        for (int from = 0; from < postponements.size(); from += SqsDeliveryQueue.BATCH_LIMIT) {
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+            List<Postponement> batch = postponements.subList(from, Math.min(from + SqsDeliveryQueue.BATCH_LIMIT, postponements.size()));
+            for (int i = 0; i < batch.size(); i++) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id(Integer.toString(i))
+                        .receiptHandle(batch.get(i).receiptHandle())
+                        .visibilityTimeout((int) batch.get(i).clampedDelay().toSeconds())
+                        .build());
+            }
+            try {
+                var response = sqs.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl).entries(entries));
+                if (response.hasFailed() && !response.failed().isEmpty()) {
+                    throw new QueueUnavailable("visibility change refused for " + response.failed().size() + " messages", null);
+                }
+            } catch (SdkException e) {
+                throw new QueueUnavailable("visibility change failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void deadLetter(Provider provider, String messageBody, String deliveryId, String reason) {
+        String url = config.deadLetterQueues().get(provider.key());
+        if (url == null || url.isBlank()) {
+            throw new QueueUnavailable("no dead-letter queue configured for " + provider.key(), null);
+        }
+        try {
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody(messageBody).messageAttributes(Map.of(
+                    "deliveryId", string(deliveryId == null ? "unknown" : deliveryId),
+                    "reason", string(reason))));
+        } catch (SdkException e) {
+            throw new QueueUnavailable("dead-letter send failed", e);
+        }
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+}

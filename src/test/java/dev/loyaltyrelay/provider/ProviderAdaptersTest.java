@@ -1,0 +1,318 @@
+package dev.loyaltyrelay.provider;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
+import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
+import dev.loyaltyrelay.domain.DeliveryOutcome.Sent;
+import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.domain.Recipient;
+import dev.loyaltyrelay.provider.bitespeed.BiteSpeedContract;
+import dev.loyaltyrelay.support.ProviderStubs;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each adapter against WireMock speaking the provider's wire format: the exact request, and how every kind of
+ * answer is classified, through the same fault-tolerance guard the delivery functions use.
+ */
+@QuarkusTest
+class ProviderAdaptersTest {
+
+    static final String MOBILE = "+919876543210";
+    static final String EMAIL = "riya@example.com";
+
+    @Inject
+    ProviderGateway gateway;
+
+    @BeforeEach
+    void freshStubs() {
+        ProviderStubs.resetAll();
+        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200).withBody("{}")));
+    }
+
+    @Test
+    void zoko_sendsTheTemplate_withTheRecipientWithoutPlus_andArgsInOrder() {
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message"))
+                .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody("{\"messageId\":\"zk-msg-1\"}")));
+
+        DeliveryOutcome outcome = send(message(Provider.ZOKO), credentials(Provider.ZOKO));
+
+        assertEquals(new Sent("zk-msg-1", 202), outcome);
+        ProviderStubs.of(Provider.ZOKO).verify(1, postRequestedFor(urlEqualTo("/v2/message"))
+                .withHeader("apikey", equalTo("zk-key-0001"))
+                .withHeader("Content-Type", com.github.tomakehurst.wiremock.client.WireMock.containing("application/json"))
+                .withRequestBody(equalToJson("""
+                        {"channel":"whatsapp","recipient":"919876543210","type":"template","templateId":"wallet_reward_v1",
+                         "templateLanguage":"en","templateArgs":["Riya","100"]}""")));
+    }
+
+    @Test
+    void delightChat_splitsTheNumber_andKeysTheVariablesByPosition() {
+        ProviderStubs.of(Provider.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"message_id\":\"dc-1\"}")));
+
+        DeliveryOutcome outcome = send(message(Provider.DELIGHTCHAT), credentials(Provider.DELIGHTCHAT));
+
+        assertEquals(new Sent("dc-1", 200), outcome);
+        ProviderStubs.of(Provider.DELIGHTCHAT).verify(1, postRequestedFor(urlEqualTo("/api/v1/public/message"))
+                .withHeader("X-API-KEY", equalTo("dc-key-0001"))
+                .withRequestBody(equalToJson("""
+                        {"country_code":"+91","phone_number":"9876543210","automation_id":"3f9a7c52-0d4e-4a8b-9c1e-7b2d5f6a8e01",
+                         "message_data":{"1":"Riya","2":"100"}}""")));
+    }
+
+    @Test
+    void delightChat_splitsANonIndianNumberToo() {
+        ProviderStubs.of(Provider.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(200)));
+        var uk = withRecipient(message(Provider.DELIGHTCHAT), new Recipient(CommonProperty.MOBILE, "+447911123456"));
+
+        send(uk, credentials(Provider.DELIGHTCHAT));
+
+        ProviderStubs.of(Provider.DELIGHTCHAT).verify(postRequestedFor(urlEqualTo("/api/v1/public/message"))
+                .withRequestBody(equalToJson("{\"country_code\":\"+44\",\"phone_number\":\"7911123456\"}", true, true)));
+    }
+
+    @Test
+    void limeChat_triggersTheFlow_withTheEventName_andFlatData() {
+        ProviderStubs.of(Provider.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{\"status\":\"ok\"}")));
+
+        DeliveryOutcome outcome = send(message(Provider.LIMECHAT), credentials(Provider.LIMECHAT));
+
+        assertEquals(new Sent(null, 200), outcome);
+        ProviderStubs.of(Provider.LIMECHAT).verify(1, postRequestedFor(urlEqualTo("/api/v1/cvf-events"))
+                .withHeader("x-limechat-uat", equalTo("lc-token-0001"))
+                .withHeader("x-fb-account-id", equalTo("lc-account"))
+                .withRequestBody(equalToJson("""
+                        {"distinct_id":"919876543210","phone":"919876543210","event":"walletreward_create",
+                         "data":{"user_name":"Riya","amount":100,"wallet_balance":250.5}}""")));
+    }
+
+    @Test
+    void limeChat_refusesAnEventNameWithSpaces_withoutACall() {
+        var spaced = new OutboundMessage("dlv_x", "m", Provider.LIMECHAT, new Recipient(CommonProperty.MOBILE, MOBILE), null, null,
+                "wallet reward", List.of(), Map.of());
+
+        assertEquals(Rejected.beforeCall("event_name_invalid"), send(spaced, credentials(Provider.LIMECHAT)));
+        assertTrue(ProviderStubs.requests(Provider.LIMECHAT).isEmpty());
+    }
+
+    @Test
+    void bitespeed_sendsTheAssumedTemplateRequest() {
+        ProviderStubs.of(Provider.BITESPEED).stubFor(post(urlEqualTo(BiteSpeedContract.PATH))
+                .willReturn(aResponse().withStatus(200).withBody("{\"messageId\":\"bs-1\"}")));
+
+        DeliveryOutcome outcome = send(message(Provider.BITESPEED), credentials(Provider.BITESPEED));
+
+        assertEquals(new Sent("bs-1", 200), outcome);
+        ProviderStubs.of(Provider.BITESPEED).verify(1, postRequestedFor(urlEqualTo(BiteSpeedContract.PATH))
+                .withHeader(BiteSpeedContract.CHANNEL_HEADER, equalTo("bs-channel"))
+                .withHeader(BiteSpeedContract.USER_HEADER, equalTo("bs-user"))
+                .withRequestBody(equalToJson("""
+                        {"phone":"+919876543210","templateId":"wallet_reward","language":"en","variables":["Riya","100"]}""")));
+    }
+
+    @Test
+    void wigzo_identifiesByEmail_thenSendsTheEvent_andDoesNotIdentifyTheSameRecipientAgain() {
+        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        var message = withRecipient(message(Provider.WIGZO), new Recipient(CommonProperty.EMAIL, "wigzo-" + UUID.randomUUID() + "@example.com"));
+
+        assertInstanceOf(Sent.class, send(message, credentials(Provider.WIGZO)));
+        assertInstanceOf(Sent.class, send(message, credentials(Provider.WIGZO)));
+
+        var wigzo = ProviderStubs.of(Provider.WIGZO);
+        String userId = dev.loyaltyrelay.provider.wigzo.WigzoAdapterAccess.userId("merchant-1", message.recipient().address());
+        wigzo.verify(1, postRequestedFor(urlPathEqualTo("/rest/v1/learn/identify"))
+                .withQueryParam("org_token", equalTo("wz-org"))
+                .withQueryParam("token", equalTo("wz-token-0001"))
+                .withRequestBody(equalToJson("{\"userId\":\"" + userId + "\",\"email\":\"" + message.recipient().address() + "\"}")));
+        wigzo.verify(2, postRequestedFor(urlPathEqualTo("/rest/v1/learn/event"))
+                .withQueryParam("org_token", equalTo("wz-org"))
+                .withQueryParam("token", equalTo("wz-token-0001"))
+                .withRequestBody(equalToJson("""
+                        {"eventName":"wallet_coins_rewarded","eventCategory":"EXTERNAL",
+                         "eventval":{"user_name":"Riya","amount":100,"wallet_balance":250.5},"userId":"%s"}""".formatted(userId))));
+        assertTrue(userId.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"), userId);
+    }
+
+    @Test
+    void wigzo_whoseIdentifyIsRefused_sendsNoEvent() {
+        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(401)));
+        var message = withRecipient(message(Provider.WIGZO), new Recipient(CommonProperty.EMAIL, "refused-" + UUID.randomUUID() + "@example.com"));
+
+        assertEquals(new Rejected(Rejected.CREDENTIALS_REFUSED, true, 401), send(message, credentials(Provider.WIGZO)));
+        ProviderStubs.of(Provider.WIGZO).verify(0, postRequestedFor(urlPathEqualTo("/rest/v1/learn/event")));
+    }
+
+    /** One answer and the outcome it must give, for every provider. */
+    record Scenario(String name, ResponseDefinitionBuilder answer, DeliveryOutcome expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<Scenario> scenarios() {
+        return List.of(
+                new Scenario("200", aResponse().withStatus(200).withBody("{\"messageId\":\"m-200\",\"id\":\"m-200\",\"message_id\":\"m-200\"}"),
+                        new Sent("m-200", 200)),
+                new Scenario("202 empty body", aResponse().withStatus(202), new Sent(null, 202)),
+                new Scenario("200 not JSON", aResponse().withStatus(200).withBody("<html>ok</html>"), new Sent(null, 200)),
+                new Scenario("400", aResponse().withStatus(400).withBody("{\"message\":\"bad template args\"}"), new Rejected("http_400", true, 400)),
+                new Scenario("401", aResponse().withStatus(401), new Rejected("credentials_refused", true, 401)),
+                new Scenario("403", aResponse().withStatus(403), new Rejected("credentials_refused", true, 403)),
+                new Scenario("404", aResponse().withStatus(404), new Rejected("http_404", true, 404)),
+                new Scenario("409", aResponse().withStatus(409).withBody("{\"message\":\"conflict\"}"), new Rejected("http_409", true, 409)),
+                new Scenario("422", aResponse().withStatus(422), new Rejected("http_422", true, 422)),
+                new Scenario("429 without Retry-After", aResponse().withStatus(429), new RetryLater("http_429", Optional.empty(), true, 429)),
+                new Scenario("429 with Retry-After", aResponse().withStatus(429).withHeader("Retry-After", "120"),
+                        new RetryLater("http_429", Optional.of(Duration.ofSeconds(120)), true, 429)),
+                new Scenario("500", aResponse().withStatus(500), new RetryLater("http_500", Optional.empty(), true, 500)),
+                new Scenario("503 with Retry-After", aResponse().withStatus(503).withHeader("Retry-After", "30"),
+                        new RetryLater("http_503", Optional.of(Duration.ofSeconds(30)), true, 503)),
+                new Scenario("read timeout", aResponse().withStatus(200).withFixedDelay(1_600), new Unknown("timeout")),
+                new Scenario("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), new Unknown("response_lost")),
+                new Scenario("malformed response", aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK), new Unknown("response_lost")),
+                new Scenario("Meta 131047 re-engagement window", aResponse().withStatus(400)
+                        .withBody("{\"error\":{\"code\":131047,\"message\":\"Re-engagement message\"}}"), new Rejected("meta_131047", true, 400)),
+                new Scenario("Meta 132001 template missing", aResponse().withStatus(404)
+                        .withBody("{\"errors\":[{\"code\":132001,\"title\":\"Template name does not exist\"}]}"), new Rejected("meta_132001", true, 404)),
+                new Scenario("Meta 131026 undeliverable in a 200-less 400", aResponse().withStatus(400)
+                        .withBody("{\"error_code\":\"131026\"}"), new Rejected("meta_131026", true, 400)),
+                new Scenario("Meta 130429 rate limit on a 400", aResponse().withStatus(400)
+                        .withBody("{\"error\":{\"code\":130429}}").withHeader("Retry-After", "60"),
+                        new RetryLater("meta_130429", Optional.of(Duration.ofSeconds(60)), true, 400)),
+                new Scenario("Meta 131056 pair rate limit", aResponse().withStatus(400).withBody("{\"error\":{\"code\":131056}}"),
+                        new RetryLater("meta_131056", Optional.empty(), true, 400)),
+                new Scenario("Meta 132015 template paused on a 500", aResponse().withStatus(500).withBody("{\"error\":{\"code\":132015}}"),
+                        new RetryLater("meta_132015", Optional.empty(), true, 500)));
+    }
+
+    static Stream<Arguments> everyProviderAndScenario() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Provider provider : Provider.values()) {
+            for (Scenario scenario : scenarios()) {
+                cases.add(Arguments.of(provider, scenario));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyProviderAndScenario")
+    void everyAnswerIsClassified(Provider provider, Scenario scenario) {
+        ProviderStubs.of(provider).stubFor(post(urlPathEqualTo(sendPath(provider))).willReturn(scenario.answer()));
+        var message = provider == Provider.WIGZO
+                ? withRecipient(message(provider), new Recipient(CommonProperty.EMAIL, "matrix-" + UUID.randomUUID() + "@example.com"))
+                : message(provider);
+
+        DeliveryOutcome outcome = send(message, credentials(provider));
+
+        assertEquals(scenario.expected(), outcome);
+        assertFalse(ProviderStubs.requests(provider).isEmpty(), "the provider was called");
+    }
+
+    @Test
+    void aRepeatedServerErrorOpensTheBreakerOfThatIntegrationOnly() {
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(503)));
+        String failing = "merchant-a/" + UUID.randomUUID();
+        for (int i = 0; i < 8; i++) {
+            assertEquals("http_503", gateway.send(failing, message(Provider.ZOKO), credentials(Provider.ZOKO)).reason());
+        }
+        int callsBefore = ProviderStubs.requests(Provider.ZOKO).size();
+
+        DeliveryOutcome whileOpen = gateway.send(failing, message(Provider.ZOKO), credentials(Provider.ZOKO));
+        DeliveryOutcome otherIntegration = gateway.send("merchant-b/" + UUID.randomUUID(), message(Provider.ZOKO), credentials(Provider.ZOKO));
+
+        assertEquals(RetryLater.withoutCall("circuit_open", Duration.ofSeconds(30)), whileOpen);
+        assertEquals("http_503", otherIntegration.reason(), "another merchant's integration still calls the provider");
+        assertEquals(callsBefore + 1, ProviderStubs.requests(Provider.ZOKO).size());
+    }
+
+    @Test
+    void clientErrorsNeverOpenTheBreaker() {
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(400)));
+        String integration = "merchant-c/" + UUID.randomUUID();
+        for (int i = 0; i < 12; i++) {
+            assertEquals(new Rejected("http_400", true, 400), gateway.send(integration, message(Provider.ZOKO), credentials(Provider.ZOKO)));
+        }
+        assertEquals(12, ProviderStubs.requests(Provider.ZOKO).size());
+    }
+
+    private DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
+        return gateway.send("merchant-1/" + UUID.randomUUID(), message, credentials);
+    }
+
+    static String sendPath(Provider provider) {
+        return switch (provider) {
+            case ZOKO -> "/v2/message";
+            case DELIGHTCHAT -> "/api/v1/public/message";
+            case LIMECHAT -> "/api/v1/cvf-events";
+            case BITESPEED -> BiteSpeedContract.PATH;
+            case WIGZO -> "/rest/v1/learn/event";
+        };
+    }
+
+    static OutboundMessage message(Provider provider) {
+        var forwarded = new LinkedHashMap<String, Object>();
+        forwarded.put("user_name", "Riya");
+        forwarded.put("amount", 100);
+        forwarded.put("wallet_balance", 250.5);
+        return switch (provider) {
+            case ZOKO -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE), "wallet_reward_v1", "en",
+                    "walletreward_create", List.of("Riya", "100"), Map.of());
+            case DELIGHTCHAT -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE),
+                    "3f9a7c52-0d4e-4a8b-9c1e-7b2d5f6a8e01", null, "walletreward_create", List.of("Riya", "100"), Map.of());
+            case BITESPEED -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE), "wallet_reward", null,
+                    "walletreward_create", List.of("Riya", "100"), Map.of());
+            case LIMECHAT -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE), null, null,
+                    "walletreward_create", List.of(), forwarded);
+            case WIGZO -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.EMAIL, EMAIL), null, null,
+                    "wallet_coins_rewarded", List.of(), forwarded);
+        };
+    }
+
+    static OutboundMessage withRecipient(OutboundMessage message, Recipient recipient) {
+        return new OutboundMessage(message.deliveryId(), message.merchantId(), message.provider(), recipient, message.templateId(),
+                message.language(), message.eventName(), message.variables(), message.forwarded());
+    }
+
+    static ProviderCredentials credentials(Provider provider) {
+        return new ProviderCredentials(switch (provider) {
+            case ZOKO -> Map.of("apiKey", "zk-key-0001");
+            case DELIGHTCHAT -> Map.of("apiKey", "dc-key-0001");
+            case BITESPEED -> Map.of("channelId", "bs-channel", "userId", "bs-user");
+            case LIMECHAT -> Map.of("accountId", "lc-account", "accessToken", "lc-token-0001");
+            case WIGZO -> Map.of("orgToken", "wz-org", "apiToken", "wz-token-0001");
+        });
+    }
+}
