@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
 public class DeliveryPipeline {
 
     private static final Logger LOG = Logger.getLogger(DeliveryPipeline.class);
-    /** When the Lambda context is absent (direct calls in the local run): the delivery functions' timeout. */
+    /** The delivery functions' timeout, assumed when no deadline is given. */
     static final Duration DEFAULT_TIME_BUDGET = Duration.ofSeconds(30);
 
     private final JobDelivery delivery;
@@ -43,7 +43,10 @@ public class DeliveryPipeline {
     }
 
     public SQSBatchResponse process(Provider provider, SQSEvent event, Context context) {
-        long budgetMillis = context == null ? DEFAULT_TIME_BUDGET.toMillis() : context.getRemainingTimeInMillis();
+        // Lambda always invokes with time left; none (no context, or a local event server without a deadline)
+        // means nobody imposes one, and the function's own timeout is assumed.
+        long remainingMillis = context == null ? 0 : context.getRemainingTimeInMillis();
+        long budgetMillis = remainingMillis > 0 ? remainingMillis : DEFAULT_TIME_BUDGET.toMillis();
         long deadlineNanos = System.nanoTime() + Duration.ofMillis(budgetMillis).toNanos();
         List<SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         List<RecordResult> results = deliverAll(provider, records, deadlineNanos);

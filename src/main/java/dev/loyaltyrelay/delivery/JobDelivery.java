@@ -85,6 +85,7 @@ public class JobDelivery {
             return poison(provider, body, job.deliveryId(), "job_for_another_provider");
         }
         if (remaining(deadlineNanos).compareTo(minimumForAnAttempt()) < 0) {
+            LOG.infof("delivery %s left for the next invocation: too little time for a call", job.deliveryId());
             return new RecordResult.Again(Duration.ZERO);
         }
         Instant now = clock.instant();

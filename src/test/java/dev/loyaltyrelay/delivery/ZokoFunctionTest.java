@@ -1,0 +1,170 @@
+package dev.loyaltyrelay.delivery;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.loyaltyrelay.domain.DeliveryLedger;
+import dev.loyaltyrelay.domain.DeliveryRecord;
+import dev.loyaltyrelay.domain.DeliveryStatus;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.support.MutableClock;
+import dev.loyaltyrelay.support.ProviderStubs;
+import dev.loyaltyrelay.support.SqsEvents;
+import dev.loyaltyrelay.support.TestMerchants;
+import dev.loyaltyrelay.support.Webhooks;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Zoko delivery function as Lambda runs it: SQS events from {@code events/} posted to the Lambda mock event
+ * server, WireMock as Zoko, the delivery records in DynamoDB Local.
+ */
+@QuarkusTest
+@TestProfile(ZokoFunctionProfile.class)
+class ZokoFunctionTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int GOOD = 0;
+    static final int DUPLICATE = 1;
+    static final int TRANSIENT = 2;
+    static final int PERMANENT = 3;
+
+    @Inject
+    TestMerchants merchants;
+    @Inject
+    DeliveryLedger ledger;
+    @Inject
+    MutableClock clock;
+
+    @BeforeEach
+    void zokoAnswersByRecipient() {
+        clock.set(Webhooks.SIGNED_AT);
+        ProviderStubs.resetAll();
+        var zoko = ProviderStubs.of(Provider.ZOKO);
+        zoko.stubFor(post(urlEqualTo("/v2/message")).atPriority(5)
+                .willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-accepted\"}")));
+        zoko.stubFor(post(urlEqualTo("/v2/message")).atPriority(1).withRequestBody(matchingJsonPath("$.recipient", equalTo("919800000500")))
+                .willReturn(aResponse().withStatus(500)));
+        zoko.stubFor(post(urlEqualTo("/v2/message")).atPriority(1).withRequestBody(matchingJsonPath("$.recipient", equalTo("919800000400")))
+                .willReturn(aResponse().withStatus(400).withBody("{\"message\":\"templateArgs do not match\"}")));
+    }
+
+    String zokoMerchant() {
+        String merchantId = TestMerchants.freshId();
+        merchants.merchant(merchantId, dev.loyaltyrelay.domain.SignaturePolicy.RECORD, dev.loyaltyrelay.domain.RepeatPolicy.COUNT);
+        merchants.integration(merchantId, "zoko-demo", Provider.ZOKO, true, Map.of("apiKey", "zk-demo-key"));
+        return merchantId;
+    }
+
+    static JsonNode invoke(JsonNode sqsEvent) {
+        String response = given().contentType("application/json").body(sqsEvent.toString()).when().post().then().statusCode(200)
+                .extract().asString();
+        try {
+            return JSON.readTree(response);
+        } catch (Exception e) {
+            throw new AssertionError("not an SQS batch response: " + response, e);
+        }
+    }
+
+    @Test
+    void mixedBatch_failsOnlyTheServerError_sendsNothingForTheDuplicate_andRecordsEveryOutcome() {
+        String merchantId = zokoMerchant();
+        ObjectNode batch = SqsEvents.forMerchant(SqsEvents.load("zoko-batch.json"), merchantId, clock.instant());
+        JsonNode earlier = invoke(SqsEvents.only(batch, DUPLICATE));
+        assertEquals(List.of(), SqsEvents.failures(earlier));
+
+        JsonNode response = invoke(batch);
+
+        assertEquals(List.of(SqsEvents.messageId(batch, TRANSIENT)), SqsEvents.failures(response));
+        var zoko = ProviderStubs.of(Provider.ZOKO);
+        for (String recipient : List.of("919800000001", "919800000002", "919800000500", "919800000400")) {
+            zoko.verify(1, postRequestedFor(urlEqualTo("/v2/message")).withRequestBody(matchingJsonPath("$.recipient", equalTo(recipient))));
+        }
+        DeliveryRecord good = record(batch, GOOD);
+        assertEquals(DeliveryStatus.SENT, good.status());
+        assertEquals("zk-accepted", good.providerMessageId());
+        assertEquals(1, good.attempts());
+        DeliveryRecord duplicate = record(batch, DUPLICATE);
+        assertEquals(DeliveryStatus.SENT, duplicate.status());
+        assertEquals(1, duplicate.attempts(), "the duplicate made no second call");
+        DeliveryRecord failing = record(batch, TRANSIENT);
+        assertEquals(DeliveryStatus.RETRY_SCHEDULED, failing.status());
+        assertEquals("http_500", failing.reason());
+        assertNotNull(failing.nextAttemptAt());
+        assertTrue(failing.nextAttemptAt().isAfter(clock.instant()));
+        assertEquals(500, failing.trail().getLast().httpStatus());
+        DeliveryRecord rejected = record(batch, PERMANENT);
+        assertEquals(DeliveryStatus.REJECTED, rejected.status());
+        assertEquals("http_400", rejected.reason());
+    }
+
+    @Test
+    void theFailedRecord_whenItComesBack_isSentOnce_andTheOthersStayDone() {
+        String merchantId = zokoMerchant();
+        ObjectNode batch = SqsEvents.forMerchant(SqsEvents.load("zoko-batch.json"), merchantId, clock.instant());
+        invoke(batch);
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.recipient", equalTo("919800000500"))).willReturn(aResponse().withStatus(202)));
+
+        JsonNode again = invoke(batch);
+
+        assertEquals(List.of(), SqsEvents.failures(again));
+        assertEquals(DeliveryStatus.SENT, record(batch, TRANSIENT).status());
+        assertEquals(2, record(batch, TRANSIENT).attempts());
+        assertEquals(5, ProviderStubs.requests(Provider.ZOKO).size(), "4 first calls, then only the retried one");
+    }
+
+    @Test
+    void aBatchOfTen_isSentConcurrently() {
+        String merchantId = zokoMerchant();
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.templateId", equalTo("wallet_reward_v1")))
+                .willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"slow\"}").withFixedDelay(200)));
+        ObjectNode sample = SqsEvents.forMerchant(SqsEvents.load("zoko-batch.json"), merchantId, clock.instant());
+        ObjectNode batch = JSON.createObjectNode();
+        ArrayNode records = batch.putArray("Records");
+        for (int i = 0; i < 10; i++) {
+            ObjectNode record = sample.get("Records").get(GOOD).deepCopy();
+            ObjectNode job = SqsEvents.job(record);
+            job.put("deliveryId", job.get("deliveryId").asText() + i);
+            ((ObjectNode) job.get("recipient")).put("address", "+9198000100" + (10 + i));
+            SqsEvents.setJob(record, job);
+            record.put("messageId", "concurrent-" + i);
+            records.add(record);
+        }
+
+        JsonNode response = invoke(batch);
+
+        assertEquals(List.of(), SqsEvents.failures(response));
+        List<LoggedRequest> calls = ProviderStubs.requests(Provider.ZOKO);
+        assertEquals(10, calls.size());
+        long firstArrival = calls.stream().map(LoggedRequest::getLoggedDate).min(Comparator.naturalOrder()).orElseThrow().getTime();
+        long lastArrival = calls.stream().map(LoggedRequest::getLoggedDate).max(Comparator.naturalOrder()).orElseThrow().getTime();
+        assertTrue(lastArrival - firstArrival < 200,
+                "all ten requests arrived before the first could have been answered (200 ms): spread " + (lastArrival - firstArrival) + " ms");
+    }
+
+    DeliveryRecord record(JsonNode batch, int index) {
+        return ledger.find(SqsEvents.deliveryId(batch, index)).orElseThrow(() -> new AssertionError("no record for record " + index));
+    }
+}
