@@ -15,14 +15,24 @@ public final class Queues {
         LocalAws aws = LocalAws.get();
         for (Provider provider : Provider.values()) {
             drain(provider);
+            drainDeadLetters(provider);
         }
         aws.queueUrls.values().forEach(url -> aws.sqs.purgeQueue(r -> r.queueUrl(url)));
+        aws.deadLetterQueueUrls.values().forEach(url -> aws.sqs.purgeQueue(r -> r.queueUrl(url)));
+    }
+
+    /** Every message now on the provider's dead-letter queue, taken off it. */
+    public static List<Message> drainDeadLetters(Provider provider) {
+        return drainUrl(LocalAws.get().deadLetterQueueUrls.get(provider));
     }
 
     /** Every message now on the provider's queue, taken off it. */
     public static List<Message> drain(Provider provider) {
+        return drainUrl(LocalAws.get().queueUrls.get(provider));
+    }
+
+    private static List<Message> drainUrl(String url) {
         LocalAws aws = LocalAws.get();
-        String url = aws.queueUrls.get(provider);
         List<Message> all = new ArrayList<>();
         while (true) {
             var batch = aws.sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)
