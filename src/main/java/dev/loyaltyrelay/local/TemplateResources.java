@@ -68,8 +68,9 @@ public final class TemplateResources {
         return resources.entrySet().stream().filter(e -> type.equals(e.getValue().get("Type"))).map(Map.Entry::getKey).toList();
     }
 
+    /** The {@code Properties} of a resource; short-form tags read as their argument ({@code !Ref X} as {@code X}). */
     @SuppressWarnings("unchecked")
-    Map<String, Object> properties(String logicalId) {
+    public Map<String, Object> properties(String logicalId) {
         Map<String, Object> resource = resources.get(logicalId);
         if (resource == null) {
             throw new IllegalArgumentException("template.yaml has no resource " + logicalId);

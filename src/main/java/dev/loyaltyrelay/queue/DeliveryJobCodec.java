@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -75,7 +76,8 @@ public class DeliveryJobCodec {
     public DeliveryJob decode(String text) {
         JsonNode root;
         try {
-            root = json.readTree(text);
+            // Decimals as BigDecimal: an amount renders exactly as the event carried it.
+            root = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("delivery job is not JSON");
         }

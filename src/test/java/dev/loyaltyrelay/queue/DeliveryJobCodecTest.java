@@ -50,6 +50,28 @@ class DeliveryJobCodecTest {
     }
 
     @Test
+    void decimalsKeepEveryDigit() {
+        String text = codec.encode(job()).replaceFirst("\"amount\":[0-9.]+", "\"amount\":12345678901234567890.10");
+        Object amount = codec.decode(text).properties().get("amount");
+        assertEquals(0, new BigDecimal("12345678901234567890.1").compareTo((BigDecimal) amount), String.valueOf(amount));
+    }
+
+    @Test
+    void theSampleSqsEvents_carryJobsOfThePublishedSchema() throws Exception {
+        var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(getClass().getClassLoader().getResourceAsStream("schemas/delivery-job.v1.schema.json"));
+        for (Provider provider : Provider.values()) {
+            var event = JSON.readTree(java.nio.file.Path.of("events", provider.key() + "-batch.json").toFile());
+            assertEquals(4, event.get("Records").size(), provider.key());
+            for (var record : event.get("Records")) {
+                String body = record.get("body").asText();
+                assertEquals(Set.of(), schema.validate(JSON.readTree(body)), provider.key());
+                assertEquals(provider, codec.decode(body).provider());
+            }
+        }
+    }
+
+    @Test
     void aJobOfAnUnknownVersion_isRefused() {
         assertThrows(IllegalArgumentException.class, () -> codec.decode(codec.encode(job()).replace("\"schemaVersion\":1", "\"schemaVersion\":2")));
         assertThrows(IllegalArgumentException.class, () -> codec.decode("not json"));
