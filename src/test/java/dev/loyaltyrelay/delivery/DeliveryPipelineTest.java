@@ -324,6 +324,36 @@ class DeliveryPipelineTest {
     }
 
     @Test
+    void noCallStarts_whenTheLambdaHasTooLittleTimeLeft() {
+        zokoAnswers(aResponse().withStatus(202));
+        DeliveryJob job = job();
+        enqueue(job);
+        var almostOutOfTime = new com.amazonaws.services.lambda.runtime.Context() {
+            public String getAwsRequestId() { return "r"; }
+            public String getLogGroupName() { return "g"; }
+            public String getLogStreamName() { return "s"; }
+            public String getFunctionName() { return "zoko"; }
+            public String getFunctionVersion() { return "1"; }
+            public String getInvokedFunctionArn() { return "arn"; }
+            public com.amazonaws.services.lambda.runtime.CognitoIdentity getIdentity() { return null; }
+            public com.amazonaws.services.lambda.runtime.ClientContext getClientContext() { return null; }
+            public int getRemainingTimeInMillis() { return 2_500; }
+            public int getMemoryLimitInMB() { return 512; }
+            public com.amazonaws.services.lambda.runtime.LambdaLogger getLogger() { return null; }
+        };
+
+        zokoQueue.pollOnce(event -> {
+            var response = zoko.handleRequest(event, almostOutOfTime);
+            assertEquals(1, response.getBatchItemFailures().size(), "left for the next invocation");
+            return response;
+        }, 0);
+
+        assertEquals(0, zokoCalls());
+        assertTrue(ledger.find(job.deliveryId()).isEmpty(), "not even claimed");
+        assertEquals(1, Queues.drain(Provider.ZOKO).size(), "visible again at once");
+    }
+
+    @Test
     void aJobForAnotherProvider_isDeadLettered() {
         DeliveryJob job = job();
         String asWigzo = codec.encode(job).replace("\"provider\":\"zoko\"", "\"provider\":\"wigzo\"");

@@ -259,6 +259,19 @@ class ProviderAdaptersTest {
     }
 
     @Test
+    void aProviderThatCannotBeReached_isRetriedLater_asNotCalled() {
+        var bitespeed = ProviderStubs.of(Provider.BITESPEED);
+        bitespeed.stop();
+        try {
+            DeliveryOutcome outcome = send(message(Provider.BITESPEED), credentials(Provider.BITESPEED));
+
+            assertEquals(new RetryLater("provider_unreachable", Optional.empty(), false, 0), outcome);
+        } finally {
+            bitespeed.start();
+        }
+    }
+
+    @Test
     void clientErrorsNeverOpenTheBreaker() {
         ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(400)));
         String integration = "merchant-c/" + UUID.randomUUID();

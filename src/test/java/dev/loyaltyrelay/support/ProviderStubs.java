@@ -28,10 +28,19 @@ public final class ProviderStubs {
 
     private ProviderStubs() {
         for (Provider provider : Provider.values()) {
-            var server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+            // A fixed port per run (not dynamicPort) so a test can stop a server and start it again where the client expects it.
+            var server = new WireMockServer(WireMockConfiguration.options().port(freePort()).bindAddress("127.0.0.1")
                     .containerThreads(40).jettyAcceptors(2));
             server.start();
             servers.put(provider, server);
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
