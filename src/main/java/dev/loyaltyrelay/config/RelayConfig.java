@@ -32,6 +32,9 @@ public interface RelayConfig {
     /** How sealed secrets are opened. */
     Cipher cipher();
 
+    /** The admin API. */
+    Admin admin();
+
     /** Defaults for a merchant that has not chosen otherwise. */
     MerchantDefaults merchantDefaults();
 
@@ -180,6 +183,14 @@ public interface RelayConfig {
     /** See {@link Delivery#unknownOutcome()}. */
     enum UnknownOutcomePolicy {
         RECORD, RESEND
+    }
+
+    interface Admin {
+        /**
+         * Lower-case hex SHA-256 of the operator key (the key itself is never configured anywhere). Without it
+         * no operator call is accepted.
+         */
+        Optional<String> operatorKeySha256();
     }
 
     interface Cipher {

@@ -4,6 +4,7 @@ import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.config.RelayConfig.UnknownOutcomePolicy;
 import dev.loyaltyrelay.delivery.IntegrationDirectory.SendingContext;
 import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.DeliveryFigures;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryLedger;
 import dev.loyaltyrelay.domain.DeliveryLedger.AlreadyFinished;
@@ -14,15 +15,12 @@ import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
 import dev.loyaltyrelay.domain.DeliveryStatus;
-import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.SecretCipher;
-import dev.loyaltyrelay.domain.VariableRenderer;
-import dev.loyaltyrelay.domain.VariableRenderer.Rendered;
-import dev.loyaltyrelay.domain.VariableRenderer.Unrenderable;
+import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.ProviderGateway;
 import dev.loyaltyrelay.queue.DeliveryJobCodec;
@@ -30,7 +28,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -54,11 +53,12 @@ public class JobDelivery {
     private final ProviderGateway gateway;
     private final ProviderQueues queues;
     private final RelayMetrics metrics;
+    private final DeliveryFigures figures;
     private final Clock clock;
     private final RelayConfig.Delivery settings;
 
     JobDelivery(DeliveryJobCodec codec, DeliveryLedger ledger, IntegrationDirectory integrations, ConfigurationStore configuration,
-            ProviderGateway gateway, ProviderQueues queues, RelayMetrics metrics, Clock clock, RelayConfig config) {
+            ProviderGateway gateway, ProviderQueues queues, RelayMetrics metrics, DeliveryFigures figures, Clock clock, RelayConfig config) {
         this.codec = codec;
         this.ledger = ledger;
         this.integrations = integrations;
@@ -66,6 +66,7 @@ public class JobDelivery {
         this.gateway = gateway;
         this.queues = queues;
         this.metrics = metrics;
+        this.figures = figures;
         this.clock = clock;
         this.settings = config.delivery();
     }
@@ -89,7 +90,7 @@ public class JobDelivery {
             return new RecordResult.Again(Duration.ZERO);
         }
         Instant now = clock.instant();
-        return switch (ledger.claim(job, now)) {
+        return switch (ledger.claim(job, body, now)) {
             case AlreadyFinished finished -> {
                 metrics.increment("DeliveryDuplicate", Map.of("provider", provider.key()));
                 LOG.infof("delivery %s already %s: duplicate dropped", job.deliveryId(), finished.status());
@@ -106,7 +107,7 @@ public class JobDelivery {
 
     private RecordResult attempt(Provider provider, String body, DeliveryJob job, Claimed claim, long deadlineNanos) {
         Instant now = clock.instant();
-        Optional<String> spent = budgetSpent(job, claim.attemptsSoFar(), now);
+        Optional<String> spent = budgetSpent(claim, claim.attemptsSoFar(), now);
         if (spent.isPresent()) {
             return conclude(provider, body, job, claim, Rejected.beforeCall(spent.get()), DeliveryStatus.EXHAUSTED, null);
         }
@@ -137,20 +138,13 @@ public class JobDelivery {
         if (integration.attention() != null && Rejected.CREDENTIALS_REFUSED.equals(integration.attention().reason())) {
             return Rejected.beforeCall("integration_needs_attention");
         }
-        EventMapping mapping = job.mapping();
-        boolean whatsAppTemplate = job.provider().sendsWhatsAppTemplates();
-        if (whatsAppTemplate && (mapping.templateId() == null || mapping.templateId().isBlank())) {
-            return Rejected.beforeCall("template_id_missing");
-        }
-        List<String> variables;
-        switch (VariableRenderer.render(mapping.variables(), job.properties(), context.merchant().timezone(), whatsAppTemplate)) {
-            case Unrenderable unrenderable -> {
-                return Rejected.beforeCall(unrenderable.reason());
+        OutboundMessage message;
+        switch (MessageComposer.compose(job, context.merchant())) {
+            case MessageComposer.Refused refused -> {
+                return Rejected.beforeCall(refused.reason());
             }
-            case Rendered rendered -> variables = rendered.values();
+            case MessageComposer.Composed composed -> message = composed.message();
         }
-        var message = new OutboundMessage(job.deliveryId(), job.merchantId(), job.provider(), job.recipient(), mapping.templateId(),
-                mapping.language(), mapping.effectiveEventName(), variables, mapping.forwarded().select(job.properties()));
         if (remaining(deadlineNanos).compareTo(settings.callTimeout().plus(RECORDING_MARGIN)) < 0) {
             return RetryLater.withoutCall("out_of_time", Duration.ZERO);
         }
@@ -180,7 +174,7 @@ public class JobDelivery {
                     Duration.between(now, deferred.notBefore()));
             case RetryLater retry -> {
                 int attempts = claim.attemptsSoFar() + (retry.providerCalled() ? 1 : 0);
-                Optional<String> spent = budgetSpent(job, attempts, now);
+                Optional<String> spent = budgetSpent(claim, attempts, now);
                 if (spent.isPresent()) {
                     yield conclude(provider, body, job, claim, retry, DeliveryStatus.EXHAUSTED, null);
                 }
@@ -198,6 +192,9 @@ public class JobDelivery {
         }
         Duration clamped = delay == null ? null : new ProviderQueues.Postponement("", delay).clampedDelay();
         boolean recorded = ledger.record(claim, status, outcome, clamped == null ? null : now.plus(clamped), now);
+        if (recorded) {
+            count(job, claim, status, outcome);
+        }
         metrics.increment("DeliveryOutcome", Map.of("provider", provider.key(), "status", status.name(), "reason", reasonClass(outcome.reason())));
         LOG.infof("delivery %s %s %s to %s: %s (%s)%s", job.deliveryId(), provider.key(), job.topic(), job.recipient().masked(), status,
                 outcome.reason(), recorded ? "" : "; claim lost to another function, its record stands");
@@ -207,6 +204,30 @@ public class JobDelivery {
         return new RecordResult.Again(clamped);
     }
 
+    /** Keeps the merchant's figures; a figure that cannot be written never fails the delivery. */
+    private void count(DeliveryJob job, Claimed claim, DeliveryStatus status, DeliveryOutcome outcome) {
+        LocalDate day = LocalDate.ofInstant(job.receivedAt(), ZoneOffset.UTC);
+        boolean wasPending = claim.previousStatus() == DeliveryStatus.RETRY_SCHEDULED || claim.previousStatus() == DeliveryStatus.DEFERRED;
+        boolean isPending = status == DeliveryStatus.RETRY_SCHEDULED || status == DeliveryStatus.DEFERRED;
+        DeliveryFigures.Outcome counted = switch (status) {
+            case SENT -> DeliveryFigures.Outcome.SENT;
+            case REJECTED, EXHAUSTED -> DeliveryFigures.Outcome.FAILED;
+            case UNKNOWN -> DeliveryFigures.Outcome.UNKNOWN;
+            case SUPPRESSED -> DeliveryFigures.Outcome.SUPPRESSED;
+            case SENDING, RETRY_SCHEDULED, DEFERRED -> null;
+        };
+        try {
+            if (isPending != wasPending) {
+                figures.add(job.merchantId(), day, job.provider(), job.topic(), DeliveryFigures.Outcome.PENDING, "waiting", isPending ? 1 : -1);
+            }
+            if (counted != null) {
+                figures.add(job.merchantId(), day, job.provider(), job.topic(), counted, reasonClass(outcome.reason()), 1);
+            }
+        } catch (StoreUnavailable e) {
+            LOG.warnf("figures of delivery %s not counted: %s", job.deliveryId(), e.getMessage());
+        }
+    }
+
     private RecordResult poison(Provider provider, String body, String deliveryId, String reason) {
         metrics.increment("DeliveryPoison", Map.of("provider", provider.key(), "reason", reason));
         LOG.warnf("message on the %s queue dead-lettered: %s (delivery %s)", provider.key(), reason, deliveryId);
@@ -214,11 +235,11 @@ public class JobDelivery {
         return RecordResult.DONE;
     }
 
-    private Optional<String> budgetSpent(DeliveryJob job, int attempts, Instant now) {
+    private Optional<String> budgetSpent(Claimed claim, int attempts, Instant now) {
         if (attempts >= settings.maxAttempts()) {
             return Optional.of("attempts_exhausted");
         }
-        if (!now.isBefore(job.receivedAt().plus(settings.maxAge()))) {
+        if (!now.isBefore(claim.budgetFrom().plus(settings.maxAge()))) {
             return Optional.of("age_exceeded");
         }
         return Optional.empty();

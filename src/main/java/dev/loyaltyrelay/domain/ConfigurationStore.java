@@ -20,4 +20,9 @@ public interface ConfigurationStore {
     void markAttention(String merchantId, String integrationId, Integration.Attention attention);
 
     void saveMapping(String merchantId, EventMapping mapping);
+
+    /** Deletes the integration and every mapping of it. */
+    void deleteIntegration(String merchantId, String integrationId);
+
+    void deleteMapping(String merchantId, String integrationId, String mappingId);
 }

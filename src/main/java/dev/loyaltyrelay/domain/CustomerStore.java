@@ -14,4 +14,7 @@ public interface CustomerStore {
     Optional<CustomerProfile> findByMobile(String merchantId, String e164);
 
     Optional<CustomerProfile> findByEmail(String merchantId, String email);
+
+    /** Deletes the customer's record (erasure on request). */
+    void erase(CustomerProfile profile);
 }

@@ -9,4 +9,7 @@ public interface HeldEventStore {
     void hold(HeldEvent event);
 
     List<HeldEvent> list(String merchantId);
+
+    /** Forgets a held event (replayed, or erased). */
+    void release(String merchantId, String nectorDeliveryId);
 }

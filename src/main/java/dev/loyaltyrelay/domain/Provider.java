@@ -50,6 +50,16 @@ public enum Provider {
         return !triggersFlows && commonProperty == CommonProperty.MOBILE;
     }
 
+    /** Exactly the credential fields the provider needs ("Initialize" in its guide). */
+    public java.util.List<String> credentialFields() {
+        return switch (this) {
+            case LIMECHAT -> java.util.List.of("accountId", "accessToken");
+            case DELIGHTCHAT, ZOKO -> java.util.List.of("apiKey");
+            case BITESPEED -> java.util.List.of("channelId", "userId");
+            case WIGZO -> java.util.List.of("orgToken", "apiToken");
+        };
+    }
+
     public static Optional<Provider> fromKey(String key) {
         return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst();
     }

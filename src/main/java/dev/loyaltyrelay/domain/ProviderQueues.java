@@ -18,6 +18,26 @@ public interface ProviderQueues {
     /** Puts the job's message on the provider's dead-letter queue, labelled with the reason. */
     void deadLetter(Provider provider, String messageBody, String deliveryId, String reason);
 
+    /** Puts a job on the provider's queue again (redrive, resend). */
+    void requeue(Provider provider, String messageBody);
+
+    /** About how many messages wait in the provider's dead-letter queue. */
+    int deadLetterCount(Provider provider);
+
+    /** Takes up to {@code max} dead letters out of sight for a while (they come back unless forgotten). */
+    List<DeadLetter> takeDeadLetters(Provider provider, int max);
+
+    /** Removes a dead letter for good (it was requeued). */
+    void forgetDeadLetter(Provider provider, DeadLetter letter);
+
+    /** A message on a dead-letter queue. */
+    record DeadLetter(String body, String receiptHandle) {
+        @Override
+        public String toString() {
+            return "DeadLetter";
+        }
+    }
+
     /**
      * @param receiptHandle the message's receipt handle from this receive
      * @param delay         when it should come back

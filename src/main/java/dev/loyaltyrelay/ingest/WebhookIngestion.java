@@ -113,6 +113,23 @@ public class WebhookIngestion {
         }
     }
 
+    /**
+     * Ingests a held event again (after the catalogue or the mapping was fixed). It was authenticated when it
+     * arrived, so only validation and the fan-out run again; an event still invalid stays held.
+     */
+    public IngestReply replay(HeldEvent event) {
+        Optional<KnownMerchant> found = merchants.find(event.merchantId());
+        if (found.isEmpty()) {
+            return refuse("unknown", "merchant", "no merchant with this id");
+        }
+        var request = new WebhookRequest(event.merchantId(), event.headers(), event.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        IngestReply reply = ingestAuthentic(request, found.get(), clock.instant(), "checked_when_held");
+        if (reply.status() / 100 == 2 && !"held".equals(String.valueOf(reply.body().get("status")))) {
+            held.release(event.merchantId(), event.nectorDeliveryId());
+        }
+        return reply;
+    }
+
     private IngestReply authenticateThenIngest(WebhookRequest request) {
         Instant now = clock.instant();
         String merchantId = request.merchantId();

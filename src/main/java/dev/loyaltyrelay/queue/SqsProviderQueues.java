@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** Visibility changes and dead-lettering on the function's own queue and DLQ. */
 @ApplicationScoped
@@ -51,10 +52,7 @@ public class SqsProviderQueues implements ProviderQueues {
 
     @Override
     public void deadLetter(Provider provider, String messageBody, String deliveryId, String reason) {
-        String url = config.deadLetterQueues().get(provider.key());
-        if (url == null || url.isBlank()) {
-            throw new QueueUnavailable("no dead-letter queue configured for " + provider.key(), null);
-        }
+        String url = deadLetterUrl(provider);
         try {
             sqs.sendMessage(r -> r.queueUrl(url).messageBody(messageBody).messageAttributes(Map.of(
                     "deliveryId", string(deliveryId == null ? "unknown" : deliveryId),
@@ -62,6 +60,64 @@ public class SqsProviderQueues implements ProviderQueues {
         } catch (SdkException e) {
             throw new QueueUnavailable("dead-letter send failed", e);
         }
+    }
+
+    @Override
+    public void requeue(Provider provider, String messageBody) {
+        String url = config.queues().urlFor(provider);
+        try {
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody(messageBody));
+        } catch (SdkException e) {
+            throw new QueueUnavailable("requeue failed", e);
+        }
+    }
+
+    @Override
+    public int deadLetterCount(Provider provider) {
+        try {
+            String count = sqs.getQueueAttributes(r -> r.queueUrl(deadLetterUrl(provider))
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                    .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+            return count == null ? 0 : Integer.parseInt(count);
+        } catch (SdkException e) {
+            throw new QueueUnavailable("dead-letter count failed", e);
+        }
+    }
+
+    @Override
+    public List<DeadLetter> takeDeadLetters(Provider provider, int max) {
+        String url = deadLetterUrl(provider);
+        List<DeadLetter> letters = new ArrayList<>();
+        try {
+            while (letters.size() < max) {
+                int want = Math.min(10, max - letters.size());
+                var batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(want).visibilityTimeout(60).waitTimeSeconds(0)).messages();
+                if (batch.isEmpty()) {
+                    break;
+                }
+                batch.forEach(m -> letters.add(new DeadLetter(m.body(), m.receiptHandle())));
+            }
+            return letters;
+        } catch (SdkException e) {
+            throw new QueueUnavailable("dead-letter receive failed", e);
+        }
+    }
+
+    @Override
+    public void forgetDeadLetter(Provider provider, DeadLetter letter) {
+        try {
+            sqs.deleteMessage(r -> r.queueUrl(deadLetterUrl(provider)).receiptHandle(letter.receiptHandle()));
+        } catch (SdkException e) {
+            throw new QueueUnavailable("dead-letter delete failed", e);
+        }
+    }
+
+    private String deadLetterUrl(Provider provider) {
+        String url = config.deadLetterQueues().get(provider.key());
+        if (url == null || url.isBlank()) {
+            throw new QueueUnavailable("no dead-letter queue configured for " + provider.key(), null);
+        }
+        return url;
     }
 
     private static MessageAttributeValue string(String value) {

@@ -126,6 +126,29 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     }
 
     @Override
+    public void deleteIntegration(String merchantId, String integrationId) {
+        var mappings = DynamoCalls.call("list mappings", () -> dynamo.query(r -> r.tableName(tables.config())
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+                .expressionAttributeValues(Map.of(":pk", s(Keys.merchant(merchantId)), ":prefix", s(Keys.MAPPING_PREFIX + integrationId + "#")))))
+                .items();
+        for (var mapping : mappings) {
+            delete(merchantId, string(mapping, Keys.SK));
+        }
+        delete(merchantId, Keys.INTEGRATION_PREFIX + integrationId);
+    }
+
+    @Override
+    public void deleteMapping(String merchantId, String integrationId, String mappingId) {
+        delete(merchantId, Keys.mapping(integrationId, mappingId));
+    }
+
+    private void delete(String merchantId, String sortKey) {
+        DynamoCalls.call("delete configuration item", () -> dynamo.deleteItem(r -> r.tableName(tables.config())
+                .key(Map.of(Keys.PK, s(Keys.merchant(merchantId)), Keys.SK, s(sortKey)))));
+    }
+
+    @Override
     public void markAttention(String merchantId, String integrationId, Integration.Attention attention) {
         try {
             DynamoCalls.call("mark integration attention", () -> dynamo.updateItem(r -> r.tableName(tables.config())

@@ -120,4 +120,11 @@ public class DynamoCustomerStore implements CustomerStore {
                 string(item, "mobile"), string(item, "email"), string(item, "name"), string(item, "tier"),
                 string(item, "customerType"), string(item, "referralCode")));
     }
+
+    @Override
+    public void erase(CustomerProfile profile) {
+        DynamoCalls.call("erase customer", () -> dynamo.deleteItem(r -> r.tableName(tables.config())
+                .key(java.util.Map.of(Keys.PK, Attributes.s(Keys.customers(profile.merchantId())), Keys.SK, Attributes.s(profile.customerKey())))));
+        lastWrittenHash.remove(profile.merchantId() + "\u0000" + profile.customerKey());
+    }
 }

@@ -49,7 +49,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     }
 
     @Override
-    public ClaimResult claim(DeliveryJob job, Instant now) {
+    public ClaimResult claim(DeliveryJob job, String jobJson, Instant now) {
         String token = UUID.randomUUID().toString();
         Instant leaseUntil = now.plus(settings.lease());
         var names = new HashMap<String, String>();
@@ -72,6 +72,9 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         setOnce(set, names, values, "receivedAt", n(job.receivedAt().toEpochMilli()));
         setOnce(set, names, values, Keys.LISTED_AT, s(job.receivedAt() + "#" + job.deliveryId()));
         setOnce(set, names, values, "attempts", n(0));
+        if (jobJson != null) {
+            setOnce(set, names, values, "job", s(jobJson));
+        }
         setOnce(set, names, values, Keys.EXPIRES_AT, n(job.receivedAt().plus(settings.recordRetention()).getEpochSecond()));
         set.setLength(set.length() - 2);
         names.put("#pk", Keys.PK);
@@ -92,8 +95,11 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
             var previous = response.hasAttributes() ? response.attributes() : Map.<String, AttributeValue>of();
             int attemptsSoFar = number(previous, "attempts").orElse(0L).intValue();
-            boolean lapsedWhileSending = DeliveryStatus.SENDING.name().equals(string(previous, "status"));
-            return new Claimed(job.deliveryId(), token, leaseUntil, attemptsSoFar, lapsedWhileSending);
+            String previousStatus = string(previous, "status");
+            boolean lapsedWhileSending = DeliveryStatus.SENDING.name().equals(previousStatus);
+            Instant budgetFrom = number(previous, "reopenedAt").map(Instant::ofEpochMilli).orElse(job.receivedAt());
+            return new Claimed(job.deliveryId(), token, leaseUntil, attemptsSoFar, lapsedWhileSending,
+                    previousStatus == null ? null : DeliveryStatus.valueOf(previousStatus), budgetFrom);
         } catch (ConditionalCheckFailedException e) {
             var existing = e.hasItem() ? e.item() : Map.<String, AttributeValue>of();
             DeliveryStatus status = DeliveryStatus.valueOf(string(existing, "status"));
@@ -156,6 +162,10 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(recordFrom(deliveryId, item));
+    }
+
+    private static DeliveryRecord recordFrom(String deliveryId, Map<String, AttributeValue> item) {
         List<DeliveryRecord.TrailEntry> trail = new ArrayList<>();
         AttributeValue trailValue = item.get("trail");
         if (trailValue != null && trailValue.hasL()) {
@@ -166,11 +176,109 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                         number(m, "httpStatus").orElse(0L).intValue()));
             }
         }
-        return Optional.of(new DeliveryRecord(deliveryId, string(item, "merchantId"),
+        return new DeliveryRecord(deliveryId, string(item, "merchantId"),
                 Provider.fromKey(string(item, "provider")).orElseThrow(), string(item, "integrationId"), string(item, "topic"),
                 string(item, "recipientMasked"), DeliveryStatus.valueOf(string(item, "status")), string(item, "reason"),
                 number(item, "attempts").orElse(0L).intValue(), string(item, "providerMessageId"),
-                Instant.ofEpochMilli(number(item, "receivedAt").orElse(0L)), instant(item, "updatedAt"), instant(item, "nextAttemptAt"), trail));
+                Instant.ofEpochMilli(number(item, "receivedAt").orElse(0L)), instant(item, "updatedAt"), instant(item, "nextAttemptAt"), trail);
+    }
+
+    @Override
+    public Optional<String> job(String deliveryId) {
+        var item = DynamoCalls.call("read delivery job", () -> dynamo.getItem(r -> r.tableName(tables.records())
+                .key(key(deliveryId)).projectionExpression("#job").expressionAttributeNames(Map.of("#job", "job")))).item();
+        return Optional.ofNullable(item == null ? null : string(item, "job"));
+    }
+
+    @Override
+    public boolean reopen(String deliveryId, Instant now) {
+        var finished = java.util.Arrays.stream(DeliveryStatus.values()).filter(DeliveryStatus::finished)
+                .map(st -> s(st.name())).toList();
+        var values = new HashMap<String, AttributeValue>();
+        var placeholders = new java.util.ArrayList<String>();
+        for (int i = 0; i < finished.size(); i++) {
+            values.put(":f" + i, finished.get(i));
+            placeholders.add(":f" + i);
+        }
+        values.put(":retry", s(DeliveryStatus.RETRY_SCHEDULED.name()));
+        values.put(":now", n(now.toEpochMilli()));
+        values.put(":zero", n(0));
+        values.put(":reason", s("reopened"));
+        try {
+            DynamoCalls.call("reopen delivery", () -> dynamo.updateItem(r -> r.tableName(tables.records()).key(key(deliveryId))
+                    .updateExpression("SET #status = :retry, #attempts = :zero, #reopenedAt = :now, #updatedAt = :now, #reason = :reason"
+                            + " REMOVE #finishedAt")
+                    .conditionExpression("attribute_exists(#pk) AND #status IN (" + String.join(", ", placeholders) + ")")
+                    .expressionAttributeNames(Map.of("#status", "status", "#attempts", "attempts", "#reopenedAt", "reopenedAt",
+                            "#updatedAt", "updatedAt", "#reason", "reason", "#finishedAt", "finishedAt", "#pk", Keys.PK))
+                    .expressionAttributeValues(values)));
+            return true;
+        } catch (ConditionalCheckFailedException notFinishedOrAbsent) {
+            return false;
+        }
+    }
+
+    @Override
+    public DeliveryPage list(String merchantId, DeliveryQuery query) {
+        var names = new HashMap<String, String>(Map.of("#merchantId", "merchantId", "#listedAt", Keys.LISTED_AT));
+        var values = new HashMap<String, AttributeValue>(Map.of(":merchantId", s(merchantId),
+                ":from", s(query.from() == null ? "0" : query.from().toString()),
+                ":to", s(query.to() == null ? "9" : query.to().toString())));
+        var filters = new java.util.ArrayList<String>();
+        filter(filters, names, values, "status", query.status() == null ? null : query.status().name());
+        filter(filters, names, values, "topic", query.topic());
+        filter(filters, names, values, "provider", query.provider() == null ? null : query.provider().key());
+        filter(filters, names, values, "recipient", query.recipient());
+        List<DeliveryRecord> found = new ArrayList<>();
+        Map<String, AttributeValue> startKey = Cursors.decode(query.cursor());
+        // A filtered page may come back short; read on (a bounded number of pages) until the page is full.
+        for (int reads = 0; reads < 10 && found.size() < query.limit(); reads++) {
+            Map<String, AttributeValue> from = startKey;
+            var response = DynamoCalls.call("list deliveries", () -> dynamo.query(r -> {
+                r.tableName(tables.records()).indexName(Keys.DELIVERIES_BY_MERCHANT_INDEX)
+                        .keyConditionExpression("#merchantId = :merchantId AND #listedAt BETWEEN :from AND :to")
+                        .expressionAttributeNames(names).expressionAttributeValues(values)
+                        .scanIndexForward(false).limit(query.limit() - found.size());
+                if (!filters.isEmpty()) {
+                    r.filterExpression(String.join(" AND ", filters));
+                }
+                if (from != null) {
+                    r.exclusiveStartKey(from);
+                }
+            }));
+            response.items().forEach(item -> found.add(recordFrom(string(item, Keys.PK).substring("DELIVERY#".length()), item)));
+            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+            if (startKey == null) {
+                break;
+            }
+        }
+        return new DeliveryPage(found, Cursors.encode(startKey));
+    }
+
+    @Override
+    public int eraseRecipient(String merchantId, String address) {
+        int erased = 0;
+        String cursor = null;
+        do {
+            DeliveryPage page = list(merchantId, new DeliveryQuery(null, null, null, null, null, address, 100, cursor));
+            for (DeliveryRecord record : page.deliveries()) {
+                DynamoCalls.call("erase delivery recipient", () -> dynamo.updateItem(r -> r.tableName(tables.records()).key(key(record.deliveryId()))
+                        .updateExpression("SET #recipient = :erased, #masked = :erased REMOVE #job")
+                        .expressionAttributeNames(Map.of("#recipient", "recipient", "#masked", "recipientMasked", "#job", "job"))
+                        .expressionAttributeValues(Map.of(":erased", s("erased")))));
+                erased++;
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return erased;
+    }
+
+    private static void filter(List<String> filters, Map<String, String> names, Map<String, AttributeValue> values, String attribute, String value) {
+        if (value != null) {
+            names.put("#f_" + attribute, attribute);
+            values.put(":f_" + attribute, s(value));
+            filters.add("#f_" + attribute + " = :f_" + attribute);
+        }
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

@@ -57,6 +57,12 @@ public class DynamoHeldEventStore implements HeldEventStore {
     }
 
     @Override
+    public void release(String merchantId, String nectorDeliveryId) {
+        DynamoCalls.call("release held event", () -> dynamo.deleteItem(r -> r.tableName(tables.records())
+                .key(Map.of(Keys.PK, s(Keys.held(merchantId)), Keys.SK, s(nectorDeliveryId)))));
+    }
+
+    @Override
     public List<HeldEvent> list(String merchantId) {
         var response = DynamoCalls.call("list held events", () -> dynamo.query(r -> r.tableName(tables.records())
                 .keyConditionExpression("#pk = :pk")

@@ -50,6 +50,14 @@ class MerchantDirectoryTest {
         }
 
         @Override
+        public void deleteIntegration(String merchantId, String integrationId) {
+        }
+
+        @Override
+        public void deleteMapping(String merchantId, String integrationId, String mappingId) {
+        }
+
+        @Override
         public void markAttention(String merchantId, String integrationId, dev.loyaltyrelay.domain.Integration.Attention attention) {
         }
     }

@@ -1,0 +1,325 @@
+package dev.loyaltyrelay.admin;
+
+import dev.loyaltyrelay.admin.AdminRoutes.Route;
+import dev.loyaltyrelay.delivery.Recovery;
+import dev.loyaltyrelay.domain.CustomerProfile;
+import dev.loyaltyrelay.domain.CustomerStore;
+import dev.loyaltyrelay.domain.DeliveryFigures;
+import dev.loyaltyrelay.domain.DeliveryLedger;
+import dev.loyaltyrelay.domain.DeliveryLedger.DeliveryPage;
+import dev.loyaltyrelay.domain.DeliveryLedger.DeliveryQuery;
+import dev.loyaltyrelay.domain.DeliveryRecord;
+import dev.loyaltyrelay.domain.DeliveryStatus;
+import dev.loyaltyrelay.domain.HeldEvent;
+import dev.loyaltyrelay.domain.HeldEventStore;
+import dev.loyaltyrelay.domain.MerchantConfiguration;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderQueues;
+import dev.loyaltyrelay.domain.QueueUnavailable;
+import dev.loyaltyrelay.domain.RecipientResolver;
+import dev.loyaltyrelay.ingest.IngestReply;
+import dev.loyaltyrelay.ingest.WebhookIngestion;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Delivery status, figures, recovery (dead letters, resend, held events) and erasure. */
+@ApplicationScoped
+public class DeliveriesApi {
+
+    static final String BASE = MerchantsApi.BASE;
+    static final String PROVIDERS = "/v1/admin/providers/{provider}";
+    static final int MAX_FIGURE_DAYS = 366;
+
+    private final MerchantsApi merchants;
+    private final DeliveryLedger ledger;
+    private final DeliveryFigures figures;
+    private final Recovery recovery;
+    private final ProviderQueues queues;
+    private final HeldEventStore held;
+    private final WebhookIngestion ingestion;
+    private final CustomerStore customers;
+    private final Clock clock;
+
+    DeliveriesApi(MerchantsApi merchants, DeliveryLedger ledger, DeliveryFigures figures, Recovery recovery, ProviderQueues queues,
+            HeldEventStore held, WebhookIngestion ingestion, CustomerStore customers, Clock clock) {
+        this.merchants = merchants;
+        this.ledger = ledger;
+        this.figures = figures;
+        this.recovery = recovery;
+        this.queues = queues;
+        this.held = held;
+        this.ingestion = ingestion;
+        this.customers = customers;
+        this.clock = clock;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.merchant("GET", BASE + "/deliveries", this::list),
+                Route.merchant("GET", BASE + "/deliveries/{deliveryId}", this::one),
+                Route.merchant("POST", BASE + "/deliveries/{deliveryId}/resend", this::resend),
+                Route.merchant("GET", BASE + "/figures", this::figures),
+                Route.merchant("GET", BASE + "/held-events", this::heldEvents),
+                Route.merchant("POST", BASE + "/held-events/replay", this::replayHeld),
+                Route.merchant("POST", BASE + "/customers/erase", this::erase),
+                Route.operator("GET", PROVIDERS + "/dead-letters", this::deadLetters),
+                Route.operator("POST", PROVIDERS + "/dead-letters/redrive", this::redrive));
+    }
+
+    private AdminResponse list(AdminRequest request) {
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        DeliveryStatus status = request.query("status").map(s -> parseEnum(DeliveryStatus.class, "status", s)).orElse(null);
+        Provider provider = request.query("provider").map(p -> Provider.fromKey(p).orElseThrow(() -> ApiProblem.invalid("provider", "unknown provider")))
+                .orElse(null);
+        String recipient = request.query("recipient").map(r -> r.contains("@")
+                ? RecipientResolver.normaliseEmail(r).orElseThrow(() -> ApiProblem.invalid("recipient", "not a valid email or mobile"))
+                : RecipientResolver.mobileToE164(r, configuration.merchant().defaultCountry())
+                        .orElseThrow(() -> ApiProblem.invalid("recipient", "not a valid email or mobile"))).orElse(null);
+        int limit = request.query("limit").map(l -> parseInt("limit", l, 1, 100)).orElse(25);
+        Instant from = request.query("from").map(f -> parseInstant("from", f)).orElse(null);
+        Instant to = request.query("to").map(t -> parseInstant("to", t)).orElse(null);
+        DeliveryPage page;
+        try {
+            page = ledger.list(request.merchantId(), new DeliveryQuery(from, to, status, request.query("topic").orElse(null), provider, recipient,
+                    limit, request.query("cursor").orElse(null)));
+        } catch (DeliveryLedger.InvalidCursor e) {
+            throw ApiProblem.invalid("cursor", "not a cursor this API gave out");
+        }
+        var body = new LinkedHashMap<String, Object>();
+        body.put("deliveries", page.deliveries().stream().map(d -> view(d, false)).toList());
+        body.put("nextCursor", page.nextCursor());
+        return AdminResponse.ok(body);
+    }
+
+    private AdminResponse one(AdminRequest request) {
+        return AdminResponse.ok(view(delivery(request), true));
+    }
+
+    private AdminResponse resend(AdminRequest request) {
+        DeliveryRecord record = delivery(request);
+        return switch (recovery.resend(record.deliveryId())) {
+            case REQUEUED -> new AdminResponse(202, Map.of("deliveryId", record.deliveryId(), "status", "requeued"));
+            case NOT_FOUND -> throw ApiProblem.notFound("delivery");
+            case NOT_FINISHED -> throw new ApiProblem(409, "delivery_in_progress", "the delivery has not ended; it is still being retried");
+            case JOB_GONE -> throw new ApiProblem(410, "job_gone", "the delivery's job is no longer kept (erased or too old)");
+        };
+    }
+
+    private DeliveryRecord delivery(AdminRequest request) {
+        return ledger.find(request.path("deliveryId")).filter(d -> d.merchantId().equals(request.merchantId()))
+                .orElseThrow(() -> ApiProblem.notFound("delivery"));
+    }
+
+    private AdminResponse figures(AdminRequest request) {
+        merchants.existing(request.merchantId());
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate to = request.query("to").map(t -> parseDate("to", t)).orElse(today);
+        LocalDate from = request.query("from").map(f -> parseDate("from", f)).orElse(to.minusDays(29));
+        if (from.isAfter(to) || from.plusDays(MAX_FIGURE_DAYS).isBefore(to)) {
+            throw ApiProblem.invalid("from", "from must be on or before to, and at most " + MAX_FIGURE_DAYS + " days before it");
+        }
+        List<DeliveryFigures.Figure> all = figures.read(request.merchantId(), from, to);
+        var totals = new TreeMap<String, Long>();
+        var byProvider = new TreeMap<String, Map<String, Long>>();
+        var byTopic = new TreeMap<String, Map<String, Long>>();
+        var byReason = new TreeMap<String, Long>();
+        for (DeliveryFigures.Figure figure : all) {
+            String outcome = figure.outcome().name().toLowerCase(Locale.ROOT);
+            totals.merge(outcome, figure.count(), Long::sum);
+            byProvider.computeIfAbsent(figure.provider().key(), k -> new TreeMap<>()).merge(outcome, figure.count(), Long::sum);
+            byTopic.computeIfAbsent(figure.topic(), k -> new TreeMap<>()).merge(outcome, figure.count(), Long::sum);
+            if (figure.outcome() != DeliveryFigures.Outcome.PENDING) {
+                byReason.merge(outcome + ":" + figure.reason(), figure.count(), Long::sum);
+            }
+        }
+        for (String outcome : List.of("sent", "failed", "unknown", "suppressed", "pending")) {
+            totals.putIfAbsent(outcome, 0L);
+        }
+        var body = new LinkedHashMap<String, Object>();
+        body.put("from", from.toString());
+        body.put("to", to.toString());
+        body.put("totals", totals);
+        body.put("deliveryRate", deliveryRate(totals));
+        body.put("byProvider", byProvider);
+        body.put("byTopic", byTopic);
+        body.put("byReason", byReason);
+        body.put("definition", "counted by the UTC day the event was received; deliveryRate = sent / (sent + failed + unknown);"
+                + " suppressed deliveries are left out of the rate, pending ones are still being retried");
+        return AdminResponse.ok(body);
+    }
+
+    static Double deliveryRate(Map<String, Long> totals) {
+        long ended = totals.getOrDefault("sent", 0L) + totals.getOrDefault("failed", 0L) + totals.getOrDefault("unknown", 0L);
+        return ended == 0 ? null : Math.round(10_000.0 * totals.getOrDefault("sent", 0L) / ended) / 10_000.0;
+    }
+
+    private AdminResponse heldEvents(AdminRequest request) {
+        merchants.existing(request.merchantId());
+        return AdminResponse.ok(Map.of("heldEvents", held.list(request.merchantId()).stream().map(DeliveriesApi::heldView).toList()));
+    }
+
+    private AdminResponse replayHeld(AdminRequest request) {
+        merchants.existing(request.merchantId());
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (HeldEvent event : held.list(request.merchantId())) {
+            IngestReply reply = ingestion.replay(event);
+            var result = new LinkedHashMap<String, Object>();
+            result.put("nectorDeliveryId", event.nectorDeliveryId());
+            result.put("topic", event.topic());
+            result.put("httpStatus", reply.status());
+            result.put("result", reply.body().getOrDefault("status", reply.body().get("error")));
+            results.add(result);
+        }
+        return AdminResponse.ok(Map.of("replayed", results));
+    }
+
+    private AdminResponse erase(AdminRequest request) {
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        Fields fields = Fields.of(request.body()).only(Set.of("mobile", "email"));
+        if (fields.has("mobile") == fields.has("email")) {
+            throw ApiProblem.invalid("mobile", "give exactly one of mobile or email");
+        }
+        String merchantId = request.merchantId();
+        Optional<CustomerProfile> customer;
+        List<String> addresses = new ArrayList<>();
+        if (fields.has("mobile")) {
+            String e164 = RecipientResolver.mobileToE164(fields.requiredText("mobile", 32), configuration.merchant().defaultCountry())
+                    .orElseThrow(() -> ApiProblem.invalid("mobile", "not a valid mobile number"));
+            customer = customers.findByMobile(merchantId, e164);
+            addresses.add(e164);
+        } else {
+            String email = RecipientResolver.normaliseEmail(fields.requiredText("email", 254))
+                    .orElseThrow(() -> ApiProblem.invalid("email", "not a valid email address"));
+            customer = customers.findByEmail(merchantId, email);
+            addresses.add(email);
+        }
+        customer.ifPresent(profile -> {
+            if (profile.mobile() != null && !addresses.contains(profile.mobile())) {
+                addresses.add(profile.mobile());
+            }
+            if (profile.email() != null && !addresses.contains(profile.email())) {
+                addresses.add(profile.email());
+            }
+            customers.erase(profile);
+        });
+        int deliveries = 0;
+        for (String address : addresses) {
+            deliveries += ledger.eraseRecipient(merchantId, address);
+        }
+        var body = new LinkedHashMap<String, Object>();
+        body.put("customerRecords", customer.isPresent() ? 1 : 0);
+        body.put("deliveryRecords", deliveries);
+        body.put("note", "held events keep their raw body until they expire (14 days); consent records are not kept yet");
+        return AdminResponse.ok(body);
+    }
+
+    private AdminResponse deadLetters(AdminRequest request) {
+        Provider provider = provider(request);
+        try {
+            return AdminResponse.ok(Map.of("provider", provider.key(), "approximateCount", queues.deadLetterCount(provider)));
+        } catch (QueueUnavailable e) {
+            throw new ApiProblem(503, "queue_unavailable", "the dead-letter queue cannot be read now");
+        }
+    }
+
+    private AdminResponse redrive(AdminRequest request) {
+        Provider provider = provider(request);
+        int max = Fields.optionalBody(request.body()).only(Set.of("max")).optionalWhole("max", 1, 1000).orElse(100L).intValue();
+        try {
+            Recovery.Redriven redriven = recovery.redrive(provider, max);
+            return AdminResponse.ok(Map.of("provider", provider.key(), "requeued", redriven.requeued(), "unreadable", redriven.unreadable()));
+        } catch (QueueUnavailable e) {
+            throw new ApiProblem(503, "queue_unavailable", "the queues cannot be reached now; nothing more was moved");
+        }
+    }
+
+    private static Provider provider(AdminRequest request) {
+        return Provider.fromKey(request.path("provider")).orElseThrow(() -> ApiProblem.notFound("provider"));
+    }
+
+    static Map<String, Object> view(DeliveryRecord record, boolean withTrail) {
+        var view = new LinkedHashMap<String, Object>();
+        view.put("deliveryId", record.deliveryId());
+        view.put("provider", record.provider().key());
+        view.put("integrationId", record.integrationId());
+        view.put("topic", record.topic());
+        view.put("recipient", record.recipientMasked());
+        view.put("status", record.status().name().toLowerCase(Locale.ROOT));
+        view.put("reason", record.reason());
+        view.put("attempts", record.attempts());
+        view.put("providerMessageId", record.providerMessageId());
+        view.put("receivedAt", record.receivedAt().toString());
+        view.put("updatedAt", record.updatedAt() == null ? null : record.updatedAt().toString());
+        view.put("nextAttemptAt", record.nextAttemptAt() == null ? null : record.nextAttemptAt().toString());
+        if (withTrail) {
+            view.put("trail", record.trail().stream().map(entry -> {
+                var step = new LinkedHashMap<String, Object>();
+                step.put("at", entry.at().toString());
+                step.put("status", entry.status().name().toLowerCase(Locale.ROOT));
+                step.put("reason", entry.reason());
+                step.put("providerCalled", entry.providerCalled());
+                step.put("httpStatus", entry.httpStatus() == 0 ? null : entry.httpStatus());
+                return step;
+            }).toList());
+        }
+        return view;
+    }
+
+    private static Map<String, Object> heldView(HeldEvent event) {
+        var view = new LinkedHashMap<String, Object>();
+        view.put("nectorDeliveryId", event.nectorDeliveryId());
+        view.put("topic", event.topic());
+        view.put("reason", event.reason());
+        view.put("detail", event.detail());
+        view.put("receivedAt", event.receivedAt().toString());
+        return view;
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String field, String text) {
+        try {
+            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalid(field, "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static int parseInt(String field, String text, int min, int max) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value < min || value > max) {
+                throw ApiProblem.invalid(field, "between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiProblem.invalid(field, "a whole number");
+        }
+    }
+
+    private static Instant parseInstant(String field, String text) {
+        try {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalid(field, "an ISO 8601 date or instant, e.g. 2026-11-18 or 2026-11-18T10:00:00Z");
+        }
+    }
+
+    private static LocalDate parseDate(String field, String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalid(field, "an ISO 8601 date, e.g. 2026-11-18");
+        }
+    }
+}

@@ -1,0 +1,598 @@
+package dev.loyaltyrelay.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loyaltyrelay.admin.AdminRoutes.Route;
+import dev.loyaltyrelay.delivery.IntegrationDirectory;
+import dev.loyaltyrelay.delivery.MessageComposer;
+import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.CustomerProfile;
+import dev.loyaltyrelay.domain.CustomerStore;
+import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.EventMapping;
+import dev.loyaltyrelay.domain.ForwardedProperties;
+import dev.loyaltyrelay.domain.Integration;
+import dev.loyaltyrelay.domain.MerchantConfiguration;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.domain.Recipient;
+import dev.loyaltyrelay.domain.RecipientResolver;
+import dev.loyaltyrelay.domain.SealedSecret;
+import dev.loyaltyrelay.domain.SecretCipher;
+import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
+import dev.loyaltyrelay.domain.TemplateVariable;
+import dev.loyaltyrelay.ingest.EventCatalogue;
+import dev.loyaltyrelay.ingest.MerchantDirectory;
+import dev.loyaltyrelay.provider.ProviderGateway;
+import dev.loyaltyrelay.provider.zoko.ZokoTemplates;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * "Initialize", "Create an Event" and "Send Test Event" from the guides: integrations with their credentials
+ * (checked against the provider where its API allows, stored sealed, shown masked), event mappings (checked at
+ * save time where the provider allows) and a test send through the same adapter as real deliveries.
+ */
+@ApplicationScoped
+public class IntegrationsApi {
+
+    static final String BASE = MerchantsApi.BASE + "/integrations";
+    static final String ONE = BASE + "/{integrationId}";
+    static final String MAPPINGS = ONE + "/mappings";
+    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+    private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(_[A-Z]{2})?$");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {
+    };
+
+    private final MerchantsApi merchants;
+    private final ConfigurationStore store;
+    private final CustomerStore customers;
+    private final SecretCipher cipher;
+    private final EventCatalogue catalogue;
+    private final ZokoTemplates zokoTemplates;
+    private final ProviderGateway gateway;
+    private final IntegrationDirectory integrations;
+    private final MerchantDirectory directory;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    IntegrationsApi(MerchantsApi merchants, ConfigurationStore store, CustomerStore customers, SecretCipher cipher, EventCatalogue catalogue,
+            ZokoTemplates zokoTemplates, ProviderGateway gateway, IntegrationDirectory integrations, MerchantDirectory directory,
+            ObjectMapper json, Clock clock) {
+        this.merchants = merchants;
+        this.store = store;
+        this.customers = customers;
+        this.cipher = cipher;
+        this.catalogue = catalogue;
+        this.zokoTemplates = zokoTemplates;
+        this.gateway = gateway;
+        this.integrations = integrations;
+        this.directory = directory;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.merchant("POST", BASE, this::initialize),
+                Route.merchant("GET", BASE, this::listIntegrations),
+                Route.merchant("GET", ONE, this::getIntegration),
+                Route.merchant("PATCH", ONE, this::updateIntegration),
+                Route.merchant("DELETE", ONE, this::deleteIntegration),
+                Route.merchant("GET", MerchantsApi.BASE + "/attention", this::needingAttention),
+                Route.merchant("POST", MAPPINGS, this::createMapping),
+                Route.merchant("GET", MAPPINGS, this::listMappings),
+                Route.merchant("GET", MAPPINGS + "/{mappingId}", this::getMapping),
+                Route.merchant("PUT", MAPPINGS + "/{mappingId}", this::replaceMapping),
+                Route.merchant("DELETE", MAPPINGS + "/{mappingId}", this::deleteMapping),
+                Route.merchant("POST", MAPPINGS + "/{mappingId}/test", this::sendTestEvent));
+    }
+
+    // ---- integrations ------------------------------------------------------------------------------------
+
+    private AdminResponse initialize(AdminRequest request) {
+        merchants.existing(request.merchantId());
+        Fields fields = Fields.of(request.body()).only(Set.of("provider", "credentials", "commonProperty", "integrationId"));
+        Provider provider = fields.optionalChoice("provider", Provider::fromKey, "limechat, delightchat, bitespeed, zoko, wigzo")
+                .orElseThrow(() -> ApiProblem.invalid("provider", "required"));
+        CommonProperty common = commonProperty(fields, provider);
+        ProviderCredentials credentials = credentials(fields, provider);
+        String integrationId = fields.optionalText("integrationId", 64).orElse(provider.key() + "-" + HexFormat.of().formatHex(randomBytes(3)));
+        if (!ID.matcher(integrationId).matches()) {
+            throw ApiProblem.invalid("integrationId", "letters, digits, _ and -, at most 64");
+        }
+        String check = checkCredentials(provider, credentials);
+        var integration = new Integration(request.merchantId(), integrationId, provider, common, seal(request.merchantId(), integrationId, credentials),
+                true, null);
+        store.saveIntegration(integration);
+        forget(integration);
+        var body = integrationView(integration, credentials);
+        body.put("credentialsCheck", check);
+        return AdminResponse.created(body);
+    }
+
+    private AdminResponse listIntegrations(AdminRequest request) {
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        return AdminResponse.ok(Map.of("integrations", configuration.integrations().stream()
+                .map(i -> integrationView(i, open(i))).toList()));
+    }
+
+    private AdminResponse getIntegration(AdminRequest request) {
+        Integration integration = integration(request);
+        var body = integrationView(integration, open(integration));
+        body.put("mappings", mappingsOf(merchants.existing(request.merchantId()), integration.integrationId()).size());
+        return AdminResponse.ok(body);
+    }
+
+    private AdminResponse updateIntegration(AdminRequest request) {
+        Integration current = integration(request);
+        Fields fields = Fields.of(request.body()).only(Set.of("enabled", "credentials"));
+        boolean enabled = fields.optionalBoolean("enabled").orElse(current.enabled());
+        SealedSecret sealed = current.credentials();
+        Integration.Attention attention = current.attention();
+        String check = "unchanged";
+        ProviderCredentials credentials;
+        if (fields.has("credentials")) {
+            credentials = credentials(fields, current.provider());
+            check = checkCredentials(current.provider(), credentials);
+            sealed = seal(current.merchantId(), current.integrationId(), credentials);
+            attention = null;
+        } else {
+            credentials = open(current);
+        }
+        var updated = new Integration(current.merchantId(), current.integrationId(), current.provider(), current.commonProperty(), sealed,
+                enabled, attention);
+        store.saveIntegration(updated);
+        forget(updated);
+        var body = integrationView(updated, credentials);
+        body.put("credentialsCheck", check);
+        return AdminResponse.ok(body);
+    }
+
+    private AdminResponse deleteIntegration(AdminRequest request) {
+        Integration integration = integration(request);
+        store.deleteIntegration(integration.merchantId(), integration.integrationId());
+        forget(integration);
+        return AdminResponse.noContent();
+    }
+
+    private AdminResponse needingAttention(AdminRequest request) {
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        return AdminResponse.ok(Map.of("integrations", configuration.integrations().stream().filter(i -> i.attention() != null)
+                .map(i -> {
+                    var view = new LinkedHashMap<String, Object>();
+                    view.put("integrationId", i.integrationId());
+                    view.put("provider", i.provider().key());
+                    view.put("reason", i.attention().reason());
+                    view.put("since", i.attention().since().toString());
+                    return view;
+                }).toList()));
+    }
+
+    private CommonProperty commonProperty(Fields fields, Provider provider) {
+        Optional<String> given = fields.optionalText("commonProperty", 16);
+        if (given.isEmpty()) {
+            return provider.commonProperty();
+        }
+        String expected = provider.commonProperty().name().toLowerCase();
+        if (!given.get().equalsIgnoreCase(expected)) {
+            throw new ApiProblem(422, "common_property_unsupported",
+                    provider.key() + " addresses customers by " + expected + " only",
+                    List.of(new ApiProblem.FieldError("commonProperty", "must be " + expected + " for " + provider.key())));
+        }
+        return provider.commonProperty();
+    }
+
+    private static ProviderCredentials credentials(Fields fields, Provider provider) {
+        Map<String, String> given = fields.stringMap("credentials");
+        var expected = new TreeSet<>(provider.credentialFields());
+        for (String name : given.keySet()) {
+            if (!expected.contains(name)) {
+                throw ApiProblem.invalid("credentials." + name, "not a " + provider.key() + " credential; expected " + String.join(", ", expected));
+            }
+        }
+        for (String name : expected) {
+            if (!given.containsKey(name)) {
+                throw ApiProblem.invalid("credentials." + name, "required for " + provider.key());
+            }
+        }
+        return new ProviderCredentials(given);
+    }
+
+    /** What the provider says of the credentials, where its API has a read-only call to ask (Zoko only). */
+    private String checkCredentials(Provider provider, ProviderCredentials credentials) {
+        if (provider != Provider.ZOKO) {
+            return "not_available";
+        }
+        return switch (zokoTemplates.list(credentials.require("apiKey"))) {
+            case ZokoTemplates.Templates templates -> "verified";
+            case ZokoTemplates.CredentialsRefused refused -> throw new ApiProblem(422, "credentials_refused",
+                    "zoko refused the API key (HTTP " + refused.httpStatus() + ")", List.of(new ApiProblem.FieldError("credentials.apiKey", "refused by zoko")));
+            case ZokoTemplates.Unavailable unavailable -> throw new ApiProblem(503, "provider_unavailable",
+                    "zoko could not be asked to check the key (" + unavailable.reason() + "); retry later");
+        };
+    }
+
+    private Map<String, Object> integrationView(Integration integration, ProviderCredentials credentials) {
+        var view = new LinkedHashMap<String, Object>();
+        view.put("integrationId", integration.integrationId());
+        view.put("provider", integration.provider().key());
+        view.put("commonProperty", integration.commonProperty().name().toLowerCase());
+        view.put("enabled", integration.enabled());
+        view.put("credentials", credentials == null ? Map.of() : credentials.masked());
+        if (integration.attention() != null) {
+            view.put("attention", Map.of("reason", integration.attention().reason(), "since", integration.attention().since().toString()));
+        }
+        return view;
+    }
+
+    private Integration integration(AdminRequest request) {
+        return merchants.existing(request.merchantId()).integrations().stream()
+                .filter(i -> i.integrationId().equals(request.path("integrationId"))).findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("integration"));
+    }
+
+    private SealedSecret seal(String merchantId, String integrationId, ProviderCredentials credentials) {
+        try {
+            return cipher.seal(json.writeValueAsBytes(credentials.fields()), EncryptionContext.forIntegration(merchantId, integrationId));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("credentials not serialisable", e);
+        }
+    }
+
+    private ProviderCredentials open(Integration integration) {
+        try {
+            byte[] plaintext = cipher.open(integration.credentials(), EncryptionContext.forIntegration(integration.merchantId(), integration.integrationId()));
+            return new ProviderCredentials(json.readValue(plaintext, FIELDS));
+        } catch (SecretCipher.SecretUnavailable | java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private void forget(Integration integration) {
+        integrations.forget(integration.merchantId(), integration.integrationId());
+        directory.invalidateAll();
+    }
+
+    // ---- mappings ----------------------------------------------------------------------------------------
+
+    private AdminResponse createMapping(AdminRequest request) {
+        Integration integration = integration(request);
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        Fields fields = Fields.of(request.body());
+        String mappingId = fields.optionalText("mappingId", 64).orElseGet(() -> freeMappingId(configuration, integration,
+                fields.optionalText("topic", 64).orElse("mapping")));
+        if (mappingsOf(configuration, integration.integrationId()).stream().anyMatch(m -> m.mappingId().equals(mappingId))) {
+            throw new ApiProblem(409, "mapping_exists", "a mapping with this id exists; PUT it to change it");
+        }
+        return saveMapping(request, integration, mappingId, fields, true);
+    }
+
+    private AdminResponse replaceMapping(AdminRequest request) {
+        Integration integration = integration(request);
+        mapping(request);
+        return saveMapping(request, integration, request.path("mappingId"), Fields.of(request.body()), false);
+    }
+
+    private AdminResponse saveMapping(AdminRequest request, Integration integration, String mappingId, Fields fields, boolean created) {
+        fields.only(Set.of("mappingId", "topic", "templateId", "eventName", "variables", "language", "forwarded"));
+        if (!ID.matcher(mappingId).matches()) {
+            throw ApiProblem.invalid("mappingId", "letters, digits, _ and -, at most 64");
+        }
+        Provider provider = integration.provider();
+        String topic = fields.requiredText("topic", 64);
+        if (!catalogue.knows(topic)) {
+            throw new ApiProblem(422, "unknown_topic", "not a Nector topic of the catalogue",
+                    List.of(new ApiProblem.FieldError("topic", "one of " + String.join(", ", EventCatalogue.TOPICS))));
+        }
+        Optional<String> templateId = fields.optionalText("templateId", 128);
+        if (provider.sendsWhatsAppTemplates() && templateId.isEmpty()) {
+            throw ApiProblem.invalid("templateId", "required for " + provider.key() + " (the template or automation id)");
+        }
+        if (!provider.sendsWhatsAppTemplates() && templateId.isPresent()) {
+            throw ApiProblem.invalid("templateId", provider.key() + " triggers a flow by event name; it takes no template id");
+        }
+        Optional<String> eventName = fields.optionalText("eventName", 128);
+        if (eventName.isPresent() && (provider.sendsWhatsAppTemplates() || eventName.get().chars().anyMatch(Character::isWhitespace))) {
+            throw ApiProblem.invalid("eventName", provider.sendsWhatsAppTemplates() ? "only for limechat and wigzo" : "must have no spaces");
+        }
+        Optional<String> language = fields.optionalText("language", 8);
+        if (language.isPresent() && !LANGUAGE.matcher(language.get()).matches()) {
+            throw ApiProblem.invalid("language", "a language code such as en or pt_BR");
+        }
+        List<String> warnings = new ArrayList<>();
+        List<TemplateVariable> variables = variables(fields.node("variables"), topic, warnings);
+        ForwardedProperties forwarded = forwarded(fields.node("forwarded"), provider);
+        if (provider == Provider.ZOKO) {
+            checkZokoTemplate(integration, templateId.get(), variables.size());
+        } else if (provider.sendsWhatsAppTemplates()) {
+            warnings.add(provider.key() + " offers no way to check the template id and its variable count: send a test event");
+        }
+        var mapping = new EventMapping(integration.integrationId(), mappingId, topic, templateId.orElse(null), eventName.orElse(null), variables,
+                language.orElse(null), forwarded);
+        store.saveMapping(request.merchantId(), mapping);
+        directory.invalidateAll();
+        var body = mappingView(mapping);
+        body.put("warnings", warnings);
+        return created ? AdminResponse.created(body) : AdminResponse.ok(body);
+    }
+
+    private List<TemplateVariable> variables(JsonNode node, String topic, List<String> warnings) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray() || node.size() > 30) {
+            throw ApiProblem.invalid("variables", "an array of at most 30 {property, fallback?, custom?}, in template order");
+        }
+        JsonNode known = catalogue.document(topic).path("properties");
+        List<TemplateVariable> variables = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String path = "variables[" + i + "]";
+            JsonNode entry = node.get(i);
+            if (!entry.isObject()) {
+                throw ApiProblem.invalid(path, "must be an object");
+            }
+            Fields variable = Fields.of(entry).only(Set.of("property", "fallback", "custom"));
+            String property;
+            try {
+                property = variable.requiredText("property", 128);
+            } catch (ApiProblem p) {
+                throw ApiProblem.invalid(path + ".property", "required");
+            }
+            boolean custom = variable.optionalBoolean("custom").orElse(false);
+            if (!known.has(property)) {
+                if (!custom) {
+                    throw new ApiProblem(422, "unknown_property", "the property is not in the topic's catalogue",
+                            List.of(new ApiProblem.FieldError(path + ".property", "not a known property of " + topic + "; set custom: true to use it anyway")));
+                }
+                warnings.add(path + ": " + property + " is not in the catalogue of " + topic + "; it is sent only if Nector includes it");
+            }
+            variables.add(new TemplateVariable(property, variable.optionalText("fallback", 1024).orElse(null)));
+        }
+        return variables;
+    }
+
+    private static ForwardedProperties forwarded(JsonNode node, Provider provider) {
+        if (node.isMissingNode() || node.isNull()) {
+            return ForwardedProperties.defaultFor(provider);
+        }
+        if (node.isTextual() && node.asText().equals("all")) {
+            return ForwardedProperties.ALL;
+        }
+        if (node.isTextual() && node.asText().equals("none")) {
+            return ForwardedProperties.NONE;
+        }
+        if (node.isArray() && node.size() <= 100) {
+            List<String> names = new ArrayList<>();
+            node.forEach(n -> {
+                if (!n.isTextual()) {
+                    throw ApiProblem.invalid("forwarded", "\"all\", \"none\" or an array of property names");
+                }
+                names.add(n.asText());
+            });
+            return ForwardedProperties.only(names);
+        }
+        throw ApiProblem.invalid("forwarded", "\"all\", \"none\" or an array of property names");
+    }
+
+    private void checkZokoTemplate(Integration integration, String templateId, int variableCount) {
+        ProviderCredentials credentials = open(integration);
+        if (credentials == null) {
+            throw new ApiProblem(503, "credentials_unavailable", "the integration's credentials cannot be opened now; retry later");
+        }
+        switch (zokoTemplates.list(credentials.require("apiKey"))) {
+            case ZokoTemplates.Templates templates -> {
+                Integer expected = templates.variableCounts().get(templateId);
+                if (expected == null) {
+                    throw new ApiProblem(422, "template_not_found", "zoko has no template with this id",
+                            List.of(new ApiProblem.FieldError("templateId", "not among the account's templates")));
+                }
+                if (expected != variableCount) {
+                    throw new ApiProblem(422, "variable_count_mismatch",
+                            "the template has " + expected + " variables; the mapping gives " + variableCount,
+                            List.of(new ApiProblem.FieldError("variables", "expected " + expected + ", got " + variableCount)));
+                }
+            }
+            case ZokoTemplates.CredentialsRefused refused -> throw new ApiProblem(422, "credentials_refused",
+                    "zoko refused the integration's API key; re-initialize it");
+            case ZokoTemplates.Unavailable unavailable -> throw new ApiProblem(503, "provider_unavailable",
+                    "zoko could not be asked for the template (" + unavailable.reason() + "); retry later");
+        }
+    }
+
+    private AdminResponse listMappings(AdminRequest request) {
+        Integration integration = integration(request);
+        return AdminResponse.ok(Map.of("mappings", mappingsOf(merchants.existing(request.merchantId()), integration.integrationId()).stream()
+                .map(IntegrationsApi::mappingView).toList()));
+    }
+
+    private AdminResponse getMapping(AdminRequest request) {
+        return AdminResponse.ok(mappingView(mapping(request)));
+    }
+
+    private AdminResponse deleteMapping(AdminRequest request) {
+        EventMapping mapping = mapping(request);
+        store.deleteMapping(request.merchantId(), mapping.integrationId(), mapping.mappingId());
+        directory.invalidateAll();
+        return AdminResponse.noContent();
+    }
+
+    private EventMapping mapping(AdminRequest request) {
+        integration(request);
+        return mappingsOf(merchants.existing(request.merchantId()), request.path("integrationId")).stream()
+                .filter(m -> m.mappingId().equals(request.path("mappingId"))).findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("mapping"));
+    }
+
+    private static List<EventMapping> mappingsOf(MerchantConfiguration configuration, String integrationId) {
+        return configuration.mappings().stream().filter(m -> m.integrationId().equals(integrationId)).toList();
+    }
+
+    private static String freeMappingId(MerchantConfiguration configuration, Integration integration, String topic) {
+        var taken = mappingsOf(configuration, integration.integrationId()).stream().map(EventMapping::mappingId).toList();
+        String base = topic.replaceAll("[^A-Za-z0-9_-]", "_");
+        String id = base;
+        for (int n = 2; taken.contains(id); n++) {
+            id = base + "-" + n;
+        }
+        return id;
+    }
+
+    static LinkedHashMap<String, Object> mappingView(EventMapping mapping) {
+        var view = new LinkedHashMap<String, Object>();
+        view.put("mappingId", mapping.mappingId());
+        view.put("integrationId", mapping.integrationId());
+        view.put("topic", mapping.topic());
+        view.put("templateId", mapping.templateId());
+        view.put("eventName", mapping.effectiveEventName());
+        view.put("language", mapping.language());
+        view.put("variables", mapping.variables().stream().map(v -> {
+            var variable = new LinkedHashMap<String, Object>();
+            variable.put("property", v.property());
+            variable.put("fallback", v.fallback());
+            return variable;
+        }).toList());
+        view.put("forwarded", mapping.forwarded().all() ? "all" : mapping.forwarded().names());
+        return view;
+    }
+
+    // ---- Send Test Event ---------------------------------------------------------------------------------
+
+    private AdminResponse sendTestEvent(AdminRequest request) {
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        Integration integration = integration(request);
+        EventMapping mapping = mapping(request);
+        Fields fields = Fields.of(request.body()).only(Set.of("mobile", "email"));
+        CustomerProfile customer = testCustomer(fields, configuration);
+        String address = integration.commonProperty() == CommonProperty.MOBILE ? customer.mobile() : customer.email();
+        if (address == null) {
+            throw new ApiProblem(422, "customer_unreachable", "the customer has no " + integration.commonProperty().name().toLowerCase()
+                    + ", which " + integration.provider().key() + " needs");
+        }
+        ProviderCredentials credentials = open(integration);
+        if (credentials == null) {
+            throw new ApiProblem(503, "credentials_unavailable", "the integration's credentials cannot be opened now; retry later");
+        }
+        Map<String, Object> properties = sampleProperties(mapping.topic(), customer);
+        var job = new DeliveryJob(DeliveryJob.SCHEMA_VERSION, "test_" + HexFormat.of().formatHex(randomBytes(8)), request.merchantId(),
+                "test", mapping.topic(), integration.provider(), integration.integrationId(),
+                new Recipient(integration.commonProperty(), address), mapping, mapping.propertiesFor(properties), clock.instant());
+        var body = new LinkedHashMap<String, Object>();
+        body.put("recipient", job.recipient().masked());
+        switch (MessageComposer.compose(job, configuration.merchant())) {
+            case MessageComposer.Refused refused -> throw new ApiProblem(422, "not_renderable", "a variable cannot be rendered (" + refused.reason() + ")",
+                    List.of(new ApiProblem.FieldError("variables[" + (refused.position() - 1) + "]", refused.reason())));
+            case MessageComposer.Composed composed -> {
+                body.put("rendered", composed.message().variables());
+                body.put("forwarded", composed.message().forwarded().keySet());
+                DeliveryOutcome outcome = gateway.send(request.merchantId() + "/" + integration.integrationId(), composed.message(), credentials);
+                if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {
+                    store.markAttention(request.merchantId(), integration.integrationId(),
+                            new Integration.Attention(DeliveryOutcome.Rejected.CREDENTIALS_REFUSED, clock.instant()));
+                    forget(integration);
+                }
+                body.put("outcome", outcomeView(outcome));
+            }
+        }
+        return AdminResponse.ok(body);
+    }
+
+    private CustomerProfile testCustomer(Fields fields, MerchantConfiguration configuration) {
+        String merchantId = configuration.merchant().merchantId();
+        if (fields.has("mobile") == fields.has("email")) {
+            throw ApiProblem.invalid("mobile", "give exactly one of mobile or email");
+        }
+        Optional<CustomerProfile> found;
+        if (fields.has("mobile")) {
+            String e164 = RecipientResolver.mobileToE164(fields.requiredText("mobile", 32), configuration.merchant().defaultCountry())
+                    .orElseThrow(() -> ApiProblem.invalid("mobile", "not a valid mobile number"));
+            found = customers.findByMobile(merchantId, e164);
+        } else {
+            String email = RecipientResolver.normaliseEmail(fields.requiredText("email", 254))
+                    .orElseThrow(() -> ApiProblem.invalid("email", "not a valid email address"));
+            found = customers.findByEmail(merchantId, email);
+        }
+        return found.orElseThrow(() -> new ApiProblem(404, "customer_not_found",
+                "no customer of this store has that " + (fields.has("mobile") ? "mobile" : "email") + "; a test goes to an existing customer"));
+    }
+
+    /** The catalogue's sample of every property of the topic, with the customer's own details over it. */
+    private Map<String, Object> sampleProperties(String topic, CustomerProfile customer) {
+        var properties = new LinkedHashMap<String, Object>();
+        catalogue.document(topic).path("properties").fields().forEachRemaining(entry -> {
+            JsonNode example = entry.getValue().path("examples").path(0);
+            if (!example.isMissingNode() && !example.isNull()) {
+                properties.put(entry.getKey(), json.convertValue(example, Object.class));
+            }
+        });
+        putIfPresent(properties, "user_name", customer.name());
+        putIfPresent(properties, "user_mobile", customer.mobile());
+        putIfPresent(properties, "user_email", customer.email());
+        putIfPresent(properties, "user_tier", customer.tier());
+        putIfPresent(properties, "user_type", customer.type());
+        putIfPresent(properties, "user_referral_code", customer.referralCode());
+        return properties;
+    }
+
+    static Map<String, Object> outcomeView(DeliveryOutcome outcome) {
+        var view = new LinkedHashMap<String, Object>();
+        switch (outcome) {
+            case DeliveryOutcome.Sent sent -> {
+                view.put("status", "sent");
+                view.put("httpStatus", sent.httpStatus());
+                view.put("providerMessageId", sent.providerMessageId());
+            }
+            case DeliveryOutcome.Rejected rejected -> {
+                view.put("status", "rejected");
+                view.put("reason", rejected.reason());
+                view.put("httpStatus", rejected.httpStatus());
+            }
+            case DeliveryOutcome.RetryLater retry -> {
+                view.put("status", "retry_later");
+                view.put("reason", retry.reason());
+                view.put("httpStatus", retry.httpStatus());
+                retry.requestedDelay().ifPresent(d -> view.put("retryAfterSeconds", d.toSeconds()));
+            }
+            case DeliveryOutcome.Unknown unknown -> {
+                view.put("status", "unknown");
+                view.put("reason", unknown.reason());
+            }
+            case DeliveryOutcome.Suppressed suppressed -> {
+                view.put("status", "suppressed");
+                view.put("reason", suppressed.reason());
+            }
+            case DeliveryOutcome.Deferred deferred -> {
+                view.put("status", "deferred");
+                view.put("reason", deferred.reason());
+            }
+        }
+        return view;
+    }
+
+    private static void putIfPresent(Map<String, Object> properties, String name, String value) {
+        if (value != null) {
+            properties.put(name, value);
+        }
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,454 @@
+package dev.loyaltyrelay.admin;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.loyaltyrelay.admin.AdminScenario.merchants;
+import static dev.loyaltyrelay.support.AdminCalls.call;
+import static dev.loyaltyrelay.support.AdminCalls.object;
+import static dev.loyaltyrelay.support.AdminCalls.operator;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loyaltyrelay.delivery.BiteSpeedDeliveryHandler;
+import dev.loyaltyrelay.delivery.DelightChatDeliveryHandler;
+import dev.loyaltyrelay.delivery.LimeChatDeliveryHandler;
+import dev.loyaltyrelay.delivery.ProviderDeliveryHandler;
+import dev.loyaltyrelay.delivery.WigzoDeliveryHandler;
+import dev.loyaltyrelay.delivery.ZokoDeliveryHandler;
+import dev.loyaltyrelay.domain.HeldEvent;
+import dev.loyaltyrelay.domain.HeldEventStore;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.ingest.IngestHandler;
+import dev.loyaltyrelay.ingest.MerchantDirectory;
+import dev.loyaltyrelay.support.AdminCalls;
+import dev.loyaltyrelay.support.AdminCalls.Answer;
+import dev.loyaltyrelay.support.LocalAws;
+import dev.loyaltyrelay.support.MutableClock;
+import dev.loyaltyrelay.support.ProviderStubs;
+import dev.loyaltyrelay.support.Queues;
+import dev.loyaltyrelay.support.Webhooks;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The admin function through the Lambda mock event server, on DynamoDB Local, ElasticMQ and WireMock: each guide's
+ * flow end to end, the checks made at save time, authentication, and that no secret ever leaves in a response.
+ */
+@QuarkusTest
+@TestProfile(AdminFunctionProfile.class)
+class AdminApiTest {
+
+    @Inject
+    IngestHandler ingest;
+    @Inject
+    MerchantDirectory directory;
+    @Inject
+    MutableClock clock;
+    @Inject
+    HeldEventStore held;
+    @Inject
+    ZokoDeliveryHandler zoko;
+    @Inject
+    DelightChatDeliveryHandler delightchat;
+    @Inject
+    BiteSpeedDeliveryHandler bitespeed;
+    @Inject
+    LimeChatDeliveryHandler limechat;
+    @Inject
+    WigzoDeliveryHandler wigzo;
+
+    @BeforeEach
+    void fresh() {
+        clock.set(Webhooks.SIGNED_AT);
+        directory.invalidateAll();
+        Queues.purgeAll();
+        AdminScenario.providersAccept();
+    }
+
+    ProviderDeliveryHandler function(Provider provider) {
+        return switch (provider) {
+            case ZOKO -> zoko;
+            case DELIGHTCHAT -> delightchat;
+            case BITESPEED -> bitespeed;
+            case LIMECHAT -> limechat;
+            case WIGZO -> wigzo;
+        };
+    }
+
+    /** Initialize + Create an Event for one provider; returns the integration id. */
+    String connect(String merchantId, String key, Provider provider) {
+        Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", provider.key(), "credentials", AdminScenario.CREDENTIALS.get(provider)));
+        assertEquals(201, initialized.status(), initialized.toString());
+        String integrationId = initialized.get("integrationId").asText();
+        Answer mapped = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key,
+                AdminScenario.walletMapping(provider));
+        assertEquals(201, mapped.status(), mapped.toString());
+        return integrationId;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Provider.class)
+    void eachGuidesFlow_initialize_createAnEvent_sendATestEvent_thenARealWebhookDelivers(Provider provider) {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+
+        Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", provider.key(), "credentials", AdminScenario.CREDENTIALS.get(provider)));
+        assertEquals(201, initialized.status(), initialized.toString());
+        assertEquals(provider == Provider.ZOKO ? "verified" : "not_available", initialized.get("credentialsCheck").asText());
+        assertEquals(provider.commonProperty().name().toLowerCase(), initialized.get("commonProperty").asText());
+        initialized.get("credentials").fields().forEachRemaining(field -> assertTrue(field.getValue().asText().startsWith("****"), field.getKey()));
+        String integrationId = initialized.get("integrationId").asText();
+
+        Answer mapped = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key, AdminScenario.walletMapping(provider));
+        assertEquals(201, mapped.status(), mapped.toString());
+
+        String testPath = merchants(merchantId) + "/integrations/" + integrationId + "/mappings/wallet/test";
+        Object address = provider == Provider.WIGZO ? object("email", "riya@example.com") : object("mobile", "98765 43210");
+        Answer beforeCustomerKnown = call("POST", testPath, key, address);
+        assertEquals(404, beforeCustomerKnown.status(), beforeCustomerKnown.toString());
+        assertEquals("customer_not_found", beforeCustomerKnown.get("title").asText());
+        assertEquals("application/problem+json", beforeCustomerKnown.contentType());
+
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "lead_create"), "a lead event teaches the store's customer");
+        Answer tested = call("POST", testPath, key, address);
+        assertEquals(200, tested.status(), tested.toString());
+        assertEquals("sent", tested.get("outcome").get("status").asText(), tested.toString());
+        if (provider.sendsWhatsAppTemplates()) {
+            assertEquals(List.of("Riya", "100"), List.of(tested.get("rendered").get(0).asText(), tested.get("rendered").get(1).asText()));
+        }
+        assertEquals(1, ProviderStubs.of(provider).findAll(anyRequestedFor(anyUrl())).stream()
+                .filter(r -> r.getMethod().getName().equals("POST") && !r.getUrl().contains("identify")).count(), "the test event was sent once");
+
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
+        assertEquals(1, AdminScenario.deliver(provider, function(provider)));
+
+        Answer deliveries = call("GET", merchants(merchantId) + "/deliveries", key, null);
+        assertEquals(200, deliveries.status(), deliveries.toString());
+        assertEquals(1, deliveries.get("deliveries").size(), "the test event is not a delivery; the webhook's is");
+        JsonNode delivery = deliveries.get("deliveries").get(0);
+        assertEquals("sent", delivery.get("status").asText());
+        assertEquals(provider.key(), delivery.get("provider").asText());
+        assertFalse(delivery.get("recipient").asText().contains("9876543210"), "recipient masked");
+        Answer figures = call("GET", merchants(merchantId) + "/figures", key, null, Map.of("from", "2026-11-01", "to", "2026-11-30"));
+        assertEquals(1, figures.get("totals").get("sent").asLong(), figures.toString());
+        assertEquals(1.0, figures.get("deliveryRate").asDouble());
+    }
+
+    @Test
+    void aZokoMapping_whoseVariableCountDisagreesWithTheTemplate_isRefusedAtSave() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(Provider.ZOKO))).get("integrationId").asText();
+
+        Answer refused = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key, object(
+                "topic", "walletreward_create", "templateId", "wallet_reward_v1",
+                "variables", List.of(object("property", "user_name"), object("property", "amount"), object("property", "user_tier"))));
+
+        assertEquals(422, refused.status(), refused.toString());
+        assertEquals("variable_count_mismatch", refused.get("title").asText());
+        assertEquals("the template has 2 variables; the mapping gives 3", refused.get("detail").asText());
+        Answer missingTemplate = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key, object(
+                "topic", "walletreward_create", "templateId", "no_such_template", "variables", List.of()));
+        assertEquals("template_not_found", missingTemplate.get("title").asText());
+    }
+
+    @Test
+    void mappingsAreValidatedAgainstTheCatalogue_andCustomPropertiesWarn() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", "delightchat", "credentials", AdminScenario.CREDENTIALS.get(Provider.DELIGHTCHAT))).get("integrationId").asText();
+        String path = merchants(merchantId) + "/integrations/" + integrationId + "/mappings";
+
+        assertEquals("unknown_topic", call("POST", path, key, object("topic", "wallet_reward", "templateId", "a")).get("title").asText());
+        Answer unknownProperty = call("POST", path, key, object("topic", "walletreward_create", "templateId", "a",
+                "variables", List.of(object("property", "favourite_colour"))));
+        assertEquals(422, unknownProperty.status());
+        assertEquals("variables[0].property", unknownProperty.get("errors").get(0).get("field").asText());
+        Answer custom = call("POST", path, key, object("topic", "walletreward_create", "templateId", "a",
+                "variables", List.of(object("property", "favourite_colour", "custom", true))));
+        assertEquals(201, custom.status(), custom.toString());
+        assertTrue(custom.get("warnings").toString().contains("favourite_colour"));
+        Answer noTemplate = call("POST", path, key, object("topic", "walletreward_create"));
+        assertEquals(400, noTemplate.status());
+        assertEquals("templateId", noTemplate.get("errors").get(0).get("field").asText());
+        Answer misspelt = call("POST", path, key, object("topic", "walletreward_create", "templateId", "a", "variabels", List.of()));
+        assertEquals("variabels", misspelt.get("errors").get(0).get("field").asText());
+    }
+
+    @Test
+    void initialize_takesExactlyTheProvidersCredentials_andItsCommonPropertyOnly() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String path = merchants(merchantId) + "/integrations";
+
+        assertEquals("credentials.userId", call("POST", path, key, object("provider", "bitespeed",
+                "credentials", Map.of("channelId", "c"))).get("errors").get(0).get("field").asText());
+        assertEquals("credentials.token", call("POST", path, key, object("provider", "zoko",
+                "credentials", Map.of("apiKey", "k", "token", "t"))).get("errors").get(0).get("field").asText());
+        Answer email = call("POST", path, key, object("provider", "zoko", "credentials", Map.of("apiKey", "k"), "commonProperty", "email"));
+        assertEquals(422, email.status());
+        assertEquals("common_property_unsupported", email.get("title").asText());
+        assertEquals(400, call("POST", path, key, object("provider", "whatsapp", "credentials", Map.of())).status());
+        assertEquals(400, call("POST", path, key, "{not json").status());
+
+        ProviderStubs.of(Provider.ZOKO).stubFor(get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(401)));
+        Answer refused = call("POST", path, key, object("provider", "zoko", "credentials", Map.of("apiKey", "wrong-key-0000")));
+        assertEquals(422, refused.status());
+        assertEquals("credentials_refused", refused.get("title").asText());
+        assertEquals(0, call("GET", path, key, null).get("integrations").size(), "nothing stored");
+    }
+
+    @Test
+    void everyCallIsAuthenticated_andAMerchantKeyReachesOnlyItsMerchant() {
+        String mine = AdminScenario.fresh();
+        String theirs = AdminScenario.fresh();
+        String myKey = AdminScenario.newMerchant(mine);
+        AdminScenario.newMerchant(theirs);
+
+        assertEquals(401, call("GET", merchants(mine), null, null).status());
+        assertEquals(401, call("GET", merchants(mine), "lrk_" + mine + ".000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", null).status());
+        assertEquals(200, call("GET", merchants(mine), myKey, null).status());
+        Answer crossed = call("GET", merchants(theirs) + "/integrations", myKey, null);
+        assertEquals(403, crossed.status());
+        assertEquals(403, call("PUT", merchants(AdminScenario.fresh()), myKey, object()).status(), "only the operator creates merchants");
+        assertEquals(403, call("GET", "/v1/admin/providers/zoko/dead-letters", myKey, null).status());
+        assertEquals(404, call("GET", "/v1/admin/nothing-here", myKey, null).status());
+        assertEquals(405, call("DELETE", merchants(mine), myKey, null).status());
+
+        Answer rotated = call("POST", merchants(mine) + "/admin-keys/" + myKey.split("\\.")[1] + "/rotate", myKey, null);
+        assertEquals(201, rotated.status());
+        assertEquals(401, call("GET", merchants(mine), myKey, null).status(), "the rotated key is revoked");
+        String newKey = rotated.get("key").asText();
+        assertEquals(200, call("GET", merchants(mine), newKey, null).status());
+        Answer listed = call("GET", merchants(mine) + "/admin-keys", newKey, null);
+        assertEquals(2, listed.get("adminKeys").size());
+        assertFalse(listed.toString().contains(newKey));
+        assertEquals(204, call("DELETE", merchants(mine) + "/admin-keys/" + newKey.split("\\.")[1], newKey, null).status());
+        assertEquals(401, call("GET", merchants(mine), newKey, null).status());
+    }
+
+    @Test
+    void webhookSecrets_generatedAreShownOnce_pastedAreNeverEchoed_andRotationKeepsTheOldUntilRetired() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+
+        Answer generated = call("POST", merchants(merchantId) + "/webhook-secrets", key, null);
+        assertEquals(201, generated.status());
+        String secret = generated.get("secret").asText();
+        assertTrue(secret.startsWith("whsec_") && secret.length() > 40);
+        Answer listed = call("GET", merchants(merchantId) + "/webhook-secrets", key, null);
+        assertEquals(2, listed.get("webhookSecrets").size());
+        assertFalse(listed.toString().contains(secret));
+        String firstId = listed.get("webhookSecrets").get(0).get("secretId").asText();
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "lead_create"), "the demo secret is still valid");
+
+        Answer retired = call("POST", merchants(merchantId) + "/webhook-secrets/" + firstId + "/retire", key, null);
+        assertEquals(200, retired.status(), retired.toString());
+        directory.invalidateAll();
+        assertEquals(401, AdminScenario.webhook(ingest, merchantId, "lead_create"), "a retired secret no longer signs");
+        String secondId = listed.get("webhookSecrets").get(1).get("secretId").asText();
+        assertEquals(409, call("POST", merchants(merchantId) + "/webhook-secrets/" + secondId + "/retire", key, null).status(),
+                "the last valid secret cannot be retired");
+    }
+
+    @Test
+    void settings_areValidated_andKept() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+
+        assertEquals("timezone", call("PUT", merchants(merchantId), key, object("timezone", "Mars/Olympus")).get("errors").get(0).get("field").asText());
+        assertEquals("defaultCountry", call("PUT", merchants(merchantId), key, object("defaultCountry", "XX")).get("errors").get(0).get("field").asText());
+        assertEquals("timestampWindowMinutes", call("PUT", merchants(merchantId), key, object("timestampWindowMinutes", 0)).get("errors").get(0).get("field").asText());
+        Answer changed = call("PUT", merchants(merchantId), key, object("bodySignature", "enforce", "timestampWindowMinutes", 30, "defaultCountry", "ae"));
+        assertEquals(200, changed.status());
+        Answer read = call("GET", merchants(merchantId), key, null);
+        assertEquals("enforce", read.get("bodySignature").asText());
+        assertEquals(30, read.get("timestampWindowMinutes").asInt());
+        assertEquals("AE", read.get("defaultCountry").asText());
+        assertEquals("Asia/Kolkata", read.get("timezone").asText());
+    }
+
+    @Test
+    void refusedCredentialsOnATestSend_listTheIntegrationAsNeedingAttention() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = connect(merchantId, key, Provider.DELIGHTCHAT);
+        AdminScenario.webhook(ingest, merchantId, "lead_create");
+        ProviderStubs.of(Provider.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(401)));
+
+        Answer tested = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings/wallet/test", key,
+                object("mobile", "+919876543210"));
+
+        assertEquals("rejected", tested.get("outcome").get("status").asText());
+        assertEquals("credentials_refused", tested.get("outcome").get("reason").asText());
+        Answer attention = call("GET", merchants(merchantId) + "/attention", key, null);
+        assertEquals(integrationId, attention.get("integrations").get(0).get("integrationId").asText());
+        assertEquals("credentials_refused", attention.get("integrations").get(0).get("reason").asText());
+        Answer reinitialized = call("PATCH", merchants(merchantId) + "/integrations/" + integrationId, key,
+                object("credentials", Map.of("apiKey", "dc-new-key-1234")));
+        assertEquals(200, reinitialized.status());
+        assertEquals(0, call("GET", merchants(merchantId) + "/attention", key, null).get("integrations").size());
+    }
+
+    @Test
+    void figures_matchTheDeliveriesMade_andTheTrailShowsEachAttempt() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        connect(merchantId, key, Provider.ZOKO);
+        AdminScenario.webhook(ingest, merchantId, "walletreward_create");
+        AdminScenario.deliver(Provider.ZOKO, zoko);
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(400)));
+        AdminScenario.webhook(ingest, merchantId, "walletreward_create");
+        AdminScenario.deliver(Provider.ZOKO, zoko);
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(503)));
+        AdminScenario.webhook(ingest, merchantId, "walletreward_create");
+        AdminScenario.deliver(Provider.ZOKO, zoko);
+
+        Answer figures = call("GET", merchants(merchantId) + "/figures", key, null, Map.of("from", "2026-11-18", "to", "2026-11-18"));
+        assertEquals(1, figures.get("totals").get("sent").asLong(), figures.toString());
+        assertEquals(1, figures.get("totals").get("failed").asLong());
+        assertEquals(1, figures.get("totals").get("pending").asLong());
+        assertEquals(0.5, figures.get("deliveryRate").asDouble());
+        assertEquals(1, figures.get("byReason").get("failed:http_400").asLong());
+        assertEquals(1, figures.get("byProvider").get("zoko").get("sent").asLong());
+
+        Answer failed = call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("status", "rejected"));
+        assertEquals(1, failed.get("deliveries").size());
+        String deliveryId = failed.get("deliveries").get(0).get("deliveryId").asText();
+        Answer detail = call("GET", merchants(merchantId) + "/deliveries/" + deliveryId, key, null);
+        assertEquals("http_400", detail.get("trail").get(0).get("reason").asText());
+        assertEquals(400, detail.get("trail").get(0).get("httpStatus").asInt());
+        Answer all = call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("limit", "2"));
+        assertEquals(2, all.get("deliveries").size());
+        Answer rest = call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("limit", "2", "cursor", all.get("nextCursor").asText()));
+        assertEquals(1, rest.get("deliveries").size());
+        assertEquals(400, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("cursor", "garbage!")).status());
+    }
+
+    @Test
+    void aFinishedDelivery_canBeResentOnce_andAnUnfinishedOneCannot() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        connect(merchantId, key, Provider.ZOKO);
+        AdminScenario.webhook(ingest, merchantId, "walletreward_create");
+        AdminScenario.deliver(Provider.ZOKO, zoko);
+        String deliveryId = call("GET", merchants(merchantId) + "/deliveries", key, null).get("deliveries").get(0).get("deliveryId").asText();
+
+        Answer resent = call("POST", merchants(merchantId) + "/deliveries/" + deliveryId + "/resend", key, null);
+        assertEquals(202, resent.status(), resent.toString());
+        assertEquals(409, call("POST", merchants(merchantId) + "/deliveries/" + deliveryId + "/resend", key, null).status());
+        AdminScenario.deliver(Provider.ZOKO, zoko);
+
+        assertEquals(2, ProviderStubs.of(Provider.ZOKO).findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/v2/message"))).size());
+        assertEquals("sent", call("GET", merchants(merchantId) + "/deliveries/" + deliveryId, key, null).get("status").asText());
+        assertEquals(404, call("POST", merchants(AdminScenario.fresh()) + "/deliveries/" + deliveryId + "/resend", AdminCalls.OPERATOR_KEY, null).status());
+    }
+
+    @Test
+    void deadLetters_areCountedAndRedrivenByTheOperator_andSentOnce() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        connect(merchantId, key, Provider.ZOKO);
+        AdminScenario.webhook(ingest, merchantId, "walletreward_create");
+        clock.advance(java.time.Duration.ofHours(25));
+        AdminScenario.deliver(Provider.ZOKO, zoko);
+        assertEquals("exhausted", call("GET", merchants(merchantId) + "/deliveries", key, null).get("deliveries").get(0).get("status").asText());
+
+        assertEquals(1, operator("GET", "/v1/admin/providers/zoko/dead-letters", null).get("approximateCount").asInt());
+        Answer redriven = operator("POST", "/v1/admin/providers/zoko/dead-letters/redrive", object("max", 10));
+        assertEquals(1, redriven.get("requeued").asInt(), redriven.toString());
+        AdminScenario.deliver(Provider.ZOKO, zoko);
+
+        assertEquals("sent", call("GET", merchants(merchantId) + "/deliveries", key, null).get("deliveries").get(0).get("status").asText());
+        assertEquals(0, operator("GET", "/v1/admin/providers/zoko/dead-letters", null).get("approximateCount").asInt());
+    }
+
+    @Test
+    void heldEvents_areListed_andReplayedOnceValid() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        connect(merchantId, key, Provider.ZOKO);
+        var sample = Webhooks.load("ingest-walletreward_create.json");
+        held.hold(new HeldEvent(merchantId, "nd-held-1", "walletreward_create", "schema_violation", "amount: type",
+                Map.of("x-nector-topic", "walletreward_create", "x-nector-delivery-id", "nd-held-1"), sample.get("body").asText(), clock.instant()));
+
+        assertEquals(1, call("GET", merchants(merchantId) + "/held-events", key, null).get("heldEvents").size());
+        Answer replayed = call("POST", merchants(merchantId) + "/held-events/replay", key, null);
+
+        assertEquals("accepted", replayed.get("replayed").get(0).get("result").asText(), replayed.toString());
+        assertEquals(1, Queues.drain(Provider.ZOKO).size());
+        assertEquals(0, call("GET", merchants(merchantId) + "/held-events", key, null).get("heldEvents").size());
+    }
+
+    @Test
+    void erasingACustomer_removesTheirRecord_andTheirAddressFromDeliveries() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = connect(merchantId, key, Provider.ZOKO);
+        AdminScenario.webhook(ingest, merchantId, "walletreward_create");
+        AdminScenario.deliver(Provider.ZOKO, zoko);
+        assertEquals(1, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("recipient", "9876543210")).get("deliveries").size());
+
+        Answer erased = call("POST", merchants(merchantId) + "/customers/erase", key, object("mobile", "+91 98765 43210"));
+
+        assertEquals(1, erased.get("customerRecords").asInt(), erased.toString());
+        assertEquals(1, erased.get("deliveryRecords").asInt());
+        assertEquals(0, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("recipient", "9876543210")).get("deliveries").size());
+        assertEquals("erased", call("GET", merchants(merchantId) + "/deliveries", key, null).get("deliveries").get(0).get("recipient").asText());
+        assertEquals(404, call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings/wallet/test", key,
+                object("mobile", "9876543210")).status());
+    }
+
+    @Test
+    void integrationsAndMappings_canBeReadChangedDisabledAndDeleted() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = connect(merchantId, key, Provider.LIMECHAT);
+        String one = merchants(merchantId) + "/integrations/" + integrationId;
+
+        assertEquals(1, call("GET", one, key, null).get("mappings").asInt());
+        Answer replaced = call("PUT", one + "/mappings/wallet", key, object("topic", "walletreward_create", "eventName", "coins_added"));
+        assertEquals(200, replaced.status(), replaced.toString());
+        assertEquals("coins_added", call("GET", one + "/mappings/wallet", key, null).get("eventName").asText());
+        assertEquals(400, call("PUT", one + "/mappings/wallet", key, object("topic", "walletreward_create", "eventName", "coins added")).status());
+        assertEquals(false, call("PATCH", one, key, object("enabled", false)).get("enabled").asBoolean());
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
+        assertEquals(0, Queues.drain(Provider.LIMECHAT).size(), "a disabled integration gets no jobs");
+        assertEquals(204, call("DELETE", one + "/mappings/wallet", key, null).status());
+        assertEquals(404, call("GET", one + "/mappings/wallet", key, null).status());
+        assertEquals(204, call("DELETE", one, key, null).status());
+        assertEquals(404, call("GET", one, key, null).status());
+    }
+
+    @AfterAll
+    static void noSecretEverLeftInAResponse() {
+        List<String> bodies = AdminCalls.seenBodies();
+        assertFalse(bodies.isEmpty());
+        for (String body : bodies) {
+            for (Map<String, String> credentials : AdminScenario.CREDENTIALS.values()) {
+                credentials.values().forEach(value -> assertFalse(body.contains(value), "a credential in a response"));
+            }
+            assertFalse(body.contains(Webhooks.DEMO_SECRET), "the pasted webhook secret in a response");
+            assertFalse(body.contains("9876543210"), "a full mobile number in a response");
+            assertFalse(body.contains("riya@example.com"), "a full email in a response");
+        }
+    }
+}

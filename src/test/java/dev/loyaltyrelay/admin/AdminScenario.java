@@ -1,0 +1,112 @@
+package dev.loyaltyrelay.admin;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.loyaltyrelay.support.AdminCalls.object;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.ingest.IngestHandler;
+import dev.loyaltyrelay.local.SqsEventSource;
+import dev.loyaltyrelay.provider.bitespeed.BiteSpeedContract;
+import dev.loyaltyrelay.support.AdminCalls;
+import dev.loyaltyrelay.support.AdminCalls.Answer;
+import dev.loyaltyrelay.support.LocalAws;
+import dev.loyaltyrelay.support.ProviderStubs;
+import dev.loyaltyrelay.support.TestMerchants;
+import dev.loyaltyrelay.support.Webhooks;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** What the guides have a merchant do, as admin API calls, and the webhooks Nector would send meanwhile. */
+final class AdminScenario {
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    static final Map<Provider, Map<String, String>> CREDENTIALS = Map.of(
+            Provider.ZOKO, Map.of("apiKey", "zk-live-secret-key-9911"),
+            Provider.DELIGHTCHAT, Map.of("apiKey", "dc-live-secret-key-9922"),
+            Provider.BITESPEED, Map.of("channelId", "bs-channel-secret-9933", "userId", "bs-user-secret-9944"),
+            Provider.LIMECHAT, Map.of("accountId", "lc-account-9955", "accessToken", "lc-token-secret-9966"),
+            Provider.WIGZO, Map.of("orgToken", "wz-org-secret-9977", "apiToken", "wz-api-secret-9988"));
+
+    private AdminScenario() {
+    }
+
+    static String merchants(String merchantId) {
+        return "/v1/admin/merchants/" + merchantId;
+    }
+
+    /** Operator creates the merchant with the demo secret pasted and issues its admin key; returns the key. */
+    static String newMerchant(String merchantId) {
+        Answer created = AdminCalls.operator("PUT", merchants(merchantId), object("defaultCountry", "IN", "timezone", "Asia/Kolkata"));
+        assertEquals(201, created.status(), created.toString());
+        Answer secret = AdminCalls.operator("POST", merchants(merchantId) + "/webhook-secrets", object("secret", Webhooks.DEMO_SECRET));
+        assertEquals(201, secret.status(), secret.toString());
+        Answer key = AdminCalls.operator("POST", merchants(merchantId) + "/admin-keys", null);
+        assertEquals(201, key.status(), key.toString());
+        return key.get("key").asText();
+    }
+
+    static void providersAccept() {
+        ProviderStubs.resetAll();
+        ProviderStubs.of(Provider.ZOKO).stubFor(get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(200).withBody("""
+                [{"templateId":"wallet_reward_v1","templateVariableCount":2},{"templateId":"coupon_ready_v1","templateVariableCount":2},
+                 {"templateId":"no_variables","templateVariableCount":0}]""")));
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-1\"}")));
+        ProviderStubs.of(Provider.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(200).withBody("{\"id\":\"dc-1\"}")));
+        ProviderStubs.of(Provider.BITESPEED).stubFor(post(urlEqualTo(BiteSpeedContract.PATH)).willReturn(aResponse().withStatus(200).withBody("{\"messageId\":\"bs-1\"}")));
+        ProviderStubs.of(Provider.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
+        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200)));
+    }
+
+    /** "Create an Event" as each guide describes it for wallet coins rewarded. */
+    static Map<String, Object> walletMapping(Provider provider) {
+        List<Map<String, Object>> variables = List.of(object("property", "user_name", "fallback", "there"), object("property", "amount"));
+        return switch (provider) {
+            case ZOKO -> object("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward_v1", "language", "en",
+                    "variables", variables);
+            case DELIGHTCHAT -> object("mappingId", "wallet", "topic", "walletreward_create", "templateId", "3f9a7c52-0d4e-4a8b-9c1e-7b2d5f6a8e01",
+                    "variables", variables);
+            case BITESPEED -> object("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward", "variables", variables);
+            case LIMECHAT -> object("mappingId", "wallet", "topic", "walletreward_create");
+            case WIGZO -> object("mappingId", "wallet", "topic", "walletreward_create", "eventName", "wallet_coins_rewarded");
+        };
+    }
+
+    /** Nector's webhook of {@code topic} for the merchant (the wallet sample, re-signed when the topic differs). */
+    static int webhook(IngestHandler ingest, String merchantId, String topic) {
+        ObjectNode event = Webhooks.forMerchant(Webhooks.load("ingest-walletreward_create.json"), merchantId);
+        Webhooks.withDeliveryId(event, "nd-" + UUID.randomUUID());
+        if (!topic.equals("walletreward_create")) {
+            Webhooks.withHeader(event, "x-nector-topic", topic);
+        }
+        try {
+            var response = ingest.handleRequest(JSON.treeToValue(event, APIGatewayV2HTTPEvent.class), null);
+            return response.getStatusCode();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Drains a provider's queue through its delivery function. */
+    static int deliver(Provider provider, com.amazonaws.services.lambda.runtime.RequestHandler<
+            com.amazonaws.services.lambda.runtime.events.SQSEvent, com.amazonaws.services.lambda.runtime.events.SQSBatchResponse> function) {
+        return new SqsEventSource(LocalAws.get().sqs, LocalAws.get().queueUrls.get(provider)).drain(event -> function.handleRequest(event, null));
+    }
+
+    static String fresh() {
+        return TestMerchants.freshId();
+    }
+
+}
