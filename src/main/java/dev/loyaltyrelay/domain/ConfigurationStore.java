@@ -19,6 +19,9 @@ public interface ConfigurationStore {
     /** Flags an integration as needing the merchant's attention, keeping the time of the first flag. */
     void markAttention(String merchantId, String integrationId, Integration.Attention attention);
 
+    /** Clears the flag if it is still for {@code reason} (the cause went away). */
+    void clearAttention(String merchantId, String integrationId, String reason);
+
     void saveMapping(String merchantId, EventMapping mapping);
 
     /** Deletes the integration and every mapping of it. */

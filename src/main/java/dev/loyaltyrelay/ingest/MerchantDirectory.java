@@ -60,7 +60,7 @@ public class MerchantDirectory {
     public Optional<KnownMerchant> find(String merchantId) {
         Instant now = clock.instant();
         Entry entry = cache.get(merchantId);
-        if (entry != null && now.isBefore(entry.loadedAt().plus(ttl)) && !now.isBefore(entry.loadedAt())) {
+        if (entry != null && now.isBefore(entry.loadedAt().plus(ttlOf(entry))) && !now.isBefore(entry.loadedAt())) {
             return entry.merchant();
         }
         Optional<KnownMerchant> loaded = store.load(merchantId).map(this::open);
@@ -72,6 +72,16 @@ public class MerchantDirectory {
         }
         return loaded;
     }
+
+    /**
+     * An unknown merchant is remembered for a shorter time than a known one: a merchant the admin API just
+     * created should not wait long in containers that looked it up before it existed.
+     */
+    private Duration ttlOf(Entry entry) {
+        return entry.merchant().isPresent() || ttl.compareTo(UNKNOWN_MERCHANT_TTL) < 0 ? ttl : UNKNOWN_MERCHANT_TTL;
+    }
+
+    static final Duration UNKNOWN_MERCHANT_TTL = Duration.ofSeconds(5);
 
     int cachedEntries() {
         return cache.size();

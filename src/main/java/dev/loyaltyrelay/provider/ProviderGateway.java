@@ -1,14 +1,19 @@
 package dev.loyaltyrelay.provider;
 
 import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderCredentials;
+import io.quarkus.logging.Log;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
@@ -37,11 +42,18 @@ public class ProviderGateway {
 
     private final Map<Provider, ProviderAdapter> adapters = new EnumMap<>(Provider.class);
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
-    private final RelayConfig.Delivery settings;
+    /** The attention reason while an integration's breaker is open. */
+    public static final String PROVIDER_FAILING = "provider_failing";
 
-    ProviderGateway(Instance<ProviderAdapter> adapters, RelayConfig config) {
+    private final RelayConfig.Delivery settings;
+    private final ConfigurationStore configuration;
+    private final Clock clock;
+
+    ProviderGateway(Instance<ProviderAdapter> adapters, RelayConfig config, ConfigurationStore configuration, Clock clock) {
         adapters.forEach(adapter -> this.adapters.put(adapter.provider(), adapter));
         this.settings = config.delivery();
+        this.configuration = configuration;
+        this.clock = clock;
     }
 
     /**
@@ -51,7 +63,7 @@ public class ProviderGateway {
      */
     public DeliveryOutcome send(String integrationKey, OutboundMessage message, ProviderCredentials credentials) {
         ProviderAdapter adapter = adapters.get(message.provider());
-        Guard guard = guards.computeIfAbsent(integrationKey, key -> newGuard());
+        Guard guard = guards.computeIfAbsent(integrationKey, this::newGuard);
         try {
             return guard.call(() -> adapter.send(message, credentials), DeliveryOutcome.class);
         } catch (CircuitBreakerOpenException open) {
@@ -69,7 +81,29 @@ public class ProviderGateway {
         }
     }
 
-    private Guard newGuard() {
+    /**
+     * Flags the integration for the merchant's attention while its breaker is open ({@code provider_failing}),
+     * and clears the flag when it closes. A flag that cannot be written never affects the send.
+     */
+    private void breakerChanged(String integrationKey, CircuitBreakerState state) {
+        int slash = integrationKey.indexOf('/');
+        if (slash < 0) {
+            return;
+        }
+        String merchantId = integrationKey.substring(0, slash);
+        String integrationId = integrationKey.substring(slash + 1);
+        try {
+            if (state == CircuitBreakerState.OPEN) {
+                configuration.markAttention(merchantId, integrationId, new Integration.Attention(PROVIDER_FAILING, clock.instant()));
+            } else if (state == CircuitBreakerState.CLOSED) {
+                configuration.clearAttention(merchantId, integrationId, PROVIDER_FAILING);
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("breaker of %s is %s; attention flag not written (%s)", integrationKey, state, e.getClass().getSimpleName());
+        }
+    }
+
+    private Guard newGuard(String integrationKey) {
         Duration timeout = settings.callTimeout();
         long connectRetryDelay = settings.connectRetryDelay().toMillis();
         return Guard.create()
@@ -85,6 +119,7 @@ public class ProviderGateway {
                     .failureRatio(settings.breakerFailureRatio())
                     .delay(settings.breakerDelay().toMillis(), ChronoUnit.MILLIS)
                     .successThreshold(1)
+                    .onStateChange(state -> breakerChanged(integrationKey, state))
                     .done()
                 .withTimeout()
                     .duration(timeout.toMillis(), ChronoUnit.MILLIS)

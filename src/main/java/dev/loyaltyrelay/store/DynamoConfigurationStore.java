@@ -163,6 +163,20 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     }
 
     @Override
+    public void clearAttention(String merchantId, String integrationId, String reason) {
+        try {
+            DynamoCalls.call("clear integration attention", () -> dynamo.updateItem(r -> r.tableName(tables.config())
+                    .key(Map.of(Keys.PK, s(Keys.merchant(merchantId)), Keys.SK, s(Keys.INTEGRATION_PREFIX + integrationId)))
+                    .updateExpression("REMOVE #reason, #since")
+                    .conditionExpression("#reason = :reason")
+                    .expressionAttributeNames(Map.of("#reason", "attentionReason", "#since", "attentionSince"))
+                    .expressionAttributeValues(Map.of(":reason", s(reason)))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException anotherReasonOrNone) {
+            // A different cause (refused credentials) stays until the merchant acts.
+        }
+    }
+
+    @Override
     public void saveMapping(String merchantId, EventMapping mapping) {
         var item = new HashMap<String, AttributeValue>();
         item.put(Keys.PK, s(Keys.merchant(merchantId)));

@@ -257,15 +257,16 @@ class AdminApiTest {
         Answer listed = call("GET", merchants(merchantId) + "/webhook-secrets", key, null);
         assertEquals(2, listed.get("webhookSecrets").size());
         assertFalse(listed.toString().contains(secret));
-        String firstId = listed.get("webhookSecrets").get(0).get("secretId").asText();
+        String generatedId = generated.get("secretId").asText();
+        String pastedId = listed.get("webhookSecrets").get(0).get("secretId").asText().equals(generatedId)
+                ? listed.get("webhookSecrets").get(1).get("secretId").asText() : listed.get("webhookSecrets").get(0).get("secretId").asText();
         assertEquals(202, AdminScenario.webhook(ingest, merchantId, "lead_create"), "the demo secret is still valid");
 
-        Answer retired = call("POST", merchants(merchantId) + "/webhook-secrets/" + firstId + "/retire", key, null);
+        Answer retired = call("POST", merchants(merchantId) + "/webhook-secrets/" + pastedId + "/retire", key, null);
         assertEquals(200, retired.status(), retired.toString());
         directory.invalidateAll();
         assertEquals(401, AdminScenario.webhook(ingest, merchantId, "lead_create"), "a retired secret no longer signs");
-        String secondId = listed.get("webhookSecrets").get(1).get("secretId").asText();
-        assertEquals(409, call("POST", merchants(merchantId) + "/webhook-secrets/" + secondId + "/retire", key, null).status(),
+        assertEquals(409, call("POST", merchants(merchantId) + "/webhook-secrets/" + generatedId + "/retire", key, null).status(),
                 "the last valid secret cannot be retired");
     }
 
@@ -336,6 +337,12 @@ class AdminApiTest {
         Answer detail = call("GET", merchants(merchantId) + "/deliveries/" + deliveryId, key, null);
         assertEquals("http_400", detail.get("trail").get(0).get("reason").asText());
         assertEquals(400, detail.get("trail").get(0).get("httpStatus").asInt());
+        assertEquals(3, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("topic", "walletreward_create")).get("deliveries").size());
+        assertEquals(0, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("topic", "coupon_create")).get("deliveries").size());
+        assertEquals(0, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("from", "2026-11-19")).get("deliveries").size());
+        assertEquals(3, call("GET", merchants(merchantId) + "/deliveries", key, null,
+                Map.of("from", "2026-11-18", "to", "2026-11-19T00:00:00Z")).get("deliveries").size());
+        assertEquals(1, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("status", "retry_scheduled")).get("deliveries").size());
         Answer all = call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("limit", "2"));
         assertEquals(2, all.get("deliveries").size());
         Answer rest = call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("limit", "2", "cursor", all.get("nextCursor").asText()));
@@ -425,6 +432,7 @@ class AdminApiTest {
         String one = merchants(merchantId) + "/integrations/" + integrationId;
 
         assertEquals(1, call("GET", one, key, null).get("mappings").asInt());
+        assertEquals("walletreward_create", call("GET", one + "/mappings", key, null).get("mappings").get(0).get("topic").asText());
         Answer replaced = call("PUT", one + "/mappings/wallet", key, object("topic", "walletreward_create", "eventName", "coins_added"));
         assertEquals(200, replaced.status(), replaced.toString());
         assertEquals("coins_added", call("GET", one + "/mappings/wallet", key, null).get("eventName").asText());

@@ -233,6 +233,24 @@ class DeliveryPipelineTest {
     }
 
     @Test
+    void anIntegrationWhoseBreakerOpens_isFlaggedForAttention_andNoFurtherCallIsMade() {
+        zokoAnswers(aResponse().withStatus(503));
+        for (int i = 0; i < 8; i++) {
+            enqueue(job());
+            poll();
+        }
+        assertEquals(8, zokoCalls());
+
+        Integration integration = configuration.load(merchantId).orElseThrow().integrations().getFirst();
+        assertEquals("provider_failing", integration.attention().reason());
+        DeliveryJob whileOpen = job();
+        enqueue(whileOpen);
+        poll();
+        assertEquals("circuit_open", record(whileOpen).reason());
+        assertEquals(8, zokoCalls(), "no call while the breaker is open");
+    }
+
+    @Test
     void aVariableWithoutValueOrFallback_isRejectedNamingIt_withoutACall() {
         zokoAnswers(aResponse().withStatus(202));
         DeliveryJob job = job("zoko-1", Map.of("user_name", "Riya"));

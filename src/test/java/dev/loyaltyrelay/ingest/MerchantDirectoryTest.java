@@ -58,6 +58,10 @@ class MerchantDirectoryTest {
         }
 
         @Override
+        public void clearAttention(String merchantId, String integrationId, String reason) {
+        }
+
+        @Override
         public void markAttention(String merchantId, String integrationId, dev.loyaltyrelay.domain.Integration.Attention attention) {
         }
     }
@@ -73,7 +77,7 @@ class MerchantDirectoryTest {
     }
 
     @Test
-    void aMerchantIsReadOncePerTtl_evenWhenUnknown() {
+    void aMerchantIsReadOnceWithinTheTtl_evenWhenUnknown() {
         var store = new CountingStore();
         var clock = Clock.fixed(Instant.parse("2026-11-18T10:00:00Z"), ZoneOffset.UTC);
         var directory = new MerchantDirectory(store, LocalKeyCipherAccess.testCipher(), clock, ttl(Duration.ofSeconds(30)));
@@ -81,8 +85,23 @@ class MerchantDirectoryTest {
         directory.find("m1");
         assertEquals(1, store.loads.get());
         var later = new MerchantDirectory(store, LocalKeyCipherAccess.testCipher(),
-                Clock.offset(clock, Duration.ofSeconds(31)), ttl(Duration.ofSeconds(30)));
+                Clock.offset(clock, Duration.ofSeconds(4)), ttl(Duration.ofSeconds(30)));
         later.find("m1");
+        assertEquals(2, store.loads.get(), "another container reads it once too");
+    }
+
+    @Test
+    void anUnknownMerchant_isLookedUpAgainAfterFiveSeconds_soANewMerchantIsNotRefusedForLong() {
+        var store = new CountingStore();
+        var clock = new dev.loyaltyrelay.support.MutableClock();
+        clock.set(Instant.parse("2026-11-18T10:00:00Z"));
+        var directory = new MerchantDirectory(store, LocalKeyCipherAccess.testCipher(), clock, ttl(Duration.ofSeconds(30)));
+        directory.find("new-merchant");
+        clock.advance(Duration.ofSeconds(4));
+        directory.find("new-merchant");
+        assertEquals(1, store.loads.get());
+        clock.advance(Duration.ofSeconds(2));
+        directory.find("new-merchant");
         assertEquals(2, store.loads.get());
     }
 
