@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fails if the Lambda package carries an embedded engine or a test library:
-# they belong to the tests and the local run only (provided/test scope).
+# Fails if the Lambda package carries an embedded engine, a test library or a class of the local run:
+# they belong to the tests and the local run only (provided/test scope, dev profile).
 set -euo pipefail
 zip="${1:-target/function.zip}"
 [ -f "$zip" ] || { echo "no $zip: run ./mvnw package first" >&2; exit 1; }
@@ -11,4 +11,10 @@ if [ -n "$found" ]; then
   echo "$found" >&2
   exit 1
 fi
-echo "function.zip: $(unzip -l "$zip" | tail -1 | awk '{print $2}') entries, no embedded engine or test library"
+local_classes=$(unzip -l "$zip" | grep -E 'dev/loyaltyrelay/local/.+\.class' || true)
+if [ -n "$local_classes" ]; then
+  echo "function.zip must not contain the local run (list new classes in quarkus.package.jar.user-configured-ignored-entries):" >&2
+  echo "$local_classes" >&2
+  exit 1
+fi
+echo "function.zip: $(unzip -l "$zip" | tail -1 | awk '{print $2}') entries, no embedded engine, test library or local-run class"

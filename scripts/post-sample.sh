@@ -1,14 +1,36 @@
 #!/usr/bin/env bash
-# Posts a sample from events/ to the local run as Nector would deliver it now: the signed sample with its
-# x-nector-timestamp set to the current time (the HMAC covers the body only, so the signature still holds).
+# Posts a sample webhook from events/ to the local run the way Nector does: its body to
+# POST /v1/webhooks/nector/<merchant>, with Nector's headers, x-nector-timestamp set to now, and the secret hash
+# and body HMAC computed from the webhook secret (the demo merchant's unless RELAY_WEBHOOK_SECRET is set), so an
+# edited body is signed too. Needs curl, jq and openssl.
 # Usage: scripts/post-sample.sh events/ingest-walletreward_create.json [delivery-id]
 set -euo pipefail
 sample="${1:?usage: scripts/post-sample.sh events/<sample>.json [delivery-id]}"
 delivery_id="${2:-}"
-url="${RELAY_LOCAL_URL:-http://localhost:8080}"
-event=$(sed -E "s/(\"x-nector-timestamp\": *\")[0-9]+\"/\1$(date +%s)\"/" "$sample")
-if [ -n "$delivery_id" ]; then
-  event=$(printf '%s' "$event" | sed -E "s/(\"x-nector-delivery-id\": *\")[^\"]+\"/\1${delivery_id}\"/")
-fi
-printf '%s' "$event" | curl -sS -X POST "$url" -H 'content-type: application/json' --data-binary @-
-echo
+url="${RELAY_LOCAL_URL:-http://localhost:${LOCAL_RUN_HTTP_PORT:-8080}}"
+secret="${RELAY_WEBHOOK_SECRET:-demo-webhook-secret-change-me}"
+for tool in curl jq openssl; do
+  command -v "$tool" >/dev/null || { echo "post-sample.sh needs $tool" >&2; exit 1; }
+done
+
+merchant=$(jq -r '.pathParameters.merchantId' "$sample")
+body=$(jq -r '.body' "$sample")
+secret_hash=$(printf '%s' "$secret" | openssl dgst -sha256 -r | cut -d' ' -f1)
+body_hmac=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)
+# The bad-signature sample keeps its own (wrong) secret hash, so it is refused as it intends.
+case "$sample" in
+  *bad-signature*) secret_hash=$(jq -r '.headers["x-nector-webhook-secret"]' "$sample") ;;
+esac
+
+headers=()
+while IFS=$'\t' read -r name value; do
+  case "$name" in
+    x-nector-timestamp) value=$(date +%s) ;;
+    x-nector-webhook-secret) value="$secret_hash" ;;
+    x-nector-webhook-hmac) value="$body_hmac" ;;
+    x-nector-delivery-id) [ -n "$delivery_id" ] && value="$delivery_id" ;;
+  esac
+  headers+=(-H "$name: $value")
+done < <(jq -r '.headers | to_entries[] | [.key, .value] | @tsv' "$sample")
+
+printf '%s' "$body" | curl -sS -X POST "$url/v1/webhooks/nector/$merchant" "${headers[@]}" --data-binary @- -w '\nHTTP %{http_code}\n'

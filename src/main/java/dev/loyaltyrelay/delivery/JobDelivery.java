@@ -93,7 +93,7 @@ public class JobDelivery {
         return switch (ledger.claim(job, body, now)) {
             case AlreadyFinished finished -> {
                 metrics.increment("DeliveryDuplicate", Map.of("provider", provider.key()));
-                LOG.infof("delivery %s already %s: duplicate dropped", job.deliveryId(), finished.status());
+                LOG.infof("delivery %s ended before (%s): duplicate dropped", job.deliveryId(), finished.status());
                 yield RecordResult.DONE;
             }
             case HeldElsewhere held -> {

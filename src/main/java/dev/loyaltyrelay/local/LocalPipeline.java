@@ -3,6 +3,8 @@ package dev.loyaltyrelay.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.AdminKey;
+import dev.loyaltyrelay.domain.AdminKeyStore;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.ForwardedProperties;
@@ -18,6 +20,7 @@ import dev.loyaltyrelay.domain.WebhookSecret;
 import dev.loyaltyrelay.ingest.NectorSignature;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,17 +41,30 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The local run ({@code ./mvnw quarkus:dev}): starts the embedded engines, creates the tables and queues of
- * template.yaml, and seeds the demo merchant of {@code local/demo-merchant.json}, so the samples in
- * {@code events/} can be posted at once. Exists in the dev profile only; never in a Lambda.
+ * template.yaml, seeds the demo merchant of {@code local/demo-merchant.json} (with an admin key), opens the HTTP
+ * front and starts a poller per provider queue, then prints one line with "ready". Exists in the dev profile
+ * only: never built into a Lambda, and its classes are left out of function.zip.
  */
 @IfBuildProfile("dev")
 @ApplicationScoped
 public class LocalPipeline {
 
+    private final LocalRoutes routes;
+    private final QueuePollers pollers;
+    private final Sandbox sandbox;
+
+    LocalPipeline(LocalRoutes routes, QueuePollers pollers, Sandbox sandbox) {
+        this.routes = routes;
+        this.pollers = pollers;
+        this.sandbox = sandbox;
+    }
+
     void start(@Observes StartupEvent startup, DynamoDbClient dynamo, SqsClient sqs, ConfigurationStore store,
-            SecretCipher cipher, RelayConfig config, ObjectMapper json,
+            SecretCipher cipher, RelayConfig config, ObjectMapper json, AdminKeyStore adminKeys,
             @ConfigProperty(name = "local-run.dynamodb-port") int dynamoPort,
-            @ConfigProperty(name = "local-run.sqs-port") int sqsPort) {
+            @ConfigProperty(name = "local-run.sqs-port") int sqsPort,
+            @ConfigProperty(name = "local-run.http-port") int httpPort) {
+        long started = System.nanoTime();
         EmbeddedEngines.startOnce(dynamoPort, sqsPort);
         var template = TemplateResources.read(Path.of("template.yaml"));
         template.createTable(dynamo, "ConfigTable", config.tables().config());
@@ -61,17 +77,52 @@ public class LocalPipeline {
                 Log.warnf("local: queue %s is at %s, configured %s", name, created, expected);
             }
         }
-        String merchantId = seedDemoMerchant(store, cipher, json);
-        Log.infof("local: DynamoDB Local on %d, ElasticMQ on %d, demo merchant %s seeded", dynamoPort, sqsPort, merchantId);
+        JsonNode seed = readSeed(json);
+        String merchantId = seedDemoMerchant(seed, store, cipher, json);
+        seedAdminKey(seed, adminKeys);
+        sandbox.zokoTemplates(zokoTemplates(seed));
+        int port = LocalFront.startOnce(httpPort);
+        routes.register();
+        pollers.start();
+        Log.infof("local: DynamoDB Local on %d, ElasticMQ on %d, demo merchant %s seeded, pollers on the five provider queues",
+                dynamoPort, sqsPort, merchantId);
+        Log.infof("loyalty-relay local run ready on http://localhost:%d in %d ms: POST /v1/webhooks/nector/%s, /v1/admin/..., GET /local/outbox",
+                port, (System.nanoTime() - started) / 1_000_000, merchantId);
     }
 
-    private static String seedDemoMerchant(ConfigurationStore store, SecretCipher cipher, ObjectMapper json) {
-        JsonNode seed;
+    void stop(@Observes ShutdownEvent shutdown) {
+        routes.unregister();
+        pollers.stop();
+    }
+
+    private static JsonNode readSeed(ObjectMapper json) {
         try (InputStream in = LocalPipeline.class.getClassLoader().getResourceAsStream("local/demo-merchant.json")) {
-            seed = json.readTree(in);
+            return json.readTree(in);
         } catch (IOException e) {
             throw new IllegalStateException("local/demo-merchant.json unreadable", e);
         }
+    }
+
+    /** The demo merchant's admin key, from the seed file (local only; its digest is stored as for any key). */
+    private static void seedAdminKey(JsonNode seed, AdminKeyStore adminKeys) {
+        String key = seed.get("adminKey").asText();
+        String merchantId = seed.get("merchantId").asText();
+        String keyId = key.substring(key.indexOf('.') + 1, key.lastIndexOf('.'));
+        adminKeys.save(new AdminKey(merchantId, keyId, NectorSignature.hexSha256(key), key.substring(key.length() - 4), Instant.EPOCH, null));
+    }
+
+    /** The sandbox's Zoko account has the templates the seed's Zoko mappings use, with their variable counts. */
+    private static Map<String, Integer> zokoTemplates(JsonNode seed) {
+        Map<String, Integer> templates = new TreeMap<>();
+        for (JsonNode integration : seed.get("integrations")) {
+            if (integration.get("provider").asText().equals("zoko")) {
+                integration.get("mappings").forEach(m -> templates.put(m.get("templateId").asText(), m.path("variables").size()));
+            }
+        }
+        return templates;
+    }
+
+    private static String seedDemoMerchant(JsonNode seed, ConfigurationStore store, SecretCipher cipher, ObjectMapper json) {
         String merchantId = seed.get("merchantId").asText();
         store.saveMerchant(new Merchant(merchantId, seed.get("defaultCountry").asText(), ZoneId.of(seed.get("timezone").asText()),
                 SignaturePolicy.valueOf(seed.get("signaturePolicy").asText()), Duration.parse(seed.get("timestampWindow").asText()),

@@ -1,0 +1,94 @@
+package dev.loyaltyrelay.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.delivery.BiteSpeedDeliveryHandler;
+import dev.loyaltyrelay.delivery.DelightChatDeliveryHandler;
+import dev.loyaltyrelay.delivery.LimeChatDeliveryHandler;
+import dev.loyaltyrelay.delivery.WigzoDeliveryHandler;
+import dev.loyaltyrelay.delivery.ZokoDeliveryHandler;
+import dev.loyaltyrelay.domain.Provider;
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * One poller per provider queue, doing what Lambda's SQS event source does: long-poll up to ten messages, invoke
+ * that provider's function with them, delete all but the reported batch item failures (whose visibility the
+ * function set); the queue's redrive policy dead-letters a message after its receive limit. The pollers belong
+ * to the application: a hot reload stops them and the new application starts its own.
+ */
+@IfBuildProfile("dev")
+@ApplicationScoped
+public class QueuePollers {
+
+    private final SqsClient sqs;
+    private final RelayConfig config;
+    private final Map<Provider, RequestHandler<SQSEvent, SQSBatchResponse>> functions = new EnumMap<>(Provider.class);
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    QueuePollers(SqsClient sqs, RelayConfig config, LimeChatDeliveryHandler limechat, DelightChatDeliveryHandler delightchat,
+            BiteSpeedDeliveryHandler bitespeed, ZokoDeliveryHandler zoko, WigzoDeliveryHandler wigzo) {
+        this.sqs = sqs;
+        this.config = config;
+        functions.put(Provider.LIMECHAT, limechat);
+        functions.put(Provider.DELIGHTCHAT, delightchat);
+        functions.put(Provider.BITESPEED, bitespeed);
+        functions.put(Provider.ZOKO, zoko);
+        functions.put(Provider.WIGZO, wigzo);
+    }
+
+    synchronized void start() {
+        running = true;
+        ClassLoader applicationLoader = Thread.currentThread().getContextClassLoader();
+        functions.forEach((provider, function) -> {
+            var source = new SqsEventSource(sqs, config.queues().urlFor(provider));
+            Thread thread = new Thread(() -> poll(provider, source, function), "poller-" + provider.key());
+            thread.setContextClassLoader(applicationLoader);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        });
+    }
+
+    synchronized void stop() {
+        running = false;
+        for (Thread thread : threads) {
+            try {
+                thread.join(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+    }
+
+    private void poll(Provider provider, SqsEventSource source, RequestHandler<SQSEvent, SQSBatchResponse> function) {
+        while (running) {
+            try {
+                source.pollOnce(event -> function.handleRequest(event, null), 1);
+            } catch (RuntimeException e) {
+                if (running) {
+                    Log.warnf("local: %s poller: %s; polling again in a second", provider.key(), e.getClass().getSimpleName());
+                    sleepQuietly();
+                }
+            }
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
