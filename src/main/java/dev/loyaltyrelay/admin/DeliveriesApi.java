@@ -188,23 +188,10 @@ public class DeliveriesApi {
     private AdminResponse erase(AdminRequest request) {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Fields fields = Fields.of(request.body()).only(Set.of("mobile", "email"));
-        if (fields.has("mobile") == fields.has("email")) {
-            throw ApiProblem.invalid("mobile", "give exactly one of mobile or email");
-        }
         String merchantId = request.merchantId();
-        Optional<CustomerProfile> customer;
-        List<String> addresses = new ArrayList<>();
-        if (fields.has("mobile")) {
-            String e164 = RecipientResolver.mobileToE164(fields.requiredText("mobile", 32), configuration.merchant().defaultCountry())
-                    .orElseThrow(() -> ApiProblem.invalid("mobile", "not a valid mobile number"));
-            customer = customers.findByMobile(merchantId, e164);
-            addresses.add(e164);
-        } else {
-            String email = RecipientResolver.normaliseEmail(fields.requiredText("email", 254))
-                    .orElseThrow(() -> ApiProblem.invalid("email", "not a valid email address"));
-            customer = customers.findByEmail(merchantId, email);
-            addresses.add(email);
-        }
+        Contact contact = Contact.from(fields, configuration.merchant().defaultCountry());
+        Optional<CustomerProfile> customer = contact.find(customers, merchantId);
+        List<String> addresses = new ArrayList<>(List.of(contact.address()));
         customer.ifPresent(profile -> {
             if (profile.mobile() != null && !addresses.contains(profile.mobile())) {
                 addresses.add(profile.mobile());

@@ -20,7 +20,6 @@ import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.Recipient;
-import dev.loyaltyrelay.domain.RecipientResolver;
 import dev.loyaltyrelay.domain.SealedSecret;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
@@ -115,6 +114,9 @@ public class IntegrationsApi {
         String integrationId = fields.optionalText("integrationId", 64).orElse(provider.key() + "-" + HexFormat.of().formatHex(randomBytes(3)));
         if (!ID.matcher(integrationId).matches()) {
             throw ApiProblem.invalid("integrationId", "letters, digits, _ and -, at most 64");
+        }
+        if (merchants.existing(request.merchantId()).integrations().stream().anyMatch(i -> i.integrationId().equals(integrationId))) {
+            throw new ApiProblem(409, "integration_exists", "an integration with this id exists; PATCH it to change its credentials");
         }
         String check = checkCredentials(provider, credentials);
         var integration = new Integration(request.merchantId(), integrationId, provider, common, seal(request.merchantId(), integrationId, credentials),
@@ -513,22 +515,9 @@ public class IntegrationsApi {
     }
 
     private CustomerProfile testCustomer(Fields fields, MerchantConfiguration configuration) {
-        String merchantId = configuration.merchant().merchantId();
-        if (fields.has("mobile") == fields.has("email")) {
-            throw ApiProblem.invalid("mobile", "give exactly one of mobile or email");
-        }
-        Optional<CustomerProfile> found;
-        if (fields.has("mobile")) {
-            String e164 = RecipientResolver.mobileToE164(fields.requiredText("mobile", 32), configuration.merchant().defaultCountry())
-                    .orElseThrow(() -> ApiProblem.invalid("mobile", "not a valid mobile number"));
-            found = customers.findByMobile(merchantId, e164);
-        } else {
-            String email = RecipientResolver.normaliseEmail(fields.requiredText("email", 254))
-                    .orElseThrow(() -> ApiProblem.invalid("email", "not a valid email address"));
-            found = customers.findByEmail(merchantId, email);
-        }
-        return found.orElseThrow(() -> new ApiProblem(404, "customer_not_found",
-                "no customer of this store has that " + (fields.has("mobile") ? "mobile" : "email") + "; a test goes to an existing customer"));
+        Contact contact = Contact.from(fields, configuration.merchant().defaultCountry());
+        return contact.find(customers, configuration.merchant().merchantId()).orElseThrow(() -> new ApiProblem(404, "customer_not_found",
+                "no customer of this store has that " + contact.field() + "; a test goes to an existing customer"));
     }
 
     /** The catalogue's sample of every property of the topic, with the customer's own details over it. */

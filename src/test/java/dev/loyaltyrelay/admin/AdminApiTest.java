@@ -214,6 +214,11 @@ class AdminApiTest {
         assertEquals(422, refused.status());
         assertEquals("credentials_refused", refused.get("title").asText());
         assertEquals(0, call("GET", path, key, null).get("integrations").size(), "nothing stored");
+
+        ProviderStubs.of(Provider.ZOKO).stubFor(get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(200).withBody("[]")));
+        assertEquals(201, call("POST", path, key, object("provider", "zoko", "integrationId", "zoko-main", "credentials", Map.of("apiKey", "k1"))).status());
+        Answer again = call("POST", path, key, object("provider", "zoko", "integrationId", "zoko-main", "credentials", Map.of("apiKey", "k2")));
+        assertEquals(409, again.status(), "an existing integration is not overwritten");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.provider.bitespeed;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -22,6 +23,7 @@ public interface BiteSpeedApi {
             @HeaderParam(BiteSpeedContract.USER_HEADER) String userId, TemplateMessage message);
 
     /** ASSUMED body (see {@link BiteSpeedContract}). */
+    @RegisterForReflection
     record TemplateMessage(String phone, String templateId, String language, List<String> variables) {
         @Override
         public String toString() {

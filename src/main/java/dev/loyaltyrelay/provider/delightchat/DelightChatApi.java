@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.provider.delightchat;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -26,6 +27,7 @@ public interface DelightChatApi {
     Response sendMessage(@HeaderParam("X-API-KEY") String apiKey, AutomationMessage message);
 
     /** An automation send; {@code message_data} holds the variables keyed "1", "2", ... */
+    @RegisterForReflection
     record AutomationMessage(
             @JsonProperty("country_code") String countryCode,
             @JsonProperty("phone_number") String phoneNumber,

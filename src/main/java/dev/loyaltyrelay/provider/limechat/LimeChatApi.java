@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.provider.limechat;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -27,6 +28,7 @@ public interface LimeChatApi {
             CustomEvent event);
 
     /** A custom event: the customer by phone (E.164 without {@code +}), the event name, flat data. */
+    @RegisterForReflection
     record CustomEvent(
             @JsonProperty("distinct_id") String distinctId,
             String phone,

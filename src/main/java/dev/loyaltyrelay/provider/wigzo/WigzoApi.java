@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.provider.wigzo;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -31,6 +32,7 @@ public interface WigzoApi {
     Response event(@QueryParam("org_token") String orgToken, @QueryParam("token") String apiToken, CustomEvent event);
 
     /** Who the customer is: Wigzo wants a UUID per user and an email or a phone. */
+    @RegisterForReflection
     record Identify(String userId, String email) {
         @Override
         public String toString() {
@@ -39,6 +41,7 @@ public interface WigzoApi {
     }
 
     /** An external event that triggers the merchant's automation; {@code eventval} holds the forwarded properties. */
+    @RegisterForReflection
     record CustomEvent(String eventName, String eventCategory, Map<String, Object> eventval, String userId) {
         @Override
         public String toString() {

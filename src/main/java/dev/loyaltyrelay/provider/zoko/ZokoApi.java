@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.provider.zoko;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -29,6 +30,7 @@ public interface ZokoApi {
     Response templates(@HeaderParam("apikey") String apiKey);
 
     /** {@code POST /v2/message} with {@code type=template}. */
+    @RegisterForReflection
     record TemplateMessage(String channel, String recipient, String type, String templateId, String templateLanguage,
             List<String> templateArgs) {
         @Override
