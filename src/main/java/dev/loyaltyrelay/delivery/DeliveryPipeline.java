@@ -5,10 +5,12 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.DeliveryFigures;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.ProviderQueues.Postponement;
 import dev.loyaltyrelay.domain.QueueUnavailable;
+import dev.loyaltyrelay.domain.StoreUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,11 +36,13 @@ public class DeliveryPipeline {
 
     private final JobDelivery delivery;
     private final ProviderQueues queues;
+    private final DeliveryFigures figures;
     private final RelayConfig.Delivery settings;
 
-    DeliveryPipeline(JobDelivery delivery, ProviderQueues queues, RelayConfig config) {
+    DeliveryPipeline(JobDelivery delivery, ProviderQueues queues, DeliveryFigures figures, RelayConfig config) {
         this.delivery = delivery;
         this.queues = queues;
+        this.figures = figures;
         this.settings = config.delivery();
     }
 
@@ -49,7 +53,9 @@ public class DeliveryPipeline {
         long budgetMillis = remainingMillis > 0 ? remainingMillis : DEFAULT_TIME_BUDGET.toMillis();
         long deadlineNanos = System.nanoTime() + Duration.ofMillis(budgetMillis).toNanos();
         List<SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
-        List<RecordResult> results = deliverAll(provider, records, deadlineNanos);
+        FigureTally tally = new FigureTally();
+        List<RecordResult> results = deliverAll(provider, records, deadlineNanos, tally);
+        writeFigures(tally);
 
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         List<Postponement> postponements = new ArrayList<>();
@@ -72,7 +78,20 @@ public class DeliveryPipeline {
         return new SQSBatchResponse(failures);
     }
 
-    private List<RecordResult> deliverAll(Provider provider, List<SQSMessage> records, long deadlineNanos) {
+    /** A figure that cannot be written never fails a delivery: it is logged and lost. */
+    private void writeFigures(FigureTally tally) {
+        List<DeliveryFigures.Increment> increments = tally.increments();
+        if (increments.isEmpty()) {
+            return;
+        }
+        try {
+            figures.add(increments);
+        } catch (StoreUnavailable e) {
+            LOG.warnf("%d figure increments not written: %s", increments.size(), e.getMessage());
+        }
+    }
+
+    private List<RecordResult> deliverAll(Provider provider, List<SQSMessage> records, long deadlineNanos, FigureTally tally) {
         Semaphore slots = new Semaphore(Math.max(1, settings.maxConcurrentSends()));
         List<Future<RecordResult>> tasks = new ArrayList<>(records.size());
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -80,7 +99,7 @@ public class DeliveryPipeline {
                 tasks.add(executor.submit(() -> {
                     slots.acquire();
                     try {
-                        return delivery.deliver(provider, record.getBody(), deadlineNanos);
+                        return delivery.deliver(provider, record.getBody(), deadlineNanos, tally);
                     } finally {
                         slots.release();
                     }

@@ -20,7 +20,6 @@ import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.SecretCipher;
-import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.ProviderGateway;
 import dev.loyaltyrelay.queue.DeliveryJobCodec;
@@ -53,12 +52,11 @@ public class JobDelivery {
     private final ProviderGateway gateway;
     private final ProviderQueues queues;
     private final RelayMetrics metrics;
-    private final DeliveryFigures figures;
     private final Clock clock;
     private final RelayConfig.Delivery settings;
 
     JobDelivery(DeliveryJobCodec codec, DeliveryLedger ledger, IntegrationDirectory integrations, ConfigurationStore configuration,
-            ProviderGateway gateway, ProviderQueues queues, RelayMetrics metrics, DeliveryFigures figures, Clock clock, RelayConfig config) {
+            ProviderGateway gateway, ProviderQueues queues, RelayMetrics metrics, Clock clock, RelayConfig config) {
         this.codec = codec;
         this.ledger = ledger;
         this.integrations = integrations;
@@ -66,7 +64,6 @@ public class JobDelivery {
         this.gateway = gateway;
         this.queues = queues;
         this.metrics = metrics;
-        this.figures = figures;
         this.clock = clock;
         this.settings = config.delivery();
     }
@@ -75,7 +72,7 @@ public class JobDelivery {
      * @param body          the SQS message body
      * @param deadlineNanos {@link System#nanoTime()} by which the function must have answered
      */
-    RecordResult deliver(Provider provider, String body, long deadlineNanos) {
+    RecordResult deliver(Provider provider, String body, long deadlineNanos, FigureTally tally) {
         DeliveryJob job;
         try {
             job = codec.decode(body);
@@ -101,15 +98,15 @@ public class JobDelivery {
                 Duration wait = Duration.between(now, held.leaseUntil()).plusSeconds(1);
                 yield new RecordResult.Again(wait.isNegative() ? Duration.ofSeconds(1) : wait);
             }
-            case Claimed claimed -> attempt(provider, body, job, claimed, deadlineNanos);
+            case Claimed claimed -> attempt(provider, body, job, claimed, deadlineNanos, tally);
         };
     }
 
-    private RecordResult attempt(Provider provider, String body, DeliveryJob job, Claimed claim, long deadlineNanos) {
+    private RecordResult attempt(Provider provider, String body, DeliveryJob job, Claimed claim, long deadlineNanos, FigureTally tally) {
         Instant now = clock.instant();
         Optional<String> spent = budgetSpent(claim, claim.attemptsSoFar(), now);
         if (spent.isPresent()) {
-            return conclude(provider, body, job, claim, Rejected.beforeCall(spent.get()), DeliveryStatus.EXHAUSTED, null);
+            return conclude(provider, body, job, claim, Rejected.beforeCall(spent.get()), DeliveryStatus.EXHAUSTED, null, tally);
         }
         DeliveryOutcome outcome;
         if (claim.previousAttemptMayHaveSent() && settings.unknownOutcome() == UnknownOutcomePolicy.RECORD) {
@@ -117,7 +114,7 @@ public class JobDelivery {
         } else {
             outcome = send(job, deadlineNanos);
         }
-        return conclude(provider, body, job, claim, outcome);
+        return conclude(provider, body, job, claim, outcome, tally);
     }
 
     private DeliveryOutcome send(DeliveryJob job, long deadlineNanos) {
@@ -151,7 +148,7 @@ public class JobDelivery {
         return gateway.send(context.integrationKey(), message, context.credentials());
     }
 
-    private RecordResult conclude(Provider provider, String body, DeliveryJob job, Claimed claim, DeliveryOutcome outcome) {
+    private RecordResult conclude(Provider provider, String body, DeliveryJob job, Claimed claim, DeliveryOutcome outcome, FigureTally tally) {
         if (outcome instanceof Unknown unknown) {
             metrics.increment("DeliveryOutcomeUnknown", Map.of("provider", provider.key(), "reason", unknown.reason(),
                     "policy", settings.unknownOutcome().name().toLowerCase(java.util.Locale.ROOT)));
@@ -166,26 +163,26 @@ public class JobDelivery {
         }
         Instant now = clock.instant();
         return switch (outcome) {
-            case DeliveryOutcome.Sent sent -> conclude(provider, body, job, claim, sent, DeliveryStatus.SENT, null);
-            case Rejected rejected -> conclude(provider, body, job, claim, rejected, DeliveryStatus.REJECTED, null);
-            case Unknown unknown -> conclude(provider, body, job, claim, unknown, DeliveryStatus.UNKNOWN, null);
-            case DeliveryOutcome.Suppressed suppressed -> conclude(provider, body, job, claim, suppressed, DeliveryStatus.SUPPRESSED, null);
+            case DeliveryOutcome.Sent sent -> conclude(provider, body, job, claim, sent, DeliveryStatus.SENT, null, tally);
+            case Rejected rejected -> conclude(provider, body, job, claim, rejected, DeliveryStatus.REJECTED, null, tally);
+            case Unknown unknown -> conclude(provider, body, job, claim, unknown, DeliveryStatus.UNKNOWN, null, tally);
+            case DeliveryOutcome.Suppressed suppressed -> conclude(provider, body, job, claim, suppressed, DeliveryStatus.SUPPRESSED, null, tally);
             case DeliveryOutcome.Deferred deferred -> conclude(provider, body, job, claim, deferred, DeliveryStatus.DEFERRED,
-                    Duration.between(now, deferred.notBefore()));
+                    Duration.between(now, deferred.notBefore()), tally);
             case RetryLater retry -> {
                 int attempts = claim.attemptsSoFar() + (retry.providerCalled() ? 1 : 0);
                 Optional<String> spent = budgetSpent(claim, attempts, now);
                 if (spent.isPresent()) {
-                    yield conclude(provider, body, job, claim, retry, DeliveryStatus.EXHAUSTED, null);
+                    yield conclude(provider, body, job, claim, retry, DeliveryStatus.EXHAUSTED, null, tally);
                 }
                 Duration delay = retry.requestedDelay().orElseGet(() -> Backoff.after(attempts, settings.backoffBase(), settings.backoffCap()));
-                yield conclude(provider, body, job, claim, retry, DeliveryStatus.RETRY_SCHEDULED, delay);
+                yield conclude(provider, body, job, claim, retry, DeliveryStatus.RETRY_SCHEDULED, delay, tally);
             }
         };
     }
 
     private RecordResult conclude(Provider provider, String body, DeliveryJob job, Claimed claim, DeliveryOutcome outcome,
-            DeliveryStatus status, Duration delay) {
+            DeliveryStatus status, Duration delay, FigureTally tally) {
         Instant now = clock.instant();
         if (status == DeliveryStatus.EXHAUSTED) {
             queues.deadLetter(provider, body, job.deliveryId(), outcome.reason());
@@ -193,7 +190,7 @@ public class JobDelivery {
         Duration clamped = delay == null ? null : new ProviderQueues.Postponement("", delay).clampedDelay();
         boolean recorded = ledger.record(claim, status, outcome, clamped == null ? null : now.plus(clamped), now);
         if (recorded) {
-            count(job, claim, status, outcome);
+            count(job, claim, status, outcome, tally);
         }
         metrics.increment("DeliveryOutcome", Map.of("provider", provider.key(), "status", status.name(), "reason", reasonClass(outcome.reason())));
         LOG.infof("delivery %s %s %s to %s: %s (%s)%s", job.deliveryId(), provider.key(), job.topic(), job.recipient().masked(), status,
@@ -204,8 +201,8 @@ public class JobDelivery {
         return new RecordResult.Again(clamped);
     }
 
-    /** Keeps the merchant's figures; a figure that cannot be written never fails the delivery. */
-    private void count(DeliveryJob job, Claimed claim, DeliveryStatus status, DeliveryOutcome outcome) {
+    /** Tallies the merchant's figures; the pipeline writes a batch's tally once, after the batch. */
+    private static void count(DeliveryJob job, Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, FigureTally tally) {
         LocalDate day = LocalDate.ofInstant(job.receivedAt(), ZoneOffset.UTC);
         boolean wasPending = claim.previousStatus() == DeliveryStatus.RETRY_SCHEDULED || claim.previousStatus() == DeliveryStatus.DEFERRED;
         boolean isPending = status == DeliveryStatus.RETRY_SCHEDULED || status == DeliveryStatus.DEFERRED;
@@ -216,15 +213,12 @@ public class JobDelivery {
             case SUPPRESSED -> DeliveryFigures.Outcome.SUPPRESSED;
             case SENDING, RETRY_SCHEDULED, DEFERRED -> null;
         };
-        try {
-            if (isPending != wasPending) {
-                figures.add(job.merchantId(), day, job.provider(), job.topic(), DeliveryFigures.Outcome.PENDING, "waiting", isPending ? 1 : -1);
-            }
-            if (counted != null) {
-                figures.add(job.merchantId(), day, job.provider(), job.topic(), counted, reasonClass(outcome.reason()), 1);
-            }
-        } catch (StoreUnavailable e) {
-            LOG.warnf("figures of delivery %s not counted: %s", job.deliveryId(), e.getMessage());
+        if (isPending != wasPending) {
+            tally.add(new DeliveryFigures.Increment(job.merchantId(), day, job.provider(), job.topic(), DeliveryFigures.Outcome.PENDING, "waiting",
+                    isPending ? 1 : -1));
+        }
+        if (counted != null) {
+            tally.add(new DeliveryFigures.Increment(job.merchantId(), day, job.provider(), job.topic(), counted, reasonClass(outcome.reason()), 1));
         }
     }
 

@@ -8,14 +8,18 @@ import dev.loyaltyrelay.domain.Provider;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One item per merchant and day in the records table ({@code FIG#<merchant>} / {@code <yyyy-mm-dd>}), one number
- * attribute per {@code provider|topic|outcome|reason}, bumped with {@code ADD}. Figures are kept two years.
+ * attribute per {@code provider|topic|outcome|reason}, bumped with {@code ADD}: a batch's increments for one
+ * merchant and day are one write. Figures are kept two years.
  */
 @ApplicationScoped
 public class DynamoDeliveryFigures implements DeliveryFigures {
@@ -30,14 +34,35 @@ public class DynamoDeliveryFigures implements DeliveryFigures {
     }
 
     @Override
-    public void add(String merchantId, LocalDate day, Provider provider, String topic, Outcome outcome, String reason, long delta) {
-        String counter = provider.key() + "|" + topic + "|" + outcome.name().toLowerCase(Locale.ROOT) + "|" + reason;
-        DynamoCalls.call("count delivery", () -> dynamo.updateItem(r -> r.tableName(tables.records())
-                .key(Map.of(Keys.PK, s("FIG#" + merchantId), Keys.SK, s(day.toString())))
-                .updateExpression("ADD #counter :delta SET #expiresAt = if_not_exists(#expiresAt, :expires)")
-                .expressionAttributeNames(Map.of("#counter", counter, "#expiresAt", Keys.EXPIRES_AT))
-                .expressionAttributeValues(Map.of(":delta", n(delta),
-                        ":expires", n(day.plusDays(RETENTION_DAYS).toEpochDay() * 86_400L)))));
+    public void add(List<Increment> increments) {
+        Map<String, Map<String, Long>> byItem = new LinkedHashMap<>();
+        for (Increment increment : increments) {
+            String counter = increment.provider().key() + "|" + increment.topic() + "|" + increment.outcome().name().toLowerCase(Locale.ROOT)
+                    + "|" + increment.reason();
+            byItem.computeIfAbsent(increment.merchantId() + "\n" + increment.day(), k -> new LinkedHashMap<>())
+                    .merge(counter, increment.delta(), Long::sum);
+        }
+        byItem.forEach((item, counters) -> {
+            String merchantId = item.substring(0, item.indexOf('\n'));
+            LocalDate day = LocalDate.parse(item.substring(item.indexOf('\n') + 1));
+            var names = new HashMap<String, String>();
+            var values = new HashMap<String, AttributeValue>();
+            var adds = new ArrayList<String>();
+            int i = 0;
+            for (var counter : counters.entrySet()) {
+                names.put("#c" + i, counter.getKey());
+                values.put(":d" + i, n(counter.getValue()));
+                adds.add("#c" + i + " :d" + i);
+                i++;
+            }
+            names.put("#expiresAt", Keys.EXPIRES_AT);
+            values.put(":expires", n(day.plusDays(RETENTION_DAYS).toEpochDay() * 86_400L));
+            DynamoCalls.call("count deliveries", () -> dynamo.updateItem(r -> r.tableName(tables.records())
+                    .key(Map.of(Keys.PK, s("FIG#" + merchantId), Keys.SK, s(day.toString())))
+                    .updateExpression("ADD " + String.join(", ", adds) + " SET #expiresAt = if_not_exists(#expiresAt, :expires)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)));
+        });
     }
 
     @Override

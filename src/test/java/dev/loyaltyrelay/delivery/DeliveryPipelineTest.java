@@ -372,6 +372,24 @@ class DeliveryPipelineTest {
     }
 
     @Test
+    void steadyStateCost_ofABatchOfTenDeliveries_isPrinted() {
+        zokoAnswers(aResponse().withStatus(202));
+        enqueue(job());
+        poll();
+        for (int i = 0; i < 10; i++) {
+            enqueue(job());
+        }
+        dev.loyaltyrelay.support.DynamoCallCounter.reset();
+
+        assertEquals(10, poll());
+
+        long roundTrips = dev.loyaltyrelay.support.DynamoCallCounter.roundTrips();
+        System.out.printf("DELIVERY COST (steady state: credentials cached, one merchant, batch of 10): %.2f DynamoDB round trips"
+                + " per delivery (%d for the batch: claim and record each, one figures write)%n", roundTrips / 10.0, roundTrips);
+        assertEquals(21, roundTrips, "10 claims, 10 outcomes, 1 figures write for the batch");
+    }
+
+    @Test
     void aJobForAnotherProvider_isDeadLettered() {
         DeliveryJob job = job();
         String asWigzo = codec.encode(job).replace("\"provider\":\"zoko\"", "\"provider\":\"wigzo\"");
