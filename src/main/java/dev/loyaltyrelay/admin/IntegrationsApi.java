@@ -105,7 +105,7 @@ public class IntegrationsApi {
     // ---- integrations ------------------------------------------------------------------------------------
 
     private AdminResponse initialize(AdminRequest request) {
-        merchants.existing(request.merchantId());
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Fields fields = Fields.of(request.body()).only(Set.of("provider", "credentials", "commonProperty", "integrationId"));
         Provider provider = fields.optionalChoice("provider", Provider::fromKey, "limechat, delightchat, bitespeed, zoko, wigzo")
                 .orElseThrow(() -> ApiProblem.invalid("provider", "required"));
@@ -115,7 +115,7 @@ public class IntegrationsApi {
         if (!ID.matcher(integrationId).matches()) {
             throw ApiProblem.invalid("integrationId", "letters, digits, _ and -, at most 64");
         }
-        if (merchants.existing(request.merchantId()).integrations().stream().anyMatch(i -> i.integrationId().equals(integrationId))) {
+        if (configuration.integrations().stream().anyMatch(i -> i.integrationId().equals(integrationId))) {
             throw new ApiProblem(409, "integration_exists", "an integration with this id exists; PATCH it to change its credentials");
         }
         String check = checkCredentials(provider, credentials);
@@ -135,14 +135,15 @@ public class IntegrationsApi {
     }
 
     private AdminResponse getIntegration(AdminRequest request) {
-        Integration integration = integration(request);
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        Integration integration = integration(configuration, request);
         var body = integrationView(integration, open(integration));
-        body.put("mappings", mappingsOf(merchants.existing(request.merchantId()), integration.integrationId()).size());
+        body.put("mappings", mappingsOf(configuration, integration.integrationId()).size());
         return AdminResponse.ok(body);
     }
 
     private AdminResponse updateIntegration(AdminRequest request) {
-        Integration current = integration(request);
+        Integration current = integration(merchants.existing(request.merchantId()), request);
         Fields fields = Fields.of(request.body()).only(Set.of("enabled", "credentials"));
         boolean enabled = fields.optionalBoolean("enabled").orElse(current.enabled());
         SealedSecret sealed = current.credentials();
@@ -167,7 +168,7 @@ public class IntegrationsApi {
     }
 
     private AdminResponse deleteIntegration(AdminRequest request) {
-        Integration integration = integration(request);
+        Integration integration = integration(merchants.existing(request.merchantId()), request);
         store.deleteIntegration(integration.merchantId(), integration.integrationId());
         forget(integration);
         return AdminResponse.noContent();
@@ -243,8 +244,8 @@ public class IntegrationsApi {
         return view;
     }
 
-    private Integration integration(AdminRequest request) {
-        return merchants.existing(request.merchantId()).integrations().stream()
+    private static Integration integration(MerchantConfiguration configuration, AdminRequest request) {
+        return configuration.integrations().stream()
                 .filter(i -> i.integrationId().equals(request.path("integrationId"))).findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("integration"));
     }
@@ -274,8 +275,8 @@ public class IntegrationsApi {
     // ---- mappings ----------------------------------------------------------------------------------------
 
     private AdminResponse createMapping(AdminRequest request) {
-        Integration integration = integration(request);
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        Integration integration = integration(configuration, request);
         Fields fields = Fields.of(request.body());
         String mappingId = fields.optionalText("mappingId", 64).orElseGet(() -> freeMappingId(configuration, integration,
                 fields.optionalText("topic", 64).orElse("mapping")));
@@ -286,8 +287,9 @@ public class IntegrationsApi {
     }
 
     private AdminResponse replaceMapping(AdminRequest request) {
-        Integration integration = integration(request);
-        mapping(request);
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        Integration integration = integration(configuration, request);
+        mapping(configuration, request);
         return saveMapping(request, integration, request.path("mappingId"), Fields.of(request.body()), false);
     }
 
@@ -418,25 +420,26 @@ public class IntegrationsApi {
     }
 
     private AdminResponse listMappings(AdminRequest request) {
-        Integration integration = integration(request);
-        return AdminResponse.ok(Map.of("mappings", mappingsOf(merchants.existing(request.merchantId()), integration.integrationId()).stream()
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        Integration integration = integration(configuration, request);
+        return AdminResponse.ok(Map.of("mappings", mappingsOf(configuration, integration.integrationId()).stream()
                 .map(IntegrationsApi::mappingView).toList()));
     }
 
     private AdminResponse getMapping(AdminRequest request) {
-        return AdminResponse.ok(mappingView(mapping(request)));
+        return AdminResponse.ok(mappingView(mapping(merchants.existing(request.merchantId()), request)));
     }
 
     private AdminResponse deleteMapping(AdminRequest request) {
-        EventMapping mapping = mapping(request);
+        EventMapping mapping = mapping(merchants.existing(request.merchantId()), request);
         store.deleteMapping(request.merchantId(), mapping.integrationId(), mapping.mappingId());
         directory.invalidateAll();
         return AdminResponse.noContent();
     }
 
-    private EventMapping mapping(AdminRequest request) {
-        integration(request);
-        return mappingsOf(merchants.existing(request.merchantId()), request.path("integrationId")).stream()
+    private static EventMapping mapping(MerchantConfiguration configuration, AdminRequest request) {
+        integration(configuration, request);
+        return mappingsOf(configuration, request.path("integrationId")).stream()
                 .filter(m -> m.mappingId().equals(request.path("mappingId"))).findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("mapping"));
     }
@@ -477,8 +480,8 @@ public class IntegrationsApi {
 
     private AdminResponse sendTestEvent(AdminRequest request) {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
-        Integration integration = integration(request);
-        EventMapping mapping = mapping(request);
+        Integration integration = integration(configuration, request);
+        EventMapping mapping = mapping(configuration, request);
         Fields fields = Fields.of(request.body()).only(Set.of("mobile", "email"));
         CustomerProfile customer = testCustomer(fields, configuration);
         String address = integration.commonProperty() == CommonProperty.MOBILE ? customer.mobile() : customer.email();

@@ -251,6 +251,29 @@ class AdminApiTest {
     }
 
     @Test
+    void hostileOrMalformedInput_getsAClear4xx_andChangesNothing() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrations = merchants(merchantId) + "/integrations";
+
+        assertEquals(413, call("POST", integrations, key, "{\"provider\":\"" + "x".repeat(70_000) + "\"}").status());
+        assertEquals(400, call("POST", integrations, key, "[1,2,3]").status());
+        assertEquals(400, call("POST", integrations, key, "{\"provider\": 7, \"credentials\": []}").status());
+        assertEquals(400, call("PUT", merchants(merchantId), key, "{\"timestampWindowMinutes\": 1e309}").status());
+        assertEquals(400, call("PUT", merchants(merchantId), key, "{\"timestampWindowMinutes\": 12.5}").status());
+        assertEquals(404, call("GET", merchants(merchantId) + "/integrations/..%2F..%2Fetc", key, null).status());
+        assertEquals(404, call("GET", merchants(merchantId) + "/deliveries/" + "d".repeat(300), key, null).status());
+        assertEquals(400, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("limit", "100000")).status());
+        assertEquals(400, call("GET", merchants(merchantId) + "/figures", key, null, Map.of("from", "2020-01-01", "to", "2026-01-01")).status());
+        assertEquals(401, call("GET", merchants(merchantId), "Bearer lrk_" + merchantId, null).status());
+        Answer problem = call("POST", integrations, key, "{\"provider\":\"zoko\",\"credentials\":{\"apiKey\":\"\"}}");
+        assertEquals(400, problem.status());
+        assertEquals("application/problem+json", problem.contentType());
+        assertEquals("credentials.apiKey", problem.get("errors").get(0).get("field").asText());
+        assertEquals(0, call("GET", integrations, key, null).get("integrations").size());
+    }
+
+    @Test
     void webhookSecrets_generatedAreShownOnce_pastedAreNeverEchoed_andRotationKeepsTheOldUntilRetired() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
