@@ -19,7 +19,9 @@ import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.RelayMetrics;
+import dev.loyaltyrelay.domain.QueueUnavailable;
 import dev.loyaltyrelay.domain.SecretCipher;
+import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.ProviderGateway;
 import dev.loyaltyrelay.queue.DeliveryJobCodec;
@@ -157,9 +159,14 @@ public class JobDelivery {
             }
         }
         if (outcome instanceof Rejected rejected && rejected.credentialsRefused()) {
-            configuration.markAttention(job.merchantId(), job.integrationId(),
-                    new Integration.Attention(Rejected.CREDENTIALS_REFUSED, clock.instant()));
             integrations.forget(job.merchantId(), job.integrationId());
+            try {
+                configuration.markAttention(job.merchantId(), job.integrationId(),
+                        new Integration.Attention(Rejected.CREDENTIALS_REFUSED, clock.instant()));
+            } catch (StoreUnavailable e) {
+                // The outcome is known and must be recorded; the flag is set again by the next refusal.
+                LOG.warnf("integration %s of %s not flagged for attention: %s", job.integrationId(), job.merchantId(), e.getMessage());
+            }
         }
         Instant now = clock.instant();
         return switch (outcome) {
@@ -185,7 +192,14 @@ public class JobDelivery {
             DeliveryStatus status, Duration delay, FigureTally tally) {
         Instant now = clock.instant();
         if (status == DeliveryStatus.EXHAUSTED) {
-            queues.deadLetter(provider, body, job.deliveryId(), outcome.reason());
+            try {
+                queues.deadLetter(provider, body, job.deliveryId(), outcome.reason());
+            } catch (QueueUnavailable e) {
+                // Recorded as waiting, not as given up: the next receive finds the budget spent and dead-letters it then.
+                LOG.warnf("delivery %s not dead-lettered yet: %s", job.deliveryId(), e.getMessage());
+                status = DeliveryStatus.RETRY_SCHEDULED;
+                delay = settings.backoffBase();
+            }
         }
         Duration clamped = delay == null ? null : new ProviderQueues.Postponement("", delay).clampedDelay();
         boolean recorded = ledger.record(claim, status, outcome, clamped == null ? null : now.plus(clamped), now);

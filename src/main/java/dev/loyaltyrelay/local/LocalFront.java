@@ -90,10 +90,16 @@ final class LocalFront {
             request.put("query", exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery());
             request.put("headers", headers);
             request.put("body", body);
-            Map<String, Object> response = ((Function<Map<String, Object>, Map<String, Object>>) dispatcher).apply(request);
+            Map<String, Object> response;
+            try {
+                response = ((Function<Map<String, Object>, Map<String, Object>>) dispatcher).apply(request);
+            } catch (RuntimeException e) {
+                System.err.println("local front: " + e.getClass().getName());
+                respond(exchange, 500, Map.of("content-type", "application/json"),
+                        "{\"error\":\"internal_error\",\"message\":\"see the local run's log\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             respond(exchange, (Integer) response.get("status"), (Map<String, String>) response.get("headers"), (byte[]) response.get("body"));
-        } catch (RuntimeException e) {
-            System.err.println("local front: " + e.getClass().getName());
         }
     }
 

@@ -328,6 +328,29 @@ class DeliveryPipelineTest {
     }
 
     @Test
+    void whenTheDeadLetterQueueIsUnreachable_theDeliveryWaits_andIsDeadLetteredOnTheNextReceive() {
+        DeliveryJob job = job();
+        clock.advance(Duration.ofHours(25));
+        String deadLetterUrl = LocalAws.get().deadLetterQueueUrls.get(Provider.ZOKO);
+        String deadLetterName = deadLetterUrl.substring(deadLetterUrl.lastIndexOf('/') + 1);
+        LocalAws.get().sqs.deleteQueue(r -> r.queueUrl(deadLetterUrl));
+        try {
+            enqueue(job);
+            poll();
+            assertEquals(DeliveryStatus.RETRY_SCHEDULED, record(job).status(), "not recorded as given up while its DLQ is away");
+        } finally {
+            LocalAws.get().sqs.createQueue(r -> r.queueName(deadLetterName));
+        }
+        enqueue(job);
+
+        poll();
+
+        assertEquals(DeliveryStatus.EXHAUSTED, record(job).status());
+        assertEquals(1, Queues.drainDeadLetters(Provider.ZOKO).size());
+        assertEquals(0, zokoCalls());
+    }
+
+    @Test
     void anUnreadableMessage_isDeadLettered_andRemovedFromTheQueue() {
         enqueue("{\"schemaVersion\": 99}");
         enqueue("not json at all");
