@@ -154,11 +154,14 @@ public class DynamoConfigurationStore implements ConfigurationStore {
             DynamoCalls.call("mark integration attention", () -> dynamo.updateItem(r -> r.tableName(tables.config())
                     .key(Map.of(Keys.PK, s(Keys.merchant(merchantId)), Keys.SK, s(Keys.INTEGRATION_PREFIX + integrationId)))
                     .updateExpression("SET #reason = :reason, #since = :since")
-                    .conditionExpression("attribute_exists(#pk) AND (attribute_not_exists(#reason) OR #reason <> :reason)")
+                    // Refused credentials replace any other flag (they stop sending); other causes only fill an empty flag.
+                    .conditionExpression("attribute_exists(#pk) AND (attribute_not_exists(#reason)"
+                            + " OR (#reason <> :reason AND :reason = :refused))")
                     .expressionAttributeNames(Map.of("#reason", "attentionReason", "#since", "attentionSince", "#pk", Keys.PK))
-                    .expressionAttributeValues(Map.of(":reason", s(attention.reason()), ":since", n(attention.since().toEpochMilli())))));
+                    .expressionAttributeValues(Map.of(":reason", s(attention.reason()), ":since", n(attention.since().toEpochMilli()),
+                            ":refused", s(dev.loyaltyrelay.domain.DeliveryOutcome.Rejected.CREDENTIALS_REFUSED)))));
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException alreadyMarkedOrGone) {
-            // The first refusal's time is kept; a deleted integration stays deleted.
+            // The first flag's time is kept; a deleted integration stays deleted.
         }
     }
 
