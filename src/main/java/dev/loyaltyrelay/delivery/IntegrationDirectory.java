@@ -70,6 +70,10 @@ public class IntegrationDirectory {
             return entry.context();
         }
         Optional<SendingContext> context = store.load(merchantId).flatMap(configuration -> open(configuration, integrationId));
+        if (context.isEmpty()) {
+            // Not remembered: jobs of a missing integration are rare, and one re-created under the same id works at once.
+            return context;
+        }
         if (cache.size() >= MAX_ENTRIES) {
             cache.clear();
         }
