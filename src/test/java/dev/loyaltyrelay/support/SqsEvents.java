@@ -80,8 +80,4 @@ public final class SqsEvents {
         batchResponse.path("batchItemFailures").forEach(f -> ids.add(f.get("itemIdentifier").asText()));
         return ids;
     }
-
-    public static String text(JsonNode node) {
-        return node.toString();
-    }
 }

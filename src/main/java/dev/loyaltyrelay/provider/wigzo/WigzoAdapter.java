@@ -78,11 +78,6 @@ public class WigzoAdapter implements ProviderAdapter {
         return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20) + "-" + h.substring(20);
     }
 
-    /** Forgets every recipient (tests; a container that grew past its bound). */
-    void forgetIdentified() {
-        identifiedAt.clear();
-    }
-
     private void remember(String identityKey, Instant now) {
         if (identifiedAt.size() >= MAX_REMEMBERED) {
             identifiedAt.clear();
