@@ -10,16 +10,16 @@ import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryLedger;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.DeliveryRecord;
 import dev.loyaltyrelay.domain.DeliveryStatus;
+import dev.loyaltyrelay.domain.Provider;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import dev.loyaltyrelay.domain.DeliveryRecord;
-import dev.loyaltyrelay.domain.Provider;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Optional;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -140,7 +140,11 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         names.put("#counter", outcome.providerCalled() ? "attempts" : "waits");
         values.put(":token", s(claim.token()));
         values.put(":one", n(1));
-        String update = set + " ADD #counter :one REMOVE #token";
+        // A scheduled retry's time means nothing once the delivery has moved on.
+        if (nextAttemptAt == null) {
+            names.put("#nextAttemptAt", "nextAttemptAt");
+        }
+        String update = set + " ADD #counter :one REMOVE #token" + (nextAttemptAt == null ? ", #nextAttemptAt" : "");
         try {
             DynamoCalls.call("record delivery outcome", () -> dynamo.updateItem(r -> r.tableName(tables.records())
                     .key(key(claim.deliveryId()))

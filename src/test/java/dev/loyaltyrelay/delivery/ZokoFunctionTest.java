@@ -129,6 +129,7 @@ class ZokoFunctionTest {
         assertEquals(List.of(), SqsEvents.failures(again));
         assertEquals(DeliveryStatus.SENT, record(batch, TRANSIENT).status());
         assertEquals(2, record(batch, TRANSIENT).attempts());
+        assertEquals(null, record(batch, TRANSIENT).nextAttemptAt(), "no retry is due once it is sent");
         assertEquals(5, ProviderStubs.requests(Provider.ZOKO).size(), "4 first calls, then only the retried one");
     }
 
