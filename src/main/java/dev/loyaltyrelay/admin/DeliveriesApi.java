@@ -16,6 +16,8 @@ import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.QueueUnavailable;
+import dev.loyaltyrelay.domain.Recipient;
+import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientResolver;
 import dev.loyaltyrelay.ingest.IngestReply;
 import dev.loyaltyrelay.ingest.WebhookIngestion;
@@ -41,6 +43,12 @@ public class DeliveriesApi {
     static final String BASE = MerchantsApi.BASE;
     static final String PROVIDERS = "/v1/admin/providers/{provider}";
     static final int MAX_FIGURE_DAYS = 366;
+    /** An erasure follows records from one address to the other this many addresses at most (a person has a few). */
+    static final int MAX_ERASED_ADDRESSES = 20;
+    /** Letters one redrive call takes at most; the operator calls again until {@code complete}. */
+    static final int MAX_REDRIVE_PAGE = 500;
+    /** Well inside the admin function's 29 s timeout, so a call always answers with what it did. */
+    static final java.time.Duration REDRIVE_TIME_BUDGET = java.time.Duration.ofSeconds(20);
 
     private final MerchantsApi merchants;
     private final DeliveryLedger ledger;
@@ -50,10 +58,11 @@ public class DeliveriesApi {
     private final HeldEventStore held;
     private final WebhookIngestion ingestion;
     private final CustomerStore customers;
+    private final RecipientPolicies recipientPolicies;
     private final Clock clock;
 
     DeliveriesApi(MerchantsApi merchants, DeliveryLedger ledger, DeliveryFigures figures, Recovery recovery, ProviderQueues queues,
-            HeldEventStore held, WebhookIngestion ingestion, CustomerStore customers, Clock clock) {
+            HeldEventStore held, WebhookIngestion ingestion, CustomerStore customers, RecipientPolicies recipientPolicies, Clock clock) {
         this.merchants = merchants;
         this.ledger = ledger;
         this.figures = figures;
@@ -62,6 +71,7 @@ public class DeliveriesApi {
         this.held = held;
         this.ingestion = ingestion;
         this.customers = customers;
+        this.recipientPolicies = recipientPolicies;
         this.clock = clock;
     }
 
@@ -111,9 +121,13 @@ public class DeliveriesApi {
         DeliveryRecord record = delivery(request);
         return switch (recovery.resend(record.deliveryId())) {
             case REQUEUED -> new AdminResponse(202, Map.of("deliveryId", record.deliveryId(), "status", "requeued"));
+            case ALREADY_PENDING -> new AdminResponse(202, Map.of("deliveryId", record.deliveryId(), "status", "resend_pending",
+                    "note", "a resend was already asked for; it is sent once"));
             case NOT_FOUND -> throw ApiProblem.notFound("delivery");
             case NOT_FINISHED -> throw new ApiProblem(409, "delivery_in_progress", "the delivery has not ended; it is still being retried");
             case JOB_GONE -> throw new ApiProblem(410, "job_gone", "the delivery's job is no longer kept (erased or too old)");
+            case QUEUE_UNAVAILABLE -> throw new ApiProblem(503, "queue_unavailable",
+                    "the delivery could not be queued again; nothing changed, retry later");
         };
     }
 
@@ -185,28 +199,42 @@ public class DeliveriesApi {
         return AdminResponse.ok(Map.of("replayed", results));
     }
 
+    /**
+     * Erases a customer: every customer record that carries the address (and, in turn, the other address those
+     * records carry), the recipient and kept job of every delivery to any of those addresses, and any delivery still
+     * waiting for a retry (ended {@code SUPPRESSED}). A job already queued about the person is not sent: the erasure is
+     * remembered under a keyed hash of each address, first, so a delivery that starts meanwhile is suppressed too.
+     */
     private AdminResponse erase(AdminRequest request) {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Fields fields = Fields.of(request.body()).only(Set.of("mobile", "email"));
         String merchantId = request.merchantId();
         Contact contact = Contact.from(fields, configuration.merchant().defaultCountry());
-        Optional<CustomerProfile> customer = contact.find(customers, merchantId);
-        List<String> addresses = new ArrayList<>(List.of(contact.address()));
-        customer.ifPresent(profile -> {
-            if (profile.mobile() != null && !addresses.contains(profile.mobile())) {
-                addresses.add(profile.mobile());
+        Instant now = clock.instant();
+        var addresses = new java.util.LinkedHashSet<Recipient>(List.of(new Recipient(contact.kind(), contact.address())));
+        var profiles = new java.util.LinkedHashMap<String, CustomerProfile>();
+        var toSearch = new java.util.ArrayDeque<Recipient>(addresses);
+        while (!toSearch.isEmpty() && addresses.size() <= MAX_ERASED_ADDRESSES) {
+            for (CustomerProfile profile : customers.withAddress(merchantId, toSearch.poll())) {
+                profiles.putIfAbsent(profile.customerKey(), profile);
+                for (Recipient other : profile.addresses()) {
+                    if (addresses.add(other)) {
+                        toSearch.add(other);
+                    }
+                }
             }
-            if (profile.email() != null && !addresses.contains(profile.email())) {
-                addresses.add(profile.email());
-            }
-            customers.erase(profile);
-        });
-        int deliveries = 0;
-        for (String address : addresses) {
-            deliveries += ledger.eraseRecipient(merchantId, address);
         }
+        for (Recipient address : addresses) {
+            recipientPolicies.recordErasure(new RecipientPolicies.RecipientKey(merchantId, address), now);
+        }
+        int deliveries = 0;
+        for (Recipient address : addresses) {
+            deliveries += ledger.eraseRecipient(merchantId, address.address(), now);
+        }
+        profiles.values().forEach(customers::erase);
         var body = new LinkedHashMap<String, Object>();
-        body.put("customerRecords", customer.isPresent() ? 1 : 0);
+        body.put("customerRecords", profiles.size());
+        body.put("addresses", addresses.size());
         body.put("deliveryRecords", deliveries);
         body.put("note", "held events keep their raw body until they expire (14 days); consent records are not kept yet");
         return AdminResponse.ok(body);
@@ -223,12 +251,22 @@ public class DeliveriesApi {
 
     private AdminResponse redrive(AdminRequest request) {
         Provider provider = provider(request);
-        int max = Fields.optionalBody(request.body()).only(Set.of("max")).optionalWhole("max", 1, 1000).orElse(100L).intValue();
+        int max = Fields.optionalBody(request.body()).only(Set.of("max")).optionalWhole("max", 1, MAX_REDRIVE_PAGE).orElse(100L).intValue();
         try {
-            Recovery.Redriven redriven = recovery.redrive(provider, max);
-            return AdminResponse.ok(Map.of("provider", provider.key(), "requeued", redriven.requeued(), "unreadable", redriven.unreadable()));
+            Recovery.Redriven redriven = recovery.redrive(provider, max, REDRIVE_TIME_BUDGET);
+            var ended = new TreeMap<String, Integer>();
+            redriven.alreadyEnded().forEach((status, count) -> ended.put(status.name().toLowerCase(Locale.ROOT), count));
+            var body = new LinkedHashMap<String, Object>();
+            body.put("provider", provider.key());
+            body.put("requeued", redriven.requeued());
+            body.put("alreadyEnded", ended);
+            body.put("unreadable", redriven.unreadable());
+            body.put("remaining", redriven.remaining());
+            body.put("stoppedBy", redriven.stoppedBy());
+            body.put("complete", "empty".equals(redriven.stoppedBy()));
+            return AdminResponse.ok(body);
         } catch (QueueUnavailable e) {
-            throw new ApiProblem(503, "queue_unavailable", "the queues cannot be reached now; nothing more was moved");
+            throw new ApiProblem(503, "queue_unavailable", "the queues cannot be reached now; what was moved stays moved, call again to go on");
         }
     }
 

@@ -131,6 +131,14 @@ public interface RelayConfig {
         @WithDefault("12")
         int maxAttempts();
 
+        /**
+         * Receives of one queue message after which the pipeline gives the delivery up itself (recorded
+         * {@code EXHAUSTED}, dead-lettered with its reason). Below the queues' {@code maxReceiveCount} (100 in
+         * template.yaml), so the pipeline's budget, not SQS, ends a delivery that keeps waiting.
+         */
+        @WithDefault("90")
+        int maxReceives();
+
         /** How long after ingest a delivery may still be attempted; older ones are given up and dead-lettered. */
         @WithDefault("PT24H")
         Duration maxAge();

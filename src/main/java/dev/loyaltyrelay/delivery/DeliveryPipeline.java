@@ -10,7 +10,12 @@ import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.ProviderQueues.Postponement;
 import dev.loyaltyrelay.domain.QueueUnavailable;
+import dev.loyaltyrelay.domain.RecipientPolicies;
+import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
+import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.StoreUnavailable;
+import dev.loyaltyrelay.queue.DeliveryJobCodec;
+import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,12 +42,17 @@ public class DeliveryPipeline {
     private final JobDelivery delivery;
     private final ProviderQueues queues;
     private final DeliveryFigures figures;
+    private final RecipientPolicies policies;
+    private final DeliveryJobCodec codec;
     private final RelayConfig.Delivery settings;
 
-    DeliveryPipeline(JobDelivery delivery, ProviderQueues queues, DeliveryFigures figures, RelayConfig config) {
+    DeliveryPipeline(JobDelivery delivery, ProviderQueues queues, DeliveryFigures figures, RecipientPolicies policies, DeliveryJobCodec codec,
+            RelayConfig config) {
         this.delivery = delivery;
         this.queues = queues;
         this.figures = figures;
+        this.policies = policies;
+        this.codec = codec;
         this.settings = config.delivery();
     }
 
@@ -53,8 +63,10 @@ public class DeliveryPipeline {
         long budgetMillis = remainingMillis > 0 ? remainingMillis : DEFAULT_TIME_BUDGET.toMillis();
         long deadlineNanos = System.nanoTime() + Duration.ofMillis(budgetMillis).toNanos();
         List<SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        List<QueuedJob> jobs = records.stream().map(record -> QueuedJob.of(record, codec)).toList();
+        RecipientScreen screen = screen(jobs);
         FigureTally tally = new FigureTally();
-        List<RecordResult> results = deliverAll(provider, records, deadlineNanos, tally);
+        List<RecordResult> results = deliverAll(provider, records, jobs, screen, deadlineNanos, tally);
         writeFigures(tally);
 
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
@@ -91,15 +103,31 @@ public class DeliveryPipeline {
         }
     }
 
-    private List<RecordResult> deliverAll(Provider provider, List<SQSMessage> records, long deadlineNanos, FigureTally tally) {
+    /** The batch's recipients' policies, in one read. */
+    private RecipientScreen screen(List<QueuedJob> jobs) {
+        var recipients = jobs.stream().filter(queued -> queued.job() != null)
+                .map(queued -> new RecipientKey(queued.job().merchantId(), queued.job().recipient())).distinct().toList();
+        if (recipients.isEmpty()) {
+            return RecipientScreen.of(Map.of());
+        }
+        try {
+            return RecipientScreen.of(policies.lookup(recipients));
+        } catch (StoreUnavailable | SecretCipher.SecretUnavailable e) {
+            LOG.warnf("recipient policies of a batch not read: %s", e.getMessage());
+            return RecipientScreen.unavailable(settings.backoffBase());
+        }
+    }
+
+    private List<RecordResult> deliverAll(Provider provider, List<SQSMessage> records, List<QueuedJob> jobs, RecipientScreen screen,
+            long deadlineNanos, FigureTally tally) {
         Semaphore slots = new Semaphore(Math.max(1, settings.maxConcurrentSends()));
         List<Future<RecordResult>> tasks = new ArrayList<>(records.size());
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (SQSMessage record : records) {
+            for (QueuedJob queued : jobs) {
                 tasks.add(executor.submit(() -> {
                     slots.acquire();
                     try {
-                        return delivery.deliver(provider, record.getBody(), deadlineNanos, tally);
+                        return delivery.deliver(provider, queued, screen, deadlineNanos, tally);
                     } finally {
                         slots.release();
                     }

@@ -4,12 +4,21 @@ import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.config.RelayConfig.UnknownOutcomePolicy;
 import dev.loyaltyrelay.delivery.IntegrationDirectory.SendingContext;
 import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.ConfigurationStore.RefusalFlag;
 import dev.loyaltyrelay.domain.DeliveryFigures;
+import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryLedger;
 import dev.loyaltyrelay.domain.DeliveryLedger.AlreadyFinished;
+import dev.loyaltyrelay.domain.DeliveryLedger.BudgetSpent;
 import dev.loyaltyrelay.domain.DeliveryLedger.Claimed;
+import dev.loyaltyrelay.domain.DeliveryLedger.ClaimLost;
 import dev.loyaltyrelay.domain.DeliveryLedger.HeldElsewhere;
+import dev.loyaltyrelay.domain.DeliveryLedger.LapsedMidCall;
+import dev.loyaltyrelay.domain.DeliveryLedger.SettleResult;
+import dev.loyaltyrelay.domain.DeliveryLedger.Settled;
+import dev.loyaltyrelay.domain.DeliveryLedger.Settlement;
+import dev.loyaltyrelay.domain.DeliveryLedger.Written;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
@@ -18,27 +27,33 @@ import dev.loyaltyrelay.domain.DeliveryStatus;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
-import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.QueueUnavailable;
+import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.ProviderGateway;
-import dev.loyaltyrelay.queue.DeliveryJobCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Delivers one job from a provider queue: claim, load the integration, render, call, classify, record. Every
- * path ends in either "done" (the message is deleted) or "again after a delay" (a batch item failure whose
- * visibility the pipeline sets). Logs carry identifiers, statuses and reason codes, and the recipient masked.
+ * Delivers one job from a provider queue. Everything that can fail without sending comes first and takes no claim:
+ * loading the integration, opening its credentials, rendering, an open breaker, the provider's preparation (Wigzo's
+ * identify). Only then is the delivery claimed, and the message request follows at once, so a claim that lapsed
+ * means a request may have reached the provider, and nothing else does. A job that is not sent ends or waits through
+ * {@link DeliveryLedger#settle}: refused with its reason, or back on the queue with a delay that grows with each
+ * receive. Every wait and retry stays within the pipeline's own budget ({@code max-attempts} calls, {@code max-age}
+ * since ingest or the latest reopening, {@code max-receives} receives of one message), after which the delivery is
+ * recorded {@code EXHAUSTED} and the pipeline itself dead-letters it with the reason, before the queue's own receive
+ * limit would. Logs carry identifiers, statuses and reason codes, and the recipient masked.
  */
 @ApplicationScoped
 public class JobDelivery {
@@ -46,8 +61,8 @@ public class JobDelivery {
     private static final Logger LOG = Logger.getLogger(JobDelivery.class);
     /** Time kept back after a call for recording its outcome. */
     static final Duration RECORDING_MARGIN = Duration.ofSeconds(2);
+    static final String LAPSED_MID_CALL = "attempt_lapsed_mid_call";
 
-    private final DeliveryJobCodec codec;
     private final DeliveryLedger ledger;
     private final IntegrationDirectory integrations;
     private final ConfigurationStore configuration;
@@ -57,9 +72,8 @@ public class JobDelivery {
     private final Clock clock;
     private final RelayConfig.Delivery settings;
 
-    JobDelivery(DeliveryJobCodec codec, DeliveryLedger ledger, IntegrationDirectory integrations, ConfigurationStore configuration,
+    JobDelivery(DeliveryLedger ledger, IntegrationDirectory integrations, ConfigurationStore configuration,
             ProviderGateway gateway, ProviderQueues queues, RelayMetrics metrics, Clock clock, RelayConfig config) {
-        this.codec = codec;
         this.ledger = ledger;
         this.integrations = integrations;
         this.configuration = configuration;
@@ -71,169 +85,353 @@ public class JobDelivery {
     }
 
     /**
-     * @param body          the SQS message body
      * @param deadlineNanos {@link System#nanoTime()} by which the function must have answered
      */
-    RecordResult deliver(Provider provider, String body, long deadlineNanos, FigureTally tally) {
-        DeliveryJob job;
-        try {
-            job = codec.decode(body);
-        } catch (IllegalArgumentException | NullPointerException | java.time.format.DateTimeParseException unreadable) {
-            return poison(provider, body, null, "job_unreadable");
+    RecordResult deliver(Provider provider, QueuedJob queued, RecipientScreen screen, long deadlineNanos, FigureTally tally) {
+        DeliveryJob job = queued.job();
+        if (job == null) {
+            return poison(provider, queued.body(), null, "job_unreadable");
         }
         if (job.provider() != provider) {
-            return poison(provider, body, job.deliveryId(), "job_for_another_provider");
+            return poison(provider, queued.body(), job.deliveryId(), "job_for_another_provider");
         }
-        if (remaining(deadlineNanos).compareTo(minimumForAnAttempt()) < 0) {
+        if (!timeForACall(deadlineNanos)) {
             LOG.infof("delivery %s left for the next invocation: too little time for a call", job.deliveryId());
             return new RecordResult.Again(Duration.ZERO);
         }
-        Instant now = clock.instant();
-        return switch (ledger.claim(job, body, now)) {
-            case AlreadyFinished finished -> {
-                metrics.increment("DeliveryDuplicate", Map.of("provider", provider.key()));
-                LOG.infof("delivery %s ended before (%s): duplicate dropped", job.deliveryId(), finished.status());
-                yield RecordResult.DONE;
-            }
-            case HeldElsewhere held -> {
-                metrics.increment("DeliveryLeaseConflict", Map.of("provider", provider.key()));
-                Duration wait = Duration.between(now, held.leaseUntil()).plusSeconds(1);
-                yield new RecordResult.Again(wait.isNegative() ? Duration.ofSeconds(1) : wait);
-            }
-            case Claimed claimed -> attempt(provider, body, job, claimed, deadlineNanos, tally);
-        };
+        return new Attempt(provider, queued, job, tally).run(screen, deadlineNanos);
     }
 
-    private RecordResult attempt(Provider provider, String body, DeliveryJob job, Claimed claim, long deadlineNanos, FigureTally tally) {
-        Instant now = clock.instant();
-        Optional<String> spent = budgetSpent(claim, claim.attemptsSoFar(), now);
-        if (spent.isPresent()) {
-            return conclude(provider, body, job, claim, Rejected.beforeCall(spent.get()), DeliveryStatus.EXHAUSTED, null, tally);
-        }
-        DeliveryOutcome outcome;
-        if (claim.previousAttemptMayHaveSent() && settings.unknownOutcome() == UnknownOutcomePolicy.RECORD) {
-            outcome = new Unknown("attempt_lapsed_mid_call");
-        } else {
-            outcome = send(job, deadlineNanos);
-        }
-        return conclude(provider, body, job, claim, outcome, tally);
+    /** What is known before the claim: ready to send, or why not. */
+    private sealed interface Preparation {
     }
 
-    private DeliveryOutcome send(DeliveryJob job, long deadlineNanos) {
-        Optional<SendingContext> found;
-        try {
-            found = integrations.find(job.merchantId(), job.integrationId());
-        } catch (SecretCipher.SecretUnavailable keyServiceOrTampering) {
-            return RetryLater.withoutCall("credentials_unavailable", settings.backoffBase());
-        }
-        if (found.isEmpty()) {
-            return Rejected.beforeCall("integration_missing");
-        }
-        SendingContext context = found.get();
-        Integration integration = context.integration();
-        if (!integration.enabled()) {
-            return Rejected.beforeCall("integration_disabled");
-        }
-        if (integration.attention() != null && Rejected.CREDENTIALS_REFUSED.equals(integration.attention().reason())) {
-            return Rejected.beforeCall("integration_needs_attention");
-        }
-        OutboundMessage message;
-        switch (MessageComposer.compose(job, context.merchant())) {
-            case MessageComposer.Refused refused -> {
-                return Rejected.beforeCall(refused.reason());
-            }
-            case MessageComposer.Composed composed -> message = composed.message();
-        }
-        if (remaining(deadlineNanos).compareTo(settings.callTimeout().plus(RECORDING_MARGIN)) < 0) {
-            return RetryLater.withoutCall("out_of_time", Duration.ZERO);
-        }
-        return gateway.send(context.integrationKey(), message, context.credentials());
+    private record Ready(SendingContext context, OutboundMessage message) implements Preparation {
     }
 
-    private RecordResult conclude(Provider provider, String body, DeliveryJob job, Claimed claim, DeliveryOutcome outcome, FigureTally tally) {
-        if (outcome instanceof Unknown unknown) {
-            metrics.increment("DeliveryOutcomeUnknown", Map.of("provider", provider.key(), "reason", unknown.reason(),
-                    "policy", settings.unknownOutcome().name().toLowerCase(java.util.Locale.ROOT)));
-            if (settings.unknownOutcome() == UnknownOutcomePolicy.RESEND) {
-                outcome = new RetryLater("outcome_unknown_resend", Optional.empty(), true, 0);
+    /** Not to be sent now: a {@link Rejected} or a {@link RetryLater}; the context when it was loaded. */
+    private record NotSent(DeliveryOutcome outcome, SendingContext context) implements Preparation {
+        NotSent(DeliveryOutcome outcome) {
+            this(outcome, null);
+        }
+    }
+
+    /** One job's delivery: what every step needs, carried once. */
+    private final class Attempt {
+
+        private final Provider provider;
+        private final QueuedJob queued;
+        private final DeliveryJob job;
+        private final FigureTally tally;
+
+        Attempt(Provider provider, QueuedJob queued, DeliveryJob job, FigureTally tally) {
+            this.provider = provider;
+            this.queued = queued;
+            this.job = job;
+            this.tally = tally;
+        }
+
+        RecordResult run(RecipientScreen screen, long deadlineNanos) {
+            Optional<DeliveryOutcome> screened = screen.verdict(job);
+            if (screened.isPresent()) {
+                if (screened.get() instanceof DeliveryOutcome.Suppressed suppressed && RecipientScreen.ERASED.equals(suppressed.reason())) {
+                    // Its record must not bring the erased address (or the event's properties) back.
+                    return new Attempt(provider, new QueuedJob(null, queued.receiveCount(), job.withRecipientErased()), job.withRecipientErased(),
+                            tally).notSent(new NotSent(suppressed));
+                }
+                return notSent(new NotSent(screened.get()));
+            }
+            return switch (prepare()) {
+                case NotSent notSent -> notSent(notSent);
+                case Ready ready -> timeForACall(deadlineNanos) ? sendUnderClaim(ready) : new RecordResult.Again(Duration.ZERO);
+            };
+        }
+
+        /** Everything before the claim. Nothing here is allowed to escape: each failure becomes an outcome. */
+        private Preparation prepare() {
+            try {
+                Optional<SendingContext> found = integrations.find(job.merchantId(), job.integrationId());
+                if (found.isEmpty()) {
+                    return new NotSent(Rejected.beforeCall("integration_missing"));
+                }
+                SendingContext context = found.get();
+                Integration integration = context.integration();
+                if (!integration.enabled()) {
+                    return new NotSent(Rejected.beforeCall("integration_disabled"));
+                }
+                if (integration.attention() != null && Rejected.CREDENTIALS_REFUSED.equals(integration.attention().reason())) {
+                    return new NotSent(Rejected.beforeCall("integration_needs_attention"));
+                }
+                OutboundMessage message;
+                switch (MessageComposer.compose(job, context.merchant())) {
+                    case MessageComposer.Refused refused -> {
+                        return new NotSent(Rejected.beforeCall(refused.reason()));
+                    }
+                    case MessageComposer.Composed composed -> message = composed.message();
+                }
+                if (!gateway.accepting(context.integrationKey())) {
+                    return new NotSent(RetryLater.withoutCall("circuit_open", settings.breakerDelay()));
+                }
+                Optional<DeliveryOutcome> notReady = gateway.prepare(context.integrationKey(), message, context.credentials());
+                return notReady.<Preparation>map(outcome -> new NotSent(outcome, context)).orElseGet(() -> new Ready(context, message));
+            } catch (SecretCipher.SecretUnavailable keyServiceOrTampering) {
+                return new NotSent(RetryLater.withoutCall("credentials_unavailable", settings.backoffBase()));
+            } catch (StoreUnavailable storeDown) {
+                return new NotSent(RetryLater.withoutCall("store_unavailable", settings.backoffBase()));
+            } catch (Throwable unexpected) {
+                // A defect, not the job's fault: retried within the budget, then dead-lettered with this reason for a redrive.
+                LOG.errorf("delivery %s: %s before the call", job.deliveryId(), unexpected.getClass().getName());
+                return new NotSent(RetryLater.withoutCall("unexpected_error", settings.backoffBase()));
             }
         }
-        if (outcome instanceof Rejected rejected && rejected.credentialsRefused()) {
+
+        private RecordResult sendUnderClaim(Ready ready) {
+            Instant now = clock.instant();
+            return switch (ledger.claim(job, queued.body(), new DeliveryLedger.Budget(settings.maxAttempts(), now.minus(settings.maxAge())), now)) {
+                case AlreadyFinished finished -> duplicate(finished);
+                case HeldElsewhere held -> heldElsewhere(held);
+                case BudgetSpent spent -> spent.previousAttemptMayHaveSent() && recordsUnknownOutcomes()
+                        ? settleFinal(DeliveryStatus.UNKNOWN, unknown(new Unknown(LAPSED_MID_CALL)), true)
+                        : exhaust(Rejected.beforeCall(spent.reason()), true);
+                case Claimed claim -> {
+                    DeliveryOutcome outcome;
+                    try {
+                        outcome = claim.previousAttemptMayHaveSent() && recordsUnknownOutcomes()
+                                ? new Unknown(LAPSED_MID_CALL)
+                                : gateway.send(ready.context().integrationKey(), ready.message(), ready.context().credentials());
+                    } catch (Throwable unexpected) {
+                        // Past the claim the request may have gone out: the outcome is not known.
+                        LOG.errorf("delivery %s: %s during the call", job.deliveryId(), unexpected.getClass().getName());
+                        outcome = new Unknown("unexpected_error");
+                    }
+                    yield concludeClaimed(claim, outcome, ready.context());
+                }
+            };
+        }
+
+        private RecordResult concludeClaimed(Claimed claim, DeliveryOutcome outcome, SendingContext context) {
+            outcome = afterRefusal(unknown(outcome), context);
+            Instant now = clock.instant();
+            return switch (outcome) {
+                case DeliveryOutcome.Sent sent -> record(claim, DeliveryStatus.SENT, sent, null);
+                case Rejected rejected -> record(claim, DeliveryStatus.REJECTED, rejected, null);
+                case Unknown unknown -> record(claim, DeliveryStatus.UNKNOWN, unknown, null);
+                case DeliveryOutcome.Suppressed suppressed -> record(claim, DeliveryStatus.SUPPRESSED, suppressed, null);
+                case DeliveryOutcome.Deferred deferred -> record(claim, DeliveryStatus.DEFERRED, deferred, Duration.between(now, deferred.notBefore()));
+                case RetryLater retry -> {
+                    int attempts = claim.attemptsSoFar() + (retry.providerCalled() ? 1 : 0);
+                    if (budgetSpent(attempts, claim.budgetFrom(), now)) {
+                        yield recordExhausted(claim, retry);
+                    }
+                    yield record(claim, DeliveryStatus.RETRY_SCHEDULED, retry, retryDelay(retry, attempts));
+                }
+            };
+        }
+
+        private RecordResult recordExhausted(Claimed claim, DeliveryOutcome outcome) {
+            if (!deadLetter(outcome)) {
+                return record(claim, DeliveryStatus.RETRY_SCHEDULED, outcome, settings.backoffBase());
+            }
+            return record(claim, DeliveryStatus.EXHAUSTED, outcome, null);
+        }
+
+        private RecordResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Duration delay) {
+            Instant now = clock.instant();
+            Duration clamped = delay == null ? null : new ProviderQueues.Postponement("", delay).clampedDelay();
+            return switch (ledger.record(claim, status, outcome, clamped == null ? null : now.plus(clamped), now)) {
+                case Written written -> {
+                    count(written.countedBefore(), status, outcome);
+                    log(status, outcome, "");
+                    yield clamped == null ? RecordResult.DONE : new RecordResult.Again(clamped);
+                }
+                case ClaimLost lost -> {
+                    log(status, outcome, "; claim lost to another function, its record stands");
+                    yield RecordResult.DONE;
+                }
+            };
+        }
+
+        private RecordResult notSent(NotSent notSent) {
+            DeliveryOutcome outcome = afterRefusal(notSent.outcome(), notSent.context());
+            return switch (outcome) {
+                case RetryLater retry -> waitWithoutCall(retry);
+                default -> settleFinal(statusOf(outcome), outcome, false);
+            };
+        }
+
+        /** Back on the queue without a claim, for longer at each receive, within the budget. */
+        private RecordResult waitWithoutCall(RetryLater retry) {
+            if (queued.receiveCount() >= settings.maxReceives()) {
+                return exhaust(retry, false);
+            }
+            Duration delay = new ProviderQueues.Postponement("", retryDelay(retry, queued.receiveCount())).clampedDelay();
+            Instant now = clock.instant();
+            return switch (settle(DeliveryStatus.RETRY_SCHEDULED, retry, now.plus(delay), false)) {
+                case Settled settled when budgetSpent(settled.attemptsSoFar() + (retry.providerCalled() ? 1 : 0), settled.budgetFrom(), now) ->
+                        exhaust(retry, false);
+                case Settled settled -> {
+                    log(DeliveryStatus.RETRY_SCHEDULED, retry, "");
+                    yield new RecordResult.Again(delay);
+                }
+                case SettleResult other -> unsettled(other);
+            };
+        }
+
+        /** Given up: on the dead-letter queue first, then recorded (a letter of a finished delivery is dropped by a redrive). */
+        private RecordResult exhaust(DeliveryOutcome outcome, boolean overLapsedLease) {
+            if (deadLetter(outcome)) {
+                return settleFinal(DeliveryStatus.EXHAUSTED, outcome, overLapsedLease);
+            }
+            Duration delay = settings.backoffBase();
+            return switch (settle(DeliveryStatus.RETRY_SCHEDULED, outcome, clock.instant().plus(delay), overLapsedLease)) {
+                case Settled settled -> new RecordResult.Again(delay);
+                case SettleResult other -> unsettled(other);
+            };
+        }
+
+        private RecordResult settleFinal(DeliveryStatus status, DeliveryOutcome outcome, boolean overLapsedLease) {
+            return switch (settle(status, outcome, null, overLapsedLease)) {
+                case Settled settled -> {
+                    log(status, outcome, "");
+                    yield RecordResult.DONE;
+                }
+                case SettleResult other -> unsettled(other);
+            };
+        }
+
+        /**
+         * Writes a change without a call, and counts it. Over a lapsed claim, the lapsed attempt decides first: under the
+         * {@code record} policy it may have sent, so it is for the caller to end the delivery unknown
+         * ({@link LapsedMidCall}); under {@code resend} it is simply replaced.
+         */
+        private SettleResult settle(DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, boolean overLapsedLease) {
+            Instant now = clock.instant();
+            SettleResult result = ledger.settle(job, queued.body(), new Settlement(status, outcome, nextAttemptAt, overLapsedLease), now);
+            if (result instanceof LapsedMidCall && !recordsUnknownOutcomes()) {
+                result = ledger.settle(job, queued.body(), new Settlement(status, outcome, nextAttemptAt, true), now);
+            }
+            if (result instanceof Settled settled) {
+                count(settled.countedBefore(), status, outcome);
+            }
+            return result;
+        }
+
+        private RecordResult unsettled(SettleResult result) {
+            return switch (result) {
+                case AlreadyFinished finished -> duplicate(finished);
+                case HeldElsewhere held -> heldElsewhere(held);
+                case LapsedMidCall lapsed -> settleFinal(DeliveryStatus.UNKNOWN, unknown(new Unknown(LAPSED_MID_CALL)), true);
+                case Settled settled -> RecordResult.DONE;
+            };
+        }
+
+        /**
+         * A refusal of credentials flags the integration, unless the merchant replaced them since: then the refusal was
+         * of the old ones, and the delivery is retried at once with the new ones.
+         */
+        private DeliveryOutcome afterRefusal(DeliveryOutcome outcome, SendingContext context) {
+            if (!(outcome instanceof Rejected rejected) || !rejected.credentialsRefused() || context == null) {
+                return outcome;
+            }
             integrations.forget(job.merchantId(), job.integrationId());
             try {
-                configuration.markAttention(job.merchantId(), job.integrationId(),
-                        new Integration.Attention(Rejected.CREDENTIALS_REFUSED, clock.instant()));
+                RefusalFlag flag = configuration.flagRefusedCredentials(job.merchantId(), job.integrationId(),
+                        context.integration().credentials(), clock.instant());
+                if (flag == RefusalFlag.CREDENTIALS_REPLACED) {
+                    return new RetryLater("credentials_replaced", Optional.of(Duration.ZERO), rejected.providerCalled(), rejected.httpStatus());
+                }
             } catch (StoreUnavailable e) {
                 // The outcome is known and must be recorded; the flag is set again by the next refusal.
                 LOG.warnf("integration %s of %s not flagged for attention: %s", job.integrationId(), job.merchantId(), e.getMessage());
             }
+            return outcome;
         }
-        Instant now = clock.instant();
-        return switch (outcome) {
-            case DeliveryOutcome.Sent sent -> conclude(provider, body, job, claim, sent, DeliveryStatus.SENT, null, tally);
-            case Rejected rejected -> conclude(provider, body, job, claim, rejected, DeliveryStatus.REJECTED, null, tally);
-            case Unknown unknown -> conclude(provider, body, job, claim, unknown, DeliveryStatus.UNKNOWN, null, tally);
-            case DeliveryOutcome.Suppressed suppressed -> conclude(provider, body, job, claim, suppressed, DeliveryStatus.SUPPRESSED, null, tally);
-            case DeliveryOutcome.Deferred deferred -> conclude(provider, body, job, claim, deferred, DeliveryStatus.DEFERRED,
-                    Duration.between(now, deferred.notBefore()), tally);
-            case RetryLater retry -> {
-                int attempts = claim.attemptsSoFar() + (retry.providerCalled() ? 1 : 0);
-                Optional<String> spent = budgetSpent(claim, attempts, now);
-                if (spent.isPresent()) {
-                    yield conclude(provider, body, job, claim, retry, DeliveryStatus.EXHAUSTED, null, tally);
-                }
-                Duration delay = retry.requestedDelay().orElseGet(() -> Backoff.after(attempts, settings.backoffBase(), settings.backoffCap()));
-                yield conclude(provider, body, job, claim, retry, DeliveryStatus.RETRY_SCHEDULED, delay, tally);
-            }
-        };
-    }
 
-    private RecordResult conclude(Provider provider, String body, DeliveryJob job, Claimed claim, DeliveryOutcome outcome,
-            DeliveryStatus status, Duration delay, FigureTally tally) {
-        Instant now = clock.instant();
-        if (status == DeliveryStatus.EXHAUSTED) {
+        /** Counts an unknown outcome, and under the {@code resend} policy turns it into a retry. */
+        private DeliveryOutcome unknown(DeliveryOutcome outcome) {
+            if (!(outcome instanceof Unknown unknown)) {
+                return outcome;
+            }
+            metrics.increment("DeliveryOutcomeUnknown", Map.of("provider", provider.key(), "reason", unknown.reason(),
+                    "policy", settings.unknownOutcome().name().toLowerCase(Locale.ROOT)));
+            return recordsUnknownOutcomes() ? unknown : new RetryLater("outcome_unknown_resend", Optional.empty(), true, 0);
+        }
+
+        private boolean deadLetter(DeliveryOutcome outcome) {
             try {
-                queues.deadLetter(provider, body, job.deliveryId(), outcome.reason());
+                queues.deadLetter(provider, queued.body(), job.deliveryId(), outcome.reason());
+                return true;
             } catch (QueueUnavailable e) {
                 // Recorded as waiting, not as given up: the next receive finds the budget spent and dead-letters it then.
                 LOG.warnf("delivery %s not dead-lettered yet: %s", job.deliveryId(), e.getMessage());
-                status = DeliveryStatus.RETRY_SCHEDULED;
-                delay = settings.backoffBase();
+                return false;
             }
         }
-        Duration clamped = delay == null ? null : new ProviderQueues.Postponement("", delay).clampedDelay();
-        boolean recorded = ledger.record(claim, status, outcome, clamped == null ? null : now.plus(clamped), now);
-        if (recorded) {
-            count(job, claim, status, outcome, tally);
-        }
-        metrics.increment("DeliveryOutcome", Map.of("provider", provider.key(), "status", status.name(), "reason", reasonClass(outcome.reason())));
-        LOG.infof("delivery %s %s %s to %s: %s (%s)%s", job.deliveryId(), provider.key(), job.topic(), job.recipient().masked(), status,
-                outcome.reason(), recorded ? "" : "; claim lost to another function, its record stands");
-        if (!recorded || clamped == null) {
+
+        private RecordResult duplicate(AlreadyFinished finished) {
+            metrics.increment("DeliveryDuplicate", Map.of("provider", provider.key()));
+            LOG.infof("delivery %s ended before (%s): duplicate dropped", job.deliveryId(), finished.status());
             return RecordResult.DONE;
         }
-        return new RecordResult.Again(clamped);
+
+        private RecordResult heldElsewhere(HeldElsewhere held) {
+            metrics.increment("DeliveryLeaseConflict", Map.of("provider", provider.key()));
+            Duration wait = Duration.between(clock.instant(), held.leaseUntil()).plusSeconds(1);
+            return new RecordResult.Again(wait.isNegative() ? Duration.ofSeconds(1) : wait);
+        }
+
+        /** Moves the delivery from the counter it was in to the one its new status belongs to (the batch writes them once). */
+        private void count(Counted before, DeliveryStatus status, DeliveryOutcome outcome) {
+            Counted after = Counted.of(status, outcome.reason());
+            if (after == null || after.equals(before)) {
+                return;
+            }
+            LocalDate day = LocalDate.ofInstant(job.receivedAt(), ZoneOffset.UTC);
+            if (before != null) {
+                tally.add(new DeliveryFigures.Increment(job.merchantId(), day, job.provider(), job.topic(), before.outcome(), before.reason(), -1));
+            }
+            tally.add(new DeliveryFigures.Increment(job.merchantId(), day, job.provider(), job.topic(), after.outcome(), after.reason(), 1));
+        }
+
+        private void log(DeliveryStatus status, DeliveryOutcome outcome, String note) {
+            metrics.increment("DeliveryOutcome", Map.of("provider", provider.key(), "status", status.name(),
+                    "reason", Counted.reasonClass(outcome.reason())));
+            LOG.infof("delivery %s %s %s to %s: %s (%s)%s", job.deliveryId(), provider.key(), job.topic(), job.recipient().masked(), status,
+                    outcome.reason(), note);
+        }
     }
 
-    /** Tallies the merchant's figures; the pipeline writes a batch's tally once, after the batch. */
-    private static void count(DeliveryJob job, Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, FigureTally tally) {
-        LocalDate day = LocalDate.ofInstant(job.receivedAt(), ZoneOffset.UTC);
-        boolean wasPending = claim.previousStatus() == DeliveryStatus.RETRY_SCHEDULED || claim.previousStatus() == DeliveryStatus.DEFERRED;
-        boolean isPending = status == DeliveryStatus.RETRY_SCHEDULED || status == DeliveryStatus.DEFERRED;
-        DeliveryFigures.Outcome counted = switch (status) {
-            case SENT -> DeliveryFigures.Outcome.SENT;
-            case REJECTED, EXHAUSTED -> DeliveryFigures.Outcome.FAILED;
-            case UNKNOWN -> DeliveryFigures.Outcome.UNKNOWN;
-            case SUPPRESSED -> DeliveryFigures.Outcome.SUPPRESSED;
-            case SENDING, RETRY_SCHEDULED, DEFERRED -> null;
+    private static DeliveryStatus statusOf(DeliveryOutcome outcome) {
+        return switch (outcome) {
+            case DeliveryOutcome.Sent sent -> DeliveryStatus.SENT;
+            case Rejected rejected -> DeliveryStatus.REJECTED;
+            case Unknown unknown -> DeliveryStatus.UNKNOWN;
+            case DeliveryOutcome.Suppressed suppressed -> DeliveryStatus.SUPPRESSED;
+            case DeliveryOutcome.Deferred deferred -> DeliveryStatus.DEFERRED;
+            case RetryLater retry -> DeliveryStatus.RETRY_SCHEDULED;
         };
-        if (isPending != wasPending) {
-            tally.add(new DeliveryFigures.Increment(job.merchantId(), day, job.provider(), job.topic(), DeliveryFigures.Outcome.PENDING, "waiting",
-                    isPending ? 1 : -1));
+    }
+
+    /** The provider's {@code Retry-After} if it gave one, and never less than the backoff after {@code count} tries. */
+    private Duration retryDelay(RetryLater retry, int count) {
+        Duration backoff = Backoff.after(count, settings.backoffBase(), settings.backoffCap());
+        if (retry.providerCalled()) {
+            return retry.requestedDelay().orElse(backoff);
         }
-        if (counted != null) {
-            tally.add(new DeliveryFigures.Increment(job.merchantId(), day, job.provider(), job.topic(), counted, reasonClass(outcome.reason()), 1));
-        }
+        Duration requested = retry.requestedDelay().orElse(Duration.ZERO);
+        return requested.compareTo(backoff) > 0 ? requested : backoff;
+    }
+
+    private boolean budgetSpent(int attempts, Instant budgetFrom, Instant now) {
+        return attempts >= settings.maxAttempts() || !now.isBefore(budgetFrom.plus(settings.maxAge()));
+    }
+
+    private boolean recordsUnknownOutcomes() {
+        return settings.unknownOutcome() == UnknownOutcomePolicy.RECORD;
+    }
+
+    private boolean timeForACall(long deadlineNanos) {
+        return Duration.ofNanos(deadlineNanos - System.nanoTime()).compareTo(settings.callTimeout().plus(RECORDING_MARGIN)) >= 0;
     }
 
     private RecordResult poison(Provider provider, String body, String deliveryId, String reason) {
@@ -241,29 +439,5 @@ public class JobDelivery {
         LOG.warnf("message on the %s queue dead-lettered: %s (delivery %s)", provider.key(), reason, deliveryId);
         queues.deadLetter(provider, body, deliveryId, reason);
         return RecordResult.DONE;
-    }
-
-    private Optional<String> budgetSpent(Claimed claim, int attempts, Instant now) {
-        if (attempts >= settings.maxAttempts()) {
-            return Optional.of("attempts_exhausted");
-        }
-        if (!now.isBefore(claim.budgetFrom().plus(settings.maxAge()))) {
-            return Optional.of("age_exceeded");
-        }
-        return Optional.empty();
-    }
-
-    private Duration minimumForAnAttempt() {
-        return settings.callTimeout().plus(RECORDING_MARGIN);
-    }
-
-    private static Duration remaining(long deadlineNanos) {
-        return Duration.ofNanos(deadlineNanos - System.nanoTime());
-    }
-
-    /** The reason without its detail ({@code variable_missing:amount} counts as {@code variable_missing}). */
-    static String reasonClass(String reason) {
-        int colon = reason.indexOf(':');
-        return colon < 0 ? reason : reason.substring(0, colon);
     }
 }

@@ -16,7 +16,26 @@ public interface ConfigurationStore {
 
     void saveIntegration(Integration integration);
 
-    /** Flags an integration as needing the merchant's attention, keeping the time of the first flag. */
+    /**
+     * Flags the integration's credentials as refused by the provider, only if they are still the ones the refused
+     * request was made with ({@code used}): a warm function refused with credentials the merchant has since replaced
+     * flags nothing. Refused credentials replace any other flag; the time of the first flag is kept.
+     */
+    RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, java.time.Instant since);
+
+    /** What {@link #flagRefusedCredentials} found. */
+    enum RefusalFlag {
+        /** Flagged now. */
+        FLAGGED,
+        /** Already flagged for refused credentials (the first time is kept). */
+        ALREADY_FLAGGED,
+        /** The merchant replaced the credentials since: the refusal was of the old ones, nothing is flagged. */
+        CREDENTIALS_REPLACED,
+        /** The integration no longer exists. */
+        INTEGRATION_GONE
+    }
+
+    /** Flags an integration as needing the merchant's attention (only if it has no flag yet), keeping the time of the first flag. */
     void markAttention(String merchantId, String integrationId, Integration.Attention attention);
 
     /** Clears the flag if it is still for {@code reason} (the cause went away). */

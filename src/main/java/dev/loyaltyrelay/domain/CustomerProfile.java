@@ -50,6 +50,18 @@ public record CustomerProfile(
                 Objects.toString(referralCode, absent)).substring(0, 32);
     }
 
+    /** The addresses this record carries (mobile, email). */
+    public java.util.List<Recipient> addresses() {
+        var addresses = new java.util.ArrayList<Recipient>(2);
+        if (mobile != null) {
+            addresses.add(new Recipient(CommonProperty.MOBILE, mobile));
+        }
+        if (email != null) {
+            addresses.add(new Recipient(CommonProperty.EMAIL, email));
+        }
+        return addresses;
+    }
+
     private static String text(Object value) {
         if (value == null) {
             return null;

@@ -15,6 +15,9 @@ public interface CustomerStore {
 
     Optional<CustomerProfile> findByEmail(String merchantId, String email);
 
+    /** Every customer record of the merchant that carries this mobile (E.164) or email (lower-cased), all pages. */
+    java.util.List<CustomerProfile> withAddress(String merchantId, Recipient address);
+
     /** Deletes the customer's record (erasure on request). */
     void erase(CustomerProfile profile);
 }

@@ -20,6 +20,54 @@ public interface DeliveryFigures {
         add(List.of(new Increment(merchantId, day, provider, topic, outcome, reason, delta)));
     }
 
+    /**
+     * What one delivery is counted as, in one counter at a time: a delivery moves from one to the next as it
+     * changes (pending while it waits, then its final outcome; back to pending when it is reopened), so the
+     * figures always count each delivery once, in its latest state.
+     *
+     * @param outcome the counter's outcome
+     * @param reason  the reason class ({@code http_400}, not {@code http_400:detail}); {@code waiting} for pending
+     */
+    record Counted(Outcome outcome, String reason) {
+
+        public static final String WAITING = "waiting";
+
+        /** What a delivery in {@code status} with {@code reason} counts as; null while it is being attempted. */
+        public static Counted of(DeliveryStatus status, String reason) {
+            return switch (status) {
+                case SENDING -> null;
+                case RETRY_SCHEDULED, DEFERRED -> new Counted(Outcome.PENDING, WAITING);
+                case SENT -> new Counted(Outcome.SENT, reasonClass(reason));
+                case REJECTED, EXHAUSTED -> new Counted(Outcome.FAILED, reasonClass(reason));
+                case UNKNOWN -> new Counted(Outcome.UNKNOWN, reasonClass(reason));
+                case SUPPRESSED -> new Counted(Outcome.SUPPRESSED, reasonClass(reason));
+            };
+        }
+
+        /** The stored form, {@code OUTCOME|reason}. */
+        public String encode() {
+            return outcome.name() + "|" + reason;
+        }
+
+        /** The stored form read back; null for none. */
+        public static Counted decode(String text) {
+            if (text == null || text.isEmpty()) {
+                return null;
+            }
+            int bar = text.indexOf('|');
+            return new Counted(Outcome.valueOf(text.substring(0, bar)), text.substring(bar + 1));
+        }
+
+        /** The reason without its detail ({@code variable_missing:amount} counts as {@code variable_missing}). */
+        public static String reasonClass(String reason) {
+            if (reason == null) {
+                return "none";
+            }
+            int colon = reason.indexOf(':');
+            return colon < 0 ? reason : reason.substring(0, colon);
+        }
+    }
+
     /** One counter change. */
     record Increment(String merchantId, LocalDate day, Provider provider, String topic, Outcome outcome, String reason, long delta) {
     }

@@ -34,6 +34,12 @@ public record DeliveryJob(
 
     public static final int SCHEMA_VERSION = 1;
 
+    /** This job with nothing left of an erased recipient: no address and no event properties. */
+    public DeliveryJob withRecipientErased() {
+        return new DeliveryJob(schemaVersion, deliveryId, merchantId, nectorDeliveryId, topic, provider, integrationId, recipient.erased(),
+                mapping, Map.of(), receivedAt);
+    }
+
     @Override
     public String toString() {
         return "DeliveryJob[" + deliveryId + " " + provider.key() + " " + topic + "]";

@@ -1,49 +1,116 @@
 package dev.loyaltyrelay.domain;
 
+import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * The delivery records: one per delivery id, claimed with a lease before the provider is called, so a job
- * delivered twice by the queue is sent once. Methods throw {@link StoreUnavailable} when the store cannot be reached.
+ * The delivery records: one per delivery id. Every change is one conditional write, so a job the queue delivers
+ * twice is sent once, and every write says what the delivery was counted as before it, so the figures move a
+ * delivery from one counter to the next and never count it twice.
+ * <p>
+ * A provider call is made only under a claim ({@link #claim}), taken as the last step before the message request:
+ * everything that can fail without sending (loading the integration, opening credentials, rendering, an open
+ * breaker, a preparatory request) happens before it, and ends the delivery or makes it wait with {@link #settle},
+ * which never takes a claim. A claim whose lease lapsed therefore means a request may have reached the provider.
+ * <p>
+ * Every write carries a fresh token and keeps the state it replaced, so a write the SDK repeats after a lost
+ * answer is recognised as the caller's own and not mistaken for another function's.
+ * Methods throw {@link StoreUnavailable} when the store cannot be reached.
  */
 public interface DeliveryLedger {
 
     /**
-     * Claims the delivery in one conditional write, which also marks that an attempt is starting
-     * ({@link DeliveryStatus#SENDING}). Succeeds for a new delivery, one waiting for a retry, and one whose
-     * lease has lapsed (then {@link Claimed#previousAttemptMayHaveSent()} tells whether the lapsed attempt may
-     * have called the provider). {@code jobJson}, when given, is kept on the record so the merchant can resend it.
+     * Claims the delivery for one provider call, with a lease, in one conditional write. Succeeds for a new delivery,
+     * one waiting for a retry, and one whose lease lapsed (then {@link Claimed#previousAttemptMayHaveSent()}), and
+     * only while its budget is not spent. {@code jobJson}, when given, is kept on the record for a resend.
      */
-    ClaimResult claim(DeliveryJob job, String jobJson, Instant now);
-
-    /** {@link #claim(DeliveryJob, String, Instant)} without keeping the job for a resend. */
-    default ClaimResult claim(DeliveryJob job, Instant now) {
-        return claim(job, null, now);
-    }
+    ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, Instant now);
 
     /**
-     * Writes the outcome of the claimed attempt and gives the lease up. Returns false when the claim was lost
-     * (the lease lapsed and another function took the delivery over): that function's record stands.
+     * Writes the outcome of the claimed attempt and gives the lease up.
+     *
+     * @return {@link Written} with what the delivery counted as before, or {@link ClaimLost} when the lease lapsed
+     *         and another function took the delivery over (its record stands)
      */
-    boolean record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now);
+    WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now);
 
-    /** The delivery's record, if one was ever claimed. */
-    java.util.Optional<DeliveryRecord> find(String deliveryId);
+    /**
+     * Ends a delivery, or makes it wait, without a provider call and without a claim: refused before the call
+     * (rendering, configuration), waiting (breaker open, store unavailable) or given up. Succeeds for a new delivery
+     * and one waiting for a retry; over a lapsed lease only when {@link Settlement#overLapsedLease()}.
+     */
+    SettleResult settle(DeliveryJob job, String jobJson, Settlement settlement, Instant now);
+
+    /** The delivery's record, if one was ever written. */
+    Optional<DeliveryRecord> find(String deliveryId);
 
     /** The job as the delivery first carried it (for a resend), if the record still has it. */
-    java.util.Optional<String> job(String deliveryId);
+    Optional<String> job(String deliveryId);
 
     /**
-     * Makes a finished delivery claimable again with a fresh budget (redrive from the DLQ, resend by the merchant).
-     * Returns false when the delivery is not finished (it is still being worked on) or has no record.
+     * Makes the delivery claimable again with a fresh attempt and age budget, if it still is as {@code record} shows
+     * it, and moves it from its counter to pending in the same transaction. A trail entry says why.
+     *
+     * @return the reopening's token (for {@link #undoReopen}), or empty when the record changed meanwhile
      */
-    boolean reopen(String deliveryId, Instant now);
+    Optional<String> reopen(DeliveryRecord record, Reopening reopening, Instant now);
+
+    /**
+     * Puts a reopened delivery back as {@code before} showed it, when nothing took it up since (its requeue
+     * failed). Returns false when it changed meanwhile.
+     */
+    boolean undoReopen(DeliveryRecord before, String reopenToken, Instant now);
 
     /** A merchant's deliveries, newest first, filtered and paged. */
     DeliveryPage list(String merchantId, DeliveryQuery query);
 
-    /** Replaces the recipient of every delivery of the merchant to {@code address} (erasure); returns how many. */
-    int eraseRecipient(String merchantId, String address);
+    /**
+     * Erasure: replaces the recipient of every delivery of the merchant to {@code address} and drops the kept job;
+     * a delivery still waiting for a retry is ended {@code SUPPRESSED} ({@code recipient_erased}), so its queued job
+     * is never sent. Returns how many records were changed.
+     */
+    int eraseRecipient(String merchantId, String address, Instant now);
+
+    /** Why a finished delivery is reopened; the trail says it. */
+    enum Reopening {
+        /** The operator redrove the provider's dead letters: only a delivery given up ({@code EXHAUSTED}). */
+        REDRIVE("reopened_by_redrive"),
+        /** The merchant asked for this delivery to be sent again: any finished delivery. */
+        RESEND("resend_requested");
+
+        private final String reason;
+
+        Reopening(String reason) {
+            this.reason = reason;
+        }
+
+        /** The reason code the record and its trail show. */
+        public String reason() {
+            return reason;
+        }
+    }
+
+    /**
+     * The limits within which a delivery may still be attempted.
+     *
+     * @param maxAttempts provider calls allowed in all
+     * @param oldestStart the delivery's budget (from ingest, or its latest reopening) must have started after this
+     */
+    record Budget(int maxAttempts, Instant oldestStart) {
+    }
+
+    /**
+     * A change made without a provider call.
+     *
+     * @param status          the new status
+     * @param outcome         why
+     * @param nextAttemptAt   when a waiting delivery is due again, else null
+     * @param overLapsedLease whether it may replace a lapsed claim (the caller has decided what the lapsed attempt means)
+     */
+    record Settlement(DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, boolean overLapsedLease) {
+    }
 
     /**
      * @param from      received at or after, or null
@@ -67,10 +134,16 @@ public interface DeliveryLedger {
     }
 
     /** One page, and the cursor of the next (null at the end). */
-    record DeliveryPage(java.util.List<DeliveryRecord> deliveries, String nextCursor) {
+    record DeliveryPage(List<DeliveryRecord> deliveries, String nextCursor) {
     }
 
-    sealed interface ClaimResult permits Claimed, AlreadyFinished, HeldElsewhere {
+    sealed interface ClaimResult permits Claimed, AlreadyFinished, HeldElsewhere, BudgetSpent {
+    }
+
+    sealed interface SettleResult permits Settled, AlreadyFinished, HeldElsewhere, LapsedMidCall {
+    }
+
+    sealed interface WriteResult permits Written, ClaimLost {
     }
 
     /**
@@ -80,19 +153,51 @@ public interface DeliveryLedger {
      * @param token                      proves ownership when the outcome is recorded
      * @param leaseUntil                 until when
      * @param attemptsSoFar              provider calls made by earlier attempts
-     * @param previousAttemptMayHaveSent an earlier attempt lapsed while {@code SENDING}: it may have reached the provider
+     * @param previousAttemptMayHaveSent an earlier claim lapsed: its request may have reached the provider
      * @param previousStatus             the status before this claim, or null for a new delivery
-     * @param budgetFrom                 when the delivery's age budget started: ingest, or its latest redrive or resend
+     * @param budgetFrom                 when the delivery's age budget started: ingest, or its latest reopening
      */
     record Claimed(String deliveryId, String token, Instant leaseUntil, int attemptsSoFar, boolean previousAttemptMayHaveSent,
             DeliveryStatus previousStatus, Instant budgetFrom) implements ClaimResult {
     }
 
     /** The delivery already ended ({@code status}); nothing is to be done. */
-    record AlreadyFinished(DeliveryStatus status) implements ClaimResult {
+    record AlreadyFinished(DeliveryStatus status) implements ClaimResult, SettleResult {
     }
 
     /** Another function holds a live lease on it. */
-    record HeldElsewhere(Instant leaseUntil) implements ClaimResult {
+    record HeldElsewhere(Instant leaseUntil) implements ClaimResult, SettleResult {
+    }
+
+    /**
+     * The delivery could be claimed but has no budget left: it is to be given up without a call.
+     *
+     * @param reason                     {@code attempts_exhausted} or {@code age_exceeded}
+     * @param previousAttemptMayHaveSent its last claim lapsed: a request may have reached the provider
+     */
+    record BudgetSpent(String reason, boolean previousAttemptMayHaveSent) implements ClaimResult {
+    }
+
+    /**
+     * The settlement was written.
+     *
+     * @param previousStatus the status it replaced, or null for a new delivery
+     * @param countedBefore  what the delivery counted as before, or null
+     * @param budgetFrom     when the delivery's age budget started
+     * @param attemptsSoFar  provider calls made before this change
+     */
+    record Settled(DeliveryStatus previousStatus, Counted countedBefore, Instant budgetFrom, int attemptsSoFar) implements SettleResult {
+    }
+
+    /** An earlier claim lapsed: a request may have reached the provider; the caller decides what that means first. */
+    record LapsedMidCall() implements SettleResult {
+    }
+
+    /** The outcome was written; {@code countedBefore} is what the delivery counted as before (null for nothing). */
+    record Written(Counted countedBefore) implements WriteResult {
+    }
+
+    /** The claim was lost to another function. */
+    record ClaimLost() implements WriteResult {
     }
 }

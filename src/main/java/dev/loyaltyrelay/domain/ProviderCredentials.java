@@ -14,12 +14,27 @@ public record ProviderCredentials(Map<String, String> fields) {
         fields = Map.copyOf(fields);
     }
 
+    /** @throws Incomplete when the field is missing or blank: nothing can be sent until the merchant fixes it */
     public String require(String field) {
         String value = fields.get(field);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("credential field missing: " + field);
+            throw new Incomplete(field);
         }
         return value;
+    }
+
+    /** A credential field the provider needs is missing. The message names the field, never a value. */
+    public static final class Incomplete extends RuntimeException {
+        private final String field;
+
+        public Incomplete(String field) {
+            super("credential field missing: " + field, null, false, false);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
     }
 
     /** The last four characters of each field, for display. */

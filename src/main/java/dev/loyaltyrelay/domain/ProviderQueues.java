@@ -27,6 +27,9 @@ public interface ProviderQueues {
     /** Takes up to {@code max} dead letters out of sight for a while (they come back unless forgotten). */
     List<DeadLetter> takeDeadLetters(Provider provider, int max);
 
+    /** Makes a dead letter taken by {@link #takeDeadLetters} visible again at once (it was not handled). */
+    void returnDeadLetter(Provider provider, DeadLetter letter);
+
     /** Removes a dead letter for good (it was requeued). */
     void forgetDeadLetter(Provider provider, DeadLetter letter);
 

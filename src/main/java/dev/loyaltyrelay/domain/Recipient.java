@@ -6,7 +6,18 @@ package dev.loyaltyrelay.domain;
  */
 public record Recipient(CommonProperty kind, String address) {
 
+    /** What replaces an erased recipient's address wherever a record of them is kept. */
+    public static final String ERASED = "erased";
+
+    /** The same kind of recipient with the address gone (erasure). */
+    public Recipient erased() {
+        return new Recipient(kind, ERASED);
+    }
+
     public String masked() {
+        if (ERASED.equals(address)) {
+            return ERASED;
+        }
         return switch (kind) {
             case MOBILE -> address.length() <= 4 ? "****" : "*".repeat(address.length() - 4) + address.substring(address.length() - 4);
             case EMAIL -> {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * ("Rendering"):
  * <ul>
  *   <li>a JSON number is written without exponent or trailing zeros ({@code 100.50} as {@code 100.5},
- *       {@code 1E+3} as {@code 1000}); strings are never reinterpreted as numbers (a coupon code {@code 00120}
+ *       {@code 1E+3} as {@code 1000}); one with more than 100 digits before or after its point cannot be rendered
+ *       ({@code out_of_range}); strings are never reinterpreted as numbers (a coupon code {@code 00120}
  *       stays as it is);</li>
  *   <li>an ISO 8601 date ({@code 2026-12-15}) is written {@code 15 Dec 2026}; a date-time with an offset is
  *       written {@code 15 Dec 2026, 6:30 PM} in the merchant's timezone;</li>
@@ -32,6 +33,8 @@ import java.util.regex.Pattern;
 public final class VariableRenderer {
 
     public static final int WHATSAPP_PARAMETER_MAX_LENGTH = 1024;
+    /** The most digits a number may have before or after its point to be rendered. */
+    static final int MAX_NUMBER_DIGITS = 100;
 
     private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern ISO_DATE_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})");
@@ -79,6 +82,9 @@ public final class VariableRenderer {
             if (raw instanceof Map<?, ?> || raw instanceof List<?>) {
                 return new Unrenderable(position, variable.property(), "not_a_single_value");
             }
+            if (raw instanceof Number number && !writable(number)) {
+                return new Unrenderable(position, variable.property(), "out_of_range");
+            }
             value = raw == null ? null : format(raw, zone);
             if (value != null && whatsAppParameters) {
                 value = whatsAppSafe(value);
@@ -118,6 +124,20 @@ public final class VariableRenderer {
             }
         }
         return text;
+    }
+
+    /**
+     * Whether a number can be written out in full: at most {@link #MAX_NUMBER_DIGITS} digits before and after the
+     * point. {@code 1E2147483647} cannot (written out, it would take gigabytes); no loyalty event carries such a value.
+     */
+    static boolean writable(Number number) {
+        if (number instanceof Double d && (d.isNaN() || d.isInfinite()) || number instanceof Float f && (f.isNaN() || f.isInfinite())) {
+            return true;
+        }
+        BigDecimal decimal = number instanceof BigDecimal big ? big
+                : number instanceof java.math.BigInteger integer ? new BigDecimal(integer) : new BigDecimal(number.toString());
+        long integerDigits = (long) decimal.precision() - decimal.scale();
+        return integerDigits <= MAX_NUMBER_DIGITS && decimal.scale() <= MAX_NUMBER_DIGITS;
     }
 
     static String plainNumber(Number number) {

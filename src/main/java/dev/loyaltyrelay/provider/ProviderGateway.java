@@ -42,6 +42,9 @@ public class ProviderGateway {
 
     private final Map<Provider, ProviderAdapter> adapters = new EnumMap<>(Provider.class);
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private final Map<String, Guard> preparationGuards = new ConcurrentHashMap<>();
+    /** When each open breaker lets a trial call through ({@link System#nanoTime()}), as the breaker's own delay does. */
+    private final Map<String, Long> openUntilNanos = new ConcurrentHashMap<>();
     /** The attention reason while an integration's breaker is open. */
     public static final String PROVIDER_FAILING = "provider_failing";
 
@@ -57,7 +60,51 @@ public class ProviderGateway {
     }
 
     /**
-     * Sends one message through the integration's guard.
+     * Whether a call through the integration would be made now: false while its breaker is open and its delay has
+     * not passed. The delivery pipeline asks before it claims a delivery, so a wait takes no claim.
+     */
+    public boolean accepting(String integrationKey) {
+        Long until = openUntilNanos.get(integrationKey);
+        return until == null || System.nanoTime() - until >= 0;
+    }
+
+    /**
+     * Runs the adapter's preparation (e.g. Wigzo's identify) through the integration's guard. No message is sent by it,
+     * so every failure is a {@link RetryLater} or a {@link DeliveryOutcome.Rejected}, never {@link Unknown}.
+     *
+     * @return empty when the message may be sent now
+     */
+    public Optional<DeliveryOutcome> prepare(String integrationKey, OutboundMessage message, ProviderCredentials credentials) {
+        ProviderAdapter adapter = adapters.get(message.provider());
+        if (!adapter.preparesFirst()) {
+            return Optional.empty();
+        }
+        // Its own guard, without a breaker: the message request's breaker speaks for the provider, and a preparation
+        // that keeps failing is retried with backoff within the delivery's budget.
+        Guard guard = preparationGuards.computeIfAbsent(integrationKey, key -> newPreparationGuard());
+        String step = adapter.preparation();
+        try {
+            @SuppressWarnings("unchecked")
+            Optional<DeliveryOutcome> prepared = guard.call(() -> adapter.prepare(message, credentials), Optional.class);
+            return prepared;
+        } catch (TimeoutException timedOut) {
+            return Optional.of(new RetryLater(step + "_timeout", Optional.empty(), true, 0));
+        } catch (ProviderCallFailed.ServerError serverError) {
+            return Optional.of(new RetryLater(step + "_" + serverError.reason(), serverError.retryAfter(), true, serverError.status()));
+        } catch (ProviderCallFailed.Unreachable unreachable) {
+            return Optional.of(new RetryLater(unreachable.reason(), Optional.empty(), false, 0));
+        } catch (ProviderCallFailed.TimedOut | ProviderCallFailed.ResponseLost noAnswer) {
+            return Optional.of(new RetryLater(step + "_" + noAnswer.reason(), Optional.empty(), true, 0));
+        } catch (ProviderCredentials.Incomplete incomplete) {
+            return Optional.of(DeliveryOutcome.Rejected.beforeCall("credentials_incomplete:" + incomplete.field()));
+        } catch (Exception unexpected) {
+            Log.warnf("%s of %s failed unexpectedly: %s", step, integrationKey, unexpected.getClass().getSimpleName());
+            return Optional.of(RetryLater.withoutCall(step + "_failed", settings.backoffBase()));
+        }
+    }
+
+    /**
+     * Sends one message through the integration's guard: the message request only (see {@link #prepare}).
      *
      * @param integrationKey identifies the integration (merchant and integration id): the breaker's scope
      */
@@ -76,9 +123,20 @@ public class ProviderGateway {
             return new RetryLater(unreachable.reason(), Optional.empty(), false, 0);
         } catch (ProviderCallFailed.TimedOut | ProviderCallFailed.ResponseLost mayHaveArrived) {
             return new Unknown(mayHaveArrived.reason());
+        } catch (ProviderCredentials.Incomplete incomplete) {
+            // Thrown while the request was being built: nothing was sent.
+            return DeliveryOutcome.Rejected.beforeCall("credentials_incomplete:" + incomplete.field());
         } catch (Exception unexpected) {
-            throw new IllegalStateException("provider call failed unexpectedly: " + unexpected.getClass().getSimpleName(), unexpected);
+            // Requests only go out through ProviderHttp, which classifies its own failures; an exception of another
+            // kind may still have come after the request was made, so it is not known whether the message went.
+            Log.warnf("send through %s failed unexpectedly: %s", integrationKey, unexpected.getClass().getSimpleName());
+            return new Unknown("unexpected_error");
         }
+    }
+
+    /** Preparation then message, as one delivery makes them (the admin API's test send). */
+    public DeliveryOutcome prepareAndSend(String integrationKey, OutboundMessage message, ProviderCredentials credentials) {
+        return prepare(integrationKey, message, credentials).orElseGet(() -> send(integrationKey, message, credentials));
     }
 
     /**
@@ -86,6 +144,11 @@ public class ProviderGateway {
      * and clears the flag when it closes. A flag that cannot be written never affects the send.
      */
     private void breakerChanged(String integrationKey, CircuitBreakerState state) {
+        if (state == CircuitBreakerState.OPEN) {
+            openUntilNanos.put(integrationKey, System.nanoTime() + settings.breakerDelay().toNanos());
+        } else {
+            openUntilNanos.remove(integrationKey);
+        }
         int slash = integrationKey.indexOf('/');
         if (slash < 0) {
             return;
@@ -101,6 +164,21 @@ public class ProviderGateway {
         } catch (RuntimeException e) {
             Log.warnf("breaker of %s is %s; attention flag not written (%s)", integrationKey, state, e.getClass().getSimpleName());
         }
+    }
+
+    private Guard newPreparationGuard() {
+        long connectRetryDelay = settings.connectRetryDelay().toMillis();
+        return Guard.create()
+                .withRetry()
+                    .maxRetries(1)
+                    .delay(connectRetryDelay, ChronoUnit.MILLIS)
+                    .jitter(connectRetryDelay / 2, ChronoUnit.MILLIS)
+                    .retryOn(ProviderCallFailed.Unreachable.class)
+                    .done()
+                .withTimeout()
+                    .duration(settings.callTimeout().toMillis(), ChronoUnit.MILLIS)
+                    .done()
+                .build();
     }
 
     private Guard newGuard(String integrationKey) {

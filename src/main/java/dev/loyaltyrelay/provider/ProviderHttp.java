@@ -1,6 +1,5 @@
 package dev.loyaltyrelay.provider;
 
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -31,18 +30,23 @@ public final class ProviderHttp {
     private ProviderHttp() {
     }
 
-    /** @throws ProviderCallFailed when no complete HTTP answer came back */
+    /**
+     * The only way an adapter makes a request. Whatever the client throws is classified here, so any other
+     * exception out of an adapter happened before a request was made or after its answer was read.
+     *
+     * @throws ProviderCallFailed when no complete HTTP answer came back
+     */
     public static Answer exchange(Supplier<Response> call, Clock clock) {
         Response response;
         try {
             response = call.get();
-        } catch (ProcessingException | IllegalStateException e) {
+        } catch (RuntimeException e) {
             throw failure(e);
         }
         try (response) {
             String body = response.hasEntity() ? response.readEntity(String.class) : "";
             return new Answer(response.getStatus(), retryAfter(response.getHeaderString("Retry-After"), clock), body == null ? "" : body);
-        } catch (ProcessingException e) {
+        } catch (RuntimeException e) {
             throw new ProviderCallFailed.ResponseLost(e);
         }
     }

@@ -104,6 +104,15 @@ public class SqsProviderQueues implements ProviderQueues {
     }
 
     @Override
+    public void returnDeadLetter(Provider provider, DeadLetter letter) {
+        try {
+            sqs.changeMessageVisibility(r -> r.queueUrl(deadLetterUrl(provider)).receiptHandle(letter.receiptHandle()).visibilityTimeout(0));
+        } catch (SdkException e) {
+            throw new QueueUnavailable("dead-letter visibility change failed", e);
+        }
+    }
+
+    @Override
     public void forgetDeadLetter(Provider provider, DeadLetter letter) {
         try {
             sqs.deleteMessage(r -> r.queueUrl(deadLetterUrl(provider)).receiptHandle(letter.receiptHandle()));

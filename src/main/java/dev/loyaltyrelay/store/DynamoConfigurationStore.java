@@ -149,6 +149,28 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     }
 
     @Override
+    public RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, Instant since) {
+        String refused = dev.loyaltyrelay.domain.DeliveryOutcome.Rejected.CREDENTIALS_REFUSED;
+        try {
+            DynamoCalls.call("flag refused credentials", () -> dynamo.updateItem(r -> r.tableName(tables.config())
+                    .key(Map.of(Keys.PK, s(Keys.merchant(merchantId)), Keys.SK, s(Keys.INTEGRATION_PREFIX + integrationId)))
+                    .updateExpression("SET #reason = :reason, #since = :since")
+                    .conditionExpression("attribute_exists(#pk) AND #credentials = :used AND (attribute_not_exists(#reason) OR #reason <> :reason)")
+                    .expressionAttributeNames(Map.of("#reason", "attentionReason", "#since", "attentionSince", "#pk", Keys.PK,
+                            "#credentials", "credentials"))
+                    .expressionAttributeValues(Map.of(":reason", s(refused), ":since", n(since.toEpochMilli()), ":used", s(used.encode())))
+                    .returnValuesOnConditionCheckFailure(software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+            return RefusalFlag.FLAGGED;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException notFlagged) {
+            var item = notFlagged.hasItem() ? notFlagged.item() : Map.<String, AttributeValue>of();
+            if (item.isEmpty()) {
+                return RefusalFlag.INTEGRATION_GONE;
+            }
+            return used.encode().equals(string(item, "credentials")) ? RefusalFlag.ALREADY_FLAGGED : RefusalFlag.CREDENTIALS_REPLACED;
+        }
+    }
+
+    @Override
     public void markAttention(String merchantId, String integrationId, Integration.Attention attention) {
         try {
             DynamoCalls.call("mark integration attention", () -> dynamo.updateItem(r -> r.tableName(tables.config())

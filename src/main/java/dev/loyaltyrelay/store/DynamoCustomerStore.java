@@ -105,6 +105,30 @@ public class DynamoCustomerStore implements CustomerStore {
         return findBy(Keys.BY_EMAIL_INDEX, Keys.EMAIL_KEY, merchantId + "#" + email, merchantId);
     }
 
+    @Override
+    public java.util.List<CustomerProfile> withAddress(String merchantId, dev.loyaltyrelay.domain.Recipient address) {
+        boolean mobile = address.kind() == dev.loyaltyrelay.domain.CommonProperty.MOBILE;
+        String index = mobile ? Keys.BY_MOBILE_INDEX : Keys.BY_EMAIL_INDEX;
+        String attribute = mobile ? Keys.MOBILE_KEY : Keys.EMAIL_KEY;
+        var found = new java.util.ArrayList<CustomerProfile>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> from = startKey;
+            var response = DynamoCalls.call("find customers", () -> dynamo.query(r -> {
+                r.tableName(tables.config()).indexName(index)
+                        .keyConditionExpression("#k = :k")
+                        .expressionAttributeNames(Map.of("#k", attribute))
+                        .expressionAttributeValues(Map.of(":k", s(merchantId + "#" + address.address())));
+                if (from != null) {
+                    r.exclusiveStartKey(from);
+                }
+            }));
+            response.items().forEach(item -> found.add(profileFrom(merchantId, item)));
+            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return found;
+    }
+
     /** Forgets what this container wrote, so the next upsert goes to the table (tests, erasure). */
     public void forgetWrites() {
         lastWrittenHash.clear();
@@ -116,9 +140,12 @@ public class DynamoCustomerStore implements CustomerStore {
                 .expressionAttributeNames(Map.of("#k", attribute))
                 .expressionAttributeValues(Map.of(":k", s(key)))
                 .limit(1)));
-        return response.items().stream().findFirst().map(item -> new CustomerProfile(merchantId, string(item, Keys.SK),
-                string(item, "mobile"), string(item, "email"), string(item, "name"), string(item, "tier"),
-                string(item, "customerType"), string(item, "referralCode")));
+        return response.items().stream().findFirst().map(item -> profileFrom(merchantId, item));
+    }
+
+    private static CustomerProfile profileFrom(String merchantId, Map<String, AttributeValue> item) {
+        return new CustomerProfile(merchantId, string(item, Keys.SK), string(item, "mobile"), string(item, "email"), string(item, "name"),
+                string(item, "tier"), string(item, "customerType"), string(item, "referralCode"));
     }
 
     @Override

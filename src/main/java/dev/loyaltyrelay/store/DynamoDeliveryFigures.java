@@ -4,6 +4,7 @@ import static dev.loyaltyrelay.store.Attributes.n;
 import static dev.loyaltyrelay.store.Attributes.s;
 
 import dev.loyaltyrelay.domain.DeliveryFigures;
+import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.Provider;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.LocalDate;
@@ -37,32 +38,38 @@ public class DynamoDeliveryFigures implements DeliveryFigures {
     public void add(List<Increment> increments) {
         Map<String, Map<String, Long>> byItem = new LinkedHashMap<>();
         for (Increment increment : increments) {
-            String counter = increment.provider().key() + "|" + increment.topic() + "|" + increment.outcome().name().toLowerCase(Locale.ROOT)
-                    + "|" + increment.reason();
             byItem.computeIfAbsent(increment.merchantId() + "\n" + increment.day(), k -> new LinkedHashMap<>())
-                    .merge(counter, increment.delta(), Long::sum);
+                    .merge(counter(increment.provider(), increment.topic(), new Counted(increment.outcome(), increment.reason())),
+                            increment.delta(), Long::sum);
         }
         byItem.forEach((item, counters) -> {
             String merchantId = item.substring(0, item.indexOf('\n'));
             LocalDate day = LocalDate.parse(item.substring(item.indexOf('\n') + 1));
-            var names = new HashMap<String, String>();
-            var values = new HashMap<String, AttributeValue>();
-            var adds = new ArrayList<String>();
-            int i = 0;
-            for (var counter : counters.entrySet()) {
-                names.put("#c" + i, counter.getKey());
-                values.put(":d" + i, n(counter.getValue()));
-                adds.add("#c" + i + " :d" + i);
-                i++;
-            }
-            names.put("#expiresAt", Keys.EXPIRES_AT);
-            values.put(":expires", n(day.plusDays(RETENTION_DAYS).toEpochDay() * 86_400L));
+            ItemUpdate update = update(day, counters);
             DynamoCalls.call("count deliveries", () -> dynamo.updateItem(r -> r.tableName(tables.records())
-                    .key(Map.of(Keys.PK, s("FIG#" + merchantId), Keys.SK, s(day.toString())))
-                    .updateExpression("ADD " + String.join(", ", adds) + " SET #expiresAt = if_not_exists(#expiresAt, :expires)")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)));
+                    .key(key(merchantId, day))
+                    .updateExpression(update.expression())
+                    .expressionAttributeNames(update.names())
+                    .expressionAttributeValues(update.values())));
         });
+    }
+
+    /** The figures item of a merchant and day. */
+    static Map<String, AttributeValue> key(String merchantId, LocalDate day) {
+        return Map.of(Keys.PK, s("FIG#" + merchantId), Keys.SK, s(day.toString()));
+    }
+
+    /** The counter attribute of a provider, topic and what a delivery counts as. */
+    static String counter(Provider provider, String topic, Counted counted) {
+        return provider.key() + "|" + topic + "|" + counted.outcome().name().toLowerCase(Locale.ROOT) + "|" + counted.reason();
+    }
+
+    /** Adds each counter's delta to a day's figures item (the same change a transaction writes beside a record). */
+    static ItemUpdate update(LocalDate day, Map<String, Long> counters) {
+        var update = new ItemUpdate();
+        counters.forEach(update::add);
+        update.setOnce(Keys.EXPIRES_AT, n(day.plusDays(RETENTION_DAYS).toEpochDay() * 86_400L));
+        return update;
     }
 
     @Override

@@ -7,6 +7,7 @@ import static dev.loyaltyrelay.store.Attributes.s;
 import static dev.loyaltyrelay.store.Attributes.string;
 
 import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryLedger;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
@@ -15,10 +16,14 @@ import dev.loyaltyrelay.domain.DeliveryStatus;
 import dev.loyaltyrelay.domain.Provider;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,17 +32,25 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Delivery records ({@code DELIVERY#<id>}) in the records table. The claim is one conditional update that
- * sets {@code SENDING} with a lease and a fresh token; the outcome is written only by the token's holder.
- * The record keeps a trail of provider attempts and final decisions; waits that made no call (breaker open,
- * lease held elsewhere) are only counted, so a long outage cannot grow the item without bound.
+ * Delivery records ({@code DELIVERY#<id>}) in the records table; the contract is {@link DeliveryLedger}'s.
+ * Each write sets a fresh {@code token} and keeps what it replaced ({@code priorStatus}, {@code priorCounted}), so
+ * when a condition fails on an item that already carries the caller's own token, the SDK repeated a write that had
+ * been applied, and the kept state answers as the first write would have. The record keeps a trail of provider
+ * calls and decisions; waits without a call are only counted ({@code waits}), so an outage cannot grow the item.
  */
 @ApplicationScoped
 public class DynamoDeliveryLedger implements DeliveryLedger {
 
     static final String DELIVERY = "DELIVERY";
+    /** {@code priorStatus} of a delivery whose first write it was. */
+    private static final String NEW = "NEW";
+    private static final String NOTHING_COUNTED = "";
+    static final String ERASED = dev.loyaltyrelay.domain.Recipient.ERASED;
+
     private final DynamoDbClient dynamo;
     private final Tables tables;
     private final RelayConfig.Delivery settings;
@@ -49,113 +62,126 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     }
 
     @Override
-    public ClaimResult claim(DeliveryJob job, String jobJson, Instant now) {
+    public ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, Instant now) {
         String token = UUID.randomUUID().toString();
         Instant leaseUntil = now.plus(settings.lease());
-        var names = new HashMap<String, String>();
-        var values = new HashMap<String, AttributeValue>();
-        StringBuilder set = new StringBuilder("SET ");
-        setAlways(set, names, values, "status", s(DeliveryStatus.SENDING.name()));
-        setAlways(set, names, values, "token", s(token));
-        setAlways(set, names, values, "leaseUntil", n(leaseUntil.toEpochMilli()));
-        setAlways(set, names, values, "claimedAt", n(now.toEpochMilli()));
-        setAlways(set, names, values, "updatedAt", n(now.toEpochMilli()));
-        setOnce(set, names, values, "merchantId", s(job.merchantId()));
-        setOnce(set, names, values, "provider", s(job.provider().key()));
-        setOnce(set, names, values, "integrationId", s(job.integrationId()));
-        setOnce(set, names, values, "mappingId", s(job.mapping().mappingId()));
-        setOnce(set, names, values, "topic", s(job.topic()));
-        setOnce(set, names, values, "nectorDeliveryId", s(job.nectorDeliveryId()));
-        setOnce(set, names, values, "recipientKind", s(job.recipient().kind().name()));
-        setOnce(set, names, values, "recipient", s(job.recipient().address()));
-        setOnce(set, names, values, "recipientMasked", s(job.recipient().masked()));
-        setOnce(set, names, values, "receivedAt", n(job.receivedAt().toEpochMilli()));
-        setOnce(set, names, values, Keys.LISTED_AT, s(job.receivedAt() + "#" + job.deliveryId()));
-        setOnce(set, names, values, "attempts", n(0));
-        if (jobJson != null) {
-            setOnce(set, names, values, "job", s(jobJson));
-        }
-        setOnce(set, names, values, Keys.EXPIRES_AT, n(job.receivedAt().plus(settings.recordRetention()).getEpochSecond()));
-        set.setLength(set.length() - 2);
-        names.put("#pk", Keys.PK);
-        values.put(":retry", s(DeliveryStatus.RETRY_SCHEDULED.name()));
-        values.put(":deferred", s(DeliveryStatus.DEFERRED.name()));
-        values.put(":sending", s(DeliveryStatus.SENDING.name()));
-        values.put(":nowMillis", n(now.toEpochMilli()));
+        var update = new ItemUpdate();
+        firstWrite(update, job, jobJson, true);
+        update.set("status", s(DeliveryStatus.SENDING.name()))
+                .set("token", s(token))
+                .set("leaseUntil", n(leaseUntil.toEpochMilli()))
+                .set("claimedAt", n(now.toEpochMilli()))
+                .set("updatedAt", n(now.toEpochMilli()))
+                .setFromOld("priorStatus", "status", s(NEW));
+        // A new delivery is claimable while its age budget (from ingest) lasts; an existing one while it waits or its
+        // lease lapsed, and its budget (calls made, time since ingest or its latest reopening) is not spent.
+        String existingClaimable = "(" + claimable(update, now, true) + ") AND " + update.name("attempts") + " < "
+                + update.value(n(budget.maxAttempts())) + " AND " + update.name("budgetFrom") + " > "
+                + update.value(n(budget.oldestStart().toEpochMilli()));
+        boolean newStillInBudget = job.receivedAt().isAfter(budget.oldestStart());
+        String condition = (newStillInBudget ? "attribute_not_exists(" + update.name(Keys.PK) + ") OR " : "") + "(" + existingClaimable + ")";
+        Map<String, AttributeValue> previous;
         try {
             var response = DynamoCalls.call("claim delivery", () -> dynamo.updateItem(r -> r.tableName(tables.records())
                     .key(key(job.deliveryId()))
-                    .updateExpression(set.toString())
-                    .conditionExpression("attribute_not_exists(#pk) OR #status IN (:retry, :deferred)"
-                            + " OR (#status = :sending AND #leaseUntil < :nowMillis)")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
+                    .updateExpression(update.expression())
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(update.names())
+                    .expressionAttributeValues(update.values())
                     .returnValues(ReturnValue.ALL_OLD)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-            var previous = response.hasAttributes() ? response.attributes() : Map.<String, AttributeValue>of();
-            int attemptsSoFar = number(previous, "attempts").orElse(0L).intValue();
-            String previousStatus = string(previous, "status");
-            boolean lapsedWhileSending = DeliveryStatus.SENDING.name().equals(previousStatus);
-            Instant budgetFrom = number(previous, "reopenedAt").map(Instant::ofEpochMilli).orElse(job.receivedAt());
-            return new Claimed(job.deliveryId(), token, leaseUntil, attemptsSoFar, lapsedWhileSending,
-                    previousStatus == null ? null : DeliveryStatus.valueOf(previousStatus), budgetFrom);
-        } catch (ConditionalCheckFailedException e) {
-            var existing = e.hasItem() ? e.item() : Map.<String, AttributeValue>of();
-            DeliveryStatus status = DeliveryStatus.valueOf(string(existing, "status"));
+            previous = response.hasAttributes() ? response.attributes() : Map.of();
+            DeliveryStatus previousStatus = status(previous, "status");
+            return new Claimed(job.deliveryId(), token, leaseUntil, attempts(previous), previousStatus == DeliveryStatus.SENDING,
+                    previousStatus, budgetFrom(previous, job));
+        } catch (ConditionalCheckFailedException refused) {
+            var existing = refused.hasItem() ? refused.item() : Map.<String, AttributeValue>of();
+            if (existing.isEmpty()) {
+                return new BudgetSpent("age_exceeded", false);
+            }
+            if (token.equals(string(existing, "token"))) {
+                DeliveryStatus priorStatus = status(existing, "priorStatus");
+                return new Claimed(job.deliveryId(), token, leaseUntil, attempts(existing), priorStatus == DeliveryStatus.SENDING,
+                        priorStatus, budgetFrom(existing, job));
+            }
+            DeliveryStatus status = status(existing, "status");
             if (status.finished()) {
                 return new AlreadyFinished(status);
             }
-            return new HeldElsewhere(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(now.toEpochMilli())));
+            if (status == DeliveryStatus.SENDING && !leaseLapsed(existing, now)) {
+                return new HeldElsewhere(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(now.toEpochMilli())));
+            }
+            String reason = attempts(existing) >= budget.maxAttempts() ? "attempts_exhausted" : "age_exceeded";
+            return new BudgetSpent(reason, status == DeliveryStatus.SENDING);
         }
     }
 
     @Override
-    public boolean record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now) {
-        var names = new HashMap<String, String>();
-        var values = new HashMap<String, AttributeValue>();
-        StringBuilder set = new StringBuilder("SET ");
-        setAlways(set, names, values, "status", s(status.name()));
-        setAlways(set, names, values, "reason", s(outcome.reason()));
-        setAlways(set, names, values, "updatedAt", n(now.toEpochMilli()));
-        setAlways(set, names, values, "leaseUntil", n(0));
-        if (outcome instanceof DeliveryOutcome.Sent sent && sent.providerMessageId() != null) {
-            setAlways(set, names, values, "providerMessageId", s(sent.providerMessageId()));
-        }
-        if (status.finished()) {
-            setAlways(set, names, values, "finishedAt", n(now.toEpochMilli()));
-        }
-        if (nextAttemptAt != null) {
-            setAlways(set, names, values, "nextAttemptAt", n(nextAttemptAt.toEpochMilli()));
-        }
-        boolean worthATrailEntry = outcome.providerCalled() || status.finished() || status == DeliveryStatus.DEFERRED;
-        if (worthATrailEntry) {
-            names.put("#trail", "trail");
-            values.put(":entry", AttributeValue.fromL(List.of(AttributeValue.fromM(trailEntry(status, outcome, now)))));
-            values.put(":noTrail", AttributeValue.fromL(List.of()));
-            set.append("#trail = list_append(if_not_exists(#trail, :noTrail), :entry), ");
-        }
-        set.setLength(set.length() - 2);
-        names.put("#token", "token");
-        names.put("#counter", outcome.providerCalled() ? "attempts" : "waits");
-        values.put(":token", s(claim.token()));
-        values.put(":one", n(1));
-        // A scheduled retry's time means nothing once the delivery has moved on.
-        if (nextAttemptAt == null) {
-            names.put("#nextAttemptAt", "nextAttemptAt");
-        }
-        String update = set + " ADD #counter :one REMOVE #token" + (nextAttemptAt == null ? ", #nextAttemptAt" : "");
+    public WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now) {
+        var update = new ItemUpdate();
+        outcome(update, status, outcome, nextAttemptAt, now);
+        update.add(outcome.providerCalled() ? "attempts" : "waits", 1);
+        String condition = update.name("token") + " = " + update.value(s(claim.token())) + " AND " + update.name("status") + " = "
+                + update.value(s(DeliveryStatus.SENDING.name()));
         try {
-            DynamoCalls.call("record delivery outcome", () -> dynamo.updateItem(r -> r.tableName(tables.records())
+            var response = DynamoCalls.call("record delivery outcome", () -> dynamo.updateItem(r -> r.tableName(tables.records())
                     .key(key(claim.deliveryId()))
-                    .updateExpression(update)
-                    .conditionExpression("#token = :token")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
+                    .updateExpression(update.expression())
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(update.names())
+                    .expressionAttributeValues(update.values())
+                    .returnValues(ReturnValue.UPDATED_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-            return true;
-        } catch (ConditionalCheckFailedException lostTheClaim) {
-            return false;
+            return new Written(Counted.decode(string(response.attributes(), "priorCounted")));
+        } catch (ConditionalCheckFailedException refused) {
+            var existing = refused.hasItem() ? refused.item() : Map.<String, AttributeValue>of();
+            // The SDK repeated our own write after a lost answer: the token is still ours and the status moved on.
+            if (claim.token().equals(string(existing, "token")) && status(existing, "status") != DeliveryStatus.SENDING) {
+                return new Written(Counted.decode(string(existing, "priorCounted")));
+            }
+            return new ClaimLost();
+        }
+    }
+
+    @Override
+    public SettleResult settle(DeliveryJob job, String jobJson, Settlement settlement, Instant now) {
+        String token = UUID.randomUUID().toString();
+        DeliveryOutcome outcome = settlement.outcome();
+        var update = new ItemUpdate();
+        firstWrite(update, job, jobJson, !outcome.providerCalled());
+        outcome(update, settlement.status(), outcome, settlement.nextAttemptAt(), now);
+        update.set("token", s(token)).setFromOld("priorStatus", "status", s(NEW));
+        update.add(outcome.providerCalled() ? "attempts" : "waits", 1);
+        String condition = "attribute_not_exists(" + update.name(Keys.PK) + ") OR (" + claimable(update, now, settlement.overLapsedLease()) + ")";
+        try {
+            var response = DynamoCalls.call("settle delivery", () -> dynamo.updateItem(r -> r.tableName(tables.records())
+                    .key(key(job.deliveryId()))
+                    .updateExpression(update.expression())
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(update.names())
+                    .expressionAttributeValues(update.values())
+                    .returnValues(ReturnValue.ALL_OLD)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+            var previous = response.hasAttributes() ? response.attributes() : Map.<String, AttributeValue>of();
+            return new Settled(status(previous, "status"), Counted.decode(string(previous, "counted")), budgetFrom(previous, job),
+                    attempts(previous));
+        } catch (ConditionalCheckFailedException refused) {
+            var existing = refused.hasItem() ? refused.item() : Map.<String, AttributeValue>of();
+            if (token.equals(string(existing, "token"))) {
+                return new Settled(status(existing, "priorStatus"), Counted.decode(string(existing, "priorCounted")), budgetFrom(existing, job),
+                        attempts(existing));
+            }
+            DeliveryStatus status = status(existing, "status");
+            if (status != null && status.finished()) {
+                return new AlreadyFinished(status);
+            }
+            if (status == DeliveryStatus.SENDING && !leaseLapsed(existing, now)) {
+                return new HeldElsewhere(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(now.toEpochMilli())));
+            }
+            return new LapsedMidCall();
         }
     }
 
@@ -169,66 +195,64 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         return Optional.of(recordFrom(deliveryId, item));
     }
 
-    private static DeliveryRecord recordFrom(String deliveryId, Map<String, AttributeValue> item) {
-        List<DeliveryRecord.TrailEntry> trail = new ArrayList<>();
-        AttributeValue trailValue = item.get("trail");
-        if (trailValue != null && trailValue.hasL()) {
-            for (AttributeValue entry : trailValue.l()) {
-                var m = entry.m();
-                trail.add(new DeliveryRecord.TrailEntry(Instant.ofEpochMilli(number(m, "at").orElse(0L)),
-                        DeliveryStatus.valueOf(string(m, "status")), string(m, "reason"), bool(m, "called", false),
-                        number(m, "httpStatus").orElse(0L).intValue()));
-            }
-        }
-        return new DeliveryRecord(deliveryId, string(item, "merchantId"),
-                Provider.fromKey(string(item, "provider")).orElseThrow(), string(item, "integrationId"), string(item, "topic"),
-                string(item, "recipientMasked"), DeliveryStatus.valueOf(string(item, "status")), string(item, "reason"),
-                number(item, "attempts").orElse(0L).intValue(), string(item, "providerMessageId"),
-                Instant.ofEpochMilli(number(item, "receivedAt").orElse(0L)), instant(item, "updatedAt"), instant(item, "nextAttemptAt"), trail);
-    }
-
     @Override
     public Optional<String> job(String deliveryId) {
         var item = DynamoCalls.call("read delivery job", () -> dynamo.getItem(r -> r.tableName(tables.records())
-                .key(key(deliveryId)).projectionExpression("#job").expressionAttributeNames(Map.of("#job", "job")))).item();
+                .key(key(deliveryId)).consistentRead(true).projectionExpression("#job").expressionAttributeNames(Map.of("#job", "job")))).item();
         return Optional.ofNullable(item == null ? null : string(item, "job"));
     }
 
     @Override
-    public boolean reopen(String deliveryId, Instant now) {
-        var finished = java.util.Arrays.stream(DeliveryStatus.values()).filter(DeliveryStatus::finished)
-                .map(st -> s(st.name())).toList();
-        var values = new HashMap<String, AttributeValue>();
-        var placeholders = new java.util.ArrayList<String>();
-        for (int i = 0; i < finished.size(); i++) {
-            values.put(":f" + i, finished.get(i));
-            placeholders.add(":f" + i);
-        }
-        values.put(":retry", s(DeliveryStatus.RETRY_SCHEDULED.name()));
-        values.put(":now", n(now.toEpochMilli()));
-        values.put(":zero", n(0));
-        values.put(":reason", s("reopened"));
-        try {
-            DynamoCalls.call("reopen delivery", () -> dynamo.updateItem(r -> r.tableName(tables.records()).key(key(deliveryId))
-                    .updateExpression("SET #status = :retry, #attempts = :zero, #reopenedAt = :now, #updatedAt = :now, #reason = :reason"
-                            + " REMOVE #finishedAt")
-                    .conditionExpression("attribute_exists(#pk) AND #status IN (" + String.join(", ", placeholders) + ")")
-                    .expressionAttributeNames(Map.of("#status", "status", "#attempts", "attempts", "#reopenedAt", "reopenedAt",
-                            "#updatedAt", "updatedAt", "#reason", "reason", "#finishedAt", "finishedAt", "#pk", Keys.PK))
-                    .expressionAttributeValues(values)));
-            return true;
-        } catch (ConditionalCheckFailedException notFinishedOrAbsent) {
-            return false;
-        }
+    public Optional<String> reopen(DeliveryRecord record, Reopening reopening, Instant now) {
+        String token = UUID.randomUUID().toString();
+        Counted pending = Counted.of(DeliveryStatus.RETRY_SCHEDULED, null);
+        var update = new ItemUpdate()
+                .set("status", s(DeliveryStatus.RETRY_SCHEDULED.name()))
+                .set("reason", s(reopening.reason()))
+                .set("attempts", n(0))
+                .set("reopenedAt", n(now.toEpochMilli()))
+                .set("budgetFrom", n(now.toEpochMilli()))
+                .set("updatedAt", n(now.toEpochMilli()))
+                .set("leaseUntil", n(0))
+                .set("token", s(token))
+                .set("priorStatus", s(record.status().name()))
+                .set("counted", s(pending.encode()))
+                .set("priorCounted", s(encode(record.counted())))
+                .append("trail", AttributeValue.fromM(trailEntry(DeliveryStatus.RETRY_SCHEDULED, reopening.reason(), false, 0, now)))
+                .remove("finishedAt")
+                .remove("nextAttemptAt");
+        // Only as the caller saw it: a delivery that moved on meanwhile (another reopening) is not reopened twice.
+        String condition = update.name("status") + " = " + update.value(s(record.status().name())) + " AND "
+                + update.name("counted") + " = " + update.value(s(encode(record.counted())));
+        boolean written = transact("reopen delivery", record, update, condition, record.counted(), pending);
+        return written ? Optional.of(token) : Optional.empty();
+    }
+
+    @Override
+    public boolean undoReopen(DeliveryRecord before, String reopenToken, Instant now) {
+        Counted pending = Counted.of(DeliveryStatus.RETRY_SCHEDULED, null);
+        var update = new ItemUpdate()
+                .set("status", s(before.status().name()))
+                .set("reason", s(Objects.toString(before.reason(), "")))
+                .set("attempts", n(before.attempts()))
+                .set("updatedAt", n(now.toEpochMilli()))
+                .set("finishedAt", n(now.toEpochMilli()))
+                .set("token", s(UUID.randomUUID().toString()))
+                .set("counted", s(encode(before.counted())))
+                .set("priorCounted", s(pending.encode()))
+                .append("trail", AttributeValue.fromM(trailEntry(before.status(), "reopening_undone", false, 0, now)));
+        String condition = update.name("token") + " = " + update.value(s(reopenToken)) + " AND " + update.name("status") + " = "
+                + update.value(s(DeliveryStatus.RETRY_SCHEDULED.name()));
+        return transact("undo reopening", before, update, condition, pending, before.counted());
     }
 
     @Override
     public DeliveryPage list(String merchantId, DeliveryQuery query) {
         var names = new HashMap<String, String>(Map.of("#merchantId", "merchantId", "#listedAt", Keys.LISTED_AT));
         var values = new HashMap<String, AttributeValue>(Map.of(":merchantId", s(merchantId),
-                ":from", s(query.from() == null ? "0" : query.from().toString()),
-                ":to", s(query.to() == null ? "9" : query.to().toString())));
-        var filters = new java.util.ArrayList<String>();
+                ":from", s(query.from() == null ? "0" : Keys.sortableTime(query.from())),
+                ":to", s(query.to() == null ? "9" : Keys.sortableTime(query.to()))));
+        var filters = new ArrayList<String>();
         filter(filters, names, values, "status", query.status() == null ? null : query.status().name());
         filter(filters, names, values, "topic", query.topic());
         filter(filters, names, values, "provider", query.provider() == null ? null : query.provider().key());
@@ -260,21 +284,190 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     }
 
     @Override
-    public int eraseRecipient(String merchantId, String address) {
+    public int eraseRecipient(String merchantId, String address, Instant now) {
         int erased = 0;
         String cursor = null;
         do {
             DeliveryPage page = list(merchantId, new DeliveryQuery(null, null, null, null, null, address, 100, cursor));
             for (DeliveryRecord record : page.deliveries()) {
-                DynamoCalls.call("erase delivery recipient", () -> dynamo.updateItem(r -> r.tableName(tables.records()).key(key(record.deliveryId()))
-                        .updateExpression("SET #recipient = :erased, #masked = :erased REMOVE #job")
-                        .expressionAttributeNames(Map.of("#recipient", "recipient", "#masked", "recipientMasked", "#job", "job"))
-                        .expressionAttributeValues(Map.of(":erased", s("erased")))));
+                boolean waiting = record.status() == DeliveryStatus.RETRY_SCHEDULED || record.status() == DeliveryStatus.DEFERRED;
+                if (!waiting || !suppressErased(record, now)) {
+                    var update = new ItemUpdate().set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove("job");
+                    DynamoCalls.call("erase delivery recipient", () -> dynamo.updateItem(r -> r.tableName(tables.records())
+                            .key(key(record.deliveryId()))
+                            .updateExpression(update.expression())
+                            .expressionAttributeNames(update.names())
+                            .expressionAttributeValues(update.values())));
+                }
                 erased++;
             }
             cursor = page.nextCursor();
         } while (cursor != null);
         return erased;
+    }
+
+    /** Ends a waiting delivery of an erased recipient, so its queued job is dropped as a duplicate when it comes back. */
+    private boolean suppressErased(DeliveryRecord record, Instant now) {
+        String reason = "recipient_erased";
+        // Matches the delivery pipeline's reason for a job whose recipient was erased before it was first attempted.
+        Counted suppressed = Counted.of(DeliveryStatus.SUPPRESSED, reason);
+        var update = new ItemUpdate()
+                .set("status", s(DeliveryStatus.SUPPRESSED.name()))
+                .set("reason", s(reason))
+                .set("recipient", s(ERASED))
+                .set("recipientMasked", s(ERASED))
+                .set("updatedAt", n(now.toEpochMilli()))
+                .set("finishedAt", n(now.toEpochMilli()))
+                .set("token", s(UUID.randomUUID().toString()))
+                .set("priorStatus", s(record.status().name()))
+                .set("counted", s(suppressed.encode()))
+                .set("priorCounted", s(encode(record.counted())))
+                .append("trail", AttributeValue.fromM(trailEntry(DeliveryStatus.SUPPRESSED, reason, false, 0, now)))
+                .remove("job")
+                .remove("nextAttemptAt");
+        String condition = update.name("status") + " = " + update.value(s(record.status().name()));
+        return transact("suppress erased delivery", record, update, condition, record.counted(), suppressed);
+    }
+
+    /**
+     * Writes the record's change and moves the delivery from one figures counter to another in one transaction.
+     * Returns false when the record's condition failed (it changed meanwhile).
+     */
+    private boolean transact(String operation, DeliveryRecord record, ItemUpdate update, String condition, Counted from, Counted to) {
+        var counters = new LinkedHashMap<String, Long>();
+        if (from != null) {
+            counters.merge(DynamoDeliveryFigures.counter(record.provider(), record.topic(), from), -1L, Long::sum);
+        }
+        if (to != null) {
+            counters.merge(DynamoDeliveryFigures.counter(record.provider(), record.topic(), to), 1L, Long::sum);
+        }
+        counters.values().removeIf(delta -> delta == 0);
+        LocalDate day = LocalDate.ofInstant(record.receivedAt(), ZoneOffset.UTC);
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().update(u -> u.tableName(tables.records()).key(key(record.deliveryId()))
+                .updateExpression(update.expression()).conditionExpression(condition)
+                .expressionAttributeNames(update.names()).expressionAttributeValues(update.values())).build());
+        if (!counters.isEmpty()) {
+            ItemUpdate figures = DynamoDeliveryFigures.update(day, counters);
+            writes.add(TransactWriteItem.builder().update(u -> u.tableName(tables.records())
+                    .key(DynamoDeliveryFigures.key(record.merchantId(), day))
+                    .updateExpression(figures.expression())
+                    .expressionAttributeNames(figures.names()).expressionAttributeValues(figures.values())).build());
+        }
+        try {
+            DynamoCalls.call(operation, () -> dynamo.transactWriteItems(r -> r.transactItems(writes)));
+            return true;
+        } catch (TransactionCanceledException cancelled) {
+            boolean conditionFailed = cancelled.hasCancellationReasons() && cancelled.cancellationReasons().stream()
+                    .anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()));
+            if (conditionFailed) {
+                return false;
+            }
+            throw new dev.loyaltyrelay.domain.StoreUnavailable(operation, cancelled);
+        }
+    }
+
+    /** What every first write of a delivery sets: who it is for and what it carries, and when its budget started. */
+    private void firstWrite(ItemUpdate update, DeliveryJob job, String jobJson, boolean withAttempts) {
+        update.setOnce("merchantId", s(job.merchantId()))
+                .setOnce("provider", s(job.provider().key()))
+                .setOnce("integrationId", s(job.integrationId()))
+                .setOnce("mappingId", s(job.mapping().mappingId()))
+                .setOnce("topic", s(job.topic()))
+                .setOnce("nectorDeliveryId", s(job.nectorDeliveryId()))
+                .setOnce("recipientKind", s(job.recipient().kind().name()))
+                .setOnce("recipient", s(job.recipient().address()))
+                .setOnce("recipientMasked", s(job.recipient().masked()))
+                .setOnce("receivedAt", n(job.receivedAt().toEpochMilli()))
+                .setOnce("budgetFrom", n(job.receivedAt().toEpochMilli()))
+                .setOnce(Keys.LISTED_AT, s(Keys.listedAt(job.receivedAt(), job.deliveryId())))
+                .setOnce(Keys.EXPIRES_AT, n(job.receivedAt().plus(settings.recordRetention()).getEpochSecond()));
+        if (withAttempts) {
+            update.setOnce("attempts", n(0));
+        }
+        if (jobJson != null) {
+            update.setOnce("job", s(jobJson));
+        }
+    }
+
+    /** What an outcome sets on the record, and what the delivery now counts as (keeping what it counted as before). */
+    private static void outcome(ItemUpdate update, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now) {
+        update.set("status", s(status.name()))
+                .set("reason", s(outcome.reason()))
+                .set("updatedAt", n(now.toEpochMilli()))
+                .set("leaseUntil", n(0))
+                .setFromOld("priorCounted", "counted", s(NOTHING_COUNTED));
+        Counted counted = Counted.of(status, outcome.reason());
+        if (counted != null) {
+            update.set("counted", s(counted.encode()));
+        }
+        if (outcome instanceof DeliveryOutcome.Sent sent && sent.providerMessageId() != null) {
+            update.set("providerMessageId", s(sent.providerMessageId()));
+        }
+        if (status.finished()) {
+            update.set("finishedAt", n(now.toEpochMilli()));
+        }
+        if (nextAttemptAt != null) {
+            update.set("nextAttemptAt", n(nextAttemptAt.toEpochMilli()));
+        } else {
+            // A scheduled retry's time means nothing once the delivery has moved on.
+            update.remove("nextAttemptAt");
+        }
+        if (outcome.providerCalled() || status.finished() || status == DeliveryStatus.DEFERRED) {
+            update.append("trail", AttributeValue.fromM(trailEntry(status, outcome.reason(), outcome.providerCalled(), httpStatus(outcome), now)));
+        }
+    }
+
+    /** Waiting for a retry or quiet hours, or a lease that lapsed ({@code withLapsedLease}). */
+    private static String claimable(ItemUpdate update, Instant now, boolean withLapsedLease) {
+        String status = update.name("status");
+        String waiting = status + " IN (" + update.value(s(DeliveryStatus.RETRY_SCHEDULED.name())) + ", "
+                + update.value(s(DeliveryStatus.DEFERRED.name())) + ")";
+        if (!withLapsedLease) {
+            return waiting;
+        }
+        return waiting + " OR (" + status + " = " + update.value(s(DeliveryStatus.SENDING.name())) + " AND " + update.name("leaseUntil")
+                + " < " + update.value(n(now.toEpochMilli())) + ")";
+    }
+
+    private static boolean leaseLapsed(Map<String, AttributeValue> item, Instant now) {
+        return number(item, "leaseUntil").orElse(0L) < now.toEpochMilli();
+    }
+
+    private static int attempts(Map<String, AttributeValue> item) {
+        return number(item, "attempts").orElse(0L).intValue();
+    }
+
+    private static Instant budgetFrom(Map<String, AttributeValue> item, DeliveryJob job) {
+        return number(item, "budgetFrom").map(Instant::ofEpochMilli).orElse(job.receivedAt());
+    }
+
+    private static DeliveryStatus status(Map<String, AttributeValue> item, String attribute) {
+        String text = string(item, attribute);
+        return text == null || NEW.equals(text) ? null : DeliveryStatus.valueOf(text);
+    }
+
+    private static String encode(Counted counted) {
+        return counted == null ? NOTHING_COUNTED : counted.encode();
+    }
+
+    private static DeliveryRecord recordFrom(String deliveryId, Map<String, AttributeValue> item) {
+        List<DeliveryRecord.TrailEntry> trail = new ArrayList<>();
+        AttributeValue trailValue = item.get("trail");
+        if (trailValue != null && trailValue.hasL()) {
+            for (AttributeValue entry : trailValue.l()) {
+                var m = entry.m();
+                trail.add(new DeliveryRecord.TrailEntry(Instant.ofEpochMilli(number(m, "at").orElse(0L)),
+                        DeliveryStatus.valueOf(string(m, "status")), string(m, "reason"), bool(m, "called", false),
+                        number(m, "httpStatus").orElse(0L).intValue()));
+            }
+        }
+        return new DeliveryRecord(deliveryId, string(item, "merchantId"),
+                Provider.fromKey(string(item, "provider")).orElseThrow(), string(item, "integrationId"), string(item, "topic"),
+                string(item, "recipientMasked"), DeliveryStatus.valueOf(string(item, "status")), string(item, "reason"),
+                attempts(item), string(item, "providerMessageId"),
+                Instant.ofEpochMilli(number(item, "receivedAt").orElse(0L)), instant(item, "updatedAt"), instant(item, "nextAttemptAt"),
+                Counted.decode(string(item, "counted")), trail);
     }
 
     private static void filter(List<String> filters, Map<String, String> names, Map<String, AttributeValue> values, String attribute, String value) {
@@ -289,34 +482,25 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         return number(item, name).filter(millis -> millis > 0).map(Instant::ofEpochMilli).orElse(null);
     }
 
-    private static Map<String, AttributeValue> trailEntry(DeliveryStatus status, DeliveryOutcome outcome, Instant now) {
-        var entry = new HashMap<String, AttributeValue>();
-        entry.put("at", n(now.toEpochMilli()));
-        entry.put("status", s(status.name()));
-        entry.put("reason", s(outcome.reason()));
-        entry.put("called", bool(outcome.providerCalled()));
-        int httpStatus = switch (outcome) {
+    private static int httpStatus(DeliveryOutcome outcome) {
+        return switch (outcome) {
             case DeliveryOutcome.Sent sent -> sent.httpStatus();
             case DeliveryOutcome.RetryLater retry -> retry.httpStatus();
             case DeliveryOutcome.Rejected rejected -> rejected.httpStatus();
             default -> 0;
         };
+    }
+
+    private static Map<String, AttributeValue> trailEntry(DeliveryStatus status, String reason, boolean called, int httpStatus, Instant now) {
+        var entry = new HashMap<String, AttributeValue>();
+        entry.put("at", n(now.toEpochMilli()));
+        entry.put("status", s(status.name()));
+        entry.put("reason", s(reason));
+        entry.put("called", bool(called));
         if (httpStatus > 0) {
             entry.put("httpStatus", n(httpStatus));
         }
         return entry;
-    }
-
-    private static void setAlways(StringBuilder set, Map<String, String> names, Map<String, AttributeValue> values, String name, AttributeValue value) {
-        names.put("#" + name, name);
-        values.put(":" + name, value);
-        set.append('#').append(name).append(" = :").append(name).append(", ");
-    }
-
-    private static void setOnce(StringBuilder set, Map<String, String> names, Map<String, AttributeValue> values, String name, AttributeValue value) {
-        names.put("#" + name, name);
-        values.put(":" + name, value);
-        set.append('#').append(name).append(" = if_not_exists(#").append(name).append(", :").append(name).append("), ");
     }
 
     static Map<String, AttributeValue> key(String deliveryId) {

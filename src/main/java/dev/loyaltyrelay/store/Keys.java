@@ -1,5 +1,10 @@
 package dev.loyaltyrelay.store;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
 /**
  * Key layout of both tables. The config table keeps a merchant's profile, secrets, integrations and mappings
  * under one partition, so ingest reads them in one query; customers have their own partition per merchant.
@@ -49,6 +54,22 @@ final class Keys {
     static String delivery(String deliveryId) {
         return "DELIVERY#" + deliveryId;
     }
+
+    /**
+     * A delivery's place in its merchant's listing: the receipt time in a fixed-width, text-sortable form
+     * (milliseconds always written, so {@code ...00.500Z} sorts after {@code ...00.000Z}), then the delivery id.
+     */
+    static String listedAt(Instant receivedAt, String deliveryId) {
+        return sortableTime(receivedAt) + "#" + deliveryId;
+    }
+
+    /** An instant as fixed-width UTC text ({@code 2026-11-18T10:00:00.000Z}), compared as text in key conditions. */
+    static String sortableTime(Instant instant) {
+        return SORTABLE_TIME.format(instant.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    private static final DateTimeFormatter SORTABLE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     static String held(String merchantId) {
         return "HELD#" + merchantId;

@@ -379,7 +379,7 @@ class AdminApiTest {
     }
 
     @Test
-    void aFinishedDelivery_canBeResentOnce_andAnUnfinishedOneCannot() {
+    void aFinishedDelivery_isResentOnce_evenWhenAskedTwice_andOneStillRetryingIsNot() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
         connect(merchantId, key, Provider.ZOKO);
@@ -389,12 +389,22 @@ class AdminApiTest {
 
         Answer resent = call("POST", merchants(merchantId) + "/deliveries/" + deliveryId + "/resend", key, null);
         assertEquals(202, resent.status(), resent.toString());
-        assertEquals(409, call("POST", merchants(merchantId) + "/deliveries/" + deliveryId + "/resend", key, null).status());
+        Answer again = call("POST", merchants(merchantId) + "/deliveries/" + deliveryId + "/resend", key, null);
+        assertEquals(202, again.status(), "asked twice before it is taken up: still one resend");
+        assertEquals("resend_pending", again.get("status").asText());
         AdminScenario.deliver(Provider.ZOKO, zoko);
 
         assertEquals(2, ProviderStubs.of(Provider.ZOKO).findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/v2/message"))).size());
         assertEquals("sent", call("GET", merchants(merchantId) + "/deliveries/" + deliveryId, key, null).get("status").asText());
         assertEquals(404, call("POST", merchants(AdminScenario.fresh()) + "/deliveries/" + deliveryId + "/resend", AdminCalls.OPERATOR_KEY, null).status());
+
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(500)));
+        AdminScenario.webhook(ingest, merchantId, "walletreward_create");
+        AdminScenario.deliver(Provider.ZOKO, zoko);
+        String retrying = call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("status", "retry_scheduled"))
+                .get("deliveries").get(0).get("deliveryId").asText();
+        assertEquals(409, call("POST", merchants(merchantId) + "/deliveries/" + retrying + "/resend", key, null).status(),
+                "a delivery still being retried is not resent");
     }
 
     @Test

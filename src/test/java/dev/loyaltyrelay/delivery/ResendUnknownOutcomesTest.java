@@ -24,6 +24,7 @@ import dev.loyaltyrelay.queue.DeliveryJobCodec;
 import dev.loyaltyrelay.support.LocalAws;
 import dev.loyaltyrelay.support.MutableClock;
 import dev.loyaltyrelay.support.ProviderStubs;
+import dev.loyaltyrelay.support.ShortCallTimeoutProfile;
 import dev.loyaltyrelay.support.Queues;
 import dev.loyaltyrelay.support.TestMerchants;
 import dev.loyaltyrelay.support.Webhooks;
@@ -43,7 +44,8 @@ class ResendUnknownOutcomesTest {
     public static class ResendProfile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("relay.delivery.unknown-outcome", "resend");
+            return Map.of("relay.delivery.unknown-outcome", "resend",
+                    "relay.delivery.call-timeout", ShortCallTimeoutProfile.CALL_TIMEOUT.toString());
         }
     }
 
@@ -68,7 +70,7 @@ class ResendUnknownOutcomesTest {
         String merchantId = TestMerchants.freshId();
         merchants.merchant(merchantId, SignaturePolicy.RECORD, RepeatPolicy.COUNT);
         merchants.integration(merchantId, "zoko-1", Provider.ZOKO, true, Map.of("apiKey", "zk-key-0001"));
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withFixedDelay(1_600)));
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withFixedDelay(ShortCallTimeoutProfile.NEVER_IN_TIME)));
         var mapping = new EventMapping("zoko-1", "wallet", "walletreward_create", "wallet_reward_v1", null,
                 List.of(new TemplateVariable("amount", null)), "en", ForwardedProperties.NONE);
         var job = new DeliveryJob(DeliveryJob.SCHEMA_VERSION, DeliveryIds.derive(merchantId, "nd-1", "zoko-1", "wallet"), merchantId, "nd-1",

@@ -62,6 +62,12 @@ class MerchantDirectoryTest {
         }
 
         @Override
+        public RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, dev.loyaltyrelay.domain.SealedSecret used,
+                java.time.Instant since) {
+            return RefusalFlag.FLAGGED;
+        }
+
+        @Override
         public void markAttention(String merchantId, String integrationId, dev.loyaltyrelay.domain.Integration.Attention attention) {
         }
     }

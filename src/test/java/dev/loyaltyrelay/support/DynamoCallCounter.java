@@ -26,8 +26,15 @@ public class DynamoCallCounter implements ExecutionInterceptor {
                 || operation.startsWith("BatchWrite") || operation.startsWith("TransactWrite")) {
             WRITES.incrementAndGet();
         }
-        context.response().getValueForField("ConsumedCapacity", ConsumedCapacity.class)
-                .ifPresent(c -> WRITE_UNITS.add(c.capacityUnits() == null ? 0 : c.capacityUnits()));
+        // One ConsumedCapacity for item operations, a list of them (one per table) for transactions and batches.
+        context.response().getValueForField("ConsumedCapacity", Object.class).ifPresent(consumed -> {
+            if (consumed instanceof ConsumedCapacity c) {
+                WRITE_UNITS.add(c.capacityUnits() == null ? 0 : c.capacityUnits());
+            } else if (consumed instanceof java.util.List<?> list) {
+                list.stream().filter(ConsumedCapacity.class::isInstance).map(ConsumedCapacity.class::cast)
+                        .forEach(c -> WRITE_UNITS.add(c.capacityUnits() == null ? 0 : c.capacityUnits()));
+            }
+        });
     }
 
     @Override

@@ -14,12 +14,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Wigzo automation trigger, by email: {@code POST /rest/v1/learn/identify} with a stable user id and the email,
- * then {@code POST /rest/v1/learn/event} ({@code eventCategory=EXTERNAL}, the forwarded properties as
+ * Wigzo automation trigger, by email: {@code POST /rest/v1/learn/identify} with a stable user id and the email
+ * (the preparation: it sends nothing to the customer), then {@code POST /rest/v1/learn/event} ({@code eventCategory=EXTERNAL}, the forwarded properties as
  * {@code eventval}). A recipient identified by this container within {@link #IDENTIFY_REUSE} is not identified
  * again. The user id is a UUID (version-4 layout, as Wigzo asks) derived from the merchant and the email, so
  * the same customer always has the same id without storing one.
@@ -43,10 +44,11 @@ public class WigzoAdapter implements ProviderAdapter {
         return Provider.WIGZO;
     }
 
+    /** Identifies the recipient unless this container did in the last {@link #IDENTIFY_REUSE}. */
     @Override
-    public DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
+    public Optional<DeliveryOutcome> prepare(OutboundMessage message, ProviderCredentials credentials) {
         if (message.eventName() == null || message.eventName().isBlank()) {
-            return Rejected.beforeCall("event_name_invalid");
+            return Optional.of(Rejected.beforeCall("event_name_invalid"));
         }
         String orgToken = credentials.require("orgToken");
         String apiToken = credentials.require("apiToken");
@@ -55,15 +57,38 @@ public class WigzoAdapter implements ProviderAdapter {
         String identityKey = DeliveryIds.sha256Hex(orgToken, userId);
         Instant now = clock.instant();
         Instant lastIdentified = identifiedAt.get(identityKey);
-        if (lastIdentified == null || lastIdentified.plus(IDENTIFY_REUSE).isBefore(now)) {
-            var identify = new WigzoApi.Identify(userId, email);
-            DeliveryOutcome identified = ProviderResponses.classify(ProviderHttp.exchange(() -> api.identify(orgToken, apiToken, identify), clock),
-                    body -> null);
-            if (!(identified instanceof DeliveryOutcome.Sent)) {
-                return identified;
-            }
-            remember(identityKey, now);
+        if (lastIdentified != null && !lastIdentified.plus(IDENTIFY_REUSE).isBefore(now)) {
+            return Optional.empty();
         }
+        var identify = new WigzoApi.Identify(userId, email);
+        DeliveryOutcome identified = ProviderResponses.classify(ProviderHttp.exchange(() -> api.identify(orgToken, apiToken, identify), clock),
+                body -> null);
+        if (!(identified instanceof DeliveryOutcome.Sent)) {
+            return Optional.of(identified);
+        }
+        remember(identityKey, now);
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean preparesFirst() {
+        return true;
+    }
+
+    @Override
+    public String preparation() {
+        return "identify";
+    }
+
+    /** Triggers the automation: the request that makes Wigzo message the customer. */
+    @Override
+    public DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
+        if (message.eventName() == null || message.eventName().isBlank()) {
+            return Rejected.beforeCall("event_name_invalid");
+        }
+        String orgToken = credentials.require("orgToken");
+        String apiToken = credentials.require("apiToken");
+        String userId = userId(message.merchantId(), message.recipient().address());
         var event = new WigzoApi.CustomEvent(message.eventName(), "EXTERNAL", message.forwarded(), userId);
         var answer = ProviderHttp.exchange(() -> api.event(orgToken, apiToken, event), clock);
         return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "id", "eventId", "data.id"));

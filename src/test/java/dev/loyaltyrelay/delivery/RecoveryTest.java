@@ -1,0 +1,238 @@
+package dev.loyaltyrelay.delivery;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.loyaltyrelay.delivery.DeliveryFixture.ZOKO_PATH;
+import static dev.loyaltyrelay.delivery.DeliveryFixture.calls;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.DeliveryLedger;
+import dev.loyaltyrelay.domain.DeliveryStatus;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.support.DynamoFaults;
+import dev.loyaltyrelay.support.DynamoFaults.When;
+import dev.loyaltyrelay.support.LocalAws;
+import dev.loyaltyrelay.support.MutableClock;
+import dev.loyaltyrelay.support.ProviderStubs;
+import dev.loyaltyrelay.support.Queues;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+
+/**
+ * Redrive and resend on the real queues and DynamoDB Local: a redrive never resends a delivery that may have reached
+ * the customer, goes a page at a time and can be repeated; a resend is explicit, never stuck, and the figures count
+ * each delivery once, in its latest outcome.
+ */
+@QuarkusTest
+class RecoveryTest {
+
+    static final Duration AMPLE = Duration.ofSeconds(20);
+
+    @Inject
+    DeliveryFixture fixture;
+    @Inject
+    Recovery recovery;
+    @Inject
+    DeliveryLedger ledger;
+    @Inject
+    MutableClock clock;
+
+    @BeforeEach
+    void freshMerchant() {
+        fixture.freshMerchant();
+        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
+    }
+
+    @AfterEach
+    void noFaultsLeft() {
+        DynamoFaults.clear();
+    }
+
+    DeliveryJob sent() {
+        DeliveryJob job = fixture.zokoJob();
+        fixture.enqueue(job);
+        fixture.poll(Provider.ZOKO);
+        assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
+        return job;
+    }
+
+    /** A delivery whose attempt lapsed mid-call: it may have been sent. */
+    DeliveryJob unknown() {
+        DeliveryJob job = fixture.zokoJob();
+        ledger.claim(job, null, new DeliveryLedger.Budget(12, clock.instant().minus(Duration.ofHours(24))), clock.instant());
+        clock.advance(Duration.ofSeconds(46));
+        fixture.enqueue(job);
+        fixture.poll(Provider.ZOKO);
+        assertEquals(DeliveryStatus.UNKNOWN, fixture.record(job).status());
+        return job;
+    }
+
+    /** A delivery received more than a day ago: given up and dead-lettered by the pipeline. */
+    DeliveryJob exhausted() {
+        clock.advance(Duration.ofHours(-25));
+        DeliveryJob job = fixture.zokoJob();
+        clock.advance(Duration.ofHours(25));
+        fixture.enqueue(job);
+        fixture.poll(Provider.ZOKO);
+        assertEquals(DeliveryStatus.EXHAUSTED, fixture.record(job).status());
+        return job;
+    }
+
+    void deadLetter(DeliveryJob job) {
+        LocalAws.get().sqs.sendMessage(r -> r.queueUrl(LocalAws.get().deadLetterQueueUrls.get(Provider.ZOKO)).messageBody(fixture.encode(job)));
+    }
+
+    void drainQueue() {
+        while (fixture.poll(Provider.ZOKO) > 0) {
+            // one batch at a time until nothing is visible
+        }
+    }
+
+    @Test
+    void redrive_neverResendsADeliveryThatEndedSentOrUnknown_andSaysHowManyItRemoved() {
+        DeliveryJob sent = sent();
+        DeliveryJob unknown = unknown();
+        DeliveryJob exhausted = exhausted();
+        // Second copies of the finished ones reached the DLQ too (a redone fan-out that SQS dead-lettered).
+        deadLetter(sent);
+        deadLetter(unknown);
+        int callsBefore = calls(Provider.ZOKO);
+
+        Recovery.Redriven redriven = recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        drainQueue();
+
+        assertEquals(1, redriven.requeued());
+        assertEquals(Map.of(DeliveryStatus.SENT, 1, DeliveryStatus.UNKNOWN, 1), redriven.alreadyEnded());
+        assertEquals(0, redriven.remaining());
+        assertEquals("empty", redriven.stoppedBy());
+        assertEquals(callsBefore + 1, calls(Provider.ZOKO), "only the given-up delivery is sent");
+        assertEquals(DeliveryStatus.SENT, fixture.record(exhausted).status());
+        assertEquals(DeliveryStatus.UNKNOWN, fixture.record(unknown).status());
+        assertTrue(fixture.record(exhausted).trail().stream().anyMatch(step -> "reopened_by_redrive".equals(step.reason())));
+    }
+
+    @Test
+    void aRedriveRepeatedAfterItStoppedBetweenRequeueAndDelete_sendsTheDeliveryOnce() {
+        DeliveryJob exhausted = exhausted();
+        recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        // As if the first run had timed out after the requeue and before the delete: the letter is still there.
+        deadLetter(exhausted);
+
+        Recovery.Redriven again = recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        drainQueue();
+
+        assertEquals(1, again.requeued(), "still waiting: requeued, not reopened again");
+        assertEquals(1, calls(Provider.ZOKO));
+        assertEquals(DeliveryStatus.SENT, fixture.record(exhausted).status());
+
+        deadLetter(exhausted);
+        Recovery.Redriven afterSent = recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        assertEquals(Map.of(DeliveryStatus.SENT, 1), afterSent.alreadyEnded());
+        assertEquals(1, calls(Provider.ZOKO));
+    }
+
+    @Test
+    void redrive_takesAPageOfLettersPerCall_andSaysWhatRemains() {
+        for (int i = 0; i < 25; i++) {
+            deadLetter(fixture.zokoJob());
+        }
+
+        Recovery.Redriven first = recovery.redrive(Provider.ZOKO, 10, AMPLE);
+        Recovery.Redriven second = recovery.redrive(Provider.ZOKO, 10, AMPLE);
+        Recovery.Redriven third = recovery.redrive(Provider.ZOKO, 10, AMPLE);
+
+        assertEquals(10, first.requeued());
+        assertEquals(15, first.remaining());
+        assertEquals("max", first.stoppedBy());
+        assertEquals(10, second.requeued());
+        assertEquals(5, third.requeued());
+        assertEquals(0, third.remaining());
+        assertEquals("empty", third.stoppedBy());
+        assertEquals(25, Queues.drain(Provider.ZOKO).size());
+    }
+
+    @Test
+    void redrive_stopsWhenItsTimeIsSpent_leavingTheLettersForTheNextCall() {
+        for (int i = 0; i < 3; i++) {
+            deadLetter(fixture.zokoJob());
+        }
+
+        Recovery.Redriven outOfTime = recovery.redrive(Provider.ZOKO, 100, Duration.ZERO);
+
+        assertEquals("time", outOfTime.stoppedBy());
+        assertEquals(0, outOfTime.requeued());
+        assertEquals(3, outOfTime.remaining());
+        assertEquals(3, recovery.redrive(Provider.ZOKO, 100, AMPLE).requeued());
+    }
+
+    @Test
+    void aResendWhoseRequeueFails_changesNothing_andCanBeAskedAgain() {
+        DeliveryJob job = sent();
+        String queueUrl = LocalAws.get().queueUrls.get(Provider.ZOKO);
+        String queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        LocalAws.get().sqs.deleteQueue(r -> r.queueUrl(queueUrl));
+        try {
+            assertEquals(Recovery.Resend.QUEUE_UNAVAILABLE, recovery.resend(job.deliveryId()));
+            assertEquals(DeliveryStatus.SENT, fixture.record(job).status(), "the reopening is undone");
+            assertEquals(Map.of("sent", 1L), fixture.totals());
+        } finally {
+            LocalAws.get().sqs.createQueue(r -> r.queueName(queueName));
+        }
+
+        assertEquals(Recovery.Resend.REQUEUED, recovery.resend(job.deliveryId()));
+        drainQueue();
+
+        assertEquals(2, calls(Provider.ZOKO));
+        assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
+        assertTrue(fixture.record(job).trail().stream().anyMatch(step -> "resend_requested".equals(step.reason())));
+    }
+
+    @Test
+    void aResendLeftReopenedWithoutAMessage_isQueuedByTheNextResend_notRefused() {
+        DeliveryJob job = sent();
+        String queueUrl = LocalAws.get().queueUrls.get(Provider.ZOKO);
+        String queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        // The queue refuses the job, and the store refuses the undo: the record stays reopened with no message anywhere.
+        DynamoFaults.inject(request -> request instanceof TransactWriteItemsRequest transact && transact.toString().contains("reopening_undone"),
+                When.BEFORE_SENDING, 1_000);
+        LocalAws.get().sqs.deleteQueue(r -> r.queueUrl(queueUrl));
+        try {
+            assertEquals(Recovery.Resend.QUEUE_UNAVAILABLE, recovery.resend(job.deliveryId()));
+        } finally {
+            LocalAws.get().sqs.createQueue(r -> r.queueName(queueName));
+            DynamoFaults.clear();
+        }
+        assertEquals(DeliveryStatus.RETRY_SCHEDULED, fixture.record(job).status());
+
+        assertEquals(Recovery.Resend.REQUEUED, recovery.resend(job.deliveryId()));
+        drainQueue();
+
+        assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
+        assertEquals(2, calls(Provider.ZOKO));
+    }
+
+    @Test
+    void theFigures_countEachDeliveryOnce_inItsLatestOutcome_acrossResendAndRedrive() {
+        DeliveryJob sent = sent();
+        DeliveryJob exhausted = exhausted();
+        assertEquals(Map.of("sent", 1L, "failed", 1L), fixture.totals());
+
+        recovery.resend(sent.deliveryId());
+        assertEquals(Map.of("pending", 1L, "failed", 1L), fixture.totals(), "a reopened delivery is pending, not sent and pending");
+        recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        assertEquals(Map.of("pending", 2L), fixture.totals());
+        drainQueue();
+
+        assertEquals(DeliveryStatus.SENT, fixture.record(exhausted).status());
+        assertEquals(Map.of("sent", 2L), fixture.totals(), "no failed left, no pending below zero");
+    }
+}
