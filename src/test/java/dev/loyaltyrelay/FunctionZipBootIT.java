@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -59,6 +60,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * {@code target/function.zip} started as Lambda starts it, once per function of {@code template.yaml}, each answering
@@ -199,12 +201,21 @@ class FunctionZipBootIT {
         // Stamped 2026-11-18, the sample is past the 24 h budget: received now, as if just queued by ingest.
         ObjectNode batch = SqsEvents.forMerchant(SqsEvents.load(provider.key() + "-batch.json"), merchantId, Instant.now());
         String transientMessage = SqsEvents.messageId(batch, 2);
+        List<String> receiptHandles = receivedFromItsQueue(provider, batch);
 
-        JsonNode answer = invoke(provider.key(), batch,
-                Map.of("QUARKUS_REST_CLIENT_" + provider.key().toUpperCase(Locale.ROOT) + "_URL", stub.baseUrl()));
+        JsonNode answer;
+        try {
+            answer = invoke(provider.key(), batch,
+                    Map.of("QUARKUS_REST_CLIENT_" + provider.key().toUpperCase(Locale.ROOT) + "_URL", stub.baseUrl()));
+        } finally {
+            String queue = aws.queueUrls.get(provider);
+            receiptHandles.forEach(handle -> aws.sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(handle)));
+        }
 
         assertEquals(List.of(transientMessage), SqsEvents.failures(answer),
                 "only the record the provider answered 500 is retried: " + answer);
+        assertFalse(log(provider.key()).contains("could not set the retry delay"),
+                provider + ": the retry's delay was set on the queue the template names\n" + tail(BOOT_DIR.resolve(provider.key() + ".log")));
         List<String> credentialValues = new ArrayList<>();
         DemoMerchantAccess.seed().get("integrations").forEach(i -> {
             if (i.get("provider").asText().equals(provider.key())) {
@@ -215,6 +226,32 @@ class FunctionZipBootIT {
         assertTrue(calls.size() >= 4, provider + " was called for each record: " + calls.size());
         assertTrue(calls.stream().allMatch(call -> credentialValues.stream().anyMatch(value -> carries(call, value))),
                 provider + ": every call carries the credentials the function opened through KMS");
+    }
+
+    /**
+     * Puts each record's job on the provider's queue and takes it off as Lambda's event source does, so the record
+     * carries a receipt handle the function can set a retry delay with.
+     */
+    static List<String> receivedFromItsQueue(Provider provider, ObjectNode batch) {
+        String queue = aws.queueUrls.get(provider);
+        Map<String, ObjectNode> recordsByBody = new HashMap<>();
+        for (JsonNode record : batch.get("Records")) {
+            recordsByBody.put(record.get("body").asText(), (ObjectNode) record);
+            aws.sqs.sendMessage(r -> r.queueUrl(queue).messageBody(record.get("body").asText()));
+        }
+        List<String> receiptHandles = new ArrayList<>();
+        for (int attempt = 0; attempt < 20 && receiptHandles.size() < recordsByBody.size(); attempt++) {
+            for (Message message : aws.sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                ObjectNode record = recordsByBody.get(message.body());
+                if (record == null) {
+                    fail(provider + " queue held a message this check did not put there");
+                }
+                record.put("receiptHandle", message.receiptHandle());
+                receiptHandles.add(message.receiptHandle());
+            }
+        }
+        assertEquals(recordsByBody.size(), receiptHandles.size(), provider + " queue gave back the sample's jobs");
+        return receiptHandles;
     }
 
     // ---- booting one function ---------------------------------------------------------------------------------
@@ -477,6 +514,14 @@ class FunctionZipBootIT {
             into.resolve("runner").toFile().setExecutable(true);
         }
         return into.toAbsolutePath();
+    }
+
+    private static String log(String handler) {
+        try {
+            return Files.readString(BOOT_DIR.resolve(handler + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String tail(Path log) {
