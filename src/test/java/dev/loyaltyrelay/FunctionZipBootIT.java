@@ -282,7 +282,7 @@ class FunctionZipBootIT {
             try {
                 Outcome outcome = awaitOutcome(handler, runtimeApi, running, log);
                 if (!(outcome instanceof Outcome.Response response)) {
-                    throw new AssertionError(handler + " reported " + outcome + "\n" + tail(log));
+                    throw new AssertionError(handler + " reported " + outcome + firstCause(log) + "\n" + tail(log));
                 }
                 long firstPoll = runtimeApi.firstPoll().join();
                 System.out.printf("BOOT %-11s first poll %5d ms after start, first invocation %5d ms (%d MB, %s)%n", handler,
@@ -317,7 +317,7 @@ class FunctionZipBootIT {
             try {
                 return runtimeApi.outcome().get(5, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                fail(handler + " exited (" + running.exitValue() + ") without answering\n" + tail(log));
+                fail(handler + " exited (" + running.exitValue() + ") without answering" + firstCause(log) + "\n" + tail(log));
             }
         }
         return runtimeApi.outcome().join();
@@ -521,6 +521,16 @@ class FunctionZipBootIT {
             return Files.readString(BOOT_DIR.resolve(handler + ".log"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first exception the function logged, to lead the failure message (an init failure's cause is deep in the trace). */
+    private static String firstCause(Path log) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.map(String::strip).filter(line -> line.matches("^(Caused by: )?[a-z][\\w.]*\\.\\w*(Exception|Error): .*"))
+                    .reduce((first, later) -> later).map(cause -> "; cause: " + cause).orElse("");
+        } catch (IOException e) {
+            return "";
         }
     }
 
