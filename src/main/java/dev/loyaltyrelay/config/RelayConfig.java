@@ -4,7 +4,6 @@ import dev.loyaltyrelay.domain.Provider;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /** Settings of every function, from {@code application.properties} and the environment ({@code RELAY_...}). */
@@ -18,10 +17,10 @@ public interface RelayConfig {
     Queues queues();
 
     /**
-     * Each provider's dead-letter queue URL, by provider key ({@code zoko}, ...). The delivery pipeline moves a
-     * job there itself when the job's budget is spent or the job cannot be read.
+     * Each provider's dead-letter queue URL. The delivery pipeline moves a job there itself when the job's budget is
+     * spent or the job cannot be read; the admin API counts and redrives them.
      */
-    Map<String, String> deadLetterQueues();
+    DeadLetterQueues deadLetterQueues();
 
     /** Webhook ingestion. */
     Ingest ingest();
@@ -76,6 +75,39 @@ public interface RelayConfig {
                 case WIGZO -> wigzo();
             };
             return url.orElseThrow(() -> new IllegalStateException("no queue URL configured for " + provider.key()));
+        }
+    }
+
+    /**
+     * Optional each, like {@link Queues}: a delivery function is given only its own dead-letter queue, ingest none,
+     * the admin function all five. (A {@code Map} entry set to {@code ${X_DLQ_URL:}} with X unset would stop every
+     * function but admin at start-up: SmallRye Config refuses an empty map value.)
+     */
+    interface DeadLetterQueues {
+        /** LimeChat's dead-letter queue URL. */
+        Optional<String> limechat();
+
+        /** DelightChat's dead-letter queue URL. */
+        Optional<String> delightchat();
+
+        /** BiteSpeed's dead-letter queue URL. */
+        Optional<String> bitespeed();
+
+        /** Zoko's dead-letter queue URL. */
+        Optional<String> zoko();
+
+        /** Wigzo's dead-letter queue URL. */
+        Optional<String> wigzo();
+
+        /** The provider's dead-letter queue URL, when this function was given it. */
+        default Optional<String> urlFor(Provider provider) {
+            return switch (provider) {
+                case LIMECHAT -> limechat();
+                case DELIGHTCHAT -> delightchat();
+                case BITESPEED -> bitespeed();
+                case ZOKO -> zoko();
+                case WIGZO -> wigzo();
+            };
         }
     }
 

@@ -99,7 +99,8 @@ public class LocalPipeline {
         pollers.stop();
     }
 
-    private static JsonNode readSeed(ObjectMapper json) {
+    /** Package-private: the function.zip boot check seeds the same merchant. */
+    static JsonNode readSeed(ObjectMapper json) {
         try (InputStream in = LocalPipeline.class.getClassLoader().getResourceAsStream("local/demo-merchant.json")) {
             return json.readTree(in);
         } catch (IOException e) {
@@ -126,7 +127,7 @@ public class LocalPipeline {
         return templates;
     }
 
-    private static String seedDemoMerchant(JsonNode seed, ConfigurationStore store, SecretCipher cipher, ObjectMapper json) {
+    static String seedDemoMerchant(JsonNode seed, ConfigurationStore store, SecretCipher cipher, ObjectMapper json) {
         String merchantId = seed.get("merchantId").asText();
         store.saveMerchant(new Merchant(merchantId, seed.get("defaultCountry").asText(), ZoneId.of(seed.get("timezone").asText()),
                 SignaturePolicy.valueOf(seed.get("signaturePolicy").asText()), Duration.parse(seed.get("timestampWindow").asText()),

@@ -122,11 +122,8 @@ public class SqsProviderQueues implements ProviderQueues {
     }
 
     private String deadLetterUrl(Provider provider) {
-        String url = config.deadLetterQueues().get(provider.key());
-        if (url == null || url.isBlank()) {
-            throw new QueueUnavailable("no dead-letter queue configured for " + provider.key(), null);
-        }
-        return url;
+        return config.deadLetterQueues().urlFor(provider)
+                .orElseThrow(() -> new QueueUnavailable("no dead-letter queue configured for " + provider.key(), null));
     }
 
     private static MessageAttributeValue string(String value) {

@@ -1,0 +1,24 @@
+package dev.loyaltyrelay.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.SecretCipher;
+
+/** The local run's demo merchant ({@code local/demo-merchant.json}), seeded by the local run's own code, for tests outside Quarkus. */
+public final class DemoMerchantAccess {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DemoMerchantAccess() {
+    }
+
+    /** The seed file: merchant, webhook secret, integrations with their credentials, mappings. */
+    public static JsonNode seed() {
+        return LocalPipeline.readSeed(JSON);
+    }
+
+    /** Stores the demo merchant, its secret and credentials sealed by {@code cipher}; returns its id. */
+    public static String seedInto(ConfigurationStore store, SecretCipher cipher) {
+        return LocalPipeline.seedDemoMerchant(seed(), store, cipher, JSON);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.loyaltyrelay.support;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * The functions of {@code template.yaml} as Lambda configures them: the runtime's handler, memory, timeout and
+ * environment ({@code Globals.Function} merged with the function's own). Unlike
+ * {@link dev.loyaltyrelay.local.TemplateResources}, which reads {@code !Ref X} as plain {@code X}, this keeps each
+ * short-form tag as an {@link Intrinsic}, so a literal can never be mistaken for a reference and a caller resolves
+ * every reference deliberately.
+ */
+public final class TemplateFunctions {
+
+    /** A CloudFormation intrinsic function: {@code !Ref X} is {@code Intrinsic("Ref", "X")}. */
+    public record Intrinsic(String function, Object argument) {
+    }
+
+    /**
+     * One {@code AWS::Serverless::Function}.
+     *
+     * @param memorySize  the MemorySize value (a number or an intrinsic); SAM's default is 128
+     * @param environment the variables Lambda sets for it, values as written in the template
+     */
+    public record Function(String logicalId, Object functionName, Object runtimeHandler, Object memorySize, int timeoutSeconds,
+            Map<String, Object> environment) {
+
+        /** The handler the function picks with {@code QUARKUS_LAMBDA_HANDLER}. */
+        public String quarkusHandler() {
+            return String.valueOf(environment.get("QUARKUS_LAMBDA_HANDLER"));
+        }
+    }
+
+    private final Map<String, Object> root;
+
+    private TemplateFunctions(Map<String, Object> root) {
+        this.root = root;
+    }
+
+    public static TemplateFunctions read(Path template) {
+        try (Reader reader = Files.newBufferedReader(template)) {
+            return new TemplateFunctions(new Yaml(new IntrinsicConstructor(new LoaderOptions())).load(reader));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + template, e);
+        }
+    }
+
+    /** Every function of the template, in template order. */
+    public List<Function> functions() {
+        Map<String, Object> globals = map(map(root.get("Globals")).get("Function"));
+        Map<String, Object> globalVariables = map(map(globals.get("Environment")).get("Variables"));
+        return map(root.get("Resources")).entrySet().stream()
+                .filter(resource -> "AWS::Serverless::Function".equals(map(resource.getValue()).get("Type")))
+                .map(resource -> {
+                    Map<String, Object> properties = map(map(resource.getValue()).get("Properties"));
+                    var environment = new LinkedHashMap<>(globalVariables);
+                    environment.putAll(map(map(properties.get("Environment")).get("Variables")));
+                    Object timeout = properties.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3));
+                    return new Function(resource.getKey(), properties.get("FunctionName"),
+                            properties.getOrDefault("Handler", globals.get("Handler")),
+                            properties.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128)),
+                            ((Number) timeout).intValue(), environment);
+                }).toList();
+    }
+
+    /** A parameter's declared default, or null. */
+    public Object parameterDefault(String name) {
+        Map<String, Object> parameter = map(map(root.get("Parameters")).get(name));
+        return parameter.get("Default");
+    }
+
+    public boolean isParameter(String name) {
+        return map(root.get("Parameters")).containsKey(name);
+    }
+
+    /** A resource's {@code Type}, or null when the template has no such resource. */
+    public String resourceType(String logicalId) {
+        return (String) map(map(root.get("Resources")).get(logicalId)).get("Type");
+    }
+
+    /** A resource's {@code Properties}. */
+    public Map<String, Object> resourceProperties(String logicalId) {
+        return map(map(map(root.get("Resources")).get(logicalId)).get("Properties"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value == null ? Map.of() : (Map<String, Object>) value;
+    }
+
+    /** Reads {@code !Ref}, {@code !GetAtt}, {@code !Sub}, {@code !If}, ... as {@link Intrinsic}s. */
+    private static final class IntrinsicConstructor extends SafeConstructor {
+        IntrinsicConstructor(LoaderOptions options) {
+            super(options);
+            this.yamlMultiConstructors.put("!", new AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    String function = node.getTag().getValue().substring(1);
+                    Object argument;
+                    if (node instanceof ScalarNode scalar) {
+                        argument = constructScalar(scalar);
+                    } else if (node instanceof SequenceNode sequence) {
+                        argument = constructSequence(sequence);
+                    } else {
+                        argument = constructMapping((MappingNode) node);
+                    }
+                    return new Intrinsic(function, argument);
+                }
+            });
+        }
+    }
+}
