@@ -36,6 +36,7 @@ import dev.loyaltyrelay.support.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -296,6 +297,51 @@ class AdminApiTest {
         assertEquals(401, AdminScenario.webhook(ingest, merchantId, "lead_create"), "a retired secret no longer signs");
         assertEquals(409, call("POST", merchants(merchantId) + "/webhook-secrets/" + generatedId + "/retire", key, null).status(),
                 "the last valid secret cannot be retired");
+    }
+
+    @Test
+    void aSecretScheduledToRetire_doesNotCountAsTheValidOneThatStays_soWebhooksAreNeverAllRefused() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String demoId = call("GET", merchants(merchantId) + "/webhook-secrets", key, null).get("webhookSecrets").get(0).get("secretId").asText();
+        String newId = call("POST", merchants(merchantId) + "/webhook-secrets", key, null).get("secretId").asText();
+
+        Answer scheduled = call("POST", merchants(merchantId) + "/webhook-secrets/" + newId + "/retire", key, object("afterMinutes", 30));
+        assertEquals(200, scheduled.status(), scheduled.toString());
+        Answer lastStanding = call("POST", merchants(merchantId) + "/webhook-secrets/" + demoId + "/retire", key, null);
+
+        assertEquals(409, lastStanding.status(), "the other secret stops in 30 minutes: " + lastStanding);
+        assertEquals("last_valid_secret", lastStanding.get("title").asText());
+        clock.advance(Duration.ofMinutes(31));
+        directory.invalidateAll();
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "lead_create"), "30 minutes later a secret still signs");
+        assertEquals(1, call("GET", merchants(merchantId) + "/webhook-secrets", key, null).get("webhookSecrets").findValues("valid").stream()
+                .filter(JsonNode::asBoolean).count());
+    }
+
+    @Test
+    void retiringASecretAgain_neverMovesItsRetirementLater() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String demoId = call("GET", merchants(merchantId) + "/webhook-secrets", key, null).get("webhookSecrets").get(0).get("secretId").asText();
+        call("POST", merchants(merchantId) + "/webhook-secrets", key, null);
+        String retire = merchants(merchantId) + "/webhook-secrets/" + demoId + "/retire";
+
+        Answer inThirty = call("POST", retire, key, object("afterMinutes", 30));
+        Answer inSixty = call("POST", retire, key, object("afterMinutes", 60));
+        assertEquals(200, inSixty.status(), inSixty.toString());
+        assertEquals(inThirty.get("retiredAt").asText(), inSixty.get("retiredAt").asText(), "a later time keeps the earlier one");
+        Answer now = call("POST", retire, key, null);
+        assertEquals(clock.instant().toString(), now.get("retiredAt").asText(), "an earlier time is taken");
+        clock.advance(Duration.ofMinutes(1));
+
+        Answer revived = call("POST", retire, key, object("afterMinutes", 60));
+
+        assertEquals(200, revived.status(), revived.toString());
+        assertEquals(now.get("retiredAt").asText(), revived.get("retiredAt").asText());
+        assertFalse(revived.get("valid").asBoolean(), "a retired secret stays retired");
+        directory.invalidateAll();
+        assertEquals(401, AdminScenario.webhook(ingest, merchantId, "lead_create"), "webhooks signed with the retired secret stay refused");
     }
 
     @Test

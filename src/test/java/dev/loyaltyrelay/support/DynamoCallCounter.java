@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.support;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -26,8 +27,16 @@ public class DynamoCallCounter implements ExecutionInterceptor {
                 || operation.startsWith("BatchWrite") || operation.startsWith("TransactWrite")) {
             WRITES.incrementAndGet();
         }
-        context.response().getValueForField("ConsumedCapacity", ConsumedCapacity.class)
-                .ifPresent(c -> WRITE_UNITS.add(c.capacityUnits() == null ? 0 : c.capacityUnits()));
+        // One ConsumedCapacity for single-item calls, a list of them (one per table) for transactions and batches.
+        context.response().getValueForField("ConsumedCapacity", Object.class).ifPresent(DynamoCallCounter::addWriteUnits);
+    }
+
+    private static void addWriteUnits(Object consumed) {
+        if (consumed instanceof ConsumedCapacity c) {
+            WRITE_UNITS.add(c.capacityUnits() == null ? 0 : c.capacityUnits());
+        } else if (consumed instanceof List<?> list) {
+            list.forEach(DynamoCallCounter::addWriteUnits);
+        }
     }
 
     @Override
