@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.loyaltyrelay.admin.AdminRoutes.Route;
 import dev.loyaltyrelay.delivery.IntegrationDirectory;
 import dev.loyaltyrelay.delivery.MessageComposer;
@@ -283,17 +284,22 @@ public class IntegrationsApi {
         if (mappingsOf(configuration, integration.integrationId()).stream().anyMatch(m -> m.mappingId().equals(mappingId))) {
             throw new ApiProblem(409, "mapping_exists", "a mapping with this id exists; PUT it to change it");
         }
-        return saveMapping(request, integration, mappingId, fields, true);
+        return saveMapping(request, configuration, integration, mappingId, fields, true);
     }
 
     private AdminResponse replaceMapping(AdminRequest request) {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Integration integration = integration(configuration, request);
         mapping(configuration, request);
-        return saveMapping(request, integration, request.path("mappingId"), Fields.of(request.body()), false);
+        Fields fields = Fields.of(request.body());
+        if (fields.optionalText("mappingId", 64).filter(id -> !id.equals(request.path("mappingId"))).isPresent()) {
+            throw ApiProblem.invalid("mappingId", "must be the mapping's id in the path (a mapping is not renamed)");
+        }
+        return saveMapping(request, configuration, integration, request.path("mappingId"), fields, false);
     }
 
-    private AdminResponse saveMapping(AdminRequest request, Integration integration, String mappingId, Fields fields, boolean created) {
+    private AdminResponse saveMapping(AdminRequest request, MerchantConfiguration configuration, Integration integration, String mappingId,
+            Fields fields, boolean created) {
         fields.only(Set.of("mappingId", "topic", "templateId", "eventName", "variables", "language", "forwarded"));
         if (!ID.matcher(mappingId).matches()) {
             throw ApiProblem.invalid("mappingId", "letters, digits, _ and -, at most 64");
@@ -322,16 +328,23 @@ public class IntegrationsApi {
         List<String> warnings = new ArrayList<>();
         List<TemplateVariable> variables = variables(fields.node("variables"), topic, warnings);
         ForwardedProperties forwarded = forwarded(fields.node("forwarded"), provider);
+        var mapping = new EventMapping(integration.integrationId(), mappingId, topic, templateId.orElse(null), eventName.orElse(null), variables,
+                language.orElse(null), forwarded);
+        Optional<EventMapping> sameMessage = mappingsOf(configuration, integration.integrationId()).stream()
+                .filter(other -> !other.mappingId().equals(mappingId) && other.sendsTheSameMessageAs(mapping)).findFirst();
+        if (sameMessage.isPresent()) {
+            throw new ApiProblem(409, "mapping_duplicate", "mapping " + sameMessage.get().mappingId() + " already sends "
+                    + (provider.sendsWhatsAppTemplates() ? "this template" : "this event") + " on " + topic
+                    + ": every customer would get the message twice; change that mapping instead");
+        }
         if (provider == Provider.ZOKO) {
             checkZokoTemplate(integration, templateId.get(), variables.size());
         } else if (provider.sendsWhatsAppTemplates()) {
             warnings.add(provider.key() + " offers no way to check the template id and its variable count: send a test event");
         }
-        var mapping = new EventMapping(integration.integrationId(), mappingId, topic, templateId.orElse(null), eventName.orElse(null), variables,
-                language.orElse(null), forwarded);
         store.saveMapping(request.merchantId(), mapping);
         directory.invalidateAll();
-        var body = mappingView(mapping);
+        var body = mappingView(mapping, provider);
         body.put("warnings", warnings);
         return created ? AdminResponse.created(body) : AdminResponse.ok(body);
     }
@@ -423,11 +436,12 @@ public class IntegrationsApi {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Integration integration = integration(configuration, request);
         return AdminResponse.ok(Map.of("mappings", mappingsOf(configuration, integration.integrationId()).stream()
-                .map(IntegrationsApi::mappingView).toList()));
+                .map(m -> mappingView(m, integration.provider())).toList()));
     }
 
     private AdminResponse getMapping(AdminRequest request) {
-        return AdminResponse.ok(mappingView(mapping(merchants.existing(request.merchantId()), request)));
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        return AdminResponse.ok(mappingView(mapping(configuration, request), integration(configuration, request).provider()));
     }
 
     private AdminResponse deleteMapping(AdminRequest request) {
@@ -458,18 +472,24 @@ public class IntegrationsApi {
         return id;
     }
 
-    static LinkedHashMap<String, Object> mappingView(EventMapping mapping) {
+    /** A mapping in exactly the shape PUT takes, so a merchant edits it by sending back what GET returned. */
+    private LinkedHashMap<String, Object> mappingView(EventMapping mapping, Provider provider) {
         var view = new LinkedHashMap<String, Object>();
         view.put("mappingId", mapping.mappingId());
-        view.put("integrationId", mapping.integrationId());
         view.put("topic", mapping.topic());
-        view.put("templateId", mapping.templateId());
-        view.put("eventName", mapping.effectiveEventName());
+        if (provider.sendsWhatsAppTemplates()) {
+            view.put("templateId", mapping.templateId());
+        } else {
+            view.put("eventName", mapping.effectiveEventName());
+        }
         view.put("language", mapping.language());
+        JsonNode known = catalogue.knows(mapping.topic()) ? catalogue.document(mapping.topic()).path("properties") : MissingNode.getInstance();
         view.put("variables", mapping.variables().stream().map(v -> {
             var variable = new LinkedHashMap<String, Object>();
             variable.put("property", v.property());
             variable.put("fallback", v.fallback());
+            // Derived, not stored: PUT needs custom: true exactly for the properties the topic's catalogue lacks.
+            variable.put("custom", !known.has(v.property()));
             return variable;
         }).toList());
         view.put("forwarded", mapping.forwarded().all() ? "all" : mapping.forwarded().names());

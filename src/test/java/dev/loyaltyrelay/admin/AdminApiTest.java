@@ -37,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -518,6 +519,65 @@ class AdminApiTest {
         assertEquals(404, call("GET", one + "/mappings/wallet", key, null).status());
         assertEquals(204, call("DELETE", one, key, null).status());
         assertEquals(404, call("GET", one, key, null).status());
+    }
+
+    @Test
+    void anIdenticalMapping_isRefused_soNoCustomerGetsTheSameMessageTwice() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String zokoMappings = merchants(merchantId) + "/integrations/" + connect(merchantId, key, Provider.ZOKO) + "/mappings";
+        var sameEvent = new LinkedHashMap<>(AdminScenario.walletMapping(Provider.ZOKO));
+        sameEvent.remove("mappingId");
+
+        Answer again = call("POST", zokoMappings, key, sameEvent);
+
+        assertEquals(409, again.status(), again.toString());
+        assertEquals("mapping_duplicate", again.get("title").asText());
+        assertTrue(again.get("detail").asText().contains("wallet"), "names the mapping it repeats: " + again);
+        Answer coupon = call("POST", zokoMappings, key, object("mappingId", "coupon", "topic", "walletreward_create", "templateId", "coupon_ready_v1",
+                "variables", List.of(object("property", "user_name"), object("property", "amount"))));
+        assertEquals(201, coupon.status(), "another template for the same topic is another message: " + coupon);
+        Answer madeIdentical = call("PUT", zokoMappings + "/coupon", key, object("topic", "walletreward_create", "templateId", "wallet_reward_v1",
+                "variables", List.of(object("property", "user_name"), object("property", "amount"))));
+        assertEquals(409, madeIdentical.status(), "an edit cannot make a mapping identical to another: " + madeIdentical);
+        String limechatMappings = merchants(merchantId) + "/integrations/" + connect(merchantId, key, Provider.LIMECHAT) + "/mappings";
+        Answer sameFlowEvent = call("POST", limechatMappings, key, object("topic", "walletreward_create", "eventName", "walletreward_create"));
+        assertEquals(409, sameFlowEvent.status(), "the event name defaults to the topic, so this is the same event: " + sameFlowEvent);
+
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
+        assertEquals(2, Queues.drain(Provider.ZOKO).size(), "one job per distinct template");
+        assertEquals(1, Queues.drain(Provider.LIMECHAT).size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Provider.class)
+    void aMappingReadWithGet_isAcceptedBackByPut_andNothingChanges(Provider provider) {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", provider.key(), "credentials", AdminScenario.CREDENTIALS.get(provider))).get("integrationId").asText();
+        String mappings = merchants(merchantId) + "/integrations/" + integrationId + "/mappings";
+        var mapping = new LinkedHashMap<String, Object>(object("mappingId", "rich", "topic", "walletreward_create",
+                "variables", List.of(object("property", "user_name", "fallback", "there"), object("property", "tier_points", "custom", true)),
+                "language", "en"));
+        if (provider.sendsWhatsAppTemplates()) {
+            mapping.put("templateId", "wallet_reward_v1");
+            mapping.put("forwarded", List.of("user_tier"));
+        } else {
+            mapping.put("eventName", "coins_added");
+            mapping.put("forwarded", provider == Provider.LIMECHAT ? List.of("amount", "user_tier") : "all");
+        }
+        Answer created = call("POST", mappings, key, mapping);
+        assertEquals(201, created.status(), created.toString());
+        Answer read = call("GET", mappings + "/rich", key, null);
+        assertEquals(List.of(), AdminScenario.violationsOf("Mapping", read.body()), "GET answers in the document's Mapping schema, PUT's body");
+
+        Answer putBack = call("PUT", mappings + "/rich", key, read.body());
+
+        assertEquals(200, putBack.status(), putBack.toString());
+        assertEquals(read.body(), call("GET", mappings + "/rich", key, null).body(), "nothing changed");
+        assertEquals(read.body(), call("GET", mappings, key, null).get("mappings").get(0), "the list shows the same shape");
+        assertTrue(read.get("variables").get(1).get("custom").asBoolean(), read.toString());
     }
 
     @AfterAll
