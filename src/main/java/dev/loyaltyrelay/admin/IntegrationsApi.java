@@ -502,18 +502,27 @@ public class IntegrationsApi {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Integration integration = integration(configuration, request);
         EventMapping mapping = mapping(configuration, request);
-        Fields fields = Fields.of(request.body()).only(Set.of("mobile", "email"));
+        Fields fields = Fields.of(request.body()).only(Set.of("mobile", "email", "properties"));
+        Map<String, Object> given = givenProperties(fields.node("properties"), mapping);
         CustomerProfile customer = testCustomer(fields, configuration);
         String address = integration.commonProperty() == CommonProperty.MOBILE ? customer.mobile() : customer.email();
         if (address == null) {
             throw new ApiProblem(422, "customer_unreachable", "the customer has no " + integration.commonProperty().name().toLowerCase()
                     + ", which " + integration.provider().key() + " needs");
         }
+        var origins = new LinkedHashMap<String, String>();
+        Map<String, Object> properties = testProperties(mapping.topic(), customer, given, origins);
+        List<String> missing = mapping.variables().stream().filter(v -> v.fallback() == null && properties.get(v.property()) == null)
+                .map(TemplateVariable::property).distinct().toList();
+        if (!missing.isEmpty()) {
+            throw new ApiProblem(422, "test_values_missing", "no value for " + String.join(", ", missing)
+                    + ": the catalogue has no sample and the customer record does not have it; give it in properties",
+                    missing.stream().map(p -> new ApiProblem.FieldError("properties." + p, "give a value to test with")).toList());
+        }
         ProviderCredentials credentials = open(integration);
         if (credentials == null) {
             throw new ApiProblem(503, "credentials_unavailable", "the integration's credentials cannot be opened now; retry later");
         }
-        Map<String, Object> properties = sampleProperties(mapping.topic(), customer);
         var job = new DeliveryJob(DeliveryJob.SCHEMA_VERSION, "test_" + HexFormat.of().formatHex(randomBytes(8)), request.merchantId(),
                 "test", mapping.topic(), integration.provider(), integration.integrationId(),
                 new Recipient(integration.commonProperty(), address), mapping, mapping.propertiesFor(properties), clock.instant());
@@ -525,6 +534,7 @@ public class IntegrationsApi {
             case MessageComposer.Composed composed -> {
                 body.put("rendered", composed.message().variables());
                 body.put("forwarded", composed.message().forwarded().keySet());
+                body.put("valueSources", valueSources(mapping, job.properties(), origins));
                 DeliveryOutcome outcome = gateway.send(request.merchantId() + "/" + integration.integrationId(), composed.message(), credentials);
                 if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {
                     store.markAttention(request.merchantId(), integration.integrationId(),
@@ -543,22 +553,71 @@ public class IntegrationsApi {
                 "no customer of this store has that " + contact.field() + "; a test goes to an existing customer"));
     }
 
-    /** The catalogue's sample of every property of the topic, with the customer's own details over it. */
-    private Map<String, Object> sampleProperties(String topic, CustomerProfile customer) {
+    /**
+     * The request's own values for the test ({@code "properties": {"tier_points": "120"}}), for properties the catalogue
+     * has no sample of (custom variables) or to try other values. Only properties the mapping reads or forwards: a
+     * misspelt name must not be silently ignored. Never logged.
+     */
+    private Map<String, Object> givenProperties(JsonNode node, EventMapping mapping) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject() || node.size() > 100) {
+            throw ApiProblem.invalid("properties", "an object of at most 100 property values");
+        }
+        var given = new LinkedHashMap<String, Object>();
+        node.fields().forEachRemaining(entry -> {
+            String name = entry.getKey();
+            String field = name.length() <= 128 ? "properties." + name : "properties";
+            boolean used = mapping.forwarded().all() || mapping.forwarded().names().contains(name)
+                    || mapping.variables().stream().anyMatch(v -> v.property().equals(name));
+            if (!used) {
+                throw ApiProblem.invalid(field, "the mapping neither reads nor forwards this property");
+            }
+            JsonNode value = entry.getValue();
+            if (!value.isTextual() && !value.isNumber() && !value.isBoolean()) {
+                throw ApiProblem.invalid(field, "a string, a number or true/false");
+            }
+            if (value.isTextual() && value.asText().length() > 4096) {
+                throw ApiProblem.invalid(field, "at most 4096 characters");
+            }
+            given.put(name, json.convertValue(value, Object.class));
+        });
+        return given;
+    }
+
+    /**
+     * The catalogue's sample of every property of the topic, the customer's own details over it, and the request's
+     * values over both; {@code origins} records where each value came from.
+     */
+    private Map<String, Object> testProperties(String topic, CustomerProfile customer, Map<String, Object> given, Map<String, String> origins) {
         var properties = new LinkedHashMap<String, Object>();
         catalogue.document(topic).path("properties").fields().forEachRemaining(entry -> {
             JsonNode example = entry.getValue().path("examples").path(0);
             if (!example.isMissingNode() && !example.isNull()) {
-                properties.put(entry.getKey(), json.convertValue(example, Object.class));
+                put(properties, origins, entry.getKey(), json.convertValue(example, Object.class), "sample");
             }
         });
-        putIfPresent(properties, "user_name", customer.name());
-        putIfPresent(properties, "user_mobile", customer.mobile());
-        putIfPresent(properties, "user_email", customer.email());
-        putIfPresent(properties, "user_tier", customer.tier());
-        putIfPresent(properties, "user_type", customer.type());
-        putIfPresent(properties, "user_referral_code", customer.referralCode());
+        put(properties, origins, "user_name", customer.name(), "customer");
+        put(properties, origins, "user_mobile", customer.mobile(), "customer");
+        put(properties, origins, "user_email", customer.email(), "customer");
+        put(properties, origins, "user_tier", customer.tier(), "customer");
+        put(properties, origins, "user_type", customer.type(), "customer");
+        put(properties, origins, "user_referral_code", customer.referralCode(), "customer");
+        given.forEach((name, value) -> put(properties, origins, name, value, "request"));
         return properties;
+    }
+
+    /** Where each value of the test came from, by property: request, customer, sample, or the variable's fallback. */
+    private static Map<String, String> valueSources(EventMapping mapping, Map<String, Object> sent, Map<String, String> origins) {
+        var sources = new LinkedHashMap<String, String>();
+        for (TemplateVariable variable : mapping.variables()) {
+            Object value = sent.get(variable.property());
+            boolean blank = value == null || value instanceof String text && text.isBlank();
+            sources.put(variable.property(), blank ? "fallback" : origins.get(variable.property()));
+        }
+        mapping.forwarded().select(sent).keySet().forEach(name -> sources.putIfAbsent(name, origins.get(name)));
+        return sources;
     }
 
     static Map<String, Object> outcomeView(DeliveryOutcome outcome) {
@@ -596,9 +655,10 @@ public class IntegrationsApi {
         return view;
     }
 
-    private static void putIfPresent(Map<String, Object> properties, String name, String value) {
+    private static void put(Map<String, Object> properties, Map<String, String> origins, String name, Object value, String origin) {
         if (value != null) {
             properties.put(name, value);
+            origins.put(name, origin);
         }
     }
 

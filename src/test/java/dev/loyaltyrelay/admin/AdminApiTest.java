@@ -580,6 +580,45 @@ class AdminApiTest {
         assertTrue(read.get("variables").get(1).get("custom").asBoolean(), read.toString());
     }
 
+    @Test
+    void aTestSend_takesValuesTheCatalogueHasNoSampleFor_fromTheRequest_andSaysWhereEachValueCameFrom() {
+        // tier_points and next_tier are custom, so the catalogue has no sample of them; amount has one, which the request overrides.
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", "delightchat", "credentials", AdminScenario.CREDENTIALS.get(Provider.DELIGHTCHAT))).get("integrationId").asText();
+        String mappings = merchants(merchantId) + "/integrations/" + integrationId + "/mappings";
+        assertEquals(201, call("POST", mappings, key, object("mappingId", "points", "topic", "walletreward_create", "templateId", "points_v1",
+                "variables", List.of(object("property", "user_name"), object("property", "amount"), object("property", "tier_points", "custom", true),
+                        object("property", "next_tier", "custom", true, "fallback", "Gold"), object("property", "business_name")))).status());
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "lead_create"));
+        String test = mappings + "/points/test";
+
+        Answer withoutValue = call("POST", test, key, object("mobile", "+919876543210"));
+        assertEquals(422, withoutValue.status(), withoutValue.toString());
+        assertEquals("test_values_missing", withoutValue.get("title").asText());
+        assertEquals(List.of("properties.tier_points"), withoutValue.get("errors").findValuesAsText("field"), "only the property with no value and no fallback");
+        assertEquals(0, ProviderStubs.requests(Provider.DELIGHTCHAT).size(), "nothing sent");
+
+        String given = "1207731";
+        Answer[] answer = new Answer[1];
+        List<String> logged = AdminScenario.logLinesDuring(
+                () -> answer[0] = call("POST", test, key, object("mobile", "+919876543210", "properties", object("tier_points", given, "amount", 250))));
+        Answer tested = answer[0];
+
+        assertEquals(200, tested.status(), tested.toString());
+        assertEquals(List.of("Riya", "250", given, "Gold", "Acme Naturals"), AdminScenario.JSON.convertValue(tested.get("rendered"), List.class));
+        assertEquals(Map.of("user_name", "customer", "amount", "request", "tier_points", "request", "next_tier", "fallback",
+                "business_name", "sample"),
+                AdminScenario.JSON.convertValue(tested.get("valueSources"), Map.class));
+        assertEquals(1, ProviderStubs.requests(Provider.DELIGHTCHAT).size(), tested.toString());
+        assertTrue(ProviderStubs.requests(Provider.DELIGHTCHAT).getFirst().getBodyAsString().contains(given), "the given value was sent");
+        assertTrue(logged.stream().noneMatch(line -> line.contains(given)), "a value given in the request is never logged");
+        Answer unused = call("POST", test, key, object("mobile", "+919876543210", "properties", object("tier_pionts", "1")));
+        assertEquals(400, unused.status(), "a property the mapping neither reads nor forwards is refused, not ignored: " + unused);
+        assertEquals("properties.tier_pionts", unused.get("errors").get(0).get("field").asText());
+    }
+
     @AfterAll
     static void noSecretEverLeftInAResponse() {
         List<String> bodies = AdminCalls.seenBodies();
