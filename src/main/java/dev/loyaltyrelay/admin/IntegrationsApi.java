@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.loyaltyrelay.admin.AdminRoutes.Route;
 import dev.loyaltyrelay.delivery.IntegrationDirectory;
 import dev.loyaltyrelay.delivery.MessageComposer;
@@ -283,17 +284,22 @@ public class IntegrationsApi {
         if (mappingsOf(configuration, integration.integrationId()).stream().anyMatch(m -> m.mappingId().equals(mappingId))) {
             throw new ApiProblem(409, "mapping_exists", "a mapping with this id exists; PUT it to change it");
         }
-        return saveMapping(request, integration, mappingId, fields, true);
+        return saveMapping(request, configuration, integration, mappingId, fields, true);
     }
 
     private AdminResponse replaceMapping(AdminRequest request) {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Integration integration = integration(configuration, request);
         mapping(configuration, request);
-        return saveMapping(request, integration, request.path("mappingId"), Fields.of(request.body()), false);
+        Fields fields = Fields.of(request.body());
+        if (fields.optionalText("mappingId", 64).filter(id -> !id.equals(request.path("mappingId"))).isPresent()) {
+            throw ApiProblem.invalid("mappingId", "must be the mapping's id in the path (a mapping is not renamed)");
+        }
+        return saveMapping(request, configuration, integration, request.path("mappingId"), fields, false);
     }
 
-    private AdminResponse saveMapping(AdminRequest request, Integration integration, String mappingId, Fields fields, boolean created) {
+    private AdminResponse saveMapping(AdminRequest request, MerchantConfiguration configuration, Integration integration, String mappingId,
+            Fields fields, boolean created) {
         fields.only(Set.of("mappingId", "topic", "templateId", "eventName", "variables", "language", "forwarded"));
         if (!ID.matcher(mappingId).matches()) {
             throw ApiProblem.invalid("mappingId", "letters, digits, _ and -, at most 64");
@@ -322,16 +328,23 @@ public class IntegrationsApi {
         List<String> warnings = new ArrayList<>();
         List<TemplateVariable> variables = variables(fields.node("variables"), topic, warnings);
         ForwardedProperties forwarded = forwarded(fields.node("forwarded"), provider);
+        var mapping = new EventMapping(integration.integrationId(), mappingId, topic, templateId.orElse(null), eventName.orElse(null), variables,
+                language.orElse(null), forwarded);
+        Optional<EventMapping> sameMessage = mappingsOf(configuration, integration.integrationId()).stream()
+                .filter(other -> !other.mappingId().equals(mappingId) && other.sendsTheSameMessageAs(mapping)).findFirst();
+        if (sameMessage.isPresent()) {
+            throw new ApiProblem(409, "mapping_duplicate", "mapping " + sameMessage.get().mappingId() + " already sends "
+                    + (provider.sendsWhatsAppTemplates() ? "this template" : "this event") + " on " + topic
+                    + ": every customer would get the message twice; change that mapping instead");
+        }
         if (provider == Provider.ZOKO) {
             checkZokoTemplate(integration, templateId.get(), variables.size());
         } else if (provider.sendsWhatsAppTemplates()) {
             warnings.add(provider.key() + " offers no way to check the template id and its variable count: send a test event");
         }
-        var mapping = new EventMapping(integration.integrationId(), mappingId, topic, templateId.orElse(null), eventName.orElse(null), variables,
-                language.orElse(null), forwarded);
         store.saveMapping(request.merchantId(), mapping);
         directory.invalidateAll();
-        var body = mappingView(mapping);
+        var body = mappingView(mapping, provider);
         body.put("warnings", warnings);
         return created ? AdminResponse.created(body) : AdminResponse.ok(body);
     }
@@ -423,11 +436,12 @@ public class IntegrationsApi {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Integration integration = integration(configuration, request);
         return AdminResponse.ok(Map.of("mappings", mappingsOf(configuration, integration.integrationId()).stream()
-                .map(IntegrationsApi::mappingView).toList()));
+                .map(m -> mappingView(m, integration.provider())).toList()));
     }
 
     private AdminResponse getMapping(AdminRequest request) {
-        return AdminResponse.ok(mappingView(mapping(merchants.existing(request.merchantId()), request)));
+        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+        return AdminResponse.ok(mappingView(mapping(configuration, request), integration(configuration, request).provider()));
     }
 
     private AdminResponse deleteMapping(AdminRequest request) {
@@ -458,18 +472,24 @@ public class IntegrationsApi {
         return id;
     }
 
-    static LinkedHashMap<String, Object> mappingView(EventMapping mapping) {
+    /** A mapping in exactly the shape PUT takes, so a merchant edits it by sending back what GET returned. */
+    private LinkedHashMap<String, Object> mappingView(EventMapping mapping, Provider provider) {
         var view = new LinkedHashMap<String, Object>();
         view.put("mappingId", mapping.mappingId());
-        view.put("integrationId", mapping.integrationId());
         view.put("topic", mapping.topic());
-        view.put("templateId", mapping.templateId());
-        view.put("eventName", mapping.effectiveEventName());
+        if (provider.sendsWhatsAppTemplates()) {
+            view.put("templateId", mapping.templateId());
+        } else {
+            view.put("eventName", mapping.effectiveEventName());
+        }
         view.put("language", mapping.language());
+        JsonNode known = catalogue.knows(mapping.topic()) ? catalogue.document(mapping.topic()).path("properties") : MissingNode.getInstance();
         view.put("variables", mapping.variables().stream().map(v -> {
             var variable = new LinkedHashMap<String, Object>();
             variable.put("property", v.property());
             variable.put("fallback", v.fallback());
+            // Derived, not stored: PUT needs custom: true exactly for the properties the topic's catalogue lacks.
+            variable.put("custom", !known.has(v.property()));
             return variable;
         }).toList());
         view.put("forwarded", mapping.forwarded().all() ? "all" : mapping.forwarded().names());
@@ -482,18 +502,27 @@ public class IntegrationsApi {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Integration integration = integration(configuration, request);
         EventMapping mapping = mapping(configuration, request);
-        Fields fields = Fields.of(request.body()).only(Set.of("mobile", "email"));
+        Fields fields = Fields.of(request.body()).only(Set.of("mobile", "email", "properties"));
+        Map<String, Object> given = givenProperties(fields.node("properties"), mapping);
         CustomerProfile customer = testCustomer(fields, configuration);
         String address = integration.commonProperty() == CommonProperty.MOBILE ? customer.mobile() : customer.email();
         if (address == null) {
             throw new ApiProblem(422, "customer_unreachable", "the customer has no " + integration.commonProperty().name().toLowerCase()
                     + ", which " + integration.provider().key() + " needs");
         }
+        var origins = new LinkedHashMap<String, String>();
+        Map<String, Object> properties = testProperties(mapping.topic(), customer, given, origins);
+        List<String> missing = mapping.variables().stream().filter(v -> v.fallback() == null && properties.get(v.property()) == null)
+                .map(TemplateVariable::property).distinct().toList();
+        if (!missing.isEmpty()) {
+            throw new ApiProblem(422, "test_values_missing", "no value for " + String.join(", ", missing)
+                    + ": the catalogue has no sample and the customer record does not have it; give it in properties",
+                    missing.stream().map(p -> new ApiProblem.FieldError("properties." + p, "give a value to test with")).toList());
+        }
         ProviderCredentials credentials = open(integration);
         if (credentials == null) {
             throw new ApiProblem(503, "credentials_unavailable", "the integration's credentials cannot be opened now; retry later");
         }
-        Map<String, Object> properties = sampleProperties(mapping.topic(), customer);
         var job = new DeliveryJob(DeliveryJob.SCHEMA_VERSION, "test_" + HexFormat.of().formatHex(randomBytes(8)), request.merchantId(),
                 "test", mapping.topic(), integration.provider(), integration.integrationId(),
                 new Recipient(integration.commonProperty(), address), mapping, mapping.propertiesFor(properties), clock.instant());
@@ -505,6 +534,7 @@ public class IntegrationsApi {
             case MessageComposer.Composed composed -> {
                 body.put("rendered", composed.message().variables());
                 body.put("forwarded", composed.message().forwarded().keySet());
+                body.put("valueSources", valueSources(mapping, job.properties(), origins));
                 DeliveryOutcome outcome = gateway.send(request.merchantId() + "/" + integration.integrationId(), composed.message(), credentials);
                 if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {
                     store.markAttention(request.merchantId(), integration.integrationId(),
@@ -523,22 +553,71 @@ public class IntegrationsApi {
                 "no customer of this store has that " + contact.field() + "; a test goes to an existing customer"));
     }
 
-    /** The catalogue's sample of every property of the topic, with the customer's own details over it. */
-    private Map<String, Object> sampleProperties(String topic, CustomerProfile customer) {
+    /**
+     * The request's own values for the test ({@code "properties": {"tier_points": "120"}}), for properties the catalogue
+     * has no sample of (custom variables) or to try other values. Only properties the mapping reads or forwards: a
+     * misspelt name must not be silently ignored. Never logged.
+     */
+    private Map<String, Object> givenProperties(JsonNode node, EventMapping mapping) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject() || node.size() > 100) {
+            throw ApiProblem.invalid("properties", "an object of at most 100 property values");
+        }
+        var given = new LinkedHashMap<String, Object>();
+        node.fields().forEachRemaining(entry -> {
+            String name = entry.getKey();
+            String field = name.length() <= 128 ? "properties." + name : "properties";
+            boolean used = mapping.forwarded().all() || mapping.forwarded().names().contains(name)
+                    || mapping.variables().stream().anyMatch(v -> v.property().equals(name));
+            if (!used) {
+                throw ApiProblem.invalid(field, "the mapping neither reads nor forwards this property");
+            }
+            JsonNode value = entry.getValue();
+            if (!value.isTextual() && !value.isNumber() && !value.isBoolean()) {
+                throw ApiProblem.invalid(field, "a string, a number or true/false");
+            }
+            if (value.isTextual() && value.asText().length() > 4096) {
+                throw ApiProblem.invalid(field, "at most 4096 characters");
+            }
+            given.put(name, json.convertValue(value, Object.class));
+        });
+        return given;
+    }
+
+    /**
+     * The catalogue's sample of every property of the topic, the customer's own details over it, and the request's
+     * values over both; {@code origins} records where each value came from.
+     */
+    private Map<String, Object> testProperties(String topic, CustomerProfile customer, Map<String, Object> given, Map<String, String> origins) {
         var properties = new LinkedHashMap<String, Object>();
         catalogue.document(topic).path("properties").fields().forEachRemaining(entry -> {
             JsonNode example = entry.getValue().path("examples").path(0);
             if (!example.isMissingNode() && !example.isNull()) {
-                properties.put(entry.getKey(), json.convertValue(example, Object.class));
+                put(properties, origins, entry.getKey(), json.convertValue(example, Object.class), "sample");
             }
         });
-        putIfPresent(properties, "user_name", customer.name());
-        putIfPresent(properties, "user_mobile", customer.mobile());
-        putIfPresent(properties, "user_email", customer.email());
-        putIfPresent(properties, "user_tier", customer.tier());
-        putIfPresent(properties, "user_type", customer.type());
-        putIfPresent(properties, "user_referral_code", customer.referralCode());
+        put(properties, origins, "user_name", customer.name(), "customer");
+        put(properties, origins, "user_mobile", customer.mobile(), "customer");
+        put(properties, origins, "user_email", customer.email(), "customer");
+        put(properties, origins, "user_tier", customer.tier(), "customer");
+        put(properties, origins, "user_type", customer.type(), "customer");
+        put(properties, origins, "user_referral_code", customer.referralCode(), "customer");
+        given.forEach((name, value) -> put(properties, origins, name, value, "request"));
         return properties;
+    }
+
+    /** Where each value of the test came from, by property: request, customer, sample, or the variable's fallback. */
+    private static Map<String, String> valueSources(EventMapping mapping, Map<String, Object> sent, Map<String, String> origins) {
+        var sources = new LinkedHashMap<String, String>();
+        for (TemplateVariable variable : mapping.variables()) {
+            Object value = sent.get(variable.property());
+            boolean blank = value == null || value instanceof String text && text.isBlank();
+            sources.put(variable.property(), blank ? "fallback" : origins.get(variable.property()));
+        }
+        mapping.forwarded().select(sent).keySet().forEach(name -> sources.putIfAbsent(name, origins.get(name)));
+        return sources;
     }
 
     static Map<String, Object> outcomeView(DeliveryOutcome outcome) {
@@ -576,9 +655,10 @@ public class IntegrationsApi {
         return view;
     }
 
-    private static void putIfPresent(Map<String, Object> properties, String name, String value) {
+    private static void put(Map<String, Object> properties, Map<String, String> origins, String name, Object value, String origin) {
         if (value != null) {
             properties.put(name, value);
+            origins.put(name, origin);
         }
     }
 

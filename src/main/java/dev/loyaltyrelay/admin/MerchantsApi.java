@@ -136,19 +136,32 @@ public class MerchantsApi {
 
     private AdminResponse retireSecret(AdminRequest request) {
         MerchantConfiguration configuration = existing(request.merchantId());
-        WebhookSecret secret = configuration.webhookSecrets().stream().filter(s -> s.secretId().equals(request.path("secretId"))).findFirst()
-                .orElseThrow(() -> ApiProblem.notFound("webhook secret"));
+        String secretId = request.path("secretId");
         Fields fields = Fields.optionalBody(request.body()).only(Set.of("afterMinutes"));
         Instant now = clock.instant();
         Instant at = now.plus(Duration.ofMinutes(fields.optionalWhole("afterMinutes", 0, 7 * 24 * 60).orElse(0L)));
-        long othersValid = configuration.webhookSecrets().stream().filter(s -> s != secret && s.isValidAt(at)).count();
-        if (othersValid == 0) {
-            throw new ApiProblem(409, "last_valid_secret", "add a new secret before retiring the last valid one");
+        for (int attempt = 1; ; attempt++) {
+            WebhookSecret secret = configuration.webhookSecrets().stream().filter(s -> s.secretId().equals(secretId)).findFirst()
+                    .orElseThrow(() -> ApiProblem.notFound("webhook secret"));
+            if (secret.retiredAt() != null && !secret.retiredAt().isAfter(at)) {
+                // Retiring is how a leaked secret is revoked: a later time must never revive it.
+                var body = new LinkedHashMap<String, Object>(secretView(secret, now));
+                body.put("note", "already retired at or before that time; a retirement only moves earlier");
+                return AdminResponse.ok(body);
+            }
+            // Only a secret with no retirement scheduled stays valid at every future instant.
+            WebhookSecret keeper = configuration.webhookSecrets().stream().filter(s -> !s.secretId().equals(secretId) && s.retiredAt() == null)
+                    .findFirst().orElseThrow(() -> new ApiProblem(409, "last_valid_secret",
+                            "every other secret is retired or scheduled to retire; add a new secret before retiring this one"));
+            if (store.retireWebhookSecret(request.merchantId(), secretId, at, keeper.secretId())) {
+                directory.invalidateAll();
+                return AdminResponse.ok(secretView(new WebhookSecret(secret.secretId(), secret.sha256Hex(), secret.sealed(), secret.createdAt(), at), now));
+            }
+            if (attempt == 3) {
+                throw new ApiProblem(409, "concurrent_change", "the merchant's secrets kept changing during the call; retry");
+            }
+            configuration = existing(request.merchantId());
         }
-        var retired = new WebhookSecret(secret.secretId(), secret.sha256Hex(), secret.sealed(), secret.createdAt(), at);
-        store.saveWebhookSecret(request.merchantId(), retired);
-        directory.invalidateAll();
-        return AdminResponse.ok(secretView(retired, now));
     }
 
     private AdminResponse issueKey(AdminRequest request) {

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.domain;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,16 @@ public interface ConfigurationStore {
     void saveMerchant(Merchant merchant);
 
     void saveWebhookSecret(String merchantId, WebhookSecret secret);
+
+    /**
+     * Retires a webhook secret at {@code at}, in one conditional write that also requires {@code keeperSecretId}
+     * to have no retirement scheduled: two retirements racing cannot leave the merchant without a secret that stays
+     * valid, and a retirement only ever moves earlier.
+     *
+     * @return false, having written nothing, when the secret is already retired at or before {@code at}, or the
+     *         keeper has a retirement by now (read again and decide again)
+     */
+    boolean retireWebhookSecret(String merchantId, String secretId, Instant at, String keeperSecretId);
 
     void saveIntegration(Integration integration);
 

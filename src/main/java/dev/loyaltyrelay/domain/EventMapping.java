@@ -41,6 +41,17 @@ public record EventMapping(
     }
 
     /**
+     * Whether {@code other} makes the integration send the same message for the same event: the same topic and
+     * template, or (for a flow provider, which has no template) the same event name. Two such mappings would give
+     * every customer every message twice.
+     */
+    public boolean sendsTheSameMessageAs(EventMapping other) {
+        return integrationId.equals(other.integrationId) && topic.equals(other.topic)
+                && (templateId != null ? templateId.equals(other.templateId)
+                        : other.templateId == null && effectiveEventName().equals(other.effectiveEventName()));
+    }
+
+    /**
      * The properties a delivery job carries: those the variables read, then those forwarded. A property that
      * the event lacks is left out; the delivery function applies the fallback or fails that variable.
      */

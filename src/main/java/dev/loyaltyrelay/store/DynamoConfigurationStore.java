@@ -30,14 +30,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /** Merchant configuration in the config table: one partition per merchant, read with one query. */
 @ApplicationScoped
 public class DynamoConfigurationStore implements ConfigurationStore {
+
+    /** Cancellation reasons that mean "the items changed": read again and decide again ("None" marks the items that passed). */
+    private static final Set<String> STATE_CHANGED = Set.of("None", "ConditionalCheckFailed", "TransactionConflict");
 
     private final DynamoDbClient dynamo;
     private final Tables tables;
@@ -107,6 +115,36 @@ public class DynamoConfigurationStore implements ConfigurationStore {
             item.put("retiredAt", n(secret.retiredAt().toEpochMilli()));
         }
         put(item);
+    }
+
+    @Override
+    public boolean retireWebhookSecret(String merchantId, String secretId, Instant at, String keeperSecretId) {
+        var pk = s(Keys.merchant(merchantId));
+        var retire = Update.builder().tableName(tables.config())
+                .key(Map.of(Keys.PK, pk, Keys.SK, s(Keys.SECRET_PREFIX + secretId)))
+                .updateExpression("SET #retiredAt = :at")
+                .conditionExpression("attribute_exists(#pk) AND (attribute_not_exists(#retiredAt) OR #retiredAt > :at)")
+                .expressionAttributeNames(Map.of("#pk", Keys.PK, "#retiredAt", "retiredAt"))
+                .expressionAttributeValues(Map.of(":at", n(at.toEpochMilli())))
+                .build();
+        var keeperStaysValid = ConditionCheck.builder().tableName(tables.config())
+                .key(Map.of(Keys.PK, pk, Keys.SK, s(Keys.SECRET_PREFIX + keeperSecretId)))
+                .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#retiredAt)")
+                .expressionAttributeNames(Map.of("#pk", Keys.PK, "#retiredAt", "retiredAt"))
+                .build();
+        return DynamoCalls.call("retire webhook secret", () -> {
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(
+                        TransactWriteItem.builder().update(retire).build(),
+                        TransactWriteItem.builder().conditionCheck(keeperStaysValid).build()));
+                return true;
+            } catch (TransactionCanceledException e) {
+                if (e.cancellationReasons().stream().allMatch(r -> STATE_CHANGED.contains(r.code()))) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     @Override

@@ -36,6 +36,8 @@ import dev.loyaltyrelay.support.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -299,6 +301,51 @@ class AdminApiTest {
     }
 
     @Test
+    void aSecretScheduledToRetire_doesNotCountAsTheValidOneThatStays_soWebhooksAreNeverAllRefused() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String demoId = call("GET", merchants(merchantId) + "/webhook-secrets", key, null).get("webhookSecrets").get(0).get("secretId").asText();
+        String newId = call("POST", merchants(merchantId) + "/webhook-secrets", key, null).get("secretId").asText();
+
+        Answer scheduled = call("POST", merchants(merchantId) + "/webhook-secrets/" + newId + "/retire", key, object("afterMinutes", 30));
+        assertEquals(200, scheduled.status(), scheduled.toString());
+        Answer lastStanding = call("POST", merchants(merchantId) + "/webhook-secrets/" + demoId + "/retire", key, null);
+
+        assertEquals(409, lastStanding.status(), "the other secret stops in 30 minutes: " + lastStanding);
+        assertEquals("last_valid_secret", lastStanding.get("title").asText());
+        clock.advance(Duration.ofMinutes(31));
+        directory.invalidateAll();
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "lead_create"), "30 minutes later a secret still signs");
+        assertEquals(1, call("GET", merchants(merchantId) + "/webhook-secrets", key, null).get("webhookSecrets").findValues("valid").stream()
+                .filter(JsonNode::asBoolean).count());
+    }
+
+    @Test
+    void retiringASecretAgain_neverMovesItsRetirementLater() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String demoId = call("GET", merchants(merchantId) + "/webhook-secrets", key, null).get("webhookSecrets").get(0).get("secretId").asText();
+        call("POST", merchants(merchantId) + "/webhook-secrets", key, null);
+        String retire = merchants(merchantId) + "/webhook-secrets/" + demoId + "/retire";
+
+        Answer inThirty = call("POST", retire, key, object("afterMinutes", 30));
+        Answer inSixty = call("POST", retire, key, object("afterMinutes", 60));
+        assertEquals(200, inSixty.status(), inSixty.toString());
+        assertEquals(inThirty.get("retiredAt").asText(), inSixty.get("retiredAt").asText(), "a later time keeps the earlier one");
+        Answer now = call("POST", retire, key, null);
+        assertEquals(clock.instant().toString(), now.get("retiredAt").asText(), "an earlier time is taken");
+        clock.advance(Duration.ofMinutes(1));
+
+        Answer revived = call("POST", retire, key, object("afterMinutes", 60));
+
+        assertEquals(200, revived.status(), revived.toString());
+        assertEquals(now.get("retiredAt").asText(), revived.get("retiredAt").asText());
+        assertFalse(revived.get("valid").asBoolean(), "a retired secret stays retired");
+        directory.invalidateAll();
+        assertEquals(401, AdminScenario.webhook(ingest, merchantId, "lead_create"), "webhooks signed with the retired secret stay refused");
+    }
+
+    @Test
     void settings_areValidated_andKept() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
@@ -482,6 +529,104 @@ class AdminApiTest {
         assertEquals(404, call("GET", one + "/mappings/wallet", key, null).status());
         assertEquals(204, call("DELETE", one, key, null).status());
         assertEquals(404, call("GET", one, key, null).status());
+    }
+
+    @Test
+    void anIdenticalMapping_isRefused_soNoCustomerGetsTheSameMessageTwice() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String zokoMappings = merchants(merchantId) + "/integrations/" + connect(merchantId, key, Provider.ZOKO) + "/mappings";
+        var sameEvent = new LinkedHashMap<>(AdminScenario.walletMapping(Provider.ZOKO));
+        sameEvent.remove("mappingId");
+
+        Answer again = call("POST", zokoMappings, key, sameEvent);
+
+        assertEquals(409, again.status(), again.toString());
+        assertEquals("mapping_duplicate", again.get("title").asText());
+        assertTrue(again.get("detail").asText().contains("wallet"), "names the mapping it repeats: " + again);
+        Answer coupon = call("POST", zokoMappings, key, object("mappingId", "coupon", "topic", "walletreward_create", "templateId", "coupon_ready_v1",
+                "variables", List.of(object("property", "user_name"), object("property", "amount"))));
+        assertEquals(201, coupon.status(), "another template for the same topic is another message: " + coupon);
+        Answer madeIdentical = call("PUT", zokoMappings + "/coupon", key, object("topic", "walletreward_create", "templateId", "wallet_reward_v1",
+                "variables", List.of(object("property", "user_name"), object("property", "amount"))));
+        assertEquals(409, madeIdentical.status(), "an edit cannot make a mapping identical to another: " + madeIdentical);
+        String limechatMappings = merchants(merchantId) + "/integrations/" + connect(merchantId, key, Provider.LIMECHAT) + "/mappings";
+        Answer sameFlowEvent = call("POST", limechatMappings, key, object("topic", "walletreward_create", "eventName", "walletreward_create"));
+        assertEquals(409, sameFlowEvent.status(), "the event name defaults to the topic, so this is the same event: " + sameFlowEvent);
+
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
+        assertEquals(2, Queues.drain(Provider.ZOKO).size(), "one job per distinct template");
+        assertEquals(1, Queues.drain(Provider.LIMECHAT).size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Provider.class)
+    void aMappingReadWithGet_isAcceptedBackByPut_andNothingChanges(Provider provider) {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", provider.key(), "credentials", AdminScenario.CREDENTIALS.get(provider))).get("integrationId").asText();
+        String mappings = merchants(merchantId) + "/integrations/" + integrationId + "/mappings";
+        var mapping = new LinkedHashMap<String, Object>(object("mappingId", "rich", "topic", "walletreward_create",
+                "variables", List.of(object("property", "user_name", "fallback", "there"), object("property", "tier_points", "custom", true)),
+                "language", "en"));
+        if (provider.sendsWhatsAppTemplates()) {
+            mapping.put("templateId", "wallet_reward_v1");
+            mapping.put("forwarded", List.of("user_tier"));
+        } else {
+            mapping.put("eventName", "coins_added");
+            mapping.put("forwarded", provider == Provider.LIMECHAT ? List.of("amount", "user_tier") : "all");
+        }
+        Answer created = call("POST", mappings, key, mapping);
+        assertEquals(201, created.status(), created.toString());
+        Answer read = call("GET", mappings + "/rich", key, null);
+        assertEquals(List.of(), AdminScenario.violationsOf("Mapping", read.body()), "GET answers in the document's Mapping schema, PUT's body");
+
+        Answer putBack = call("PUT", mappings + "/rich", key, read.body());
+
+        assertEquals(200, putBack.status(), putBack.toString());
+        assertEquals(read.body(), call("GET", mappings + "/rich", key, null).body(), "nothing changed");
+        assertEquals(read.body(), call("GET", mappings, key, null).get("mappings").get(0), "the list shows the same shape");
+        assertTrue(read.get("variables").get(1).get("custom").asBoolean(), read.toString());
+    }
+
+    @Test
+    void aTestSend_takesValuesTheCatalogueHasNoSampleFor_fromTheRequest_andSaysWhereEachValueCameFrom() {
+        // tier_points and next_tier are custom, so the catalogue has no sample of them; amount has one, which the request overrides.
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", "delightchat", "credentials", AdminScenario.CREDENTIALS.get(Provider.DELIGHTCHAT))).get("integrationId").asText();
+        String mappings = merchants(merchantId) + "/integrations/" + integrationId + "/mappings";
+        assertEquals(201, call("POST", mappings, key, object("mappingId", "points", "topic", "walletreward_create", "templateId", "points_v1",
+                "variables", List.of(object("property", "user_name"), object("property", "amount"), object("property", "tier_points", "custom", true),
+                        object("property", "next_tier", "custom", true, "fallback", "Gold"), object("property", "business_name")))).status());
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "lead_create"));
+        String test = mappings + "/points/test";
+
+        Answer withoutValue = call("POST", test, key, object("mobile", "+919876543210"));
+        assertEquals(422, withoutValue.status(), withoutValue.toString());
+        assertEquals("test_values_missing", withoutValue.get("title").asText());
+        assertEquals(List.of("properties.tier_points"), withoutValue.get("errors").findValuesAsText("field"), "only the property with no value and no fallback");
+        assertEquals(0, ProviderStubs.requests(Provider.DELIGHTCHAT).size(), "nothing sent");
+
+        String given = "1207731";
+        Answer[] answer = new Answer[1];
+        List<String> logged = AdminScenario.logLinesDuring(
+                () -> answer[0] = call("POST", test, key, object("mobile", "+919876543210", "properties", object("tier_points", given, "amount", 250))));
+        Answer tested = answer[0];
+
+        assertEquals(200, tested.status(), tested.toString());
+        assertEquals(List.of("Riya", "250", given, "Gold", "Acme Naturals"), AdminScenario.JSON.convertValue(tested.get("rendered"), List.class));
+        assertEquals(Map.of("user_name", "customer", "amount", "request", "tier_points", "request", "next_tier", "fallback",
+                "business_name", "sample"),
+                AdminScenario.JSON.convertValue(tested.get("valueSources"), Map.class));
+        assertEquals(1, ProviderStubs.requests(Provider.DELIGHTCHAT).size(), tested.toString());
+        assertTrue(ProviderStubs.requests(Provider.DELIGHTCHAT).getFirst().getBodyAsString().contains(given), "the given value was sent");
+        assertTrue(logged.stream().noneMatch(line -> line.contains(given)), "a value given in the request is never logged");
+        Answer unused = call("POST", test, key, object("mobile", "+919876543210", "properties", object("tier_pionts", "1")));
+        assertEquals(400, unused.status(), "a property the mapping neither reads nor forwards is refused, not ignored: " + unused);
+        assertEquals("properties.tier_pionts", unused.get("errors").get(0).get("field").asText());
     }
 
     @AfterAll

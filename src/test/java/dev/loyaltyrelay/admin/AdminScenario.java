@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.ingest.IngestHandler;
 import dev.loyaltyrelay.local.SqsEventSource;
@@ -23,9 +26,20 @@ import dev.loyaltyrelay.support.LocalAws;
 import dev.loyaltyrelay.support.ProviderStubs;
 import dev.loyaltyrelay.support.TestMerchants;
 import dev.loyaltyrelay.support.Webhooks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.yaml.snakeyaml.Yaml;
 
 /** What the guides have a merchant do, as admin API calls, and the webhooks Nector would send meanwhile. */
 final class AdminScenario {
@@ -103,6 +117,45 @@ final class AdminScenario {
     static int deliver(Provider provider, com.amazonaws.services.lambda.runtime.RequestHandler<
             com.amazonaws.services.lambda.runtime.events.SQSEvent, com.amazonaws.services.lambda.runtime.events.SQSBatchResponse> function) {
         return new SqsEventSource(LocalAws.get().sqs, LocalAws.get().queueUrls.get(provider)).drain(event -> function.handleRequest(event, null));
+    }
+
+    /** Every log record written while {@code action} runs, as its message followed by its parameters. */
+    static List<String> logLinesDuring(Runnable action) {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord entry) {
+                lines.add(entry.getMessage() + " " + Arrays.toString(entry.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger.getLogger("").addHandler(capture);
+        try {
+            action.run();
+        } finally {
+            Logger.getLogger("").removeHandler(capture);
+        }
+        return List.copyOf(lines);
+    }
+
+    /** What is wrong with {@code body} as an instance of {@code docs/openapi.yaml}'s schema {@code name}; empty when it conforms. */
+    static List<String> violationsOf(String name, JsonNode body) {
+        try (var reader = Files.newBufferedReader(Path.of("docs/openapi.yaml"))) {
+            ObjectNode document = JSON.valueToTree(new Yaml().load(reader));
+            document.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+            document.put("$ref", "#/components/schemas/" + name);
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(document).validate(body).stream()
+                    .map(ValidationMessage::getMessage).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String fresh() {

@@ -42,6 +42,11 @@ class MerchantDirectoryTest {
         }
 
         @Override
+        public boolean retireWebhookSecret(String merchantId, String secretId, Instant at, String keeperSecretId) {
+            return false;
+        }
+
+        @Override
         public void saveIntegration(Integration integration) {
         }
 

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.support;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -26,15 +27,16 @@ public class DynamoCallCounter implements ExecutionInterceptor {
                 || operation.startsWith("BatchWrite") || operation.startsWith("TransactWrite")) {
             WRITES.incrementAndGet();
         }
-        // One ConsumedCapacity for item operations, a list of them (one per table) for transactions and batches.
-        context.response().getValueForField("ConsumedCapacity", Object.class).ifPresent(consumed -> {
-            if (consumed instanceof ConsumedCapacity c) {
-                WRITE_UNITS.add(c.capacityUnits() == null ? 0 : c.capacityUnits());
-            } else if (consumed instanceof java.util.List<?> list) {
-                list.stream().filter(ConsumedCapacity.class::isInstance).map(ConsumedCapacity.class::cast)
-                        .forEach(c -> WRITE_UNITS.add(c.capacityUnits() == null ? 0 : c.capacityUnits()));
-            }
-        });
+        // One ConsumedCapacity for single-item calls, a list of them (one per table) for transactions and batches.
+        context.response().getValueForField("ConsumedCapacity", Object.class).ifPresent(DynamoCallCounter::addWriteUnits);
+    }
+
+    private static void addWriteUnits(Object consumed) {
+        if (consumed instanceof ConsumedCapacity c) {
+            WRITE_UNITS.add(c.capacityUnits() == null ? 0 : c.capacityUnits());
+        } else if (consumed instanceof List<?> list) {
+            list.forEach(DynamoCallCounter::addWriteUnits);
+        }
     }
 
     @Override
