@@ -23,6 +23,7 @@ import dev.loyaltyrelay.domain.QueueUnavailable;
 import dev.loyaltyrelay.domain.RecipientResolver;
 import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.RepeatPolicy;
+import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.ingest.IngestReply.Queued;
@@ -107,10 +108,18 @@ public class WebhookIngestion {
             return authenticateThenIngest(request);
         } catch (WebhookRequest.AmbiguousHeader e) {
             return IngestReply.badRequest(400, "ambiguous_header", e.getMessage());
-        } catch (StoreUnavailable e) {
-            Log.warnf("ingest: store unavailable for merchant %s: %s", request.merchantId(), e.getMessage());
-            return IngestReply.retryLater(503, "store_unavailable", "the relay's store could not be reached; retry later");
+        } catch (StoreUnavailable | SecretCipher.KeyServiceUnavailable e) {
+            return unavailable(request.merchantId(), e);
         }
+    }
+
+    private static IngestReply unavailable(String merchantId, RuntimeException e) {
+        if (e instanceof SecretCipher.KeyServiceUnavailable) {
+            Log.warnf("ingest: key service unavailable for merchant %s: %s", merchantId, e.getMessage());
+            return IngestReply.retryLater(503, "key_service_unavailable", "the relay's key service could not open the webhook secrets; retry later");
+        }
+        Log.warnf("ingest: store unavailable for merchant %s: %s", merchantId, e.getMessage());
+        return IngestReply.retryLater(503, "store_unavailable", "the relay's store could not be reached; retry later");
     }
 
     /**
@@ -144,7 +153,8 @@ public class WebhookIngestion {
         KnownMerchant known = found.get();
         Merchant merchant = known.configuration().merchant();
         List<OpenedSecret> secrets = known.validSecrets(now);
-        if (secrets.isEmpty()) {
+        boolean unreadableSecret = known.hasUnreadableValidSecret(now);
+        if (secrets.isEmpty() && !unreadableSecret) {
             return refuse(merchantId, "merchant", "the merchant has no webhook secret set");
         }
 
@@ -159,6 +169,11 @@ public class WebhookIngestion {
         Optional<OpenedSecret> matched = secrets.stream()
                 .filter(s -> NectorSignature.secretHashMatches(secretHash.get(), s.sha256()))
                 .findFirst();
+        if (matched.isEmpty() && unreadableSecret) {
+            // Not secret_hash: the request may well be signed with the secret the relay cannot read, and no retry helps.
+            return refuse(merchantId, "secret_unreadable", "a webhook secret of this merchant no longer opens in the relay;"
+                    + " set a new secret in the relay and in Nector");
+        }
         if (matched.isEmpty()) {
             return refuse(merchantId, "secret_hash", SECRET_HASH + " does not match a webhook secret of this merchant");
         }
