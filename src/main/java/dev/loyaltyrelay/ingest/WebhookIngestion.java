@@ -63,6 +63,14 @@ public class WebhookIngestion {
     /** Headers kept with a held event so that a replay carries what the original did (never the secret hash). */
     static final List<String> REPLAYED_HEADERS = List.of(TOPIC, DELIVERY_ID, TIMESTAMP, "x-source");
 
+    /**
+     * Written out in full (no exponent), a number in a webhook has at most this many digits. Jackson's number-length
+     * limit counts the characters as written, so {@code 1E2147483647} passes it as twelve characters; written out it
+     * is a String or BigInteger too large for any heap, and any step that writes it out (a mobile sent as a number,
+     * rendering) dies of OutOfMemoryError. Every double (at most about 330 digits) fits.
+     */
+    static final int MAX_NUMBER_DIGITS = 1_000;
+
     private static final Pattern MERCHANT_ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final Pattern DELIVERY_ID_FORMAT = Pattern.compile("^[\\x21-\\x7e]{1,128}$");
     private static final Pattern TOPIC_FORMAT = Pattern.compile("^[a-z0-9_]{1,64}$");
@@ -213,6 +221,11 @@ public class WebhookIngestion {
             return IngestReply.badRequest(400, "body_too_complex", "the body exceeds the JSON limits (nesting depth, string or number length)");
         } catch (IOException e) {
             return IngestReply.badRequest(400, "invalid_json", "the body is not well-formed JSON");
+        } catch (NumberFormatException exponentBeyondBigDecimal) {
+            return numberOutOfRange();
+        }
+        if (!numbersWithinBounds(event)) {
+            return numberOutOfRange();
         }
         if (event == null || !event.isObject()) {
             return IngestReply.badRequest(400, "body_not_object", "the body must be a JSON object");
@@ -340,6 +353,37 @@ public class WebhookIngestion {
         } catch (StoreUnavailable e) {
             Log.warnf("ingest: claim %s not released (it lapses with its lease): %s", claim.nectorDeliveryId(), e.getMessage());
         }
+    }
+
+    private static IngestReply numberOutOfRange() {
+        return IngestReply.badRequest(400, "number_out_of_range",
+                "a number in the body has more than " + MAX_NUMBER_DIGITS + " digits when written out without its exponent");
+    }
+
+    /** Whether every number in the tree stays within {@link #MAX_NUMBER_DIGITS} (the tree is at most 16 deep). */
+    static boolean numbersWithinBounds(JsonNode node) {
+        if (node == null) {
+            return true;
+        }
+        if (node.isBigDecimal()) {
+            return writtenOutDigits(node.decimalValue()) <= MAX_NUMBER_DIGITS;
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (!numbersWithinBounds(child)) {
+                    return false;
+                }
+            }
+        }
+        // Integers without an exponent are written out already, and bounded by Jackson's number length.
+        return true;
+    }
+
+    /** Digits of the number without an exponent: 1E+3 has 4, 100.50 has 5, 0.001 has 4; in long, as scale may be ±2^31. */
+    static long writtenOutDigits(java.math.BigDecimal number) {
+        long precision = number.precision();
+        long scale = number.scale();
+        return scale <= 0 ? precision - scale : Math.max(precision, scale + 1);
     }
 
     private IngestReply refuse(String merchantId, String check, String message) {

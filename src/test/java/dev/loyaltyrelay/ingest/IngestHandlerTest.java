@@ -58,6 +58,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class IngestHandlerTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper EXACT_JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     static final String WALLET = "ingest-walletreward_create.json";
 
     @Inject
@@ -496,6 +497,49 @@ class IngestHandlerTest {
         // After the fingerprint window the same body is a new event again.
         clock.advance(Duration.ofMinutes(11));
         assertEquals(202, post(withDeliveryId(wallet(dropping), "nector-dlv-0001-later")).status());
+    }
+
+    @Test
+    void aNumberWithAHugeExponent_isRefused400_andTheFunctionKeepsAnswering() {
+        String merchantId = merchants.demoLike();
+        String sample = wallet(merchantId).get("body").asText();
+        Map<String, String> hostile = new java.util.LinkedHashMap<>();
+        hostile.put("a mobile of 1E2147483647", sample.replace("\"user_mobile\":\"98765 43210\"", "\"user_mobile\":1E2147483647"));
+        hostile.put("an amount of 1E2147483647", sample.replace("\"amount\":100", "\"amount\":1E2147483647"));
+        hostile.put("an amount of -1E+2147483647", sample.replace("\"amount\":100", "\"amount\":-1E+2147483647"));
+        hostile.put("an amount of 1E-2147483647", sample.replace("\"amount\":100", "\"amount\":1E-2147483647"));
+        hostile.put("an exponent beyond BigDecimal's", sample.replace("\"amount\":100", "\"amount\":1E-2147483648"));
+        hostile.put("an exponent of eleven digits", sample.replace("\"amount\":100", "\"amount\":1e99999999999"));
+        hostile.put("a nested balance of 1E1000", sample.replace("\"amount\":100", "\"amount\":100,\"extra\":{\"balance\":[1E1000]}"));
+        int sequence = 0;
+        for (var entry : hostile.entrySet()) {
+            assertTrue(!entry.getValue().equals(sample), entry.getKey());
+            Reply reply = post(withDeliveryId(withSignedBody(wallet(merchantId), entry.getValue()), "huge-" + sequence++));
+            assertEquals(400, reply.status(), entry.getKey() + ": " + reply.body());
+            assertEquals("number_out_of_range", reply.field("error"), entry.getKey());
+        }
+        assertEquals(0, Queues.drainAllCount(), "nothing is queued for a refused body");
+        assertEquals(202, post(wallet(merchantId)).status(), "the function still answers the next event");
+    }
+
+    @Test
+    void bigButSaneNumbers_areAccepted_andQueuedAsSent() throws Exception {
+        String merchantId = merchants.demoLike();
+        String sample = wallet(merchantId).get("body").asText();
+        List<String> amounts = List.of("1E+3", "100.50", "12345678901234567890", "1.7976931348623157E308", "4.9E-324", "1E999");
+        int sequence = 0;
+        for (String amount : amounts) {
+            String body = sample.replace("\"amount\":100", "\"amount\":" + amount)
+                    .replace("\"user_customer_id\":\"7301468061924\"", "\"user_customer_id\":73014680619241234567")
+                    .replace("\"user_mobile\":\"98765 43210\"", "\"user_mobile\":919876543210");
+            Reply reply = post(withDeliveryId(withSignedBody(wallet(merchantId), body), "sane-" + sequence++));
+            assertEquals(202, reply.status(), amount + ": " + reply.body());
+            List<Message> queued = Queues.drain(Provider.ZOKO);
+            assertEquals(1, queued.size(), amount);
+            JsonNode zoko = EXACT_JSON.readTree(queued.get(0).body());
+            assertEquals(0, new java.math.BigDecimal(amount).compareTo(zoko.at("/properties/amount").decimalValue()), amount);
+            assertEquals("+919876543210", zoko.at("/recipient/address").asText());
+        }
     }
 
     @Test
