@@ -269,9 +269,7 @@ public class WebhookIngestion {
         IngestLedger.Claim claim;
         switch (claimed) {
             case IngestLedger.InProgress inProgress -> {
-                long seconds = Math.max(1, Duration.between(now, inProgress.leaseUntil()).toSeconds());
-                return new IngestReply(409, IngestReply.ordered("error", "in_progress", "message",
-                        "this delivery id is being processed; retry later", "retryAfterSeconds", seconds));
+                return inProgress(now, inProgress, "this delivery id is being processed; retry later");
             }
             case IngestLedger.AlreadyCompleted done -> {
                 metrics.increment("DuplicateWebhooks", Map.of("merchant", merchantId, "reason", "delivery_id"));
@@ -284,18 +282,40 @@ public class WebhookIngestion {
             case IngestLedger.Claim c -> claim = c;
         }
 
+        // The claims this request must complete or release: its own, and an earlier id's it takes over.
+        List<IngestLedger.Claim> claims = new ArrayList<>(List.of(claim));
+        String eventDeliveryId = nectorDeliveryId;
         try {
             String fingerprint = DeliveryIds.sha256Hex(topic, bodyHash);
-            if (ledger.recordFingerprint(merchantId, fingerprint, nectorDeliveryId, now) instanceof IngestLedger.RepeatOf) {
-                metrics.increment("RepeatedBodies", Map.of("merchant", merchantId, "policy", merchant.repeatPolicy().name()));
+            if (ledger.recordFingerprint(merchantId, fingerprint, nectorDeliveryId, now) instanceof IngestLedger.RepeatOf repeat) {
                 if (merchant.repeatPolicy() == RepeatPolicy.DROP) {
-                    ledger.complete(claim, List.of(), now);
-                    return new IngestReply(200, IngestReply.ordered("status", "duplicate", "reason", "same_body_under_new_delivery_id"));
+                    // A repeat is only a repeat of an event that was queued: the earlier id's claim says whether it was.
+                    switch (ledger.adopt(claim, repeat.firstDeliveryId(), bodyHash, now)) {
+                        case IngestLedger.AlreadyCompleted done -> {
+                            metrics.increment("RepeatedBodies", Map.of("merchant", merchantId, "policy", merchant.repeatPolicy().name()));
+                            ledger.complete(claim, List.of(), now);
+                            return new IngestReply(200, IngestReply.ordered("status", "duplicate", "reason", "same_body_under_new_delivery_id"));
+                        }
+                        case IngestLedger.InProgress inProgress -> {
+                            releaseQuietly(claim);
+                            return inProgress(now, inProgress, "the same body is being processed under another delivery id; retry later");
+                        }
+                        case IngestLedger.Claim adopted -> {
+                            // Nector retrying, under a new id, an event whose fan-out failed or was cut short.
+                            claims.addFirst(adopted);
+                            eventDeliveryId = adopted.nectorDeliveryId();
+                        }
+                        case IngestLedger.BodyMismatch notTheSameEvent -> {
+                            // No claim on this body under the earlier id: delivered as its own event.
+                        }
+                    }
+                } else {
+                    metrics.increment("RepeatedBodies", Map.of("merchant", merchantId, "policy", merchant.repeatPolicy().name()));
                 }
             }
-            return fanOut(merchant, claim, topic, nectorDeliveryId, properties, routes, now, signature);
+            return fanOut(merchant, claims, topic, eventDeliveryId, properties, routes, now, signature);
         } catch (StoreUnavailable | QueueUnavailable e) {
-            releaseQuietly(claim);
+            claims.forEach(this::releaseQuietly);
             if (e instanceof QueueUnavailable) {
                 Log.warnf("ingest: queue unavailable for %s of merchant %s: %s", nectorDeliveryId, merchantId, e.getMessage());
                 metrics.increment("QueueUnavailable", Map.of("merchant", merchantId));
@@ -305,7 +325,16 @@ public class WebhookIngestion {
         }
     }
 
-    private IngestReply fanOut(Merchant merchant, IngestLedger.Claim claim, String topic, String nectorDeliveryId,
+    private static IngestReply inProgress(Instant now, IngestLedger.InProgress inProgress, String message) {
+        long seconds = Math.max(1, Duration.between(now, inProgress.leaseUntil()).toSeconds());
+        return new IngestReply(409, IngestReply.ordered("error", "in_progress", "message", message, "retryAfterSeconds", seconds));
+    }
+
+    /**
+     * Queues one job per resolved route, under delivery ids derived from {@code eventDeliveryId}: the request's own id,
+     * or the earlier id of the same event whose claim it took over. Completes every claim it holds.
+     */
+    private IngestReply fanOut(Merchant merchant, List<IngestLedger.Claim> claims, String topic, String eventDeliveryId,
             Map<String, Object> properties, List<Route> routes, Instant now, String signature) {
         List<DeliveryJob> jobs = new ArrayList<>();
         List<Queued> queued = new ArrayList<>();
@@ -320,20 +349,25 @@ public class WebhookIngestion {
                 continue;
             }
             var recipient = ((RecipientResolver.Resolved) resolution).recipient();
-            String deliveryId = DeliveryIds.derive(merchant.merchantId(), nectorDeliveryId, integration.integrationId(), mapping.mappingId());
-            jobs.add(new DeliveryJob(DeliveryJob.SCHEMA_VERSION, deliveryId, merchant.merchantId(), nectorDeliveryId, topic,
+            String deliveryId = DeliveryIds.derive(merchant.merchantId(), eventDeliveryId, integration.integrationId(), mapping.mappingId());
+            jobs.add(new DeliveryJob(DeliveryJob.SCHEMA_VERSION, deliveryId, merchant.merchantId(), eventDeliveryId, topic,
                     integration.provider(), integration.integrationId(), recipient, mapping, mapping.propertiesFor(properties), now));
             queued.add(new Queued(deliveryId, integration.provider().key(), integration.integrationId(), mapping.mappingId()));
         }
         if (!jobs.isEmpty()) {
             queue.enqueue(jobs);
         }
-        ledger.complete(claim, queued.stream().map(Queued::deliveryId).toList(), now);
+        List<String> queuedIds = queued.stream().map(Queued::deliveryId).toList();
+        for (IngestLedger.Claim claim : claims) {
+            ledger.complete(claim, queuedIds, now);
+        }
         for (Queued q : queued) {
             metrics.increment("QueuedDeliveries", Map.of("provider", q.provider(), "topic", topic));
         }
-        Log.infof("ingest: %s of merchant %s (%s): %d queued, %d skipped%s", nectorDeliveryId, merchant.merchantId(), topic,
-                queued.size(), skipped.size(), claim.takeover() ? ", after a lapsed claim" : "");
+        IngestLedger.Claim own = claims.getLast();
+        Log.infof("ingest: %s of merchant %s (%s): %d queued, %d skipped%s%s", own.nectorDeliveryId(), merchant.merchantId(), topic,
+                queued.size(), skipped.size(), own.takeover() ? ", after a lapsed claim" : "",
+                eventDeliveryId.equals(own.nectorDeliveryId()) ? "" : ", as the event first received as " + eventDeliveryId);
         return IngestReply.accepted(signature, queued, skipped);
     }
 

@@ -500,6 +500,97 @@ class IngestHandlerTest {
     }
 
     @Test
+    void underDrop_anEventWhoseFanOutFailed_isQueuedWhenNectorRetriesItUnderANewDeliveryId_andOnlyOnce() {
+        String dropping = merchants.demoLike(SignaturePolicy.RECORD, RepeatPolicy.DROP);
+        LocalAws aws = LocalAws.get();
+        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(Provider.WIGZO)));
+        Reply failed;
+        try {
+            failed = post(wallet(dropping));
+        } finally {
+            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(Provider.WIGZO),
+                    "relay-test-wigzo", "relay-test-wigzo-dlq");
+        }
+        assertEquals(503, failed.status(), failed.body().toString());
+
+        Reply retriedUnderNewId = post(withDeliveryId(wallet(dropping), "nector-dlv-0001-retry"));
+        assertEquals(202, retriedUnderNewId.status(), "nothing was queued for the first attempt: " + retriedUnderNewId.body());
+        assertEquals(200, post(wallet(dropping)).status(), "Nector's retry under the first id is now a duplicate");
+        Reply repeat = post(withDeliveryId(wallet(dropping), "nector-dlv-0001-again"));
+        assertEquals(200, repeat.status(), repeat.body().toString());
+        assertEquals("same_body_under_new_delivery_id", repeat.field("reason"));
+
+        Map<Provider, List<JsonNode>> jobs = drainJobs();
+        // The failed attempt had already queued Zoko's and LimeChat's jobs; the retry queues them again under the
+        // same delivery ids (those of the event's first delivery id), so each provider sends each delivery once.
+        for (Provider provider : List.of(Provider.ZOKO, Provider.LIMECHAT, Provider.WIGZO)) {
+            assertEquals(1, jobs.get(provider).stream().map(job -> job.get("deliveryId").asText()).distinct().count(), provider.key());
+        }
+        assertEquals(1, jobs.get(Provider.WIGZO).size());
+    }
+
+    @Test
+    void underDrop_aRetryUnderANewDeliveryId_whileTheFirstAttemptMayStillBeRunning_isToldToComeBack_thenQueued() {
+        String dropping = merchants.demoLike(SignaturePolicy.RECORD, RepeatPolicy.DROP);
+        ObjectNode event = wallet(dropping);
+        byte[] body = event.get("body").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String bodyHash = java.util.HexFormat.of().formatHex(NectorSignature.sha256(body));
+        // A process claimed the delivery id, recorded the body's fingerprint and died before enqueueing anything.
+        assertTrue(ledger.claim(dropping, "nector-dlv-0001", bodyHash, clock.instant()) instanceof IngestLedger.Claim);
+        assertTrue(ledger.recordFingerprint(dropping, dev.loyaltyrelay.domain.DeliveryIds.sha256Hex("walletreward_create", bodyHash),
+                "nector-dlv-0001", clock.instant()) instanceof IngestLedger.FirstSeen);
+
+        Reply duringTheLease = post(withDeliveryId(wallet(dropping), "nector-dlv-0001-retry"));
+        assertEquals(409, duringTheLease.status(), duringTheLease.body().toString());
+        assertEquals("in_progress", duringTheLease.field("error"));
+        assertEquals(0, Queues.drainAllCount());
+
+        clock.advance(Duration.ofSeconds(31));
+        Reply afterTheLease = post(withDeliveryId(wallet(dropping), "nector-dlv-0001-retry"));
+        assertEquals(202, afterTheLease.status(), afterTheLease.body().toString());
+        assertEquals(200, post(wallet(dropping)).status(), "the first id's retry finds the event queued");
+        assertEquals(3, Queues.drainAllCount());
+    }
+
+    @Test
+    void underDrop_aFailedEventRetriedUnderBothIdsAtOnce_isQueuedOnce() throws Exception {
+        String dropping = merchants.demoLike(SignaturePolicy.RECORD, RepeatPolicy.DROP);
+        LocalAws aws = LocalAws.get();
+        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(Provider.WIGZO)));
+        try {
+            assertEquals(503, post(wallet(dropping)).status());
+        } finally {
+            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(Provider.WIGZO),
+                    "relay-test-wigzo", "relay-test-wigzo-dlq");
+        }
+        Queues.purgeAll();
+        List<String> events = List.of(text(wallet(dropping)), text(withDeliveryId(wallet(dropping), "nector-dlv-0001-retry")));
+        var start = new CountDownLatch(1);
+        List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            List<Future<?>> calls = new ArrayList<>();
+            for (String event : events) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    statuses.add(post((ObjectNode) JSON.readTree(event)).status());
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> call : calls) {
+                call.get();
+            }
+        }
+        assertEquals(1, statuses.stream().filter(s -> s == 202).count(), statuses.toString());
+        for (String event : events) {
+            assertEquals(200, post((ObjectNode) JSON.readTree(event)).status(), "once queued, both ids are duplicates");
+        }
+        Map<Provider, List<JsonNode>> jobs = drainJobs();
+        assertEquals(1, jobs.get(Provider.ZOKO).size());
+        assertEquals(1, jobs.get(Provider.WIGZO).size());
+    }
+
+    @Test
     void aNumberWithAHugeExponent_isRefused400_andTheFunctionKeepsAnswering() {
         String merchantId = merchants.demoLike();
         String sample = wallet(merchantId).get("body").asText();
