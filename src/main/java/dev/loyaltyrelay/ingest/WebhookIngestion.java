@@ -135,16 +135,21 @@ public class WebhookIngestion {
      * arrived, so only validation and the fan-out run again; an event still invalid stays held.
      */
     public IngestReply replay(HeldEvent event) {
-        Optional<KnownMerchant> found = merchants.find(event.merchantId());
-        if (found.isEmpty()) {
-            return refuse("unknown", "merchant", "no merchant with this id");
+        try {
+            Optional<KnownMerchant> found = merchants.find(event.merchantId());
+            if (found.isEmpty()) {
+                return refuse("unknown", "merchant", "no merchant with this id");
+            }
+            var request = new WebhookRequest(event.merchantId(), event.headers(), event.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            IngestReply reply = ingestAuthentic(request, found.get(), clock.instant(), "checked_when_held");
+            if (reply.status() / 100 == 2 && !"held".equals(String.valueOf(reply.body().get("status")))) {
+                // Should this fail, the event stays held though queued; replayed again, its claim answers duplicate.
+                held.release(event.merchantId(), event.nectorDeliveryId());
+            }
+            return reply;
+        } catch (StoreUnavailable | SecretCipher.KeyServiceUnavailable e) {
+            return unavailable(event.merchantId(), e);
         }
-        var request = new WebhookRequest(event.merchantId(), event.headers(), event.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        IngestReply reply = ingestAuthentic(request, found.get(), clock.instant(), "checked_when_held");
-        if (reply.status() / 100 == 2 && !"held".equals(String.valueOf(reply.body().get("status")))) {
-            held.release(event.merchantId(), event.nectorDeliveryId());
-        }
-        return reply;
     }
 
     private IngestReply authenticateThenIngest(WebhookRequest request) {
