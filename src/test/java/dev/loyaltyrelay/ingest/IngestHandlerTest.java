@@ -604,7 +604,7 @@ class IngestHandlerTest {
         hostile.put("a nested balance of 1E1000", sample.replace("\"amount\":100", "\"amount\":100,\"extra\":{\"balance\":[1E1000]}"));
         int sequence = 0;
         for (var entry : hostile.entrySet()) {
-            assertTrue(!entry.getValue().equals(sample), entry.getKey());
+            assertFalse(entry.getValue().equals(sample), "the sample was changed: " + entry.getKey());
             Reply reply = post(withDeliveryId(withSignedBody(wallet(merchantId), entry.getValue()), "huge-" + sequence++));
             assertEquals(400, reply.status(), entry.getKey() + ": " + reply.body());
             assertEquals("number_out_of_range", reply.field("error"), entry.getKey());
