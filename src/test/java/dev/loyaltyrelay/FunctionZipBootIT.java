@@ -18,7 +18,7 @@ import dev.loyaltyrelay.ingest.NectorSignature;
 import dev.loyaltyrelay.local.DemoMerchantAccess;
 import dev.loyaltyrelay.local.TemplateResources;
 import dev.loyaltyrelay.store.StoreAccess;
-import dev.loyaltyrelay.support.KmsStub;
+import dev.loyaltyrelay.support.BootKmsStub;
 import dev.loyaltyrelay.support.LocalAws;
 import dev.loyaltyrelay.support.ProviderStubs;
 import dev.loyaltyrelay.support.Queues;
@@ -80,7 +80,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *
  * <p>Real engines: DynamoDB Local and ElasticMQ with the template's tables and queues, WireMock as each provider.
  * Emulated, because they exist only inside AWS: the Lambda Runtime API ({@link RuntimeApiEmulator}: one event, then
- * the function waits as a frozen environment would) and KMS ({@link KmsStub}: its JSON protocol from WireMock). The
+ * the function waits as a frozen environment would) and KMS ({@link BootKmsStub}: its JSON protocol from WireMock). The
  * demo merchant is sealed through that KMS with the application's own envelope cipher, so each function really
  * unwraps a data key and opens the secrets it needs. Not emulated: SnapStart (init runs on demand, as with SnapStart
  * off), and the JDK is the build's (no JDK 21 on these machines; the classes target 21). For a native
@@ -103,7 +103,7 @@ class FunctionZipBootIT {
     static final String MAIN_CLASS = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     static LocalAws aws;
-    static KmsStub kms;
+    static BootKmsStub kms;
     static TemplateFunctions template;
     static Path taskRoot;
     static boolean nativeZip;
@@ -114,7 +114,7 @@ class FunctionZipBootIT {
         taskRoot = unzip(FUNCTION_ZIP, BOOT_DIR.resolve("task"));
         nativeZip = Files.exists(taskRoot.resolve("bootstrap"));
         aws = LocalAws.get();
-        kms = new KmsStub();
+        kms = new BootKmsStub();
         template = TemplateFunctions.read(Path.of("template.yaml"));
         merchantId = DemoMerchantAccess.seedInto(StoreAccess.configurationStore(aws.dynamo, LocalAws.CONFIG_TABLE, LocalAws.RECORDS_TABLE),
                 kms.cipher());
@@ -387,7 +387,7 @@ class FunctionZipBootIT {
         }
         String resolved = switch (intrinsic.function()) {
             case "Ref" -> reference((String) intrinsic.argument());
-            case "GetAtt" -> "SecretsKey.Arn".equals(intrinsic.argument()) ? KmsStub.KEY_ARN : null;
+            case "GetAtt" -> "SecretsKey.Arn".equals(intrinsic.argument()) ? BootKmsStub.KEY_ARN : null;
             case "Sub" -> substitute((String) intrinsic.argument());
             case "If" -> {
                 List<?> arguments = (List<?>) intrinsic.argument();

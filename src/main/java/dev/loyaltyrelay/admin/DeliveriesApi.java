@@ -12,6 +12,7 @@ import dev.loyaltyrelay.domain.DeliveryRecord;
 import dev.loyaltyrelay.domain.DeliveryStatus;
 import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
+import dev.loyaltyrelay.domain.HeldEventStore.HeldPage;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
@@ -19,15 +20,19 @@ import dev.loyaltyrelay.domain.QueueUnavailable;
 import dev.loyaltyrelay.domain.Recipient;
 import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientResolver;
+import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.ingest.IngestReply;
 import dev.loyaltyrelay.ingest.WebhookIngestion;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -181,22 +186,104 @@ public class DeliveriesApi {
 
     private AdminResponse heldEvents(AdminRequest request) {
         merchants.existing(request.merchantId());
-        return AdminResponse.ok(Map.of("heldEvents", held.list(request.merchantId()).stream().map(DeliveriesApi::heldView).toList()));
+        int limit = request.query("limit").map(l -> parseInt("limit", l, 1, 100)).orElse(25);
+        String after = request.query("cursor").map(DeliveriesApi::heldEventAfter).orElse(null);
+        HeldPage page = held.page(request.merchantId(), after, limit);
+        var body = new LinkedHashMap<String, Object>();
+        body.put("heldEvents", page.events().stream().map(DeliveriesApi::heldView).toList());
+        body.put("nextCursor", page.continueAfter() == null ? null : heldCursor(page.continueAfter()));
+        return AdminResponse.ok(body);
     }
 
+    /**
+     * Replay stops taking new events after this long, leaving the rest of the admin function's 29 s for the event in hand
+     * (a few store and queue calls, with the SDK's retries) and the answer.
+     */
+    static final Duration HELD_REPLAY_TIME_BUDGET = Duration.ofSeconds(20);
+
+    /**
+     * Replays held events in delivery-id order, from the cursor the previous call returned: at most {@code max} a call
+     * and within {@link #HELD_REPLAY_TIME_BUDGET}. Each replay goes through ingest's claim, so an event replayed twice
+     * (a call repeated, a release lost) is queued once. An answer a retry may change (409, 5xx) stops the call with
+     * the cursor on that event.
+     */
     private AdminResponse replayHeld(AdminRequest request) {
         merchants.existing(request.merchantId());
+        Fields fields = Fields.optionalBody(request.body()).only(Set.of("cursor", "max"));
+        int max = fields.optionalWhole("max", 1, 100).orElse(25L).intValue();
+        String resumeAfter = fields.optionalText("cursor", 1_000).map(DeliveriesApi::heldEventAfter).orElse(null);
+        long deadline = System.nanoTime() + HELD_REPLAY_TIME_BUDGET.toNanos();
         List<Map<String, Object>> results = new ArrayList<>();
-        for (HeldEvent event : held.list(request.merchantId())) {
-            IngestReply reply = ingestion.replay(event);
-            var result = new LinkedHashMap<String, Object>();
-            result.put("nectorDeliveryId", event.nectorDeliveryId());
-            result.put("topic", event.topic());
-            result.put("httpStatus", reply.status());
-            result.put("result", reply.body().getOrDefault("status", reply.body().get("error")));
-            results.add(result);
+        String stoppedBy = null;
+        while (true) {
+            HeldPage page;
+            try {
+                page = held.page(request.merchantId(), resumeAfter, max - results.size());
+            } catch (StoreUnavailable e) {
+                if (results.isEmpty()) {
+                    throw e;
+                }
+                stoppedBy = "retry_later";
+                break;
+            }
+            for (HeldEvent event : page.events()) {
+                IngestReply reply = ingestion.replay(event);
+                results.add(replayResult(event, reply));
+                if (reply.status() == 409 || reply.status() >= 500) {
+                    stoppedBy = "retry_later";
+                    break;
+                }
+                resumeAfter = event.nectorDeliveryId();
+                if (results.size() >= max) {
+                    stoppedBy = "max";
+                    break;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    stoppedBy = "time_budget";
+                    break;
+                }
+            }
+            if (stoppedBy != null || page.continueAfter() == null) {
+                break;
+            }
+            resumeAfter = page.continueAfter();
         }
-        return AdminResponse.ok(Map.of("replayed", results));
+        var body = new LinkedHashMap<String, Object>();
+        body.put("replayed", results);
+        body.put("nextCursor", stoppedBy == null ? null : heldCursor(resumeAfter));
+        body.put("stoppedBy", stoppedBy);
+        return AdminResponse.ok(body);
+    }
+
+    private static Map<String, Object> replayResult(HeldEvent event, IngestReply reply) {
+        var result = new LinkedHashMap<String, Object>();
+        result.put("nectorDeliveryId", event.nectorDeliveryId());
+        result.put("topic", event.topic());
+        result.put("httpStatus", reply.status());
+        result.put("result", reply.body().getOrDefault("status", reply.body().get("error")));
+        return result;
+    }
+
+    private static final String HELD_CURSOR_PREFIX = "held:";
+
+    /** A held-events cursor: where to continue, after a delivery id (or from the first, when null). */
+    private static String heldCursor(String afterDeliveryId) {
+        String text = HELD_CURSOR_PREFIX + (afterDeliveryId == null ? "" : afterDeliveryId);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String heldEventAfter(String cursor) {
+        String text;
+        try {
+            text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalid("cursor", "not a cursor this API gave out");
+        }
+        if (!text.startsWith(HELD_CURSOR_PREFIX)) {
+            throw ApiProblem.invalid("cursor", "not a cursor this API gave out");
+        }
+        String after = text.substring(HELD_CURSOR_PREFIX.length());
+        return after.isEmpty() ? null : after;
     }
 
     /**

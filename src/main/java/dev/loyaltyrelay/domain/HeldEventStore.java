@@ -8,8 +8,19 @@ public interface HeldEventStore {
     /** Keeps the event; a repeat of the same delivery id keeps the first. */
     void hold(HeldEvent event);
 
-    List<HeldEvent> list(String merchantId);
+    /**
+     * One page of a merchant's held events in delivery-id order, after {@code afterDeliveryId} (null: from the first).
+     * At most {@code limit} events, fewer when the store's own page (1 MB of items) fills first; one read.
+     */
+    HeldPage page(String merchantId, String afterDeliveryId, int limit);
 
     /** Forgets a held event (replayed, or erased). */
     void release(String merchantId, String nectorDeliveryId);
+
+    /**
+     * @param events        the page
+     * @param continueAfter what to pass as {@code afterDeliveryId} for the next page; null when there is none
+     */
+    record HeldPage(List<HeldEvent> events, String continueAfter) {
+    }
 }

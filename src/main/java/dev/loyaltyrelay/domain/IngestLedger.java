@@ -24,9 +24,22 @@ public interface IngestLedger {
 
     /**
      * Records that this body was seen under this delivery id, unless the same body was seen under another
-     * delivery id within the fingerprint window.
+     * delivery id within the fingerprint window. A fingerprint only says the body was seen: whether that event
+     * was queued is its claim's to say (see {@link #adopt}).
      */
     RepeatCheck recordFingerprint(String merchantId, String fingerprint, String nectorDeliveryId, Instant now);
+
+    /**
+     * Takes over the claim of {@code earlierDeliveryId}, which carried the same body first, when its fan-out never
+     * completed (released after a failure, or its lease lapsed): the caller now owns that event, fans it out under the
+     * earlier id's delivery ids (so jobs a failed attempt did queue are not sent twice) and completes or releases both
+     * claims. One conditional write, taken only when a body repeats.
+     *
+     * @return the earlier id's claim, now the caller's; {@link AlreadyCompleted} when its fan-out completed (a true
+     *         repeat); {@link InProgress} while its lease is live; {@link BodyMismatch} when it holds another body or no
+     *         claim (not the same event)
+     */
+    ClaimResult adopt(Claim claim, String earlierDeliveryId, String bodyHash, Instant now);
 
     sealed interface ClaimResult permits Claim, InProgress, AlreadyCompleted, BodyMismatch {
     }

@@ -10,7 +10,12 @@ public interface SecretCipher {
 
     SealedSecret seal(byte[] plaintext, EncryptionContext context);
 
-    /** @throws SecretUnavailable when the value cannot be opened (wrong context, tampered, key service down) */
+    /**
+     * @throws KeyServiceUnavailable when the key service cannot open it now (unreachable, failing, throttling, key disabled
+     *                               or access denied): a retry may succeed
+     * @throws SecretUnavailable     when the value itself does not open (wrong context, tampered, sealed under another key):
+     *                               no retry will
+     */
     byte[] open(SealedSecret sealed, EncryptionContext context);
 
     /**
@@ -34,9 +39,16 @@ public interface SecretCipher {
     }
 
     /** A sealed value could not be opened. The message never carries the value. */
-    final class SecretUnavailable extends RuntimeException {
+    sealed class SecretUnavailable extends RuntimeException permits KeyServiceUnavailable {
         public SecretUnavailable(String reason, Throwable cause) {
             super(reason, cause);
+        }
+    }
+
+    /** The key service could not open (or seal) a value now; the value itself may be fine, and a retry may succeed. */
+    final class KeyServiceUnavailable extends SecretUnavailable {
+        public KeyServiceUnavailable(String reason) {
+            super(reason, null);
         }
     }
 }

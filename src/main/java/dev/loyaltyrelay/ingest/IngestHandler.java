@@ -40,7 +40,9 @@ public class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         try {
             return respond(handle(event));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (an OutOfMemoryError from one request's data, a StackOverflowError): escaping, it would kill the
+            // Lambda thread with no answer, and Nector's every retry would do the same.
             Log.errorf("ingest: unexpected %s", e.getClass().getName());
             return respond(new IngestReply(500, IngestReply.ordered("error", "internal_error", "message", "unexpected error; retry later")));
         }

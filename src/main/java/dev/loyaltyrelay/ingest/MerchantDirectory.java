@@ -6,6 +6,7 @@ import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.WebhookSecret;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,10 +32,22 @@ public class MerchantDirectory {
         }
     }
 
-    /** A merchant's configuration with its secrets opened. */
-    public record KnownMerchant(MerchantConfiguration configuration, List<OpenedSecret> secrets) {
+    /** A webhook secret whose sealed value does not open (tampered, or sealed under another key): it authenticates nothing. */
+    public record UnreadableSecret(String secretId, Instant retiredAt) {
+        boolean isValidAt(Instant now) {
+            return retiredAt == null || now.isBefore(retiredAt);
+        }
+    }
+
+    /** A merchant's configuration with its secrets opened, and those that would not open. */
+    public record KnownMerchant(MerchantConfiguration configuration, List<OpenedSecret> secrets, List<UnreadableSecret> unreadable) {
         public List<OpenedSecret> validSecrets(Instant now) {
             return secrets.stream().filter(s -> s.isValidAt(now)).toList();
+        }
+
+        /** Whether a secret that is still valid could not be read, so a request matching no secret may have been signed with it. */
+        public boolean hasUnreadableValidSecret(Instant now) {
+            return unreadable.stream().anyMatch(s -> s.isValidAt(now));
         }
     }
 
@@ -57,6 +70,12 @@ public class MerchantDirectory {
         this.ttl = config.configCacheTtl();
     }
 
+    /**
+     * The merchant with its webhook secrets opened, or empty when there is no such merchant.
+     *
+     * @throws SecretCipher.KeyServiceUnavailable when the key service cannot open the secrets now (nothing is remembered,
+     *                                            so the next request tries again)
+     */
     public Optional<KnownMerchant> find(String merchantId) {
         Instant now = clock.instant();
         Entry entry = cache.get(merchantId);
@@ -95,10 +114,22 @@ public class MerchantDirectory {
     private KnownMerchant open(MerchantConfiguration configuration) {
         String merchantId = configuration.merchant().merchantId();
         List<OpenedSecret> opened = new ArrayList<>();
+        List<UnreadableSecret> unreadable = new ArrayList<>();
         for (WebhookSecret secret : configuration.webhookSecrets()) {
-            byte[] plain = cipher.open(secret.sealed(), EncryptionContext.forWebhookSecret(merchantId, secret.secretId()));
+            byte[] plain;
+            try {
+                plain = cipher.open(secret.sealed(), EncryptionContext.forWebhookSecret(merchantId, secret.secretId()));
+            } catch (SecretCipher.KeyServiceUnavailable retryable) {
+                throw retryable;
+            } catch (SecretCipher.SecretUnavailable doesNotOpen) {
+                // One bad secret must not lock out the merchant's others; it is logged, and counted where it refuses a request.
+                Log.errorf("ingest: webhook secret %s of merchant %s does not open (%s); it authenticates nothing until replaced",
+                        secret.secretId(), merchantId, doesNotOpen.getMessage());
+                unreadable.add(new UnreadableSecret(secret.secretId(), secret.retiredAt()));
+                continue;
+            }
             opened.add(new OpenedSecret(secret.secretId(), NectorSignature.sha256(plain), plain, secret.retiredAt()));
         }
-        return new KnownMerchant(configuration, opened);
+        return new KnownMerchant(configuration, opened, unreadable);
     }
 }

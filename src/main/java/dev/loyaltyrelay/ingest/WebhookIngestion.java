@@ -23,6 +23,7 @@ import dev.loyaltyrelay.domain.QueueUnavailable;
 import dev.loyaltyrelay.domain.RecipientResolver;
 import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.RepeatPolicy;
+import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.ingest.IngestReply.Queued;
@@ -61,6 +62,14 @@ public class WebhookIngestion {
     static final String BODY_HMAC_ALGO = "x-nector-webhook-hmac-algo";
     /** Headers kept with a held event so that a replay carries what the original did (never the secret hash). */
     static final List<String> REPLAYED_HEADERS = List.of(TOPIC, DELIVERY_ID, TIMESTAMP, "x-source");
+
+    /**
+     * Written out in full (no exponent), a number in a webhook has at most this many digits. Jackson's number-length
+     * limit counts the characters as written, so {@code 1E2147483647} passes it as twelve characters; written out it
+     * is a String or BigInteger too large for any heap, and any step that writes it out (a mobile sent as a number,
+     * rendering) dies of OutOfMemoryError. Every double (at most about 330 digits) fits.
+     */
+    static final int MAX_NUMBER_DIGITS = 1_000;
 
     private static final Pattern MERCHANT_ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final Pattern DELIVERY_ID_FORMAT = Pattern.compile("^[\\x21-\\x7e]{1,128}$");
@@ -107,10 +116,18 @@ public class WebhookIngestion {
             return authenticateThenIngest(request);
         } catch (WebhookRequest.AmbiguousHeader e) {
             return IngestReply.badRequest(400, "ambiguous_header", e.getMessage());
-        } catch (StoreUnavailable e) {
-            Log.warnf("ingest: store unavailable for merchant %s: %s", request.merchantId(), e.getMessage());
-            return IngestReply.retryLater(503, "store_unavailable", "the relay's store could not be reached; retry later");
+        } catch (StoreUnavailable | SecretCipher.KeyServiceUnavailable e) {
+            return unavailable(request.merchantId(), e);
         }
+    }
+
+    private static IngestReply unavailable(String merchantId, RuntimeException e) {
+        if (e instanceof SecretCipher.KeyServiceUnavailable) {
+            Log.warnf("ingest: key service unavailable for merchant %s: %s", merchantId, e.getMessage());
+            return IngestReply.retryLater(503, "key_service_unavailable", "the relay's key service could not open the webhook secrets; retry later");
+        }
+        Log.warnf("ingest: store unavailable for merchant %s: %s", merchantId, e.getMessage());
+        return IngestReply.retryLater(503, "store_unavailable", "the relay's store could not be reached; retry later");
     }
 
     /**
@@ -118,16 +135,21 @@ public class WebhookIngestion {
      * arrived, so only validation and the fan-out run again; an event still invalid stays held.
      */
     public IngestReply replay(HeldEvent event) {
-        Optional<KnownMerchant> found = merchants.find(event.merchantId());
-        if (found.isEmpty()) {
-            return refuse("unknown", "merchant", "no merchant with this id");
+        try {
+            Optional<KnownMerchant> found = merchants.find(event.merchantId());
+            if (found.isEmpty()) {
+                return refuse("unknown", "merchant", "no merchant with this id");
+            }
+            var request = new WebhookRequest(event.merchantId(), event.headers(), event.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            IngestReply reply = ingestAuthentic(request, found.get(), clock.instant(), "checked_when_held");
+            if (reply.status() / 100 == 2 && !"held".equals(String.valueOf(reply.body().get("status")))) {
+                // Should this fail, the event stays held though queued; replayed again, its claim answers duplicate.
+                held.release(event.merchantId(), event.nectorDeliveryId());
+            }
+            return reply;
+        } catch (StoreUnavailable | SecretCipher.KeyServiceUnavailable e) {
+            return unavailable(event.merchantId(), e);
         }
-        var request = new WebhookRequest(event.merchantId(), event.headers(), event.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        IngestReply reply = ingestAuthentic(request, found.get(), clock.instant(), "checked_when_held");
-        if (reply.status() / 100 == 2 && !"held".equals(String.valueOf(reply.body().get("status")))) {
-            held.release(event.merchantId(), event.nectorDeliveryId());
-        }
-        return reply;
     }
 
     private IngestReply authenticateThenIngest(WebhookRequest request) {
@@ -144,7 +166,8 @@ public class WebhookIngestion {
         KnownMerchant known = found.get();
         Merchant merchant = known.configuration().merchant();
         List<OpenedSecret> secrets = known.validSecrets(now);
-        if (secrets.isEmpty()) {
+        boolean unreadableSecret = known.hasUnreadableValidSecret(now);
+        if (secrets.isEmpty() && !unreadableSecret) {
             return refuse(merchantId, "merchant", "the merchant has no webhook secret set");
         }
 
@@ -159,6 +182,11 @@ public class WebhookIngestion {
         Optional<OpenedSecret> matched = secrets.stream()
                 .filter(s -> NectorSignature.secretHashMatches(secretHash.get(), s.sha256()))
                 .findFirst();
+        if (matched.isEmpty() && unreadableSecret) {
+            // Not secret_hash: the request may well be signed with the secret the relay cannot read, and no retry helps.
+            return refuse(merchantId, "secret_unreadable", "a webhook secret of this merchant no longer opens in the relay;"
+                    + " set a new secret in the relay and in Nector");
+        }
         if (matched.isEmpty()) {
             return refuse(merchantId, "secret_hash", SECRET_HASH + " does not match a webhook secret of this merchant");
         }
@@ -198,6 +226,11 @@ public class WebhookIngestion {
             return IngestReply.badRequest(400, "body_too_complex", "the body exceeds the JSON limits (nesting depth, string or number length)");
         } catch (IOException e) {
             return IngestReply.badRequest(400, "invalid_json", "the body is not well-formed JSON");
+        } catch (NumberFormatException exponentBeyondBigDecimal) {
+            return numberOutOfRange();
+        }
+        if (!numbersWithinBounds(event)) {
+            return numberOutOfRange();
         }
         if (event == null || !event.isObject()) {
             return IngestReply.badRequest(400, "body_not_object", "the body must be a JSON object");
@@ -241,9 +274,7 @@ public class WebhookIngestion {
         IngestLedger.Claim claim;
         switch (claimed) {
             case IngestLedger.InProgress inProgress -> {
-                long seconds = Math.max(1, Duration.between(now, inProgress.leaseUntil()).toSeconds());
-                return new IngestReply(409, IngestReply.ordered("error", "in_progress", "message",
-                        "this delivery id is being processed; retry later", "retryAfterSeconds", seconds));
+                return inProgress(now, inProgress, "this delivery id is being processed; retry later");
             }
             case IngestLedger.AlreadyCompleted done -> {
                 metrics.increment("DuplicateWebhooks", Map.of("merchant", merchantId, "reason", "delivery_id"));
@@ -256,18 +287,40 @@ public class WebhookIngestion {
             case IngestLedger.Claim c -> claim = c;
         }
 
+        // The claims this request must complete or release: its own, and an earlier id's it takes over.
+        List<IngestLedger.Claim> claims = new ArrayList<>(List.of(claim));
+        String eventDeliveryId = nectorDeliveryId;
         try {
             String fingerprint = DeliveryIds.sha256Hex(topic, bodyHash);
-            if (ledger.recordFingerprint(merchantId, fingerprint, nectorDeliveryId, now) instanceof IngestLedger.RepeatOf) {
-                metrics.increment("RepeatedBodies", Map.of("merchant", merchantId, "policy", merchant.repeatPolicy().name()));
+            if (ledger.recordFingerprint(merchantId, fingerprint, nectorDeliveryId, now) instanceof IngestLedger.RepeatOf repeat) {
                 if (merchant.repeatPolicy() == RepeatPolicy.DROP) {
-                    ledger.complete(claim, List.of(), now);
-                    return new IngestReply(200, IngestReply.ordered("status", "duplicate", "reason", "same_body_under_new_delivery_id"));
+                    // A repeat is only a repeat of an event that was queued: the earlier id's claim says whether it was.
+                    switch (ledger.adopt(claim, repeat.firstDeliveryId(), bodyHash, now)) {
+                        case IngestLedger.AlreadyCompleted done -> {
+                            metrics.increment("RepeatedBodies", Map.of("merchant", merchantId, "policy", merchant.repeatPolicy().name()));
+                            ledger.complete(claim, List.of(), now);
+                            return new IngestReply(200, IngestReply.ordered("status", "duplicate", "reason", "same_body_under_new_delivery_id"));
+                        }
+                        case IngestLedger.InProgress inProgress -> {
+                            releaseQuietly(claim);
+                            return inProgress(now, inProgress, "the same body is being processed under another delivery id; retry later");
+                        }
+                        case IngestLedger.Claim adopted -> {
+                            // Nector retrying, under a new id, an event whose fan-out failed or was cut short.
+                            claims.addFirst(adopted);
+                            eventDeliveryId = adopted.nectorDeliveryId();
+                        }
+                        case IngestLedger.BodyMismatch notTheSameEvent -> {
+                            // No claim on this body under the earlier id: delivered as its own event.
+                        }
+                    }
+                } else {
+                    metrics.increment("RepeatedBodies", Map.of("merchant", merchantId, "policy", merchant.repeatPolicy().name()));
                 }
             }
-            return fanOut(merchant, claim, topic, nectorDeliveryId, properties, routes, now, signature);
+            return fanOut(merchant, claims, topic, eventDeliveryId, properties, routes, now, signature);
         } catch (StoreUnavailable | QueueUnavailable e) {
-            releaseQuietly(claim);
+            claims.forEach(this::releaseQuietly);
             if (e instanceof QueueUnavailable) {
                 Log.warnf("ingest: queue unavailable for %s of merchant %s: %s", nectorDeliveryId, merchantId, e.getMessage());
                 metrics.increment("QueueUnavailable", Map.of("merchant", merchantId));
@@ -277,7 +330,16 @@ public class WebhookIngestion {
         }
     }
 
-    private IngestReply fanOut(Merchant merchant, IngestLedger.Claim claim, String topic, String nectorDeliveryId,
+    private static IngestReply inProgress(Instant now, IngestLedger.InProgress inProgress, String message) {
+        long seconds = Math.max(1, Duration.between(now, inProgress.leaseUntil()).toSeconds());
+        return new IngestReply(409, IngestReply.ordered("error", "in_progress", "message", message, "retryAfterSeconds", seconds));
+    }
+
+    /**
+     * Queues one job per resolved route, under delivery ids derived from {@code eventDeliveryId}: the request's own id,
+     * or the earlier id of the same event whose claim it took over. Completes every claim it holds.
+     */
+    private IngestReply fanOut(Merchant merchant, List<IngestLedger.Claim> claims, String topic, String eventDeliveryId,
             Map<String, Object> properties, List<Route> routes, Instant now, String signature) {
         List<DeliveryJob> jobs = new ArrayList<>();
         List<Queued> queued = new ArrayList<>();
@@ -292,20 +354,25 @@ public class WebhookIngestion {
                 continue;
             }
             var recipient = ((RecipientResolver.Resolved) resolution).recipient();
-            String deliveryId = DeliveryIds.derive(merchant.merchantId(), nectorDeliveryId, integration.integrationId(), mapping.mappingId());
-            jobs.add(new DeliveryJob(DeliveryJob.SCHEMA_VERSION, deliveryId, merchant.merchantId(), nectorDeliveryId, topic,
+            String deliveryId = DeliveryIds.derive(merchant.merchantId(), eventDeliveryId, integration.integrationId(), mapping.mappingId());
+            jobs.add(new DeliveryJob(DeliveryJob.SCHEMA_VERSION, deliveryId, merchant.merchantId(), eventDeliveryId, topic,
                     integration.provider(), integration.integrationId(), recipient, mapping, mapping.propertiesFor(properties), now));
             queued.add(new Queued(deliveryId, integration.provider().key(), integration.integrationId(), mapping.mappingId()));
         }
         if (!jobs.isEmpty()) {
             queue.enqueue(jobs);
         }
-        ledger.complete(claim, queued.stream().map(Queued::deliveryId).toList(), now);
+        List<String> queuedIds = queued.stream().map(Queued::deliveryId).toList();
+        for (IngestLedger.Claim claim : claims) {
+            ledger.complete(claim, queuedIds, now);
+        }
         for (Queued q : queued) {
             metrics.increment("QueuedDeliveries", Map.of("provider", q.provider(), "topic", topic));
         }
-        Log.infof("ingest: %s of merchant %s (%s): %d queued, %d skipped%s", nectorDeliveryId, merchant.merchantId(), topic,
-                queued.size(), skipped.size(), claim.takeover() ? ", after a lapsed claim" : "");
+        IngestLedger.Claim own = claims.getLast();
+        Log.infof("ingest: %s of merchant %s (%s): %d queued, %d skipped%s%s", own.nectorDeliveryId(), merchant.merchantId(), topic,
+                queued.size(), skipped.size(), own.takeover() ? ", after a lapsed claim" : "",
+                eventDeliveryId.equals(own.nectorDeliveryId()) ? "" : ", as the event first received as " + eventDeliveryId);
         return IngestReply.accepted(signature, queued, skipped);
     }
 
@@ -325,6 +392,37 @@ public class WebhookIngestion {
         } catch (StoreUnavailable e) {
             Log.warnf("ingest: claim %s not released (it lapses with its lease): %s", claim.nectorDeliveryId(), e.getMessage());
         }
+    }
+
+    private static IngestReply numberOutOfRange() {
+        return IngestReply.badRequest(400, "number_out_of_range",
+                "a number in the body has more than " + MAX_NUMBER_DIGITS + " digits when written out without its exponent");
+    }
+
+    /** Whether every number in the tree stays within {@link #MAX_NUMBER_DIGITS} (the tree is at most 16 deep). */
+    static boolean numbersWithinBounds(JsonNode node) {
+        if (node == null) {
+            return true;
+        }
+        if (node.isBigDecimal()) {
+            return writtenOutDigits(node.decimalValue()) <= MAX_NUMBER_DIGITS;
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (!numbersWithinBounds(child)) {
+                    return false;
+                }
+            }
+        }
+        // Integers without an exponent are written out already, and bounded by Jackson's number length.
+        return true;
+    }
+
+    /** Digits of the number without an exponent: 1E+3 has 4, 100.50 has 5, 0.001 has 4; in long, as scale may be ±2^31. */
+    static long writtenOutDigits(java.math.BigDecimal number) {
+        long precision = number.precision();
+        long scale = number.scale();
+        return scale <= 0 ? precision - scale : Math.max(precision, scale + 1);
     }
 
     private IngestReply refuse(String merchantId, String check, String message) {

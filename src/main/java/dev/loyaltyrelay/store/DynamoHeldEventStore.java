@@ -63,14 +63,23 @@ public class DynamoHeldEventStore implements HeldEventStore {
     }
 
     @Override
-    public List<HeldEvent> list(String merchantId) {
-        var response = DynamoCalls.call("list held events", () -> dynamo.query(r -> r.tableName(tables.records())
-                .keyConditionExpression("#pk = :pk")
-                .expressionAttributeNames(Map.of("#pk", Keys.PK))
-                .expressionAttributeValues(Map.of(":pk", s(Keys.held(merchantId))))));
-        return response.items().stream().map(item -> new HeldEvent(merchantId, string(item, Keys.SK), string(item, "topic"),
+    public HeldPage page(String merchantId, String afterDeliveryId, int limit) {
+        var response = DynamoCalls.call("list held events", () -> dynamo.query(r -> {
+            r.tableName(tables.records())
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK))
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.held(merchantId))))
+                    .limit(limit);
+            if (afterDeliveryId != null) {
+                r.exclusiveStartKey(Map.of(Keys.PK, s(Keys.held(merchantId)), Keys.SK, s(afterDeliveryId)));
+            }
+        }));
+        List<HeldEvent> events = response.items().stream().map(item -> new HeldEvent(merchantId, string(item, Keys.SK), string(item, "topic"),
                 string(item, "reason"), string(item, "detail"),
                 item.get("headers").m().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s())),
                 string(item, "body"), Instant.ofEpochMilli(number(item, "receivedAt").orElse(0L)))).toList();
+        String continueAfter = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? string(response.lastEvaluatedKey(), Keys.SK) : null;
+        return new HeldPage(events, continueAfter);
     }
 }

@@ -73,15 +73,40 @@ public class DynamoIngestLedger implements IngestLedger {
                     && number(previous, Keys.EXPIRES_AT).orElse(0L) >= now.getEpochSecond();
             return new Claim(merchantId, nectorDeliveryId, token, leaseUntil, takeover);
         } catch (ConditionalCheckFailedException e) {
-            var existing = e.hasItem() ? e.item() : Map.<String, AttributeValue>of();
-            if (!bodyHash.equals(string(existing, "bodyHash"))) {
-                return new BodyMismatch();
-            }
-            if (COMPLETED.equals(string(existing, "state"))) {
-                return new AlreadyCompleted(Instant.ofEpochMilli(number(existing, "completedAt").orElse(0L)));
-            }
-            return new InProgress(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(0L)));
+            return notClaimed(e, bodyHash);
         }
+    }
+
+    @Override
+    public ClaimResult adopt(Claim claim, String earlierDeliveryId, String bodyHash, Instant now) {
+        var key = Map.of(Keys.PK, s(Keys.ingestClaim(claim.merchantId(), earlierDeliveryId)), Keys.SK, s(CLAIM));
+        try {
+            // The same condition as a takeover in claim(): only a CLAIMED record whose lease is over changes hands.
+            DynamoCalls.call("adopt claim", () -> dynamo.updateItem(r -> r.tableName(tables.records()).key(key)
+                    .updateExpression("SET #token = :token, #leaseUntil = :leaseUntil")
+                    .conditionExpression("#state = :claimed AND #leaseUntil < :nowMillis AND #bodyHash = :bodyHash")
+                    .expressionAttributeNames(Map.of("#token", "token", "#leaseUntil", "leaseUntil", "#state", "state",
+                            "#bodyHash", "bodyHash"))
+                    .expressionAttributeValues(Map.of(":token", s(claim.token()), ":leaseUntil", n(claim.leaseUntil().toEpochMilli()),
+                            ":claimed", s(CLAIMED), ":nowMillis", n(now.toEpochMilli()), ":bodyHash", s(bodyHash)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+            return new Claim(claim.merchantId(), earlierDeliveryId, claim.token(), claim.leaseUntil(), true);
+        } catch (ConditionalCheckFailedException e) {
+            return notClaimed(e, bodyHash);
+        }
+    }
+
+    /** Why a claim record did not change hands, read from the item the failed condition returned. */
+    private static ClaimResult notClaimed(ConditionalCheckFailedException e, String bodyHash) {
+        var existing = e.hasItem() ? e.item() : Map.<String, AttributeValue>of();
+        if (!bodyHash.equals(string(existing, "bodyHash"))) {
+            return new BodyMismatch();
+        }
+        if (COMPLETED.equals(string(existing, "state"))) {
+            return new AlreadyCompleted(Instant.ofEpochMilli(number(existing, "completedAt").orElse(0L)));
+        }
+        return new InProgress(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(0L)));
     }
 
     @Override

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loyaltyrelay.delivery.BiteSpeedDeliveryHandler;
 import dev.loyaltyrelay.delivery.DelightChatDeliveryHandler;
 import dev.loyaltyrelay.delivery.LimeChatDeliveryHandler;
@@ -26,6 +27,7 @@ import dev.loyaltyrelay.domain.HeldEventStore;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.ingest.IngestHandler;
 import dev.loyaltyrelay.ingest.MerchantDirectory;
+import dev.loyaltyrelay.local.TemplateResources;
 import dev.loyaltyrelay.support.AdminCalls;
 import dev.loyaltyrelay.support.AdminCalls.Answer;
 import dev.loyaltyrelay.support.LocalAws;
@@ -36,10 +38,13 @@ import dev.loyaltyrelay.support.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -488,6 +493,133 @@ class AdminApiTest {
         assertEquals("accepted", replayed.get("replayed").get(0).get("result").asText(), replayed.toString());
         assertEquals(1, Queues.drain(Provider.ZOKO).size());
         assertEquals(0, call("GET", merchants(merchantId) + "/held-events", key, null).get("heldEvents").size());
+    }
+
+    /** Holds {@code count} valid wallet events of about 60 KB each (together well over DynamoDB's 1 MB page). */
+    Set<String> holdLargeEvents(String merchantId, int count) {
+        Set<String> ids = new TreeSet<>();
+        for (int i = 0; i < count; i++) {
+            String deliveryId = "nd-large-" + i;
+            ObjectNode body = Webhooks.body(Webhooks.load("ingest-walletreward_create.json"));
+            body.put("amount", 100 + i);
+            body.put("note", "x".repeat(60_000));
+            held.hold(new HeldEvent(merchantId, deliveryId, "walletreward_create", "schema_violation", "amount: type",
+                    Map.of("x-nector-topic", "walletreward_create", "x-nector-delivery-id", deliveryId), body.toString(), clock.instant()));
+            ids.add(deliveryId);
+        }
+        return ids;
+    }
+
+    static String nextCursor(Answer answer) {
+        JsonNode cursor = answer.get("nextCursor");
+        return cursor.isTextual() ? cursor.asText() : null;
+    }
+
+    @Test
+    void heldEventsBeyondTheStoresOneMegabytePage_areAllListed_pageByPage() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        Set<String> heldIds = holdLargeEvents(merchantId, 25);
+
+        Set<String> listed = new TreeSet<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Map<String, String> query = cursor == null ? Map.of("limit", "100") : Map.of("limit", "100", "cursor", cursor);
+            Answer page = call("GET", merchants(merchantId) + "/held-events", key, null, query);
+            assertEquals(200, page.status(), page.toString());
+            page.get("heldEvents").forEach(event -> assertTrue(listed.add(event.get("nectorDeliveryId").asText()), "listed twice"));
+            cursor = nextCursor(page);
+            pages++;
+        } while (cursor != null && pages < 10);
+
+        assertEquals(heldIds, listed);
+        assertTrue(pages > 1, "1.5 MB of held events do not fit one page of the store");
+        Answer notOurs = call("GET", merchants(merchantId) + "/held-events", key, null, Map.of("cursor", "not a cursor"));
+        assertEquals(400, notOurs.status(), notOurs.toString());
+    }
+
+    @Test
+    void replayingHeldEventsBeyondOnePage_goesInBoundedResumableCalls_andQueuesEachEventExactlyOnce() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        connect(merchantId, key, Provider.ZOKO);
+        Set<String> heldIds = holdLargeEvents(merchantId, 25);
+        String replay = merchants(merchantId) + "/held-events/replay";
+
+        Set<String> replayed = new TreeSet<>();
+        List<Object> requests = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            Object request = cursor == null ? object("max", 10) : object("max", 10, "cursor", cursor);
+            requests.add(request);
+            Answer answer = call("POST", replay, key, request);
+            assertEquals(200, answer.status(), answer.toString());
+            assertTrue(answer.get("replayed").size() <= 10, answer.toString());
+            answer.get("replayed").forEach(result -> {
+                assertEquals("accepted", result.get("result").asText(), result.toString());
+                assertTrue(replayed.add(result.get("nectorDeliveryId").asText()), "replayed twice: " + result);
+            });
+            cursor = nextCursor(answer);
+        } while (cursor != null && requests.size() < 10);
+
+        assertEquals(heldIds, replayed);
+        assertTrue(requests.size() >= 3, "25 events, at most 10 a call");
+        for (Object request : requests) {
+            Answer repeated = call("POST", replay, key, request);
+            assertEquals(200, repeated.status(), repeated.toString());
+            assertEquals(0, repeated.get("replayed").size(), "a repeated call finds nothing left to replay: " + repeated);
+        }
+        List<String> deliveryIds = Queues.drain(Provider.ZOKO).stream().map(m -> {
+            try {
+                return AdminScenario.JSON.readTree(m.body()).get("deliveryId").asText();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+        assertEquals(25, deliveryIds.size());
+        assertEquals(25, Set.copyOf(deliveryIds).size());
+        assertEquals(0, call("GET", merchants(merchantId) + "/held-events", key, null).get("heldEvents").size());
+
+        // A replay whose release was lost leaves the event held though it was queued: replayed again, it is a duplicate.
+        holdLargeEvents(merchantId, 1);
+        Answer again = call("POST", replay, key, null);
+        assertEquals("duplicate", again.get("replayed").get(0).get("result").asText(), again.toString());
+        assertEquals(0, Queues.drain(Provider.ZOKO).size());
+        assertEquals(0, call("GET", merchants(merchantId) + "/held-events", key, null).get("heldEvents").size());
+        assertEquals(400, call("POST", replay, key, object("cursor", "not a cursor")).status());
+    }
+
+    @Test
+    void aReplayStoppedByAQueueOutage_resumesAtTheEventItCouldNotQueue() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        connect(merchantId, key, Provider.ZOKO);
+        Set<String> heldIds = holdLargeEvents(merchantId, 3);
+        String replay = merchants(merchantId) + "/held-events/replay";
+        LocalAws aws = LocalAws.get();
+        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(Provider.ZOKO)));
+        Answer stopped;
+        try {
+            stopped = call("POST", replay, key, null);
+        } finally {
+            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(Provider.ZOKO),
+                    "relay-test-zoko", "relay-test-zoko-dlq");
+        }
+        assertEquals(200, stopped.status(), stopped.toString());
+        assertEquals(1, stopped.get("replayed").size(), "the first retryable failure stops the call: " + stopped);
+        assertEquals(503, stopped.get("replayed").get(0).get("httpStatus").asInt());
+        assertEquals("retry_later", stopped.get("stoppedBy").asText());
+
+        Answer resumed = call("POST", replay, key, object("cursor", nextCursor(stopped)));
+        Set<String> replayed = new TreeSet<>();
+        resumed.get("replayed").forEach(result -> {
+            assertEquals("accepted", result.get("result").asText(), resumed.toString());
+            replayed.add(result.get("nectorDeliveryId").asText());
+        });
+        assertEquals(heldIds, replayed, "the event that met the outage is replayed again");
+        assertTrue(resumed.get("nextCursor").isNull(), resumed.toString());
+        assertEquals(3, Queues.drain(Provider.ZOKO).size());
     }
 
     @Test

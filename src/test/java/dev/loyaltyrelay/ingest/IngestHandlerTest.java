@@ -58,6 +58,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class IngestHandlerTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper EXACT_JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     static final String WALLET = "ingest-walletreward_create.json";
 
     @Inject
@@ -358,7 +359,7 @@ class IngestHandlerTest {
         assertTrue(reply.body().get("detail").toString().contains("amount"), reply.body().toString());
         assertTrue(reply.body().get("detail").toString().contains("user_name"), reply.body().toString());
         assertFalse(reply.body().toString().contains("one hundred"), "no property value in the reason");
-        var kept = held.list(merchantId);
+        var kept = held.page(merchantId, null, 100).events();
         assertEquals(1, kept.size());
         assertEquals("held-1", kept.get(0).nectorDeliveryId());
         assertTrue(kept.get(0).body().contains("one hundred"), "the original body is kept for replay");
@@ -496,6 +497,140 @@ class IngestHandlerTest {
         // After the fingerprint window the same body is a new event again.
         clock.advance(Duration.ofMinutes(11));
         assertEquals(202, post(withDeliveryId(wallet(dropping), "nector-dlv-0001-later")).status());
+    }
+
+    @Test
+    void underDrop_anEventWhoseFanOutFailed_isQueuedWhenNectorRetriesItUnderANewDeliveryId_andOnlyOnce() {
+        String dropping = merchants.demoLike(SignaturePolicy.RECORD, RepeatPolicy.DROP);
+        LocalAws aws = LocalAws.get();
+        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(Provider.WIGZO)));
+        Reply failed;
+        try {
+            failed = post(wallet(dropping));
+        } finally {
+            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(Provider.WIGZO),
+                    "relay-test-wigzo", "relay-test-wigzo-dlq");
+        }
+        assertEquals(503, failed.status(), failed.body().toString());
+
+        Reply retriedUnderNewId = post(withDeliveryId(wallet(dropping), "nector-dlv-0001-retry"));
+        assertEquals(202, retriedUnderNewId.status(), "nothing was queued for the first attempt: " + retriedUnderNewId.body());
+        assertEquals(200, post(wallet(dropping)).status(), "Nector's retry under the first id is now a duplicate");
+        Reply repeat = post(withDeliveryId(wallet(dropping), "nector-dlv-0001-again"));
+        assertEquals(200, repeat.status(), repeat.body().toString());
+        assertEquals("same_body_under_new_delivery_id", repeat.field("reason"));
+
+        Map<Provider, List<JsonNode>> jobs = drainJobs();
+        // The failed attempt had already queued Zoko's and LimeChat's jobs; the retry queues them again under the
+        // same delivery ids (those of the event's first delivery id), so each provider sends each delivery once.
+        for (Provider provider : List.of(Provider.ZOKO, Provider.LIMECHAT, Provider.WIGZO)) {
+            assertEquals(1, jobs.get(provider).stream().map(job -> job.get("deliveryId").asText()).distinct().count(), provider.key());
+        }
+        assertEquals(1, jobs.get(Provider.WIGZO).size());
+    }
+
+    @Test
+    void underDrop_aRetryUnderANewDeliveryId_whileTheFirstAttemptMayStillBeRunning_isToldToComeBack_thenQueued() {
+        String dropping = merchants.demoLike(SignaturePolicy.RECORD, RepeatPolicy.DROP);
+        ObjectNode event = wallet(dropping);
+        byte[] body = event.get("body").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String bodyHash = java.util.HexFormat.of().formatHex(NectorSignature.sha256(body));
+        // A process claimed the delivery id, recorded the body's fingerprint and died before enqueueing anything.
+        assertTrue(ledger.claim(dropping, "nector-dlv-0001", bodyHash, clock.instant()) instanceof IngestLedger.Claim);
+        assertTrue(ledger.recordFingerprint(dropping, dev.loyaltyrelay.domain.DeliveryIds.sha256Hex("walletreward_create", bodyHash),
+                "nector-dlv-0001", clock.instant()) instanceof IngestLedger.FirstSeen);
+
+        Reply duringTheLease = post(withDeliveryId(wallet(dropping), "nector-dlv-0001-retry"));
+        assertEquals(409, duringTheLease.status(), duringTheLease.body().toString());
+        assertEquals("in_progress", duringTheLease.field("error"));
+        assertEquals(0, Queues.drainAllCount());
+
+        clock.advance(Duration.ofSeconds(31));
+        Reply afterTheLease = post(withDeliveryId(wallet(dropping), "nector-dlv-0001-retry"));
+        assertEquals(202, afterTheLease.status(), afterTheLease.body().toString());
+        assertEquals(200, post(wallet(dropping)).status(), "the first id's retry finds the event queued");
+        assertEquals(3, Queues.drainAllCount());
+    }
+
+    @Test
+    void underDrop_aFailedEventRetriedUnderBothIdsAtOnce_isQueuedOnce() throws Exception {
+        String dropping = merchants.demoLike(SignaturePolicy.RECORD, RepeatPolicy.DROP);
+        LocalAws aws = LocalAws.get();
+        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(Provider.WIGZO)));
+        try {
+            assertEquals(503, post(wallet(dropping)).status());
+        } finally {
+            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(Provider.WIGZO),
+                    "relay-test-wigzo", "relay-test-wigzo-dlq");
+        }
+        Queues.purgeAll();
+        List<String> events = List.of(text(wallet(dropping)), text(withDeliveryId(wallet(dropping), "nector-dlv-0001-retry")));
+        var start = new CountDownLatch(1);
+        List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            List<Future<?>> calls = new ArrayList<>();
+            for (String event : events) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    statuses.add(post((ObjectNode) JSON.readTree(event)).status());
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> call : calls) {
+                call.get();
+            }
+        }
+        assertEquals(1, statuses.stream().filter(s -> s == 202).count(), statuses.toString());
+        for (String event : events) {
+            assertEquals(200, post((ObjectNode) JSON.readTree(event)).status(), "once queued, both ids are duplicates");
+        }
+        Map<Provider, List<JsonNode>> jobs = drainJobs();
+        assertEquals(1, jobs.get(Provider.ZOKO).size());
+        assertEquals(1, jobs.get(Provider.WIGZO).size());
+    }
+
+    @Test
+    void aNumberWithAHugeExponent_isRefused400_andTheFunctionKeepsAnswering() {
+        String merchantId = merchants.demoLike();
+        String sample = wallet(merchantId).get("body").asText();
+        Map<String, String> hostile = new java.util.LinkedHashMap<>();
+        hostile.put("a mobile of 1E2147483647", sample.replace("\"user_mobile\":\"98765 43210\"", "\"user_mobile\":1E2147483647"));
+        hostile.put("an amount of 1E2147483647", sample.replace("\"amount\":100", "\"amount\":1E2147483647"));
+        hostile.put("an amount of -1E+2147483647", sample.replace("\"amount\":100", "\"amount\":-1E+2147483647"));
+        hostile.put("an amount of 1E-2147483647", sample.replace("\"amount\":100", "\"amount\":1E-2147483647"));
+        hostile.put("an exponent beyond BigDecimal's", sample.replace("\"amount\":100", "\"amount\":1E-2147483648"));
+        hostile.put("an exponent of eleven digits", sample.replace("\"amount\":100", "\"amount\":1e99999999999"));
+        hostile.put("a nested balance of 1E1000", sample.replace("\"amount\":100", "\"amount\":100,\"extra\":{\"balance\":[1E1000]}"));
+        int sequence = 0;
+        for (var entry : hostile.entrySet()) {
+            assertFalse(entry.getValue().equals(sample), "the sample was changed: " + entry.getKey());
+            Reply reply = post(withDeliveryId(withSignedBody(wallet(merchantId), entry.getValue()), "huge-" + sequence++));
+            assertEquals(400, reply.status(), entry.getKey() + ": " + reply.body());
+            assertEquals("number_out_of_range", reply.field("error"), entry.getKey());
+        }
+        assertEquals(0, Queues.drainAllCount(), "nothing is queued for a refused body");
+        assertEquals(202, post(wallet(merchantId)).status(), "the function still answers the next event");
+    }
+
+    @Test
+    void bigButSaneNumbers_areAccepted_andQueuedAsSent() throws Exception {
+        String merchantId = merchants.demoLike();
+        String sample = wallet(merchantId).get("body").asText();
+        List<String> amounts = List.of("1E+3", "100.50", "12345678901234567890", "1.7976931348623157E308", "4.9E-324", "1E999");
+        int sequence = 0;
+        for (String amount : amounts) {
+            String body = sample.replace("\"amount\":100", "\"amount\":" + amount)
+                    .replace("\"user_customer_id\":\"7301468061924\"", "\"user_customer_id\":73014680619241234567")
+                    .replace("\"user_mobile\":\"98765 43210\"", "\"user_mobile\":919876543210");
+            Reply reply = post(withDeliveryId(withSignedBody(wallet(merchantId), body), "sane-" + sequence++));
+            assertEquals(202, reply.status(), amount + ": " + reply.body());
+            List<Message> queued = Queues.drain(Provider.ZOKO);
+            assertEquals(1, queued.size(), amount);
+            JsonNode zoko = EXACT_JSON.readTree(queued.get(0).body());
+            assertEquals(0, new java.math.BigDecimal(amount).compareTo(zoko.at("/properties/amount").decimalValue()), amount);
+            assertEquals("+919876543210", zoko.at("/recipient/address").asText());
+        }
     }
 
     @Test

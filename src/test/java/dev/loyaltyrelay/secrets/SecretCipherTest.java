@@ -12,19 +12,27 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
 import dev.loyaltyrelay.domain.SealedSecret;
 import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
+import dev.loyaltyrelay.domain.SecretCipher.KeyServiceUnavailable;
 import dev.loyaltyrelay.domain.SecretCipher.SecretUnavailable;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -64,6 +72,44 @@ class SecretCipherTest {
         tampered[0] ^= 1;
         assertThrows(SecretUnavailable.class, () -> cipher.open(new SealedSecret("local", new byte[0], sealed.nonce(), tampered), ZOKO_OF_M1));
         assertFalse(sealed.toString().contains("zk-live"));
+    }
+
+    @Test
+    void kmsUnreachableOrFailing_isKeyServiceUnavailable_whileAValueKmsRefusesToDecrypt_isUnreadable() {
+        String wrapped = Base64.getEncoder().encodeToString("wrapped-data-key".getBytes(StandardCharsets.UTF_8));
+        SealedSecret sealed = new SealedSecret(KEY_ARN, Base64.getDecoder().decode(wrapped), new byte[12], new byte[32]);
+        try (KmsClient client = KmsClient.builder().endpointOverride(URI.create(kms.baseUrl())).region(Region.AP_SOUTH_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            var cipher = new KmsEnvelopeCipher(client, "alias/loyalty-relay");
+            Map<String, ResponseDefinitionBuilder> keyServiceDown = new LinkedHashMap<>();
+            keyServiceDown.put("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+            keyServiceDown.put("internal error", kmsError(500, "KMSInternalException"));
+            keyServiceDown.put("throttled", kmsError(400, "ThrottlingException"));
+            keyServiceDown.put("key disabled", kmsError(400, "DisabledException"));
+            keyServiceDown.put("access denied", kmsError(400, "AccessDeniedException"));
+            for (var failure : keyServiceDown.entrySet()) {
+                kms.resetAll();
+                kms.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("TrentService.Decrypt")).willReturn(failure.getValue()));
+                SecretUnavailable thrown = assertThrows(SecretUnavailable.class, () -> cipher.open(sealed, ZOKO_OF_M1), failure.getKey());
+                assertTrue(thrown instanceof KeyServiceUnavailable, failure.getKey() + ": " + thrown.getMessage());
+            }
+            for (String refusal : List.of("InvalidCiphertextException", "IncorrectKeyException")) {
+                kms.resetAll();
+                kms.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("TrentService.Decrypt")).willReturn(kmsError(400, refusal)));
+                SecretUnavailable thrown = assertThrows(SecretUnavailable.class, () -> cipher.open(sealed, ZOKO_OF_M1), refusal);
+                assertFalse(thrown instanceof KeyServiceUnavailable, refusal + " is the value's fault, not the key service's");
+            }
+            SecretUnavailable local = assertThrows(SecretUnavailable.class,
+                    () -> cipher.open(new SealedSecret("local", new byte[0], new byte[12], new byte[32]), ZOKO_OF_M1));
+            assertFalse(local instanceof KeyServiceUnavailable, "a value sealed under the local key never opens under KMS");
+        }
+    }
+
+    private static ResponseDefinitionBuilder kmsError(int status, String type) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/x-amz-json-1.1")
+                .withBody("{\"__type\":\"" + type + "\",\"message\":\"\"}");
     }
 
     @Test

@@ -1,81 +1,95 @@
 package dev.loyaltyrelay.support;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.loyaltyrelay.domain.SecretCipher;
-import dev.loyaltyrelay.secrets.KmsEnvelopeCipher;
-import java.net.URI;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.http.Fault;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kms.KmsClient;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * KMS's JSON protocol ({@code TrentService.GenerateDataKey} and {@code Decrypt}) served by WireMock: KMS has no
- * engine that runs here (as in {@code SecretCipherTest}). It hands out one data key, wrapped as a fixed blob, and
- * unwraps only that blob, for the key {@link #KEY_ARN}; AES-GCM with the encryption context as AAD does the rest,
- * so a value opened under another context still fails.
+ * KMS's JSON protocol served by WireMock, once per test JVM, for the functions run with {@code relay.cipher.mode=kms}
+ * (KMS cannot run here). It hands out one data key and gives it back on Decrypt; a test can make Decrypt fail the
+ * ways KMS does. Stubs are set through WireMock's admin API, so any class loader's copy of this class reaches the one server.
  */
-public final class KmsStub implements AutoCloseable {
+public final class KmsStub {
 
-    public static final String KEY_ARN = "arn:aws:kms:" + LocalAws.REGION + ":000000000000:key/00000000-0000-4000-8000-b007c8ec0001";
-    private static final String DATA_KEY = Base64.getEncoder().encodeToString("boot-check-data-key-of-32-bytes!".getBytes(StandardCharsets.US_ASCII));
-    private static final String WRAPPED_KEY = Base64.getEncoder().encodeToString("boot-check-wrapped-data-key".getBytes(StandardCharsets.US_ASCII));
-    private static final String JSON_1_1 = "application/x-amz-json-1.1";
+    public static final String KEY_ARN = "arn:aws:kms:ap-south-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+    static final String DATA_KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    static final String WRAPPED_KEY = Base64.getEncoder().encodeToString("wrapped-data-key".getBytes(StandardCharsets.UTF_8));
 
-    private final WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-    private KmsClient client;
+    /** The port, shared through a system property: the test profile and the tests see this class in different class loaders. */
+    static final String PORT_PROPERTY = "loyalty-relay.test.kms-stub-port";
 
-    public KmsStub() {
+    private KmsStub() {
+    }
+
+    static synchronized int port() {
+        String known = System.getProperty(PORT_PROPERTY);
+        if (known != null) {
+            return Integer.parseInt(known);
+        }
+        var server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
-        server.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("TrentService.GenerateDataKey"))
-                .withRequestBody(matchingJsonPath("$.KeyId", equalTo(KEY_ARN)))
-                .willReturn(aResponse().withHeader("Content-Type", JSON_1_1)
-                        .withBody("{\"CiphertextBlob\":\"" + WRAPPED_KEY + "\",\"KeyId\":\"" + KEY_ARN + "\",\"Plaintext\":\"" + DATA_KEY + "\"}")));
-        server.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("TrentService.Decrypt")).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.CiphertextBlob", equalTo(WRAPPED_KEY)))
-                .willReturn(aResponse().withHeader("Content-Type", JSON_1_1)
-                        .withBody("{\"KeyId\":\"" + KEY_ARN + "\",\"Plaintext\":\"" + DATA_KEY + "\",\"EncryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}")));
-        server.stubFor(post(urlEqualTo("/")).atPriority(9)
-                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", JSON_1_1)
-                        .withBody("{\"__type\":\"InvalidCiphertextException\",\"message\":\"\"}")));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        System.setProperty(PORT_PROPERTY, Integer.toString(server.port()));
+        working();
+        return server.port();
     }
 
-    /** The endpoint to give a KMS client ({@code quarkus.kms.endpoint-override}). */
-    public String url() {
-        return server.baseUrl();
+    private static WireMock kms() {
+        return new WireMock("127.0.0.1", port());
     }
 
-    /** How many {@code Decrypt} calls this stub has answered or refused. */
-    public int decryptCalls() {
-        return server.findAll(postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("TrentService.Decrypt"))).size();
+    /** KMS answers GenerateDataKey and Decrypt (any context) with the one data key. */
+    public static void working() {
+        WireMock kms = kms();
+        kms.resetMappings();
+        kms.register(operation("GenerateDataKey").willReturn(json(200,
+                "{\"CiphertextBlob\":\"" + WRAPPED_KEY + "\",\"KeyId\":\"" + KEY_ARN + "\",\"Plaintext\":\"" + DATA_KEY + "\"}")));
+        kms.register(operation("Decrypt").willReturn(json(200,
+                "{\"KeyId\":\"" + KEY_ARN + "\",\"Plaintext\":\"" + DATA_KEY + "\",\"EncryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}")));
     }
 
-    /** The application's own KMS envelope cipher, talking to this stub: seals as the admin API does in AWS. */
-    public synchronized SecretCipher cipher() {
-        if (client == null) {
-            client = KmsClient.builder().endpointOverride(URI.create(url())).region(Region.of(LocalAws.REGION))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                    .httpClient(UrlConnectionHttpClient.create()).build();
-        }
-        return new KmsEnvelopeCipher(client, KEY_ARN);
+    /** KMS cannot be reached: every Decrypt has its connection reset. */
+    public static void unreachable() {
+        kms().register(operation("Decrypt").atPriority(1).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
     }
 
-    @Override
-    public synchronized void close() {
-        if (client != null) {
-            client.close();
-        }
-        server.stop();
+    /** KMS refuses to decrypt the values sealed for this encryption-context subject, as it does a tampered blob. */
+    public static void refusesToOpen(String subject) {
+        kms().register(operation("Decrypt").atPriority(1).withRequestBody(containing("\"" + subject + "\""))
+                .willReturn(json(400, "{\"__type\":\"InvalidCiphertextException\",\"message\":\"\"}")));
+    }
+
+    /** Configuration that makes the application seal and open with KMS, served here. */
+    public static Map<String, String> applicationConfig() {
+        var config = new HashMap<String, String>();
+        config.put("relay.cipher.mode", "kms");
+        config.put("relay.cipher.kms-key-id", "alias/loyalty-relay-test");
+        config.put("quarkus.kms.endpoint-override", "http://127.0.0.1:" + port());
+        config.put("quarkus.kms.aws.region", LocalAws.REGION);
+        config.put("quarkus.kms.aws.credentials.type", "static");
+        config.put("quarkus.kms.aws.credentials.static-provider.access-key-id", "test");
+        config.put("quarkus.kms.aws.credentials.static-provider.secret-access-key", "test");
+        return config;
+    }
+
+    private static MappingBuilder operation(String name) {
+        return post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("TrentService." + name));
+    }
+
+    private static ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/x-amz-json-1.1").withBody(body);
     }
 }
