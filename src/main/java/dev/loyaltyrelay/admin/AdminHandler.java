@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.loyaltyrelay.domain.QueueUnavailable;
+import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import io.quarkus.logging.Log;
 import jakarta.inject.Named;
@@ -46,7 +48,14 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         } catch (StoreUnavailable e) {
             Log.warnf("admin: store unavailable (%s)", e.getMessage());
             return problem(new ApiProblem(503, "store_unavailable", "the store is unavailable; retry later"));
-        } catch (RuntimeException e) {
+        } catch (QueueUnavailable e) {
+            Log.warnf("admin: queue unavailable (%s)", e.getMessage());
+            return problem(new ApiProblem(503, "queue_unavailable", "a queue is unavailable; retry later"));
+        } catch (SecretCipher.KeyServiceUnavailable e) {
+            Log.warnf("admin: key service unavailable (%s)", e.getMessage());
+            return problem(new ApiProblem(503, "key_service_unavailable", "the key service is unavailable; retry later"));
+        } catch (Throwable e) {
+            // Errors too: the function answers every request rather than losing its thread.
             Log.errorf("admin: unexpected %s", e.getClass().getName());
             return problem(new ApiProblem(500, "internal_error", "unexpected error"));
         }

@@ -161,7 +161,12 @@ public class IntegrationsApi {
         }
         var updated = new Integration(current.merchantId(), current.integrationId(), current.provider(), current.commonProperty(), sealed,
                 enabled, attention);
-        store.saveIntegration(updated);
+        if (fields.has("credentials")) {
+            store.saveIntegration(updated);
+        } else {
+            // Only the switch: a flag a delivery set meanwhile (refused credentials) must survive it.
+            store.setEnabled(current.merchantId(), current.integrationId(), enabled);
+        }
         forget(updated);
         var body = integrationView(updated, credentials);
         body.put("credentialsCheck", check);
@@ -532,19 +537,28 @@ public class IntegrationsApi {
             case MessageComposer.Refused refused -> throw new ApiProblem(422, "not_renderable", "a variable cannot be rendered (" + refused.reason() + ")",
                     List.of(new ApiProblem.FieldError("variables[" + (refused.position() - 1) + "]", refused.reason())));
             case MessageComposer.Composed composed -> {
-                body.put("rendered", composed.message().variables());
+                body.put("rendered", composed.message().variables().stream().map(value -> withoutAddress(value, job.recipient())).toList());
                 body.put("forwarded", composed.message().forwarded().keySet());
                 body.put("valueSources", valueSources(mapping, job.properties(), origins));
-                DeliveryOutcome outcome = gateway.send(request.merchantId() + "/" + integration.integrationId(), composed.message(), credentials);
+                DeliveryOutcome outcome = gateway.prepareAndSend(request.merchantId() + "/" + integration.integrationId(), composed.message(),
+                        credentials);
                 if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {
-                    store.markAttention(request.merchantId(), integration.integrationId(),
-                            new Integration.Attention(DeliveryOutcome.Rejected.CREDENTIALS_REFUSED, clock.instant()));
+                    store.flagRefusedCredentials(request.merchantId(), integration.integrationId(), integration.credentials(), clock.instant());
                     forget(integration);
                 }
                 body.put("outcome", outcomeView(outcome));
             }
         }
         return AdminResponse.ok(body);
+    }
+
+    /** A rendered value as the answer may show it: the customer's address, wherever it appears, masked. */
+    static String withoutAddress(String value, Recipient recipient) {
+        String address = recipient.address();
+        String digits = address.startsWith("+") ? address.substring(1) : null;
+        String national = digits != null && digits.length() > 10 ? digits.substring(digits.length() - 10) : null;
+        boolean carries = value.contains(address) || (national != null && value.replaceAll("[^0-9]", "").contains(national));
+        return carries ? recipient.masked() : value;
     }
 
     private CustomerProfile testCustomer(Fields fields, MerchantConfiguration configuration) {

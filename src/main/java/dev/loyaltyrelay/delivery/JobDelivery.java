@@ -174,8 +174,11 @@ public class JobDelivery {
                 }
                 Optional<DeliveryOutcome> notReady = gateway.prepare(context.integrationKey(), message, context.credentials());
                 return notReady.<Preparation>map(outcome -> new NotSent(outcome, context)).orElseGet(() -> new Ready(context, message));
-            } catch (SecretCipher.SecretUnavailable keyServiceOrTampering) {
+            } catch (SecretCipher.KeyServiceUnavailable keyServiceDown) {
                 return new NotSent(RetryLater.withoutCall("credentials_unavailable", settings.backoffBase()));
+            } catch (SecretCipher.SecretUnavailable doesNotOpen) {
+                // Tampered, sealed under another key, or not credentials at all: only new credentials help.
+                return new NotSent(Rejected.beforeCall("credentials_unreadable"));
             } catch (StoreUnavailable storeDown) {
                 return new NotSent(RetryLater.withoutCall("store_unavailable", settings.backoffBase()));
             } catch (Throwable unexpected) {

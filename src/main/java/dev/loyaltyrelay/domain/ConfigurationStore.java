@@ -54,6 +54,9 @@ public interface ConfigurationStore {
 
     void saveMapping(String merchantId, EventMapping mapping);
 
+    /** Turns an existing integration on or off, leaving everything else of it (its attention flag included) as it is. */
+    void setEnabled(String merchantId, String integrationId, boolean enabled);
+
     /** Deletes the integration and every mapping of it. */
     void deleteIntegration(String merchantId, String integrationId);
 

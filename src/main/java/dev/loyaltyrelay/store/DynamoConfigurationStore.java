@@ -187,6 +187,20 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     }
 
     @Override
+    public void setEnabled(String merchantId, String integrationId, boolean enabled) {
+        try {
+            DynamoCalls.call("switch integration", () -> dynamo.updateItem(r -> r.tableName(tables.config())
+                    .key(Map.of(Keys.PK, s(Keys.merchant(merchantId)), Keys.SK, s(Keys.INTEGRATION_PREFIX + integrationId)))
+                    .updateExpression("SET #enabled = :enabled")
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#enabled", "enabled", "#pk", Keys.PK))
+                    .expressionAttributeValues(Map.of(":enabled", bool(enabled)))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException deletedMeanwhile) {
+            // A deleted integration stays deleted.
+        }
+    }
+
+    @Override
     public RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, Instant since) {
         String refused = dev.loyaltyrelay.domain.DeliveryOutcome.Rejected.CREDENTIALS_REFUSED;
         try {

@@ -259,6 +259,10 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         filter(filters, names, values, "recipient", query.recipient());
         List<DeliveryRecord> found = new ArrayList<>();
         Map<String, AttributeValue> startKey = Cursors.decode(query.cursor());
+        if (startKey != null && (startKey.get("merchantId") == null || !merchantId.equals(startKey.get("merchantId").s()))) {
+            // A cursor of another merchant's listing (or made up) is the caller's mistake, not a store failure.
+            throw new InvalidCursor();
+        }
         // A filtered page may come back short; read on (a bounded number of pages) until the page is full.
         for (int reads = 0; reads < 10 && found.size() < query.limit(); reads++) {
             Map<String, AttributeValue> from = startKey;

@@ -66,6 +66,8 @@ class AdminApiTest {
     @Inject
     MutableClock clock;
     @Inject
+    dev.loyaltyrelay.domain.ConfigurationStore configuration;
+    @Inject
     HeldEventStore held;
     @Inject
     ZokoDeliveryHandler zoko;
@@ -759,6 +761,61 @@ class AdminApiTest {
         Answer unused = call("POST", test, key, object("mobile", "+919876543210", "properties", object("tier_pionts", "1")));
         assertEquals(400, unused.status(), "a property the mapping neither reads nor forwards is refused, not ignored: " + unused);
         assertEquals("properties.tier_pionts", unused.get("errors").get(0).get("field").asText());
+    }
+
+    @Test
+    void switchingAnIntegrationOffAndOn_keepsTheRefusedCredentialsFlagADeliverySetMeanwhile() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = connect(merchantId, key, Provider.ZOKO);
+        var stored = configuration.load(merchantId).orElseThrow().integrations().getFirst();
+        // A delivery is refused with these credentials and flags them while the PATCH is between its read and its write.
+        dev.loyaltyrelay.support.DynamoFaults.justBefore(dev.loyaltyrelay.support.DynamoFaults.writeOf("INTEGRATION#" + integrationId),
+                () -> configuration.flagRefusedCredentials(merchantId, integrationId, stored.credentials(), clock.instant()));
+        String one = merchants(merchantId) + "/integrations/" + integrationId;
+
+        assertEquals(200, call("PATCH", one, key, object("enabled", false)).status());
+        dev.loyaltyrelay.support.DynamoFaults.clear();
+        assertEquals(200, call("PATCH", one, key, object("enabled", true)).status());
+
+        assertEquals("credentials_refused", call("GET", one, key, null).get("attention").get("reason").asText(),
+                "only new credentials clear it");
+    }
+
+    @Test
+    void aTestSend_neverShowsTheCustomersFullAddress_evenWhenAVariableCarriesIt() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = connect(merchantId, key, Provider.ZOKO);
+        AdminScenario.webhook(ingest, merchantId, "walletreward_create");
+        Answer mapped = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key,
+                object("mappingId", "contact", "topic", "walletreward_create", "templateId", "coupon_ready_v1", "language", "en",
+                        "variables", List.of(object("property", "user_name"), object("property", "user_mobile"))));
+        assertEquals(201, mapped.status(), mapped.toString());
+
+        Answer tested = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings/contact/test", key,
+                object("mobile", "9876543210"));
+
+        assertEquals(200, tested.status(), tested.toString());
+        assertFalse(tested.body().toString().contains("9876543210"), tested.toString());
+        assertTrue(tested.get("rendered").get(1).asText().endsWith("3210"), "masked, last four shown");
+    }
+
+    @Test
+    void aCursorFromAnotherMerchantsListing_isRefused400_notAStoreFailure() {
+        String first = AdminScenario.fresh();
+        String firstKey = AdminScenario.newMerchant(first);
+        connect(first, firstKey, Provider.ZOKO);
+        AdminScenario.webhook(ingest, first, "walletreward_create");
+        AdminScenario.webhook(ingest, first, "walletreward_create");
+        AdminScenario.deliver(Provider.ZOKO, zoko);
+        String cursor = call("GET", merchants(first) + "/deliveries", firstKey, null, Map.of("limit", "1")).get("nextCursor").asText();
+        String second = AdminScenario.fresh();
+        String secondKey = AdminScenario.newMerchant(second);
+
+        Answer borrowed = call("GET", merchants(second) + "/deliveries", secondKey, null, Map.of("cursor", cursor));
+
+        assertEquals(400, borrowed.status(), borrowed.toString());
     }
 
     @AfterAll

@@ -53,6 +53,8 @@ class DeliveryPromiseTest {
     TestMerchants merchants;
     @Inject
     RelayConfig config;
+    @Inject
+    dev.loyaltyrelay.domain.SecretCipher cipher;
 
     @BeforeEach
     void freshMerchant() {
@@ -105,6 +107,24 @@ class DeliveryPromiseTest {
         DeliveryRecord record = fixture.record(job);
         assertEquals(DeliveryStatus.REJECTED, record.status());
         assertEquals("credentials_incomplete:apiKey", record.reason());
+        assertEquals(0, calls(Provider.ZOKO));
+    }
+
+    @Test
+    void credentialsThatDoNotOpen_areRejectedAsUnreadable_withoutACall() {
+        zokoAnswers(202);
+        // Sealed for another integration: the encryption context does not match, so they never open for this one.
+        var sealedElsewhere = cipher.seal("{\"apiKey\":\"zk-key-0009\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                dev.loyaltyrelay.domain.SecretCipher.EncryptionContext.forIntegration(fixture.merchantId(), "zoko-other"));
+        configuration.saveIntegration(new dev.loyaltyrelay.domain.Integration(fixture.merchantId(), "zoko-moved", Provider.ZOKO,
+                dev.loyaltyrelay.domain.CommonProperty.MOBILE, sealedElsewhere, true, null));
+        DeliveryJob job = fixture.zokoJob("zoko-moved", Map.of("user_name", "Riya", "amount", 5));
+        fixture.enqueue(job);
+
+        fixture.poll(Provider.ZOKO);
+
+        assertEquals(DeliveryStatus.REJECTED, fixture.record(job).status());
+        assertEquals("credentials_unreadable", fixture.record(job).reason());
         assertEquals(0, calls(Provider.ZOKO));
     }
 

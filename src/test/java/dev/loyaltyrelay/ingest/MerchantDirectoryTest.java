@@ -67,6 +67,10 @@ class MerchantDirectoryTest {
         }
 
         @Override
+        public void setEnabled(String merchantId, String integrationId, boolean enabled) {
+        }
+
+        @Override
         public RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, dev.loyaltyrelay.domain.SealedSecret used,
                 java.time.Instant since) {
             return RefusalFlag.FLAGGED;

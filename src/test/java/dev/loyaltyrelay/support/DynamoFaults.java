@@ -31,6 +31,12 @@ public class DynamoFaults implements ExecutionInterceptor {
     private record Fault(Predicate<SdkRequest> matches, When when, AtomicInteger remaining) {
     }
 
+    /** Something another function does at the worst moment: just before a matching request is sent. */
+    private record Interleaving(Predicate<SdkRequest> matches, Runnable action, AtomicInteger remaining) {
+    }
+
+    private static final List<Interleaving> INTERLEAVINGS = new CopyOnWriteArrayList<>();
+
     private static final List<Fault> FAULTS = new CopyOnWriteArrayList<>();
     private static final AtomicLong FIRED = new AtomicLong();
 
@@ -39,8 +45,14 @@ public class DynamoFaults implements ExecutionInterceptor {
         FAULTS.add(new Fault(matches, when, new AtomicInteger(times)));
     }
 
+    /** Runs {@code action} once, just before the next request that matches is sent (it may call DynamoDB itself). */
+    public static void justBefore(Predicate<SdkRequest> matches, Runnable action) {
+        INTERLEAVINGS.add(new Interleaving(matches, action, new AtomicInteger(1)));
+    }
+
     public static void clear() {
         FAULTS.clear();
+        INTERLEAVINGS.clear();
     }
 
     /** How many faults fired since start. */
@@ -73,7 +85,19 @@ public class DynamoFaults implements ExecutionInterceptor {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        for (Interleaving interleaving : INTERLEAVINGS) {
+            if (interleaving.matches().test(context.request()) && interleaving.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                interleaving.action().run();
+            }
+        }
         fire(context.request(), When.BEFORE_SENDING);
+    }
+
+    /** Matches writes (Put or Update) of the item whose sort key is {@code sk}. */
+    public static Predicate<SdkRequest> writeOf(String sk) {
+        return request -> request instanceof UpdateItemRequest update && update.key().get("sk") != null && sk.equals(update.key().get("sk").s())
+                || request instanceof software.amazon.awssdk.services.dynamodb.model.PutItemRequest put && put.item().get("sk") != null
+                        && sk.equals(put.item().get("sk").s());
     }
 
     @Override
