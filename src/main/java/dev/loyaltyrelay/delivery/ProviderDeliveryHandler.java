@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.loyaltyrelay.domain.Provider;
+import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * A provider's delivery function: its SQS queue's batches through the shared pipeline. The template sets
@@ -12,6 +14,7 @@ import dev.loyaltyrelay.domain.Provider;
  */
 public abstract class ProviderDeliveryHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
+    private static final Logger LOG = Logger.getLogger(ProviderDeliveryHandler.class);
     private final Provider provider;
     private final DeliveryPipeline pipeline;
 
@@ -22,6 +25,13 @@ public abstract class ProviderDeliveryHandler implements RequestHandler<SQSEvent
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return pipeline.process(provider, event, context);
+        try {
+            return pipeline.process(provider, event, context);
+        } catch (Throwable unexpected) {
+            // Errors too: the batch comes back whole (every record a failure), nothing is deleted unhandled.
+            LOG.errorf("%s batch failed: %s; every record retried", provider.key(), unexpected.getClass().getName());
+            List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+            return new SQSBatchResponse(records.stream().map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId())).toList());
+        }
     }
 }
