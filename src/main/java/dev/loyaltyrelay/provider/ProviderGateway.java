@@ -167,22 +167,15 @@ public class ProviderGateway {
     }
 
     private Guard newPreparationGuard() {
-        long connectRetryDelay = settings.connectRetryDelay().toMillis();
-        return Guard.create()
-                .withRetry()
-                    .maxRetries(1)
-                    .delay(connectRetryDelay, ChronoUnit.MILLIS)
-                    .jitter(connectRetryDelay / 2, ChronoUnit.MILLIS)
-                    .retryOn(ProviderCallFailed.Unreachable.class)
-                    .done()
+        return retryingOnlyWithoutConnection()
                 .withTimeout()
                     .duration(settings.callTimeout().toMillis(), ChronoUnit.MILLIS)
                     .done()
                 .build();
     }
 
-    private Guard newGuard(String integrationKey) {
-        Duration timeout = settings.callTimeout();
+    /** One quick retry, and only when the connection could not be made: a request that may have arrived is never repeated. */
+    private Guard.Builder retryingOnlyWithoutConnection() {
         long connectRetryDelay = settings.connectRetryDelay().toMillis();
         return Guard.create()
                 .withRetry()
@@ -190,7 +183,12 @@ public class ProviderGateway {
                     .delay(connectRetryDelay, ChronoUnit.MILLIS)
                     .jitter(connectRetryDelay / 2, ChronoUnit.MILLIS)
                     .retryOn(ProviderCallFailed.Unreachable.class)
-                    .done()
+                    .done();
+    }
+
+    private Guard newGuard(String integrationKey) {
+        Duration timeout = settings.callTimeout();
+        return retryingOnlyWithoutConnection()
                 .withCircuitBreaker()
                     .failOn(List.of(ProviderCallFailed.ServerError.class, ProviderCallFailed.TimedOut.class, TimeoutException.class))
                     .requestVolumeThreshold(settings.breakerRequestVolume())

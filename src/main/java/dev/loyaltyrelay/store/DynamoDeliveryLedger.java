@@ -80,41 +80,31 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 + update.value(n(budget.oldestStart().toEpochMilli()));
         boolean newStillInBudget = job.receivedAt().isAfter(budget.oldestStart());
         String condition = (newStillInBudget ? "attribute_not_exists(" + update.name(Keys.PK) + ") OR " : "") + "(" + existingClaimable + ")";
-        Map<String, AttributeValue> previous;
-        try {
-            var response = DynamoCalls.call("claim delivery", () -> dynamo.updateItem(r -> r.tableName(tables.records())
-                    .key(key(job.deliveryId()))
-                    .updateExpression(update.expression())
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(update.names())
-                    .expressionAttributeValues(update.values())
-                    .returnValues(ReturnValue.ALL_OLD)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-            previous = response.hasAttributes() ? response.attributes() : Map.of();
+        Outcome written = update("claim delivery", job.deliveryId(), update, condition);
+        if (written.applied()) {
+            Map<String, AttributeValue> previous = written.item();
             DeliveryStatus previousStatus = status(previous, "status");
             return new Claimed(job.deliveryId(), token, leaseUntil, attempts(previous), previousStatus == DeliveryStatus.SENDING,
                     previousStatus, budgetFrom(previous, job));
-        } catch (ConditionalCheckFailedException refused) {
-            var existing = refused.hasItem() ? refused.item() : Map.<String, AttributeValue>of();
-            if (existing.isEmpty()) {
-                return new BudgetSpent("age_exceeded", false);
-            }
-            if (token.equals(string(existing, "token"))) {
-                DeliveryStatus priorStatus = status(existing, "priorStatus");
-                return new Claimed(job.deliveryId(), token, leaseUntil, attempts(existing), priorStatus == DeliveryStatus.SENDING,
-                        priorStatus, budgetFrom(existing, job));
-            }
-            DeliveryStatus status = status(existing, "status");
-            if (status.finished()) {
-                return new AlreadyFinished(status);
-            }
-            if (status == DeliveryStatus.SENDING && !leaseLapsed(existing, now)) {
-                return new HeldElsewhere(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(now.toEpochMilli())));
-            }
-            String reason = attempts(existing) >= budget.maxAttempts() ? "attempts_exhausted" : "age_exceeded";
-            return new BudgetSpent(reason, status == DeliveryStatus.SENDING);
         }
+        var existing = written.item();
+        if (existing.isEmpty()) {
+            return new BudgetSpent("age_exceeded", false);
+        }
+        if (token.equals(string(existing, "token"))) {
+            DeliveryStatus priorStatus = status(existing, "priorStatus");
+            return new Claimed(job.deliveryId(), token, leaseUntil, attempts(existing), priorStatus == DeliveryStatus.SENDING,
+                    priorStatus, budgetFrom(existing, job));
+        }
+        DeliveryStatus status = status(existing, "status");
+        if (status.finished()) {
+            return new AlreadyFinished(status);
+        }
+        if (status == DeliveryStatus.SENDING && !leaseLapsed(existing, now)) {
+            return new HeldElsewhere(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(now.toEpochMilli())));
+        }
+        String reason = attempts(existing) >= budget.maxAttempts() ? "attempts_exhausted" : "age_exceeded";
+        return new BudgetSpent(reason, status == DeliveryStatus.SENDING);
     }
 
     @Override
@@ -155,9 +145,40 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         update.set("token", s(token)).setFromOld("priorStatus", "status", s(NEW));
         update.add(outcome.providerCalled() ? "attempts" : "waits", 1);
         String condition = "attribute_not_exists(" + update.name(Keys.PK) + ") OR (" + claimable(update, now, settlement.overLapsedLease()) + ")";
+        Outcome written = update("settle delivery", job.deliveryId(), update, condition);
+        if (written.applied()) {
+            var previous = written.item();
+            return new Settled(status(previous, "status"), Counted.decode(string(previous, "counted")), budgetFrom(previous, job),
+                    attempts(previous));
+        }
+        var existing = written.item();
+        if (token.equals(string(existing, "token"))) {
+            return new Settled(status(existing, "priorStatus"), Counted.decode(string(existing, "priorCounted")), budgetFrom(existing, job),
+                    attempts(existing));
+        }
+        DeliveryStatus status = status(existing, "status");
+        if (status != null && status.finished()) {
+            return new AlreadyFinished(status);
+        }
+        if (status == DeliveryStatus.SENDING && !leaseLapsed(existing, now)) {
+            return new HeldElsewhere(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(now.toEpochMilli())));
+        }
+        return new LapsedMidCall();
+    }
+
+    /**
+     * What a conditional update of a delivery record found.
+     *
+     * @param applied whether the condition held and the update was written
+     * @param item    the item as it was before the update (applied), or as it is (not applied); empty when absent
+     */
+    private record Outcome(boolean applied, Map<String, AttributeValue> item) {
+    }
+
+    private Outcome update(String operation, String deliveryId, ItemUpdate update, String condition) {
         try {
-            var response = DynamoCalls.call("settle delivery", () -> dynamo.updateItem(r -> r.tableName(tables.records())
-                    .key(key(job.deliveryId()))
+            var response = DynamoCalls.call(operation, () -> dynamo.updateItem(r -> r.tableName(tables.records())
+                    .key(key(deliveryId))
                     .updateExpression(update.expression())
                     .conditionExpression(condition)
                     .expressionAttributeNames(update.names())
@@ -165,23 +186,9 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                     .returnValues(ReturnValue.ALL_OLD)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-            var previous = response.hasAttributes() ? response.attributes() : Map.<String, AttributeValue>of();
-            return new Settled(status(previous, "status"), Counted.decode(string(previous, "counted")), budgetFrom(previous, job),
-                    attempts(previous));
+            return new Outcome(true, response.hasAttributes() ? response.attributes() : Map.of());
         } catch (ConditionalCheckFailedException refused) {
-            var existing = refused.hasItem() ? refused.item() : Map.<String, AttributeValue>of();
-            if (token.equals(string(existing, "token"))) {
-                return new Settled(status(existing, "priorStatus"), Counted.decode(string(existing, "priorCounted")), budgetFrom(existing, job),
-                        attempts(existing));
-            }
-            DeliveryStatus status = status(existing, "status");
-            if (status != null && status.finished()) {
-                return new AlreadyFinished(status);
-            }
-            if (status == DeliveryStatus.SENDING && !leaseLapsed(existing, now)) {
-                return new HeldElsewhere(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(now.toEpochMilli())));
-            }
-            return new LapsedMidCall();
+            return new Outcome(false, refused.hasItem() ? refused.item() : Map.of());
         }
     }
 
