@@ -30,7 +30,7 @@ public final class ProviderStubs {
         for (Provider provider : Provider.values()) {
             // A fixed port per run (not dynamicPort) so a test can stop a server and start it again where the client expects it.
             var server = new WireMockServer(WireMockConfiguration.options().port(freePort()).bindAddress("127.0.0.1")
-                    .containerThreads(40).jettyAcceptors(2));
+                    .containerThreads(40).jettyAcceptors(2).extensions(new RequestBarrier()));
             server.start();
             servers.put(provider, server);
         }
