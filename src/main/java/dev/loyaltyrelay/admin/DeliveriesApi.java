@@ -105,6 +105,9 @@ public class DeliveriesApi {
         int limit = request.query("limit").map(l -> parseInt("limit", l, 1, 100)).orElse(25);
         Instant from = request.query("from").map(f -> parseInstant("from", f)).orElse(null);
         Instant to = request.query("to").map(t -> parseInstant("to", t)).orElse(null);
+        if (from != null && to != null && from.isAfter(to)) {
+            throw ApiProblem.invalid("from", "from must be on or before to");
+        }
         DeliveryPage page;
         try {
             page = ledger.list(request.merchantId(), new DeliveryQuery(from, to, status, request.query("topic").orElse(null), provider, recipient,
@@ -316,7 +319,7 @@ public class DeliveriesApi {
         }
         int deliveries = 0;
         for (Recipient address : addresses) {
-            deliveries += ledger.eraseRecipient(merchantId, address.address(), now);
+            deliveries += ledger.eraseRecipient(merchantId, address, now);
         }
         profiles.values().forEach(customers::erase);
         var body = new LinkedHashMap<String, Object>();
@@ -370,6 +373,9 @@ public class DeliveriesApi {
         view.put("recipient", record.recipientMasked());
         view.put("status", record.status().name().toLowerCase(Locale.ROOT));
         view.put("reason", record.reason());
+        if (record.givenUpBy() != null) {
+            view.put("givenUpBy", record.givenUpBy());
+        }
         view.put("attempts", record.attempts());
         view.put("providerMessageId", record.providerMessageId());
         view.put("receivedAt", record.receivedAt().toString());

@@ -115,6 +115,10 @@ final class Fields {
             if (entry.getValue().asText().length() > 512) {
                 throw ApiProblem.invalid(prefix + name + "." + entry.getKey(), "at most 512 characters");
             }
+            // Credentials travel in headers and query strings: a control character could never be sent.
+            if (entry.getValue().asText().trim().chars().anyMatch(Character::isISOControl)) {
+                throw ApiProblem.invalid(prefix + name + "." + entry.getKey(), "must not contain control characters (line breaks, tabs)");
+            }
             map.put(entry.getKey(), entry.getValue().asText().trim());
         });
         return map;

@@ -9,6 +9,7 @@ import dev.loyaltyrelay.admin.AdminRoutes.Route;
 import dev.loyaltyrelay.delivery.IntegrationDirectory;
 import dev.loyaltyrelay.delivery.MessageComposer;
 import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.RecipientResolver;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.CustomerProfile;
 import dev.loyaltyrelay.domain.CustomerStore;
@@ -347,7 +348,13 @@ public class IntegrationsApi {
         } else if (provider.sendsWhatsAppTemplates()) {
             warnings.add(provider.key() + " offers no way to check the template id and its variable count: send a test event");
         }
-        store.saveMapping(request.merchantId(), mapping);
+        if (created) {
+            if (!store.createMapping(request.merchantId(), mapping)) {
+                throw new ApiProblem(409, "mapping_exists", "a mapping with this id exists; PUT it to change it");
+            }
+        } else {
+            store.saveMapping(request.merchantId(), mapping);
+        }
         directory.invalidateAll();
         var body = mappingView(mapping, provider);
         body.put("warnings", warnings);
@@ -484,8 +491,9 @@ public class IntegrationsApi {
         view.put("topic", mapping.topic());
         if (provider.sendsWhatsAppTemplates()) {
             view.put("templateId", mapping.templateId());
-        } else {
-            view.put("eventName", mapping.effectiveEventName());
+        } else if (mapping.eventName() != null) {
+            // Only when set: shown as the topic, a GET sent back by PUT would pin it, and a later topic change keep it.
+            view.put("eventName", mapping.eventName());
         }
         view.put("language", mapping.language());
         JsonNode known = catalogue.knows(mapping.topic()) ? catalogue.document(mapping.topic()).path("properties") : MissingNode.getInstance();
@@ -537,7 +545,10 @@ public class IntegrationsApi {
             case MessageComposer.Refused refused -> throw new ApiProblem(422, "not_renderable", "a variable cannot be rendered (" + refused.reason() + ")",
                     List.of(new ApiProblem.FieldError("variables[" + (refused.position() - 1) + "]", refused.reason())));
             case MessageComposer.Composed composed -> {
-                body.put("rendered", composed.message().variables().stream().map(value -> withoutAddress(value, job.recipient())).toList());
+                var addresses = new ArrayList<Recipient>(customer.addresses());
+                addresses.add(job.recipient());
+                body.put("rendered", composed.message().variables().stream()
+                        .map(value -> withoutAddresses(value, addresses, configuration.merchant().defaultCountry())).toList());
                 body.put("forwarded", composed.message().forwarded().keySet());
                 body.put("valueSources", valueSources(mapping, job.properties(), origins));
                 DeliveryOutcome outcome = gateway.prepareAndSend(request.merchantId() + "/" + integration.integrationId(), composed.message(),
@@ -552,13 +563,30 @@ public class IntegrationsApi {
         return AdminResponse.ok(body);
     }
 
-    /** A rendered value as the answer may show it: the customer's address, wherever it appears, masked. */
-    static String withoutAddress(String value, Recipient recipient) {
-        String address = recipient.address();
-        String digits = address.startsWith("+") ? address.substring(1) : null;
-        String national = digits != null && digits.length() > 10 ? digits.substring(digits.length() - 10) : null;
-        boolean carries = value.contains(address) || (national != null && value.replaceAll("[^0-9]", "").contains(national));
-        return carries ? recipient.masked() : value;
+    /**
+     * A rendered value as the answer may show it: any address of the customer (the one sent to, and the others their
+     * record carries), and anything else that reads as an email or a phone number, masked.
+     */
+    static String withoutAddresses(String value, List<Recipient> addresses, String defaultCountry) {
+        String digitsOfValue = value.replaceAll("[^0-9]", "");
+        for (Recipient address : addresses) {
+            String text = address.address();
+            String digits = text.startsWith("+") ? text.substring(1) : null;
+            String national = digits != null && digits.length() > 10 ? digits.substring(digits.length() - 10) : digits;
+            if (value.contains(text) || (national != null && digitsOfValue.contains(national))) {
+                return address.masked();
+            }
+        }
+        if (value.contains("@") && RecipientResolver.normaliseEmail(value.trim()).isPresent()) {
+            return new Recipient(CommonProperty.EMAIL, value.trim()).masked();
+        }
+        if (digitsOfValue.length() >= 8) {
+            var mobile = RecipientResolver.mobileToE164(value.trim(), defaultCountry);
+            if (mobile.isPresent()) {
+                return new Recipient(CommonProperty.MOBILE, mobile.get()).masked();
+            }
+        }
+        return value;
     }
 
     private CustomerProfile testCustomer(Fields fields, MerchantConfiguration configuration) {

@@ -115,10 +115,19 @@ public class MerchantsApi {
             throw ApiProblem.invalid("secret", "at least 16 characters");
         }
         String secret = pasted.orElseGet(MerchantsApi::generatedSecret);
+        String digest = NectorSignature.hexSha256(secret);
+        for (WebhookSecret existing : configuration.webhookSecrets()) {
+            if (java.security.MessageDigest.isEqual(digest.getBytes(StandardCharsets.US_ASCII), existing.sha256Hex().getBytes(StandardCharsets.US_ASCII))) {
+                // Pasting a retired secret again must not revive it: retirement is how a leaked secret is revoked.
+                throw existing.retiredAt() != null
+                        ? new ApiProblem(409, "secret_retired", "this secret was retired and cannot be used again; choose a new one")
+                        : new ApiProblem(409, "secret_exists", "this secret is already one of the merchant's webhook secrets");
+            }
+        }
         String secretId = "s" + HexFormat.of().formatHex(randomBytes(4));
         var sealed = cipher.seal(secret.getBytes(StandardCharsets.UTF_8), EncryptionContext.forWebhookSecret(request.merchantId(), secretId));
         Instant now = clock.instant();
-        store.saveWebhookSecret(request.merchantId(), new WebhookSecret(secretId, NectorSignature.hexSha256(secret), sealed, now, null));
+        store.saveWebhookSecret(request.merchantId(), new WebhookSecret(secretId, digest, sealed, now, null));
         directory.invalidateAll();
         var body = new LinkedHashMap<String, Object>(secretView(new WebhookSecret(secretId, "", sealed, now, null), now));
         if (pasted.isEmpty()) {

@@ -135,20 +135,35 @@ public class DeliveryPipeline {
             }
             List<RecordResult> results = new ArrayList<>(records.size());
             for (int i = 0; i < tasks.size(); i++) {
-                results.add(join(provider, records.get(i), tasks.get(i)));
+                results.add(join(provider, records.get(i), jobs.get(i), tasks.get(i)));
             }
             return results;
         }
     }
 
-    private RecordResult join(Provider provider, SQSMessage record, Future<RecordResult> task) {
+    /**
+     * A delivery that failed where no outcome could be written (the store down, say) comes back like a wait: later at
+     * each receive, and at the receive budget on the dead-letter queue with its reason, before SQS's own limit.
+     */
+    private RecordResult join(Provider provider, SQSMessage record, QueuedJob queued, Future<RecordResult> task) {
         try {
             return task.get();
         } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            LOG.warnf("%s message %s failed: %s; retried after %s", provider.key(), record.getMessageId(),
-                    cause.getClass().getSimpleName(), settings.backoffBase());
-            return new RecordResult.Again(settings.backoffBase());
+            String reason = failed.getCause() instanceof StoreUnavailable ? "store_unavailable" : "unexpected_error";
+            Duration delay = Backoff.after(queued.receiveCount(), settings.backoffBase(), settings.backoffCap());
+            LOG.warnf("%s message %s failed: %s (%s); retried after %s", provider.key(), record.getMessageId(),
+                    failed.getCause().getClass().getSimpleName(), reason, delay);
+            if (queued.receiveCount() >= settings.maxReceives()) {
+                try {
+                    // Its record (if any) still shows it waiting: a redrive requeues it.
+                    queues.deadLetter(provider, queued.body(), queued.job() == null ? null : queued.job().deliveryId(), reason,
+                            "receives_exhausted");
+                    return RecordResult.DONE;
+                } catch (QueueUnavailable e) {
+                    LOG.warnf("%s message %s not dead-lettered: %s", provider.key(), record.getMessageId(), e.getMessage());
+                }
+            }
+            return new RecordResult.Again(delay);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return new RecordResult.Again(Duration.ZERO);

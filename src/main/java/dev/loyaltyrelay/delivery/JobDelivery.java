@@ -28,6 +28,8 @@ import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.QueueUnavailable;
+import dev.loyaltyrelay.domain.RecipientPolicies;
+import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.StoreUnavailable;
@@ -69,17 +71,19 @@ public class JobDelivery {
     private final ProviderGateway gateway;
     private final ProviderQueues queues;
     private final RelayMetrics metrics;
+    private final RecipientPolicies policies;
     private final Clock clock;
     private final RelayConfig.Delivery settings;
 
     JobDelivery(DeliveryLedger ledger, IntegrationDirectory integrations, ConfigurationStore configuration,
-            ProviderGateway gateway, ProviderQueues queues, RelayMetrics metrics, Clock clock, RelayConfig config) {
+            ProviderGateway gateway, ProviderQueues queues, RelayMetrics metrics, RecipientPolicies policies, Clock clock, RelayConfig config) {
         this.ledger = ledger;
         this.integrations = integrations;
         this.configuration = configuration;
         this.gateway = gateway;
         this.queues = queues;
         this.metrics = metrics;
+        this.policies = policies;
         this.clock = clock;
         this.settings = config.delivery();
     }
@@ -94,10 +98,6 @@ public class JobDelivery {
         }
         if (job.provider() != provider) {
             return poison(provider, queued.body(), job.deliveryId(), "job_for_another_provider");
-        }
-        if (!timeForACall(deadlineNanos)) {
-            LOG.infof("delivery %s left for the next invocation: too little time for a call", job.deliveryId());
-            return new RecordResult.Again(Duration.ZERO);
         }
         return new Attempt(provider, queued, job, tally).run(screen, deadlineNanos);
     }
@@ -132,6 +132,9 @@ public class JobDelivery {
         }
 
         RecordResult run(RecipientScreen screen, long deadlineNanos) {
+            if (!timeForACall(deadlineNanos)) {
+                return outOfTime();
+            }
             Optional<DeliveryOutcome> screened = screen.verdict(job);
             if (screened.isPresent()) {
                 if (screened.get() instanceof DeliveryOutcome.Suppressed suppressed && RecipientScreen.ERASED.equals(suppressed.reason())) {
@@ -143,8 +146,14 @@ public class JobDelivery {
             }
             return switch (prepare()) {
                 case NotSent notSent -> notSent(notSent);
-                case Ready ready -> timeForACall(deadlineNanos) ? sendUnderClaim(ready) : new RecordResult.Again(Duration.ZERO);
+                case Ready ready -> timeForACall(deadlineNanos) ? sendUnderClaim(ready) : outOfTime();
             };
+        }
+
+        /** Too little of the invocation left for a call: a wait like any other, within the receive budget. */
+        private RecordResult outOfTime() {
+            LOG.infof("delivery %s left for another invocation: too little time for a call", job.deliveryId());
+            return waitWithoutCall(RetryLater.withoutCall("out_of_time", Duration.ZERO));
         }
 
         /** Everything before the claim. Nothing here is allowed to escape: each failure becomes an outcome. */
@@ -195,13 +204,18 @@ public class JobDelivery {
                 case HeldElsewhere held -> heldElsewhere(held);
                 case BudgetSpent spent -> spent.previousAttemptMayHaveSent() && recordsUnknownOutcomes()
                         ? settleFinal(DeliveryStatus.UNKNOWN, unknown(new Unknown(LAPSED_MID_CALL)), true)
-                        : exhaust(Rejected.beforeCall(spent.reason()), true);
+                        : exhaust(Rejected.beforeCall(spent.lastReason() != null ? spent.lastReason() : spent.reason()), true, spent.reason());
                 case Claimed claim -> {
+                    if (claim.previousAttemptMayHaveSent() && recordsUnknownOutcomes()) {
+                        yield concludeClaimed(claim, new Unknown(LAPSED_MID_CALL), ready.context());
+                    }
+                    Optional<DeliveryOutcome> stillAllowed = recheckRecipient();
+                    if (stillAllowed.isPresent()) {
+                        yield concludeClaimed(claim, stillAllowed.get(), ready.context());
+                    }
                     DeliveryOutcome outcome;
                     try {
-                        outcome = claim.previousAttemptMayHaveSent() && recordsUnknownOutcomes()
-                                ? new Unknown(LAPSED_MID_CALL)
-                                : gateway.send(ready.context().integrationKey(), ready.message(), ready.context().credentials());
+                        outcome = gateway.send(ready.context().integrationKey(), ready.message(), ready.context().credentials());
                     } catch (Throwable unexpected) {
                         // Past the claim the request may have gone out: the outcome is not known.
                         LOG.errorf("delivery %s: %s during the call", job.deliveryId(), unexpected.getClass().getName());
@@ -210,6 +224,21 @@ public class JobDelivery {
                     yield concludeClaimed(claim, outcome, ready.context());
                 }
             };
+        }
+
+        /**
+         * The recipient's policy read again, consistently, under the claim and right before the call: an erasure that
+         * landed after the batch's first read is seen here (and the claim's write of the address is taken back), so only
+         * a person erased while the request was already leaving can still be sent to. Empty: go on.
+         */
+        private Optional<DeliveryOutcome> recheckRecipient() {
+            try {
+                return policies.find(new RecipientKey(job.merchantId(), job.recipient()))
+                        .filter(policy -> policy.erasedSince(job.receivedAt()))
+                        .map(erased -> new DeliveryOutcome.Suppressed(DeliveryOutcome.Suppressed.RECIPIENT_ERASED));
+            } catch (RuntimeException unreadable) {
+                return Optional.of(RetryLater.withoutCall("store_unavailable", settings.backoffBase()));
+            }
         }
 
         private RecordResult concludeClaimed(Claimed claim, DeliveryOutcome outcome, SendingContext context) {
@@ -223,19 +252,29 @@ public class JobDelivery {
                 case DeliveryOutcome.Deferred deferred -> record(claim, DeliveryStatus.DEFERRED, deferred, Duration.between(now, deferred.notBefore()));
                 case RetryLater retry -> {
                     int attempts = claim.attemptsSoFar() + (retry.providerCalled() ? 1 : 0);
-                    if (budgetSpent(attempts, claim.budgetFrom(), now)) {
-                        yield recordExhausted(claim, retry);
+                    Optional<String> spent = budgetSpent(attempts, claim.budgetFrom(), now);
+                    if (spent.isPresent()) {
+                        yield recordExhausted(claim, retry, spent.get());
                     }
-                    yield record(claim, DeliveryStatus.RETRY_SCHEDULED, retry, retryDelay(retry, attempts));
+                    // A retry after a call backs off by the calls made; one without (the breaker opened meanwhile) by the receives.
+                    yield record(claim, DeliveryStatus.RETRY_SCHEDULED, retry, retryDelay(retry, retry.providerCalled() ? attempts : queued.receiveCount()));
                 }
             };
         }
 
-        private RecordResult recordExhausted(Claimed claim, DeliveryOutcome outcome) {
-            if (!deadLetter(outcome)) {
+        private RecordResult recordExhausted(Claimed claim, DeliveryOutcome outcome, String givenUpBy) {
+            if (!deadLetter(outcome, givenUpBy)) {
                 return record(claim, DeliveryStatus.RETRY_SCHEDULED, outcome, settings.backoffBase());
             }
-            return record(claim, DeliveryStatus.EXHAUSTED, outcome, null);
+            Instant now = clock.instant();
+            return switch (ledger.recordGivenUp(claim, outcome, givenUpBy, now)) {
+                case Written written -> {
+                    count(written.countedBefore(), DeliveryStatus.EXHAUSTED, outcome);
+                    log(DeliveryStatus.EXHAUSTED, outcome, " (" + givenUpBy + ")");
+                    yield RecordResult.DONE;
+                }
+                case ClaimLost lost -> RecordResult.DONE;
+            };
         }
 
         private RecordResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Duration delay) {
@@ -265,13 +304,14 @@ public class JobDelivery {
         /** Back on the queue without a claim, for longer at each receive, within the budget. */
         private RecordResult waitWithoutCall(RetryLater retry) {
             if (queued.receiveCount() >= settings.maxReceives()) {
-                return exhaust(retry, false);
+                return exhaust(retry, false, "receives_exhausted");
             }
             Duration delay = new ProviderQueues.Postponement("", retryDelay(retry, queued.receiveCount())).clampedDelay();
             Instant now = clock.instant();
             return switch (settle(DeliveryStatus.RETRY_SCHEDULED, retry, now.plus(delay), false)) {
-                case Settled settled when budgetSpent(settled.attemptsSoFar() + (retry.providerCalled() ? 1 : 0), settled.budgetFrom(), now) ->
-                        exhaust(retry, false);
+                case Settled settled when budgetSpent(settled.attemptsSoFar() + (retry.providerCalled() ? 1 : 0), settled.budgetFrom(), now)
+                        .isPresent() -> exhaust(retry, false,
+                                budgetSpent(settled.attemptsSoFar() + (retry.providerCalled() ? 1 : 0), settled.budgetFrom(), now).orElseThrow());
                 case Settled settled -> {
                     log(DeliveryStatus.RETRY_SCHEDULED, retry, "");
                     yield new RecordResult.Again(delay);
@@ -281,9 +321,15 @@ public class JobDelivery {
         }
 
         /** Given up: on the dead-letter queue first, then recorded (a letter of a finished delivery is dropped by a redrive). */
-        private RecordResult exhaust(DeliveryOutcome outcome, boolean overLapsedLease) {
-            if (deadLetter(outcome)) {
-                return settleFinal(DeliveryStatus.EXHAUSTED, outcome, overLapsedLease);
+        private RecordResult exhaust(DeliveryOutcome outcome, boolean overLapsedLease, String givenUpBy) {
+            if (deadLetter(outcome, givenUpBy)) {
+                return switch (settle(new Settlement(DeliveryStatus.EXHAUSTED, outcome, null, overLapsedLease, givenUpBy))) {
+                    case Settled settled -> {
+                        log(DeliveryStatus.EXHAUSTED, outcome, " (" + givenUpBy + ")");
+                        yield RecordResult.DONE;
+                    }
+                    case SettleResult other -> unsettled(other);
+                };
             }
             Duration delay = settings.backoffBase();
             return switch (settle(DeliveryStatus.RETRY_SCHEDULED, outcome, clock.instant().plus(delay), overLapsedLease)) {
@@ -308,13 +354,18 @@ public class JobDelivery {
          * ({@link LapsedMidCall}); under {@code resend} it is simply replaced.
          */
         private SettleResult settle(DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, boolean overLapsedLease) {
+            return settle(new Settlement(status, outcome, nextAttemptAt, overLapsedLease));
+        }
+
+        private SettleResult settle(Settlement settlement) {
             Instant now = clock.instant();
-            SettleResult result = ledger.settle(job, queued.body(), new Settlement(status, outcome, nextAttemptAt, overLapsedLease), now);
+            SettleResult result = ledger.settle(job, queued.body(), settlement, now);
             if (result instanceof LapsedMidCall && !recordsUnknownOutcomes()) {
-                result = ledger.settle(job, queued.body(), new Settlement(status, outcome, nextAttemptAt, true), now);
+                result = ledger.settle(job, queued.body(), new Settlement(settlement.status(), settlement.outcome(), settlement.nextAttemptAt(),
+                        true, settlement.givenUpBy()), now);
             }
             if (result instanceof Settled settled) {
-                count(settled.countedBefore(), status, outcome);
+                count(settled.countedBefore(), settlement.status(), settlement.outcome());
             }
             return result;
         }
@@ -360,9 +411,9 @@ public class JobDelivery {
             return recordsUnknownOutcomes() ? unknown : new RetryLater("outcome_unknown_resend", Optional.empty(), true, 0);
         }
 
-        private boolean deadLetter(DeliveryOutcome outcome) {
+        private boolean deadLetter(DeliveryOutcome outcome, String givenUpBy) {
             try {
-                queues.deadLetter(provider, queued.body(), job.deliveryId(), outcome.reason());
+                queues.deadLetter(provider, queued.body(), job.deliveryId(), outcome.reason(), givenUpBy);
                 return true;
             } catch (QueueUnavailable e) {
                 // Recorded as waiting, not as given up: the next receive finds the budget spent and dead-letters it then.
@@ -425,8 +476,12 @@ public class JobDelivery {
         return requested.compareTo(backoff) > 0 ? requested : backoff;
     }
 
-    private boolean budgetSpent(int attempts, Instant budgetFrom, Instant now) {
-        return attempts >= settings.maxAttempts() || !now.isBefore(budgetFrom.plus(settings.maxAge()));
+    /** The budget a delivery has spent ({@code attempts_exhausted}, {@code age_exceeded}), or empty. */
+    private Optional<String> budgetSpent(int attempts, Instant budgetFrom, Instant now) {
+        if (attempts >= settings.maxAttempts()) {
+            return Optional.of("attempts_exhausted");
+        }
+        return now.isBefore(budgetFrom.plus(settings.maxAge())) ? Optional.empty() : Optional.of("age_exceeded");
     }
 
     private boolean recordsUnknownOutcomes() {

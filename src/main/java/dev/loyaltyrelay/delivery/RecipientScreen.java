@@ -11,7 +11,7 @@ import java.util.Optional;
 /** What the pipeline read about a batch's recipients before delivering to them, read once for the whole batch. */
 final class RecipientScreen {
 
-    static final String ERASED = "recipient_erased";
+    static final String ERASED = DeliveryOutcome.Suppressed.RECIPIENT_ERASED;
 
     private final Map<RecipientKey, RecipientPolicy> policies;
     private final Duration retryDelay;

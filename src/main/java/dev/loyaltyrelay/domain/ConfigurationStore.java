@@ -54,6 +54,9 @@ public interface ConfigurationStore {
 
     void saveMapping(String merchantId, EventMapping mapping);
 
+    /** Saves a new mapping unless one with its id exists (two creations at once: one wins); returns whether it was saved. */
+    boolean createMapping(String merchantId, EventMapping mapping);
+
     /** Turns an existing integration on or off, leaving everything else of it (its attention flag included) as it is. */
     void setEnabled(String merchantId, String integrationId, boolean enabled);
 

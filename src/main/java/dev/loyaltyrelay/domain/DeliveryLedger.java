@@ -37,6 +37,12 @@ public interface DeliveryLedger {
     WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now);
 
     /**
+     * {@link #record} of a delivery given up ({@code EXHAUSTED}): {@code outcome} is its last failure, {@code givenUpBy}
+     * the budget that ended it ({@code attempts_exhausted}, {@code age_exceeded}, {@code receives_exhausted}).
+     */
+    WriteResult recordGivenUp(Claimed claim, DeliveryOutcome outcome, String givenUpBy, Instant now);
+
+    /**
      * Ends a delivery, or makes it wait, without a provider call and without a claim: refused before the call
      * (rendering, configuration), waiting (breaker open, store unavailable) or given up. Succeeds for a new delivery
      * and one waiting for a retry; over a lapsed lease only when {@link Settlement#overLapsedLease()}.
@@ -67,11 +73,11 @@ public interface DeliveryLedger {
     DeliveryPage list(String merchantId, DeliveryQuery query);
 
     /**
-     * Erasure: replaces the recipient of every delivery of the merchant to {@code address} and drops the kept job;
+     * Erasure: replaces the recipient of every delivery of the merchant to {@code recipient} and drops the kept job;
      * a delivery still waiting for a retry is ended {@code SUPPRESSED} ({@code recipient_erased}), so its queued job
      * is never sent. Returns how many records were changed.
      */
-    int eraseRecipient(String merchantId, String address, Instant now);
+    int eraseRecipient(String merchantId, Recipient recipient, Instant now);
 
     /** Why a finished delivery is reopened; the trail says it. */
     enum Reopening {
@@ -108,8 +114,12 @@ public interface DeliveryLedger {
      * @param outcome         why
      * @param nextAttemptAt   when a waiting delivery is due again, else null
      * @param overLapsedLease whether it may replace a lapsed claim (the caller has decided what the lapsed attempt means)
+     * @param givenUpBy       for {@code EXHAUSTED}: the budget that ended it; else null
      */
-    record Settlement(DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, boolean overLapsedLease) {
+    record Settlement(DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, boolean overLapsedLease, String givenUpBy) {
+        public Settlement(DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, boolean overLapsedLease) {
+            this(status, outcome, nextAttemptAt, overLapsedLease, null);
+        }
     }
 
     /**
@@ -174,8 +184,9 @@ public interface DeliveryLedger {
      *
      * @param reason                     {@code attempts_exhausted} or {@code age_exceeded}
      * @param previousAttemptMayHaveSent its last claim lapsed: a request may have reached the provider
+     * @param lastReason                 the reason its record showed (its last failure), or null for a new delivery
      */
-    record BudgetSpent(String reason, boolean previousAttemptMayHaveSent) implements ClaimResult {
+    record BudgetSpent(String reason, boolean previousAttemptMayHaveSent, String lastReason) implements ClaimResult {
     }
 
     /**

@@ -90,8 +90,16 @@ public sealed interface DeliveryOutcome
         }
     }
 
-    /** Not sent, on purpose: no consent, over the frequency cap. Final. */
+    /** Not sent, on purpose: no consent, over the frequency cap, the recipient erased. Final. */
     record Suppressed(String reason) implements DeliveryOutcome {
+
+        /** The merchant erased the recipient: the record keeps neither their address nor the job. */
+        public static final String RECIPIENT_ERASED = "recipient_erased";
+
+        public boolean recipientErased() {
+            return RECIPIENT_ERASED.equals(reason);
+        }
+
         @Override
         public boolean providerCalled() {
             return false;

@@ -20,6 +20,7 @@ import java.util.List;
  * @param receivedAt        when ingest accepted the webhook
  * @param updatedAt         last change
  * @param nextAttemptAt     when a scheduled retry is due, else null
+ * @param givenUpBy         for a delivery given up ({@code EXHAUSTED}): the budget that ended it; else null
  * @param counted           what the delivery counts as in the figures now, or null while it is first attempted
  * @param trail             provider attempts and final decisions, oldest first
  */
@@ -37,6 +38,7 @@ public record DeliveryRecord(
         Instant receivedAt,
         Instant updatedAt,
         Instant nextAttemptAt,
+        String givenUpBy,
         DeliveryFigures.Counted counted,
         List<TrailEntry> trail) {
 

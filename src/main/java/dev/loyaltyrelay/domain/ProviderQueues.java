@@ -15,13 +15,21 @@ public interface ProviderQueues {
     /** Makes each message visible again after its delay (clamped to 0..{@link #MAX_POSTPONEMENT}). */
     void postpone(Provider provider, List<Postponement> postponements);
 
-    /** Puts the job's message on the provider's dead-letter queue, labelled with the reason. */
-    void deadLetter(Provider provider, String messageBody, String deliveryId, String reason);
+    /**
+     * Puts the job's message on the provider's dead-letter queue, labelled with the reason and, for a delivery given up,
+     * the budget that ended it ({@code givenUpBy}, or null).
+     */
+    void deadLetter(Provider provider, String messageBody, String deliveryId, String reason, String givenUpBy);
+
+    /** A letter that is not a delivery given up (an unreadable message). */
+    default void deadLetter(Provider provider, String messageBody, String deliveryId, String reason) {
+        deadLetter(provider, messageBody, deliveryId, reason, null);
+    }
 
     /** Puts a job on the provider's queue again (redrive, resend). */
     void requeue(Provider provider, String messageBody);
 
-    /** About how many messages wait in the provider's dead-letter queue. */
+    /** About how many messages wait in the provider's dead-letter queue, those taken out of sight for a while included. */
     int deadLetterCount(Provider provider);
 
     /** Takes up to {@code max} dead letters out of sight for a while (they come back unless forgotten). */

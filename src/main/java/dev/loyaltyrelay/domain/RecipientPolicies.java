@@ -14,6 +14,9 @@ public interface RecipientPolicies {
     /** The policies of these recipients; a recipient with none is absent from the answer. One round trip per 100. */
     Map<RecipientKey, RecipientPolicy> lookup(Collection<RecipientKey> recipients);
 
+    /** One recipient's policy, read consistently (right before a call). */
+    java.util.Optional<RecipientPolicy> find(RecipientKey recipient);
+
     /** Remembers that the merchant erased the recipient at {@code at}, for as long as a job about them may still be queued. */
     void recordErasure(RecipientKey recipient, Instant at);
 

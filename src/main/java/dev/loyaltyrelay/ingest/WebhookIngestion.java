@@ -19,6 +19,7 @@ import dev.loyaltyrelay.domain.HeldEventStore;
 import dev.loyaltyrelay.domain.IngestLedger;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.MerchantConfiguration.Route;
+import dev.loyaltyrelay.domain.QueueRefused;
 import dev.loyaltyrelay.domain.QueueUnavailable;
 import dev.loyaltyrelay.domain.RecipientResolver;
 import dev.loyaltyrelay.domain.RelayMetrics;
@@ -319,6 +320,18 @@ public class WebhookIngestion {
                 }
             }
             return fanOut(merchant, claims, topic, eventDeliveryId, properties, routes, now, signature);
+        } catch (QueueRefused refused) {
+            // The queue will never take this event's jobs as they are (too large, say): kept for replay, not refused,
+            // and not answered 503 (Nector would retry in vain, then drop it).
+            held.hold(new HeldEvent(merchantId, nectorDeliveryId, topic, "queue_refused", refused.reason(), replayHeaders(request),
+                    request.bodyText(), now));
+            for (IngestLedger.Claim taken : claims) {
+                ledger.complete(taken, List.of(), now);
+            }
+            metrics.increment("HeldEvents", Map.of("merchant", merchantId, "topic", topic, "reason", "queue_refused"));
+            Log.warnf("ingest: held %s of merchant %s: the queue refused its jobs (%s)", nectorDeliveryId, merchantId, refused.reason());
+            return new IngestReply(202, IngestReply.ordered("status", "held", "reason", "queue_refused", "detail", List.of(refused.reason()),
+                    "message", "kept for replay: a delivery queue will not take this event's jobs as they are"));
         } catch (StoreUnavailable | QueueUnavailable e) {
             claims.forEach(this::releaseQuietly);
             if (e instanceof QueueUnavailable) {

@@ -25,6 +25,20 @@ public abstract sealed class ProviderCallFailed extends RuntimeException {
         }
     }
 
+    /** The request was never written (the TLS handshake failed): trying again cannot send twice. */
+    public static final class NotSent extends ProviderCallFailed {
+        public NotSent(String reason, Throwable cause) {
+            super(reason, cause);
+        }
+    }
+
+    /** The client would not build the request as given (e.g. a credential with a line break): it never can. */
+    public static final class Unsendable extends ProviderCallFailed {
+        public Unsendable(Throwable cause) {
+            super("request_unsendable", cause);
+        }
+    }
+
     /** No answer in time. The request may have arrived. Counts against the integration's circuit breaker. */
     public static final class TimedOut extends ProviderCallFailed {
         public TimedOut(Throwable cause) {

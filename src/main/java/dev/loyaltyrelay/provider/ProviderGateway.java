@@ -86,13 +86,15 @@ public class ProviderGateway {
         try {
             @SuppressWarnings("unchecked")
             Optional<DeliveryOutcome> prepared = guard.call(() -> adapter.prepare(message, credentials), Optional.class);
-            return prepared;
+            return prepared.map(outcome -> ofPreparation(step, outcome));
         } catch (TimeoutException timedOut) {
             return Optional.of(new RetryLater(step + "_timeout", Optional.empty(), true, 0));
         } catch (ProviderCallFailed.ServerError serverError) {
             return Optional.of(new RetryLater(step + "_" + serverError.reason(), serverError.retryAfter(), true, serverError.status()));
-        } catch (ProviderCallFailed.Unreachable unreachable) {
-            return Optional.of(new RetryLater(unreachable.reason(), Optional.empty(), false, 0));
+        } catch (ProviderCallFailed.Unreachable | ProviderCallFailed.NotSent neverLeft) {
+            return Optional.of(new RetryLater(neverLeft.reason(), Optional.empty(), false, 0));
+        } catch (ProviderCallFailed.Unsendable unsendable) {
+            return Optional.of(DeliveryOutcome.Rejected.beforeCall(unsendable.reason()));
         } catch (ProviderCallFailed.TimedOut | ProviderCallFailed.ResponseLost noAnswer) {
             return Optional.of(new RetryLater(step + "_" + noAnswer.reason(), Optional.empty(), true, 0));
         } catch (ProviderCredentials.Incomplete incomplete) {
@@ -101,6 +103,20 @@ public class ProviderGateway {
             Log.warnf("%s of %s failed unexpectedly: %s", step, integrationKey, unexpected.getClass().getSimpleName());
             return Optional.of(RetryLater.withoutCall(step + "_failed", settings.backoffBase()));
         }
+    }
+
+    /**
+     * A preparation's answer named as such ({@code identify_http_400}), so a record never reads as if the message request
+     * had failed; refused credentials keep their reason, which flags the integration whichever request was refused.
+     */
+    private static DeliveryOutcome ofPreparation(String step, DeliveryOutcome outcome) {
+        return switch (outcome) {
+            case DeliveryOutcome.Rejected rejected when !rejected.credentialsRefused() && rejected.providerCalled() ->
+                    new DeliveryOutcome.Rejected(step + "_" + rejected.reason(), true, rejected.httpStatus());
+            case RetryLater retry when retry.providerCalled() ->
+                    new RetryLater(step + "_" + retry.reason(), retry.requestedDelay(), true, retry.httpStatus());
+            default -> outcome;
+        };
     }
 
     /**
@@ -119,8 +135,10 @@ public class ProviderGateway {
             return new Unknown("timeout");
         } catch (ProviderCallFailed.ServerError serverError) {
             return new RetryLater(serverError.reason(), serverError.retryAfter(), true, serverError.status());
-        } catch (ProviderCallFailed.Unreachable unreachable) {
-            return new RetryLater(unreachable.reason(), Optional.empty(), false, 0);
+        } catch (ProviderCallFailed.Unreachable | ProviderCallFailed.NotSent neverLeft) {
+            return new RetryLater(neverLeft.reason(), Optional.empty(), false, 0);
+        } catch (ProviderCallFailed.Unsendable unsendable) {
+            return DeliveryOutcome.Rejected.beforeCall(unsendable.reason());
         } catch (ProviderCallFailed.TimedOut | ProviderCallFailed.ResponseLost mayHaveArrived) {
             return new Unknown(mayHaveArrived.reason());
         } catch (ProviderCredentials.Incomplete incomplete) {

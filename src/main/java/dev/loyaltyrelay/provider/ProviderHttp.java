@@ -57,6 +57,14 @@ public final class ProviderHttp {
             if (cause instanceof ConnectException || cause instanceof UnknownHostException || cause instanceof NoRouteToHostException) {
                 return new ProviderCallFailed.Unreachable(error);
             }
+            // The TLS handshake comes before any byte of the request: a failed one sent nothing.
+            if (cause instanceof javax.net.ssl.SSLHandshakeException) {
+                return new ProviderCallFailed.NotSent("tls_handshake_failed", error);
+            }
+            // The client refused to build the request (a header value it will not send, say): nothing left either.
+            if (cause instanceof IllegalArgumentException) {
+                return new ProviderCallFailed.Unsendable(error);
+            }
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause.getClass().getSimpleName().contains("Timeout")) {

@@ -1,6 +1,9 @@
 package dev.loyaltyrelay.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +30,25 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class DeliveryJobCodec {
+
+    /**
+     * SQS carries only #x9, #xA, #xD, #x20 to #xD7FF, #xE000 to #xFFFD and beyond #xFFFF: surrogates (an unpaired one
+     * cannot even be encoded) and U+FFFE/U+FFFF are written as JSON escapes, which read back as the same text.
+     */
+    static final CharacterEscapes SQS_SAFE = new CharacterEscapes() {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            boolean carried = ch < 0xD800 || (ch > 0xDFFF && ch < 0xFFFE);
+            return carried ? null : new SerializedString(String.format("\\u%04x", ch));
+        }
+    };
 
     private final ObjectMapper json;
 
@@ -66,7 +88,7 @@ public class DeliveryJobCodec {
         root.set("properties", json.valueToTree(job.properties()));
         root.put("receivedAt", job.receivedAt().toString());
         try {
-            return json.writeValueAsString(root);
+            return json.writer(SQS_SAFE).writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("delivery job not serialisable", e);
         }

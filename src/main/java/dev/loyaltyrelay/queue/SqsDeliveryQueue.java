@@ -4,8 +4,10 @@ import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryQueue;
 import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.QueueRefused;
 import dev.loyaltyrelay.domain.QueueUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,6 +23,13 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 public class SqsDeliveryQueue implements DeliveryQueue {
 
     static final int BATCH_LIMIT = 10;
+    /**
+     * SQS's message size limit as the embedded SQS server and long-standing SQS accounts have it (256 KiB), for one
+     * message and for a whole batch; a job larger than that is refused before it is sent.
+     */
+    static final int MAX_MESSAGE_BYTES = 256 * 1024;
+    /** Room kept for a message's three attributes (ids and topic, each at most a few hundred bytes). */
+    static final int ATTRIBUTE_BYTES = 1024;
     private final SqsClient sqs;
     private final RelayConfig.Queues queues;
     private final DeliveryJobCodec codec;
@@ -37,30 +46,50 @@ public class SqsDeliveryQueue implements DeliveryQueue {
                 .collect(Collectors.groupingBy(DeliveryJob::provider, () -> new EnumMap<>(Provider.class), Collectors.toList()));
         for (var entry : byProvider.entrySet()) {
             String queueUrl = queues.urlFor(entry.getKey());
-            List<DeliveryJob> providerJobs = entry.getValue();
-            for (int from = 0; from < providerJobs.size(); from += BATCH_LIMIT) {
-                send(queueUrl, entry.getKey(), providerJobs.subList(from, Math.min(from + BATCH_LIMIT, providerJobs.size())));
+            // A batch holds at most ten messages and, all together, no more than one message may.
+            List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
+            int batchBytes = 0;
+            for (DeliveryJob job : entry.getValue()) {
+                SendMessageBatchRequestEntry message = entry(job, Integer.toString(batch.size()));
+                int bytes = message.messageBody().getBytes(StandardCharsets.UTF_8).length + ATTRIBUTE_BYTES;
+                if (bytes > MAX_MESSAGE_BYTES) {
+                    throw new QueueRefused("job_too_large");
+                }
+                if (batch.size() == BATCH_LIMIT || batchBytes + bytes > MAX_MESSAGE_BYTES) {
+                    send(queueUrl, entry.getKey(), batch);
+                    batch = new ArrayList<>();
+                    batchBytes = 0;
+                    message = entry(job, "0");
+                }
+                batch.add(message);
+                batchBytes += bytes;
+            }
+            if (!batch.isEmpty()) {
+                send(queueUrl, entry.getKey(), batch);
             }
         }
     }
 
-    private void send(String queueUrl, Provider provider, List<DeliveryJob> batch) {
-        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            DeliveryJob job = batch.get(i);
-            entries.add(SendMessageBatchRequestEntry.builder()
-                    .id(Integer.toString(i))
-                    .messageBody(codec.encode(job))
-                    .messageAttributes(Map.of(
-                            "deliveryId", stringAttribute(job.deliveryId()),
-                            "merchantId", stringAttribute(job.merchantId()),
-                            "topic", stringAttribute(job.topic())))
-                    .build());
-        }
+    private SendMessageBatchRequestEntry entry(DeliveryJob job, String id) {
+        return SendMessageBatchRequestEntry.builder()
+                .id(id)
+                .messageBody(codec.encode(job))
+                .messageAttributes(Map.of(
+                        "deliveryId", stringAttribute(job.deliveryId()),
+                        "merchantId", stringAttribute(job.merchantId()),
+                        "topic", stringAttribute(job.topic())))
+                .build();
+    }
+
+    private void send(String queueUrl, Provider provider, List<SendMessageBatchRequestEntry> entries) {
         try {
             var response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
             if (response.hasFailed() && !response.failed().isEmpty()) {
                 var first = response.failed().get(0);
+                if (Boolean.TRUE.equals(first.senderFault())) {
+                    // The queue refuses the job itself (its content, its size): no retry can change that.
+                    throw new QueueRefused(first.code());
+                }
                 throw new QueueUnavailable(provider.key() + " queue refused " + response.failed().size() + " of " + entries.size()
                         + " jobs (" + first.code() + ")", null);
             }

@@ -51,12 +51,16 @@ public class SqsProviderQueues implements ProviderQueues {
     }
 
     @Override
-    public void deadLetter(Provider provider, String messageBody, String deliveryId, String reason) {
+    public void deadLetter(Provider provider, String messageBody, String deliveryId, String reason, String givenUpBy) {
         String url = deadLetterUrl(provider);
+        var attributes = new java.util.HashMap<String, MessageAttributeValue>();
+        attributes.put("deliveryId", string(deliveryId == null ? "unknown" : deliveryId));
+        attributes.put("reason", string(reason));
+        if (givenUpBy != null) {
+            attributes.put("givenUpBy", string(givenUpBy));
+        }
         try {
-            sqs.sendMessage(r -> r.queueUrl(url).messageBody(messageBody).messageAttributes(Map.of(
-                    "deliveryId", string(deliveryId == null ? "unknown" : deliveryId),
-                    "reason", string(reason))));
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody(messageBody).messageAttributes(attributes));
         } catch (SdkException e) {
             throw new QueueUnavailable("dead-letter send failed", e);
         }
@@ -75,10 +79,11 @@ public class SqsProviderQueues implements ProviderQueues {
     @Override
     public int deadLetterCount(Provider provider) {
         try {
-            String count = sqs.getQueueAttributes(r -> r.queueUrl(deadLetterUrl(provider))
-                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
-                    .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
-            return count == null ? 0 : Integer.parseInt(count);
+            var count = sqs.getQueueAttributes(r -> r.queueUrl(deadLetterUrl(provider))
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                    .attributes();
+            return number(count.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                    + number(count.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
         } catch (SdkException e) {
             throw new QueueUnavailable("dead-letter count failed", e);
         }
@@ -119,6 +124,10 @@ public class SqsProviderQueues implements ProviderQueues {
         } catch (SdkException e) {
             throw new QueueUnavailable("dead-letter delete failed", e);
         }
+    }
+
+    private static int number(String count) {
+        return count == null ? 0 : Integer.parseInt(count);
     }
 
     private String deadLetterUrl(Provider provider) {

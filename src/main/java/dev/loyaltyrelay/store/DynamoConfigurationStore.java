@@ -255,6 +255,21 @@ public class DynamoConfigurationStore implements ConfigurationStore {
 
     @Override
     public void saveMapping(String merchantId, EventMapping mapping) {
+        put(mappingItem(merchantId, mapping));
+    }
+
+    @Override
+    public boolean createMapping(String merchantId, EventMapping mapping) {
+        try {
+            DynamoCalls.call("create mapping", () -> dynamo.putItem(r -> r.tableName(tables.config()).item(mappingItem(merchantId, mapping))
+                    .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> mappingItem(String merchantId, EventMapping mapping) {
         var item = new HashMap<String, AttributeValue>();
         item.put(Keys.PK, s(Keys.merchant(merchantId)));
         item.put(Keys.SK, s(Keys.mapping(mapping.integrationId(), mapping.mappingId())));
@@ -272,7 +287,7 @@ public class DynamoConfigurationStore implements ConfigurationStore {
         }).toList()));
         item.put("forwardAll", bool(mapping.forwarded().all()));
         item.put("forwardNames", strings(mapping.forwarded().names()));
-        put(item);
+        return item;
     }
 
     private void put(Map<String, AttributeValue> item) {

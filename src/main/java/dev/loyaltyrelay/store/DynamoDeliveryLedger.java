@@ -14,6 +14,9 @@ import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryRecord;
 import dev.loyaltyrelay.domain.DeliveryStatus;
 import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.Recipient;
+import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
+import dev.loyaltyrelay.domain.StoreUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,15 +52,17 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     /** {@code priorStatus} of a delivery whose first write it was. */
     private static final String NEW = "NEW";
     private static final String NOTHING_COUNTED = "";
-    static final String ERASED = dev.loyaltyrelay.domain.Recipient.ERASED;
+    static final String ERASED = Recipient.ERASED;
 
     private final DynamoDbClient dynamo;
     private final Tables tables;
+    private final RecipientKeyring keyring;
     private final RelayConfig.Delivery settings;
 
-    DynamoDeliveryLedger(DynamoDbClient dynamo, Tables tables, RelayConfig config) {
+    DynamoDeliveryLedger(DynamoDbClient dynamo, Tables tables, RecipientKeyring keyring, RelayConfig config) {
         this.dynamo = dynamo;
         this.tables = tables;
+        this.keyring = keyring;
         this.settings = config.delivery();
     }
 
@@ -80,7 +85,14 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 + update.value(n(budget.oldestStart().toEpochMilli()));
         boolean newStillInBudget = job.receivedAt().isAfter(budget.oldestStart());
         String condition = (newStillInBudget ? "attribute_not_exists(" + update.name(Keys.PK) + ") OR " : "") + "(" + existingClaimable + ")";
-        Outcome written = update("claim delivery", job.deliveryId(), update, condition);
+        Outcome written;
+        try {
+            written = update("claim delivery", job.deliveryId(), update, condition);
+        } catch (StoreUnavailable unanswered) {
+            // The claim may have been written although no answer came back: give it up, or its lapse would read as a call.
+            releaseIfOurs(job.deliveryId(), token);
+            throw unanswered;
+        }
         if (written.applied()) {
             Map<String, AttributeValue> previous = written.item();
             DeliveryStatus previousStatus = status(previous, "status");
@@ -89,7 +101,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         }
         var existing = written.item();
         if (existing.isEmpty()) {
-            return new BudgetSpent("age_exceeded", false);
+            return new BudgetSpent("age_exceeded", false, null);
         }
         if (token.equals(string(existing, "token"))) {
             DeliveryStatus priorStatus = status(existing, "priorStatus");
@@ -104,13 +116,27 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
             return new HeldElsewhere(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(now.toEpochMilli())));
         }
         String reason = attempts(existing) >= budget.maxAttempts() ? "attempts_exhausted" : "age_exceeded";
-        return new BudgetSpent(reason, status == DeliveryStatus.SENDING);
+        return new BudgetSpent(reason, status == DeliveryStatus.SENDING, string(existing, "reason"));
     }
 
     @Override
     public WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now) {
+        return record(claim, status, outcome, nextAttemptAt, null, now);
+    }
+
+    @Override
+    public WriteResult recordGivenUp(Claimed claim, DeliveryOutcome outcome, String givenUpBy, Instant now) {
+        return record(claim, DeliveryStatus.EXHAUSTED, outcome, null, givenUpBy, now);
+    }
+
+    private WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, String givenUpBy,
+            Instant now) {
         var update = new ItemUpdate();
-        outcome(update, status, outcome, nextAttemptAt, now);
+        outcome(update, status, outcome, nextAttemptAt, givenUpBy, now);
+        if (outcome instanceof DeliveryOutcome.Suppressed suppressed && suppressed.recipientErased()) {
+            // Erased while its attempt was being prepared: the claim wrote the address; this write takes it back.
+            update.set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove("job").remove(Keys.RECIPIENT_KEY);
+        }
         update.add(outcome.providerCalled() ? "attempts" : "waits", 1);
         String condition = update.name("token") + " = " + update.value(s(claim.token())) + " AND " + update.name("status") + " = "
                 + update.value(s(DeliveryStatus.SENDING.name()));
@@ -141,10 +167,12 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         DeliveryOutcome outcome = settlement.outcome();
         var update = new ItemUpdate();
         firstWrite(update, job, jobJson, !outcome.providerCalled());
-        outcome(update, settlement.status(), outcome, settlement.nextAttemptAt(), now);
+        outcome(update, settlement.status(), outcome, settlement.nextAttemptAt(), settlement.givenUpBy(), now);
         update.set("token", s(token)).setFromOld("priorStatus", "status", s(NEW));
         update.add(outcome.providerCalled() ? "attempts" : "waits", 1);
-        String condition = "attribute_not_exists(" + update.name(Keys.PK) + ") OR (" + claimable(update, now, settlement.overLapsedLease()) + ")";
+        // Not over our own write: a wait repeated by the SDK would otherwise apply twice (and count twice).
+        String condition = "(attribute_not_exists(" + update.name(Keys.PK) + ") OR (" + claimable(update, now, settlement.overLapsedLease())
+                + ")) AND (attribute_not_exists(" + update.name("token") + ") OR " + update.name("token") + " <> " + update.value(s(token)) + ")";
         Outcome written = update("settle delivery", job.deliveryId(), update, condition);
         if (written.applied()) {
             var previous = written.item();
@@ -164,6 +192,34 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
             return new HeldElsewhere(Instant.ofEpochMilli(number(existing, "leaseUntil").orElse(now.toEpochMilli())));
         }
         return new LapsedMidCall();
+    }
+
+    /**
+     * Takes back a claim this caller may have written without hearing so: removed if the delivery was new, put back to
+     * the status it had otherwise. A claim that replaced a lapsed one is left as it is, since that lapse still means an
+     * earlier request may have gone out. Best effort: the store has just failed.
+     */
+    private void releaseIfOurs(String deliveryId, String token) {
+        var values = Map.of(":token", s(token), ":sending", s(DeliveryStatus.SENDING.name()), ":new", s(NEW), ":zero", n(0));
+        var names = Map.of("#token", "token", "#status", "status", "#priorStatus", "priorStatus", "#leaseUntil", "leaseUntil");
+        String ours = "#token = :token AND #status = :sending";
+        try {
+            dynamo.deleteItem(r -> r.tableName(tables.records()).key(key(deliveryId))
+                    .conditionExpression(ours + " AND #priorStatus = :new")
+                    .expressionAttributeNames(Map.of("#token", "token", "#status", "status", "#priorStatus", "priorStatus"))
+                    .expressionAttributeValues(Map.of(":token", s(token), ":sending", s(DeliveryStatus.SENDING.name()), ":new", s(NEW))));
+        } catch (ConditionalCheckFailedException notNew) {
+            try {
+                dynamo.updateItem(r -> r.tableName(tables.records()).key(key(deliveryId))
+                        .updateExpression("SET #status = #priorStatus, #leaseUntil = :zero")
+                        .conditionExpression(ours + " AND #priorStatus <> :new AND #priorStatus <> :sending")
+                        .expressionAttributeNames(names).expressionAttributeValues(values));
+            } catch (RuntimeException notOursOrStillFailing) {
+                // Its lease lapses; the lapse is read as a possible call (never a duplicate).
+            }
+        } catch (RuntimeException stillFailing) {
+            // Its lease lapses; the lapse is read as a possible call (never a duplicate).
+        }
     }
 
     /**
@@ -273,7 +329,9 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         // A filtered page may come back short; read on (a bounded number of pages) until the page is full.
         for (int reads = 0; reads < 10 && found.size() < query.limit(); reads++) {
             Map<String, AttributeValue> from = startKey;
-            var response = DynamoCalls.call("list deliveries", () -> dynamo.query(r -> {
+            software.amazon.awssdk.services.dynamodb.model.QueryResponse response;
+            try {
+                response = DynamoCalls.call("list deliveries", () -> dynamo.query(r -> {
                 r.tableName(tables.records()).indexName(Keys.DELIVERIES_BY_MERCHANT_INDEX)
                         .keyConditionExpression("#merchantId = :merchantId AND #listedAt BETWEEN :from AND :to")
                         .expressionAttributeNames(names).expressionAttributeValues(values)
@@ -284,7 +342,14 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 if (from != null) {
                     r.exclusiveStartKey(from);
                 }
-            }));
+                }));
+            } catch (StoreRefused refused) {
+                if (from != null) {
+                    // The start key came from the caller's cursor and DynamoDB will not start there: a made-up cursor.
+                    throw new InvalidCursor();
+                }
+                throw refused;
+            }
             response.items().forEach(item -> found.add(recordFrom(string(item, Keys.PK).substring("DELIVERY#".length()), item)));
             startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
             if (startKey == null) {
@@ -295,15 +360,31 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     }
 
     @Override
-    public int eraseRecipient(String merchantId, String address, Instant now) {
+    public int eraseRecipient(String merchantId, Recipient recipient, Instant now) {
+        String recipientKey = keyring.hash(new RecipientKey(merchantId, recipient));
         int erased = 0;
-        String cursor = null;
+        Map<String, AttributeValue> startKey = null;
         do {
-            DeliveryPage page = list(merchantId, new DeliveryQuery(null, null, null, null, null, address, 100, cursor));
-            for (DeliveryRecord record : page.deliveries()) {
+            Map<String, AttributeValue> from = startKey;
+            var response = DynamoCalls.call("find a recipient's deliveries", () -> dynamo.query(r -> {
+                r.tableName(tables.records()).indexName(Keys.DELIVERIES_BY_RECIPIENT_INDEX)
+                        .keyConditionExpression("#recipientKey = :recipientKey")
+                        .expressionAttributeNames(Map.of("#recipientKey", Keys.RECIPIENT_KEY))
+                        .expressionAttributeValues(Map.of(":recipientKey", s(recipientKey)));
+                if (from != null) {
+                    r.exclusiveStartKey(from);
+                }
+            }));
+            for (var key : response.items()) {
+                Optional<DeliveryRecord> found = find(string(key, Keys.PK).substring("DELIVERY#".length()));
+                if (found.isEmpty() || !merchantId.equals(found.get().merchantId())) {
+                    continue;
+                }
+                DeliveryRecord record = found.get();
                 boolean waiting = record.status() == DeliveryStatus.RETRY_SCHEDULED || record.status() == DeliveryStatus.DEFERRED;
                 if (!waiting || !suppressErased(record, now)) {
-                    var update = new ItemUpdate().set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove("job");
+                    var update = new ItemUpdate().set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove("job")
+                            .remove(Keys.RECIPIENT_KEY);
                     DynamoCalls.call("erase delivery recipient", () -> dynamo.updateItem(r -> r.tableName(tables.records())
                             .key(key(record.deliveryId()))
                             .updateExpression(update.expression())
@@ -312,15 +393,14 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 }
                 erased++;
             }
-            cursor = page.nextCursor();
-        } while (cursor != null);
+            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (startKey != null);
         return erased;
     }
 
     /** Ends a waiting delivery of an erased recipient, so its queued job is dropped as a duplicate when it comes back. */
     private boolean suppressErased(DeliveryRecord record, Instant now) {
-        String reason = "recipient_erased";
-        // Matches the delivery pipeline's reason for a job whose recipient was erased before it was first attempted.
+        String reason = DeliveryOutcome.Suppressed.RECIPIENT_ERASED;
         Counted suppressed = Counted.of(DeliveryStatus.SUPPRESSED, reason);
         var update = new ItemUpdate()
                 .set("status", s(DeliveryStatus.SUPPRESSED.name()))
@@ -335,6 +415,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .set("priorCounted", s(encode(record.counted())))
                 .append("trail", AttributeValue.fromM(trailEntry(DeliveryStatus.SUPPRESSED, reason, false, 0, now)))
                 .remove("job")
+                .remove(Keys.RECIPIENT_KEY)
                 .remove("nextAttemptAt");
         String condition = update.name("status") + " = " + update.value(s(record.status().name()));
         return transact("suppress erased delivery", record, update, condition, record.counted(), suppressed);
@@ -374,7 +455,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
             if (conditionFailed) {
                 return false;
             }
-            throw new dev.loyaltyrelay.domain.StoreUnavailable(operation, cancelled);
+            throw new StoreUnavailable(operation, cancelled);
         }
     }
 
@@ -393,6 +474,9 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .setOnce("budgetFrom", n(job.receivedAt().toEpochMilli()))
                 .setOnce(Keys.LISTED_AT, s(Keys.listedAt(job.receivedAt(), job.deliveryId())))
                 .setOnce(Keys.EXPIRES_AT, n(job.receivedAt().plus(settings.recordRetention()).getEpochSecond()));
+        if (!ERASED.equals(job.recipient().address())) {
+            update.setOnce(Keys.RECIPIENT_KEY, s(keyring.hash(new RecipientKey(job.merchantId(), job.recipient()))));
+        }
         if (withAttempts) {
             update.setOnce("attempts", n(0));
         }
@@ -402,7 +486,8 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     }
 
     /** What an outcome sets on the record, and what the delivery now counts as (keeping what it counted as before). */
-    private static void outcome(ItemUpdate update, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now) {
+    private static void outcome(ItemUpdate update, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, String givenUpBy,
+            Instant now) {
         update.set("status", s(status.name()))
                 .set("reason", s(outcome.reason()))
                 .set("updatedAt", n(now.toEpochMilli()))
@@ -417,6 +502,11 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         }
         if (status.finished()) {
             update.set("finishedAt", n(now.toEpochMilli()));
+        }
+        if (givenUpBy != null) {
+            update.set("givenUpBy", s(givenUpBy));
+        } else {
+            update.remove("givenUpBy");
         }
         if (nextAttemptAt != null) {
             update.set("nextAttemptAt", n(nextAttemptAt.toEpochMilli()));
@@ -478,7 +568,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 string(item, "recipientMasked"), DeliveryStatus.valueOf(string(item, "status")), string(item, "reason"),
                 attempts(item), string(item, "providerMessageId"),
                 Instant.ofEpochMilli(number(item, "receivedAt").orElse(0L)), instant(item, "updatedAt"), instant(item, "nextAttemptAt"),
-                Counted.decode(string(item, "counted")), trail);
+                string(item, "givenUpBy"), Counted.decode(string(item, "counted")), trail);
     }
 
     private static void filter(List<String> filters, Map<String, String> names, Map<String, AttributeValue> values, String attribute, String value) {

@@ -71,6 +71,16 @@ public class DynamoRecipientPolicies implements RecipientPolicies {
     }
 
     @Override
+    public java.util.Optional<RecipientPolicy> find(RecipientKey recipient) {
+        var item = DynamoCalls.call("read recipient policy", () -> dynamo.getItem(r -> r.tableName(tables.records())
+                .key(key(keyring.hash(recipient))).consistentRead(true))).item();
+        if (item == null || item.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new RecipientPolicy(number(item, "erasedAt").map(Instant::ofEpochMilli).orElse(null)));
+    }
+
+    @Override
     public void recordErasure(RecipientKey recipient, Instant at) {
         var update = new ItemUpdate()
                 .set("erasedAt", n(at.toEpochMilli()))

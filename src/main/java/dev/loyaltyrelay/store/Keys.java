@@ -22,6 +22,10 @@ final class Keys {
     /** Records-table index of delivery records by merchant, newest first by {@link #LISTED_AT}. */
     static final String DELIVERIES_BY_MERCHANT_INDEX = "deliveriesByMerchant";
     static final String LISTED_AT = "listedAt";
+    /** Records-table index of delivery records by {@link #RECIPIENT_KEY} (keys only). */
+    static final String DELIVERIES_BY_RECIPIENT_INDEX = "deliveriesByRecipient";
+    /** A delivery record's keyed hash of its merchant and recipient. */
+    static final String RECIPIENT_KEY = "recipientKey";
 
     static final String PROFILE = "PROFILE";
     static final String SECRET_PREFIX = "SECRET#";

@@ -67,6 +67,11 @@ class MerchantDirectoryTest {
         }
 
         @Override
+        public boolean createMapping(String merchantId, dev.loyaltyrelay.domain.EventMapping mapping) {
+            return true;
+        }
+
+        @Override
         public void setEnabled(String merchantId, String integrationId, boolean enabled) {
         }
 
