@@ -131,10 +131,32 @@ class FunctionZipBootIT {
     }
 
     @Test
-    void theTemplatesFunctions_areExactlyTheSevenThisCheckBoots() {
-        assertEquals(Set.of("ingest", "admin", "limechat", "delightchat", "bitespeed", "zoko", "wigzo"),
+    void theTemplatesFunctions_areExactlyTheEightThisCheckBoots() {
+        assertEquals(Set.of("ingest", "admin", "limechat", "delightchat", "bitespeed", "zoko", "wigzo", "figures"),
                 template.functions().stream().map(TemplateFunctions.Function::quarkusHandler).collect(Collectors.toSet()));
-        assertEquals(7, template.functions().size());
+        assertEquals(8, template.functions().size());
+    }
+
+    @Test
+    void figures_startsWithOnlyItsTemplateEnvironment_andProjectsTheSampleChangesOntoTheFigures() throws IOException {
+        ObjectNode event = (ObjectNode) JSON.readTree(Path.of("events", "figures-stream.json").toFile());
+        String merchant = "boot-figures-" + System.nanoTime();
+        for (JsonNode record : event.get("Records")) {
+            for (String image : List.of("OldImage", "NewImage")) {
+                if (record.get("dynamodb").has(image)) {
+                    ((ObjectNode) record.get("dynamodb").get(image).get("merchantId")).put("S", merchant);
+                }
+            }
+        }
+
+        JsonNode answer = invoke("figures", event, Map.of());
+
+        assertEquals(0, answer.get("batchItemFailures").size(), answer.toString());
+        var figures = aws.dynamo.getItem(r -> r.tableName(LocalAws.RECORDS_TABLE).key(Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("FIG#" + merchant),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("2026-11-18")))).item();
+        assertEquals("1", figures.get("zoko|walletreward_create|sent|sent").n(), "the delivery counts as sent: " + figures);
+        assertEquals("0", figures.get("zoko|walletreward_create|pending|waiting").n(), "and no longer as pending");
     }
 
     @Test

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.loyaltyrelay.config.RelayConfig;
-import dev.loyaltyrelay.domain.DeliveryFigures;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.ProviderQueues.Postponement;
@@ -41,16 +40,13 @@ public class DeliveryPipeline {
 
     private final JobDelivery delivery;
     private final ProviderQueues queues;
-    private final DeliveryFigures figures;
     private final RecipientPolicies policies;
     private final DeliveryJobCodec codec;
     private final RelayConfig.Delivery settings;
 
-    DeliveryPipeline(JobDelivery delivery, ProviderQueues queues, DeliveryFigures figures, RecipientPolicies policies, DeliveryJobCodec codec,
-            RelayConfig config) {
+    DeliveryPipeline(JobDelivery delivery, ProviderQueues queues, RecipientPolicies policies, DeliveryJobCodec codec, RelayConfig config) {
         this.delivery = delivery;
         this.queues = queues;
-        this.figures = figures;
         this.policies = policies;
         this.codec = codec;
         this.settings = config.delivery();
@@ -65,9 +61,7 @@ public class DeliveryPipeline {
         List<SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         List<QueuedJob> jobs = records.stream().map(record -> QueuedJob.of(record, codec)).toList();
         RecipientScreen screen = screen(jobs);
-        FigureTally tally = new FigureTally();
-        List<RecordResult> results = deliverAll(provider, records, jobs, screen, deadlineNanos, tally);
-        writeFigures(tally);
+        List<RecordResult> results = deliverAll(provider, records, jobs, screen, deadlineNanos);
 
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         List<Postponement> postponements = new ArrayList<>();
@@ -90,19 +84,6 @@ public class DeliveryPipeline {
         return new SQSBatchResponse(failures);
     }
 
-    /** A figure that cannot be written never fails a delivery: it is logged and lost. */
-    private void writeFigures(FigureTally tally) {
-        List<DeliveryFigures.Increment> increments = tally.increments();
-        if (increments.isEmpty()) {
-            return;
-        }
-        try {
-            figures.add(increments);
-        } catch (StoreUnavailable e) {
-            LOG.warnf("%d figure increments not written: %s", increments.size(), e.getMessage());
-        }
-    }
-
     /** The batch's recipients' policies, in one read. */
     private RecipientScreen screen(List<QueuedJob> jobs) {
         var recipients = jobs.stream().filter(queued -> queued.job() != null)
@@ -119,7 +100,7 @@ public class DeliveryPipeline {
     }
 
     private List<RecordResult> deliverAll(Provider provider, List<SQSMessage> records, List<QueuedJob> jobs, RecipientScreen screen,
-            long deadlineNanos, FigureTally tally) {
+            long deadlineNanos) {
         Semaphore slots = new Semaphore(Math.max(1, settings.maxConcurrentSends()));
         List<Future<RecordResult>> tasks = new ArrayList<>(records.size());
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -127,7 +108,7 @@ public class DeliveryPipeline {
                 tasks.add(executor.submit(() -> {
                     slots.acquire();
                     try {
-                        return delivery.deliver(provider, queued, screen, deadlineNanos, tally);
+                        return delivery.deliver(provider, queued, screen, deadlineNanos);
                     } finally {
                         slots.release();
                     }

@@ -5,7 +5,6 @@ import dev.loyaltyrelay.config.RelayConfig.UnknownOutcomePolicy;
 import dev.loyaltyrelay.delivery.IntegrationDirectory.SendingContext;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.ConfigurationStore.RefusalFlag;
-import dev.loyaltyrelay.domain.DeliveryFigures;
 import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryLedger;
@@ -39,8 +38,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -91,7 +88,7 @@ public class JobDelivery {
     /**
      * @param deadlineNanos {@link System#nanoTime()} by which the function must have answered
      */
-    RecordResult deliver(Provider provider, QueuedJob queued, RecipientScreen screen, long deadlineNanos, FigureTally tally) {
+    RecordResult deliver(Provider provider, QueuedJob queued, RecipientScreen screen, long deadlineNanos) {
         DeliveryJob job = queued.job();
         if (job == null) {
             return poison(provider, queued.body(), null, "job_unreadable");
@@ -99,7 +96,7 @@ public class JobDelivery {
         if (job.provider() != provider) {
             return poison(provider, queued.body(), job.deliveryId(), "job_for_another_provider");
         }
-        return new Attempt(provider, queued, job, tally).run(screen, deadlineNanos);
+        return new Attempt(provider, queued, job).run(screen, deadlineNanos);
     }
 
     /** What is known before the claim: ready to send, or why not. */
@@ -122,13 +119,11 @@ public class JobDelivery {
         private final Provider provider;
         private final QueuedJob queued;
         private final DeliveryJob job;
-        private final FigureTally tally;
 
-        Attempt(Provider provider, QueuedJob queued, DeliveryJob job, FigureTally tally) {
+        Attempt(Provider provider, QueuedJob queued, DeliveryJob job) {
             this.provider = provider;
             this.queued = queued;
             this.job = job;
-            this.tally = tally;
         }
 
         RecordResult run(RecipientScreen screen, long deadlineNanos) {
@@ -139,8 +134,8 @@ public class JobDelivery {
             if (screened.isPresent()) {
                 if (screened.get() instanceof DeliveryOutcome.Suppressed suppressed && RecipientScreen.ERASED.equals(suppressed.reason())) {
                     // Its record must not bring the erased address (or the event's properties) back.
-                    return new Attempt(provider, new QueuedJob(null, queued.receiveCount(), job.withRecipientErased()), job.withRecipientErased(),
-                            tally).notSent(new NotSent(suppressed));
+                    return new Attempt(provider, new QueuedJob(null, queued.receiveCount(), job.withRecipientErased()), job.withRecipientErased())
+                            .notSent(new NotSent(suppressed));
                 }
                 return notSent(new NotSent(screened.get()));
             }
@@ -269,7 +264,6 @@ public class JobDelivery {
             Instant now = clock.instant();
             return switch (ledger.recordGivenUp(claim, outcome, givenUpBy, now)) {
                 case Written written -> {
-                    count(written.countedBefore(), DeliveryStatus.EXHAUSTED, outcome);
                     log(DeliveryStatus.EXHAUSTED, outcome, " (" + givenUpBy + ")");
                     yield RecordResult.DONE;
                 }
@@ -282,7 +276,6 @@ public class JobDelivery {
             Duration clamped = delay == null ? null : new ProviderQueues.Postponement("", delay).clampedDelay();
             return switch (ledger.record(claim, status, outcome, clamped == null ? null : now.plus(clamped), now)) {
                 case Written written -> {
-                    count(written.countedBefore(), status, outcome);
                     log(status, outcome, "");
                     yield clamped == null ? RecordResult.DONE : new RecordResult.Again(clamped);
                 }
@@ -364,9 +357,6 @@ public class JobDelivery {
                 result = ledger.settle(job, queued.body(), new Settlement(settlement.status(), settlement.outcome(), settlement.nextAttemptAt(),
                         true, settlement.givenUpBy()), now);
             }
-            if (result instanceof Settled settled) {
-                count(settled.countedBefore(), settlement.status(), settlement.outcome());
-            }
             return result;
         }
 
@@ -432,19 +422,6 @@ public class JobDelivery {
             metrics.increment("DeliveryLeaseConflict", Map.of("provider", provider.key()));
             Duration wait = Duration.between(clock.instant(), held.leaseUntil()).plusSeconds(1);
             return new RecordResult.Again(wait.isNegative() ? Duration.ofSeconds(1) : wait);
-        }
-
-        /** Moves the delivery from the counter it was in to the one its new status belongs to (the batch writes them once). */
-        private void count(Counted before, DeliveryStatus status, DeliveryOutcome outcome) {
-            Counted after = Counted.of(status, outcome.reason());
-            if (after == null || after.equals(before)) {
-                return;
-            }
-            LocalDate day = LocalDate.ofInstant(job.receivedAt(), ZoneOffset.UTC);
-            if (before != null) {
-                tally.add(new DeliveryFigures.Increment(job.merchantId(), day, job.provider(), job.topic(), before.outcome(), before.reason(), -1));
-            }
-            tally.add(new DeliveryFigures.Increment(job.merchantId(), day, job.provider(), job.topic(), after.outcome(), after.reason(), 1));
         }
 
         private void log(DeliveryStatus status, DeliveryOutcome outcome, String note) {

@@ -16,6 +16,16 @@ public interface DeliveryFigures {
     /** Adds every increment; increments of one merchant and day cost one write together. */
     void add(List<Increment> increments);
 
+    /**
+     * Adds every increment in one transaction that is applied once for one {@code idempotencyToken}, however often it is
+     * repeated within minutes (a stream batch retried after its function died past the commit). At most
+     * {@link #MAX_ITEMS_AT_ONCE} merchant-days at once.
+     */
+    void addOnce(List<Increment> increments, String idempotencyToken);
+
+    /** Merchant-days one {@link #addOnce} may touch (a transaction's limit, as DynamoDB Local has it). */
+    int MAX_ITEMS_AT_ONCE = 25;
+
     default void add(String merchantId, LocalDate day, Provider provider, String topic, Outcome outcome, String reason, long delta) {
         add(List.of(new Increment(merchantId, day, provider, topic, outcome, reason, delta)));
     }

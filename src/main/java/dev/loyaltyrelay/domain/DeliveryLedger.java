@@ -1,14 +1,13 @@
 package dev.loyaltyrelay.domain;
 
-import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The delivery records: one per delivery id. Every change is one conditional write, so a job the queue delivers
- * twice is sent once, and every write says what the delivery was counted as before it, so the figures move a
- * delivery from one counter to the next and never count it twice.
+ * twice is sent once. Every write also sets what the delivery counts as in the figures ({@code counted}): the figures
+ * are a projection of the records' changes (their stream), so they follow the records and count each delivery once.
  * <p>
  * A provider call is made only under a claim ({@link #claim}), taken as the last step before the message request:
  * everything that can fail without sending (loading the integration, opening credentials, rendering, an open
@@ -31,8 +30,8 @@ public interface DeliveryLedger {
     /**
      * Writes the outcome of the claimed attempt and gives the lease up.
      *
-     * @return {@link Written} with what the delivery counted as before, or {@link ClaimLost} when the lease lapsed
-     *         and another function took the delivery over (its record stands)
+     * @return {@link Written}, or {@link ClaimLost} when the lease lapsed and another function took the delivery over
+     *         (its record stands)
      */
     WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now);
 
@@ -57,7 +56,7 @@ public interface DeliveryLedger {
 
     /**
      * Makes the delivery claimable again with a fresh attempt and age budget, if it still is as {@code record} shows
-     * it, and moves it from its counter to pending in the same transaction. A trail entry says why.
+     * it (it then counts as pending again). A trail entry says why.
      *
      * @return the reopening's token (for {@link #undoReopen}), or empty when the record changed meanwhile
      */
@@ -193,19 +192,18 @@ public interface DeliveryLedger {
      * The settlement was written.
      *
      * @param previousStatus the status it replaced, or null for a new delivery
-     * @param countedBefore  what the delivery counted as before, or null
      * @param budgetFrom     when the delivery's age budget started
      * @param attemptsSoFar  provider calls made before this change
      */
-    record Settled(DeliveryStatus previousStatus, Counted countedBefore, Instant budgetFrom, int attemptsSoFar) implements SettleResult {
+    record Settled(DeliveryStatus previousStatus, Instant budgetFrom, int attemptsSoFar) implements SettleResult {
     }
 
     /** An earlier claim lapsed: a request may have reached the provider; the caller decides what that means first. */
     record LapsedMidCall() implements SettleResult {
     }
 
-    /** The outcome was written; {@code countedBefore} is what the delivery counted as before (null for nothing). */
-    record Written(Counted countedBefore) implements WriteResult {
+    /** The outcome was written. */
+    record Written() implements WriteResult {
     }
 
     /** The claim was lost to another function. */

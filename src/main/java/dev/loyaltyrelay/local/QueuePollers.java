@@ -4,6 +4,14 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.figures.FiguresHandler;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import dev.loyaltyrelay.delivery.BiteSpeedDeliveryHandler;
 import dev.loyaltyrelay.delivery.DelightChatDeliveryHandler;
 import dev.loyaltyrelay.delivery.LimeChatDeliveryHandler;
@@ -34,15 +42,22 @@ public class QueuePollers {
     private static final Logger LOG = Logger.getLogger(QueuePollers.class);
 
     private final SqsClient sqs;
+    private final DynamoDbClient dynamo;
     private final RelayConfig config;
+    private final FiguresHandler figures;
+    private final int dynamoPort;
     private final Map<Provider, RequestHandler<SQSEvent, SQSBatchResponse>> functions = new EnumMap<>(Provider.class);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    QueuePollers(SqsClient sqs, RelayConfig config, LimeChatDeliveryHandler limechat, DelightChatDeliveryHandler delightchat,
-            BiteSpeedDeliveryHandler bitespeed, ZokoDeliveryHandler zoko, WigzoDeliveryHandler wigzo) {
+    QueuePollers(SqsClient sqs, DynamoDbClient dynamo, RelayConfig config, LimeChatDeliveryHandler limechat,
+            DelightChatDeliveryHandler delightchat, BiteSpeedDeliveryHandler bitespeed, ZokoDeliveryHandler zoko, WigzoDeliveryHandler wigzo,
+            FiguresHandler figures, @ConfigProperty(name = "local-run.dynamodb-port") int dynamoPort) {
         this.sqs = sqs;
+        this.dynamo = dynamo;
         this.config = config;
+        this.figures = figures;
+        this.dynamoPort = dynamoPort;
         functions.put(Provider.LIMECHAT, limechat);
         functions.put(Provider.DELIGHTCHAT, delightchat);
         functions.put(Provider.BITESPEED, bitespeed);
@@ -61,6 +76,34 @@ public class QueuePollers {
             thread.start();
             threads.add(thread);
         });
+        Thread projection = new Thread(this::projectFigures, "poller-figures");
+        projection.setContextClassLoader(applicationLoader);
+        projection.setDaemon(true);
+        projection.start();
+        threads.add(projection);
+    }
+
+    /** What Lambda's stream event source does for the figures function: the records table's changes, every second. */
+    private void projectFigures() {
+        String streamArn = dynamo.describeTable(r -> r.tableName(config.tables().records())).table().latestStreamArn();
+        var template = TemplateResources.read(java.nio.file.Path.of("template.yaml"));
+        try (var streams = DynamoDbStreamsClient.builder().endpointOverride(java.net.URI.create("http://localhost:" + dynamoPort))
+                .region(Region.of("ap-south-1")).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            var source = new DynamoStreamSource(streams, streamArn, DynamoStreamSource.filterOf(template.streamFilterPattern("FiguresFunction")));
+            while (running) {
+                try {
+                    source.drain(event -> {
+                        var out = new java.io.ByteArrayOutputStream();
+                        figures.handleRequest(new java.io.ByteArrayInputStream(event), out, null);
+                        return out.toByteArray();
+                    }, 500);
+                } catch (RuntimeException e) {
+                    LOG.warnf("local: figures poller: %s; polling again in a second", e.getClass().getSimpleName());
+                }
+                sleepQuietly();
+            }
+        }
     }
 
     synchronized void stop() {

@@ -80,6 +80,18 @@ public final class TemplateResources {
 
     /** Creates the table {@code logicalId} as declared, under {@code tableName}; an existing table is left as it is. */
     @SuppressWarnings("unchecked")
+    /** The filter pattern of a function's first DynamoDB stream event source, as the template writes it. */
+    public String streamFilterPattern(String functionLogicalId) {
+        for (Object event : ((Map<String, Object>) properties(functionLogicalId).get("Events")).values()) {
+            Map<String, Object> source = (Map<String, Object>) event;
+            if ("DynamoDB".equals(source.get("Type"))) {
+                Map<String, Object> filterCriteria = (Map<String, Object>) ((Map<String, Object>) source.get("Properties")).get("FilterCriteria");
+                return (String) ((List<Map<String, Object>>) filterCriteria.get("Filters")).getFirst().get("Pattern");
+            }
+        }
+        throw new IllegalStateException(functionLogicalId + " has no DynamoDB stream event source");
+    }
+
     public void createTable(DynamoDbClient dynamo, String logicalId, String tableName) {
         Map<String, Object> properties = properties(logicalId);
         var attributes = ((List<Map<String, Object>>) properties.get("AttributeDefinitions")).stream()
@@ -99,6 +111,10 @@ public final class TemplateResources {
                         .keySchema(keySchema((List<Map<String, Object>>) properties.get("KeySchema")));
                 if (!indexes.isEmpty()) {
                     r.globalSecondaryIndexes(indexes);
+                }
+                Map<String, Object> stream = (Map<String, Object>) properties.get("StreamSpecification");
+                if (stream != null) {
+                    r.streamSpecification(t -> t.streamEnabled(true).streamViewType((String) stream.get("StreamViewType")));
                 }
             });
         } catch (ResourceInUseException alreadyThere) {

@@ -35,13 +35,42 @@ public class DynamoDeliveryFigures implements DeliveryFigures {
     }
 
     @Override
-    public void add(List<Increment> increments) {
+    public void addOnce(List<Increment> increments, String idempotencyToken) {
+        Map<String, Map<String, Long>> byItem = byItem(increments);
+        if (byItem.isEmpty()) {
+            return;
+        }
+        if (byItem.size() > MAX_ITEMS_AT_ONCE) {
+            throw new IllegalArgumentException("at most " + MAX_ITEMS_AT_ONCE + " merchant-days at once");
+        }
+        var writes = new ArrayList<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem>();
+        byItem.forEach((item, counters) -> {
+            String merchantId = item.substring(0, item.indexOf('\n'));
+            LocalDate day = LocalDate.parse(item.substring(item.indexOf('\n') + 1));
+            ItemUpdate update = update(day, counters);
+            writes.add(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().update(u -> u.tableName(tables.records())
+                    .key(key(merchantId, day)).updateExpression(update.expression())
+                    .expressionAttributeNames(update.names()).expressionAttributeValues(update.values())).build());
+        });
+        DynamoCalls.call("count deliveries once", () -> dynamo.transactWriteItems(r -> r.transactItems(writes).clientRequestToken(idempotencyToken)));
+    }
+
+    /** Increments summed by figures item ({@code merchant \n day}) and counter; zero sums left out. */
+    private static Map<String, Map<String, Long>> byItem(List<Increment> increments) {
         Map<String, Map<String, Long>> byItem = new LinkedHashMap<>();
         for (Increment increment : increments) {
             byItem.computeIfAbsent(increment.merchantId() + "\n" + increment.day(), k -> new LinkedHashMap<>())
                     .merge(counter(increment.provider(), increment.topic(), new Counted(increment.outcome(), increment.reason())),
                             increment.delta(), Long::sum);
         }
+        byItem.values().forEach(counters -> counters.values().removeIf(delta -> delta == 0));
+        byItem.values().removeIf(Map::isEmpty);
+        return byItem;
+    }
+
+    @Override
+    public void add(List<Increment> increments) {
+        Map<String, Map<String, Long>> byItem = byItem(increments);
         byItem.forEach((item, counters) -> {
             String merchantId = item.substring(0, item.indexOf('\n'));
             LocalDate day = LocalDate.parse(item.substring(item.indexOf('\n') + 1));

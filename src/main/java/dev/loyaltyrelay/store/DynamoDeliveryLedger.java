@@ -19,11 +19,8 @@ import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,12 +32,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Delivery records ({@code DELIVERY#<id>}) in the records table; the contract is {@link DeliveryLedger}'s.
- * Each write sets a fresh {@code token} and keeps what it replaced ({@code priorStatus}, {@code priorCounted}), so
+ * Each write sets a fresh {@code token} and keeps the status it replaced ({@code priorStatus}), so
  * when a condition fails on an item that already carries the caller's own token, the SDK repeated a write that had
  * been applied, and the kept state answers as the first write would have. The record keeps a trail of provider
  * calls and decisions; waits without a call are only counted ({@code waits}), so an outage cannot grow the item.
@@ -150,12 +145,12 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                     .returnValues(ReturnValue.UPDATED_NEW)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-            return new Written(Counted.decode(string(response.attributes(), "priorCounted")));
+            return new Written();
         } catch (ConditionalCheckFailedException refused) {
             var existing = refused.hasItem() ? refused.item() : Map.<String, AttributeValue>of();
             // The SDK repeated our own write after a lost answer: the token is still ours and the status moved on.
             if (claim.token().equals(string(existing, "token")) && status(existing, "status") != DeliveryStatus.SENDING) {
-                return new Written(Counted.decode(string(existing, "priorCounted")));
+                return new Written();
             }
             return new ClaimLost();
         }
@@ -176,13 +171,11 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         Outcome written = update("settle delivery", job.deliveryId(), update, condition);
         if (written.applied()) {
             var previous = written.item();
-            return new Settled(status(previous, "status"), Counted.decode(string(previous, "counted")), budgetFrom(previous, job),
-                    attempts(previous));
+            return new Settled(status(previous, "status"), budgetFrom(previous, job), attempts(previous));
         }
         var existing = written.item();
         if (token.equals(string(existing, "token"))) {
-            return new Settled(status(existing, "priorStatus"), Counted.decode(string(existing, "priorCounted")), budgetFrom(existing, job),
-                    attempts(existing));
+            return new Settled(status(existing, "priorStatus"), budgetFrom(existing, job), attempts(existing));
         }
         DeliveryStatus status = status(existing, "status");
         if (status != null && status.finished()) {
@@ -280,20 +273,17 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .set("token", s(token))
                 .set("priorStatus", s(record.status().name()))
                 .set("counted", s(pending.encode()))
-                .set("priorCounted", s(encode(record.counted())))
                 .append("trail", AttributeValue.fromM(trailEntry(DeliveryStatus.RETRY_SCHEDULED, reopening.reason(), false, 0, now)))
                 .remove("finishedAt")
                 .remove("nextAttemptAt");
         // Only as the caller saw it: a delivery that moved on meanwhile (another reopening) is not reopened twice.
         String condition = update.name("status") + " = " + update.value(s(record.status().name())) + " AND "
                 + update.name("counted") + " = " + update.value(s(encode(record.counted())));
-        boolean written = transact("reopen delivery", record, update, condition, record.counted(), pending);
-        return written ? Optional.of(token) : Optional.empty();
+        return updateIf("reopen delivery", record.deliveryId(), update, condition) ? Optional.of(token) : Optional.empty();
     }
 
     @Override
     public boolean undoReopen(DeliveryRecord before, String reopenToken, Instant now) {
-        Counted pending = Counted.of(DeliveryStatus.RETRY_SCHEDULED, null);
         var update = new ItemUpdate()
                 .set("status", s(before.status().name()))
                 .set("reason", s(Objects.toString(before.reason(), "")))
@@ -302,11 +292,10 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .set("finishedAt", n(now.toEpochMilli()))
                 .set("token", s(UUID.randomUUID().toString()))
                 .set("counted", s(encode(before.counted())))
-                .set("priorCounted", s(pending.encode()))
                 .append("trail", AttributeValue.fromM(trailEntry(before.status(), "reopening_undone", false, 0, now)));
         String condition = update.name("token") + " = " + update.value(s(reopenToken)) + " AND " + update.name("status") + " = "
                 + update.value(s(DeliveryStatus.RETRY_SCHEDULED.name()));
-        return transact("undo reopening", before, update, condition, pending, before.counted());
+        return updateIf("undo reopening", before.deliveryId(), update, condition);
     }
 
     @Override
@@ -412,51 +401,17 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .set("token", s(UUID.randomUUID().toString()))
                 .set("priorStatus", s(record.status().name()))
                 .set("counted", s(suppressed.encode()))
-                .set("priorCounted", s(encode(record.counted())))
                 .append("trail", AttributeValue.fromM(trailEntry(DeliveryStatus.SUPPRESSED, reason, false, 0, now)))
                 .remove("job")
                 .remove(Keys.RECIPIENT_KEY)
                 .remove("nextAttemptAt");
         String condition = update.name("status") + " = " + update.value(s(record.status().name()));
-        return transact("suppress erased delivery", record, update, condition, record.counted(), suppressed);
+        return updateIf("suppress erased delivery", record.deliveryId(), update, condition);
     }
 
-    /**
-     * Writes the record's change and moves the delivery from one figures counter to another in one transaction.
-     * Returns false when the record's condition failed (it changed meanwhile).
-     */
-    private boolean transact(String operation, DeliveryRecord record, ItemUpdate update, String condition, Counted from, Counted to) {
-        var counters = new LinkedHashMap<String, Long>();
-        if (from != null) {
-            counters.merge(DynamoDeliveryFigures.counter(record.provider(), record.topic(), from), -1L, Long::sum);
-        }
-        if (to != null) {
-            counters.merge(DynamoDeliveryFigures.counter(record.provider(), record.topic(), to), 1L, Long::sum);
-        }
-        counters.values().removeIf(delta -> delta == 0);
-        LocalDate day = LocalDate.ofInstant(record.receivedAt(), ZoneOffset.UTC);
-        List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(TransactWriteItem.builder().update(u -> u.tableName(tables.records()).key(key(record.deliveryId()))
-                .updateExpression(update.expression()).conditionExpression(condition)
-                .expressionAttributeNames(update.names()).expressionAttributeValues(update.values())).build());
-        if (!counters.isEmpty()) {
-            ItemUpdate figures = DynamoDeliveryFigures.update(day, counters);
-            writes.add(TransactWriteItem.builder().update(u -> u.tableName(tables.records())
-                    .key(DynamoDeliveryFigures.key(record.merchantId(), day))
-                    .updateExpression(figures.expression())
-                    .expressionAttributeNames(figures.names()).expressionAttributeValues(figures.values())).build());
-        }
-        try {
-            DynamoCalls.call(operation, () -> dynamo.transactWriteItems(r -> r.transactItems(writes)));
-            return true;
-        } catch (TransactionCanceledException cancelled) {
-            boolean conditionFailed = cancelled.hasCancellationReasons() && cancelled.cancellationReasons().stream()
-                    .anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()));
-            if (conditionFailed) {
-                return false;
-            }
-            throw new StoreUnavailable(operation, cancelled);
-        }
+    /** One conditional update of a delivery record; false when its condition failed (the record changed meanwhile). */
+    private boolean updateIf(String operation, String deliveryId, ItemUpdate update, String condition) {
+        return update(operation, deliveryId, update, condition).applied();
     }
 
     /** What every first write of a delivery sets: who it is for and what it carries, and when its budget started. */
@@ -491,8 +446,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         update.set("status", s(status.name()))
                 .set("reason", s(outcome.reason()))
                 .set("updatedAt", n(now.toEpochMilli()))
-                .set("leaseUntil", n(0))
-                .setFromOld("priorCounted", "counted", s(NOTHING_COUNTED));
+                .set("leaseUntil", n(0));
         Counted counted = Counted.of(status, outcome.reason());
         if (counted != null) {
             update.set("counted", s(counted.encode()));

@@ -66,6 +66,8 @@ class AdminApiTest {
     @Inject
     MutableClock clock;
     @Inject
+    dev.loyaltyrelay.figures.FiguresHandler figuresProjection;
+    @Inject
     dev.loyaltyrelay.domain.ConfigurationStore configuration;
     @Inject
     HeldEventStore held;
@@ -154,6 +156,7 @@ class AdminApiTest {
         assertEquals("sent", delivery.get("status").asText());
         assertEquals(provider.key(), delivery.get("provider").asText());
         assertFalse(delivery.get("recipient").asText().contains("9876543210"), "recipient masked");
+        dev.loyaltyrelay.support.FiguresStream.project(figuresProjection);
         Answer figures = call("GET", merchants(merchantId) + "/figures", key, null, Map.of("from", "2026-11-01", "to", "2026-11-30"));
         assertEquals(1, figures.get("totals").get("sent").asLong(), figures.toString());
         assertEquals(1.0, figures.get("deliveryRate").asDouble());
@@ -405,6 +408,7 @@ class AdminApiTest {
         AdminScenario.webhook(ingest, merchantId, "walletreward_create");
         AdminScenario.deliver(Provider.ZOKO, zoko);
 
+        dev.loyaltyrelay.support.FiguresStream.project(figuresProjection);
         Answer figures = call("GET", merchants(merchantId) + "/figures", key, null, Map.of("from", "2026-11-18", "to", "2026-11-18"));
         assertEquals(1, figures.get("totals").get("sent").asLong(), figures.toString());
         assertEquals(1, figures.get("totals").get("failed").asLong());

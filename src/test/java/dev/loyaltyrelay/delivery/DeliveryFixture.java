@@ -17,7 +17,9 @@ import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.local.SqsEventSource;
 import dev.loyaltyrelay.queue.DeliveryJobCodec;
+import dev.loyaltyrelay.figures.FiguresHandler;
 import dev.loyaltyrelay.support.DynamoFaults;
+import dev.loyaltyrelay.support.FiguresStream;
 import dev.loyaltyrelay.support.LocalAws;
 import dev.loyaltyrelay.support.MutableClock;
 import dev.loyaltyrelay.support.ProviderStubs;
@@ -52,10 +54,11 @@ public class DeliveryFixture {
     private final MutableClock clock;
     private final IntegrationDirectory integrations;
     private final DeliveryFigures figures;
+    private final FiguresHandler projection;
     private String merchantId;
 
     DeliveryFixture(ZokoDeliveryHandler zoko, WigzoDeliveryHandler wigzo, TestMerchants merchants, DeliveryLedger ledger, DeliveryJobCodec codec,
-            MutableClock clock, IntegrationDirectory integrations, DeliveryFigures figures) {
+            MutableClock clock, IntegrationDirectory integrations, DeliveryFigures figures, FiguresHandler projection) {
         this.zoko = zoko;
         this.wigzo = wigzo;
         this.merchants = merchants;
@@ -64,6 +67,7 @@ public class DeliveryFixture {
         this.clock = clock;
         this.integrations = integrations;
         this.figures = figures;
+        this.projection = projection;
     }
 
     /** A new merchant with {@code zoko-1} and {@code wigzo-1}; empty queues, stubs and caches; the clock at the samples' time. */
@@ -153,6 +157,7 @@ public class DeliveryFixture {
 
     /** The merchant's figure totals around the samples' day (jobs may be stamped a day earlier): outcome to count. */
     Map<String, Long> totals() {
+        FiguresStream.project(projection);
         var totals = new TreeMap<String, Long>();
         LocalDate day = LocalDate.ofInstant(Webhooks.SIGNED_AT, ZoneOffset.UTC);
         figures.read(merchantId, day.minusDays(2), day.plusDays(1)).forEach(f -> totals.merge(f.outcome().name().toLowerCase(Locale.ROOT), f.count(), Long::sum));
