@@ -58,9 +58,15 @@ import org.jboss.logging.Logger;
 public class JobDelivery {
 
     private static final Logger LOG = Logger.getLogger(JobDelivery.class);
-    /** Time kept back after a call for recording its outcome. */
-    static final Duration RECORDING_MARGIN = Duration.ofSeconds(2);
+    /**
+     * Time kept back after a call for recording its outcome: one write through the SDK's own retries while the store
+     * fails (DynamoDB's client retries 8 times, about 3 s and at most 6.4 s of backoff) and, failing that, carrying the
+     * outcome on the queue.
+     */
+    static final Duration RECORDING_MARGIN = Duration.ofSeconds(8);
     static final String LAPSED_MID_CALL = "attempt_lapsed_mid_call";
+    /** Pauses between tries of an outcome write the store refused. */
+    private static final long[] OUTCOME_WRITE_PAUSES_MILLIS = {100, 300, 700};
 
     private final DeliveryLedger ledger;
     private final IntegrationDirectory integrations;
@@ -119,6 +125,8 @@ public class JobDelivery {
         private final Provider provider;
         private final QueuedJob queued;
         private final DeliveryJob job;
+        /** {@link System#nanoTime()} by which the function must have answered; unset (MAX_VALUE) until run. */
+        private long deadlineNanos = Long.MAX_VALUE;
 
         Attempt(Provider provider, QueuedJob queued, DeliveryJob job) {
             this.provider = provider;
@@ -127,22 +135,28 @@ public class JobDelivery {
         }
 
         RecordResult run(RecipientScreen screen, long deadlineNanos) {
+            this.deadlineNanos = deadlineNanos;
             if (!timeForACall(deadlineNanos)) {
                 return outOfTime();
             }
             Optional<DeliveryOutcome> screened = screen.verdict(job);
             if (screened.isPresent()) {
-                if (screened.get() instanceof DeliveryOutcome.Suppressed suppressed && RecipientScreen.ERASED.equals(suppressed.reason())) {
-                    // Its record must not bring the erased address (or the event's properties) back.
-                    return new Attempt(provider, new QueuedJob(null, queued.receiveCount(), job.withRecipientErased()), job.withRecipientErased())
-                            .notSent(new NotSent(suppressed));
-                }
-                return notSent(new NotSent(screened.get()));
+                return withheld(screened.get());
             }
             return switch (prepare()) {
                 case NotSent notSent -> notSent(notSent);
                 case Ready ready -> timeForACall(deadlineNanos) ? sendUnderClaim(ready) : outOfTime();
             };
+        }
+
+        /** Not sent because of who the recipient is (erased), or because that could not be read. */
+        private RecordResult withheld(DeliveryOutcome outcome) {
+            if (outcome instanceof DeliveryOutcome.Suppressed suppressed && suppressed.recipientErased()) {
+                // Its record must not bring the erased address (or the event's properties) back.
+                return new Attempt(provider, new QueuedJob(null, queued.receiveCount(), job.withRecipientErased()), job.withRecipientErased())
+                        .notSent(new NotSent(suppressed));
+            }
+            return notSent(new NotSent(outcome));
         }
 
         /** Too little of the invocation left for a call: a wait like any other, within the receive budget. */
@@ -201,12 +215,16 @@ public class JobDelivery {
                         ? settleFinal(DeliveryStatus.UNKNOWN, unknown(new Unknown(LAPSED_MID_CALL)), true)
                         : exhaust(Rejected.beforeCall(spent.lastReason() != null ? spent.lastReason() : spent.reason()), true, spent.reason());
                 case Claimed claim -> {
+                    CarriedOutcome carried = queued.carried();
+                    if (claim.previousAttemptMayHaveSent() && carried != null && carried.token().equals(claim.lapsedToken())) {
+                        // The lapsed attempt knew how it ended and sent that along: recorded now, nothing sent again.
+                        yield concludeClaimed(claim, carried.outcome(), ready.context());
+                    }
                     if (claim.previousAttemptMayHaveSent() && recordsUnknownOutcomes()) {
                         yield concludeClaimed(claim, new Unknown(LAPSED_MID_CALL), ready.context());
                     }
-                    Optional<DeliveryOutcome> stillAllowed = recheckRecipient();
-                    if (stillAllowed.isPresent()) {
-                        yield concludeClaimed(claim, stillAllowed.get(), ready.context());
+                    if (erasedMeanwhile()) {
+                        yield concludeClaimed(claim, new DeliveryOutcome.Suppressed(DeliveryOutcome.Suppressed.RECIPIENT_ERASED), ready.context());
                     }
                     DeliveryOutcome outcome;
                     try {
@@ -222,17 +240,19 @@ public class JobDelivery {
         }
 
         /**
-         * The recipient's policy read again, consistently, under the claim and right before the call: an erasure that
-         * landed after the batch's first read is seen here (and the claim's write of the address is taken back), so only
-         * a person erased while the request was already leaving can still be sent to. Empty: go on.
+         * The recipient's policy read again, consistently, under the claim: an erasure that landed after the batch's read
+         * is seen here, so only a person erased while this very request was leaving can still be sent to. A read that
+         * fails lets the send go on (the batch's read seconds ago found no erasure): waiting would leave the claim to lapse
+         * and read as a call that was never made.
          */
-        private Optional<DeliveryOutcome> recheckRecipient() {
+        private boolean erasedMeanwhile() {
             try {
-                return policies.find(new RecipientKey(job.merchantId(), job.recipient()))
-                        .filter(policy -> policy.erasedSince(job.receivedAt()))
-                        .map(erased -> new DeliveryOutcome.Suppressed(DeliveryOutcome.Suppressed.RECIPIENT_ERASED));
+                return policies.find(new RecipientKey(job.merchantId(), job.recipient())).map(policy -> policy.erasedSince(job.receivedAt()))
+                        .orElse(false);
             } catch (RuntimeException unreadable) {
-                return Optional.of(RetryLater.withoutCall("store_unavailable", settings.backoffBase()));
+                LOG.warnf("delivery %s: recipient policy not read again (%s); sending on the batch's read", job.deliveryId(),
+                        unreadable.getClass().getSimpleName());
+                return false;
             }
         }
 
@@ -262,7 +282,7 @@ public class JobDelivery {
                 return record(claim, DeliveryStatus.RETRY_SCHEDULED, outcome, settings.backoffBase());
             }
             Instant now = clock.instant();
-            return switch (ledger.recordGivenUp(claim, outcome, givenUpBy, now)) {
+            return switch (writingOutcome(() -> ledger.recordGivenUp(claim, outcome, givenUpBy, now))) {
                 case Written written -> {
                     log(DeliveryStatus.EXHAUSTED, outcome, " (" + givenUpBy + ")");
                     yield RecordResult.DONE;
@@ -274,7 +294,13 @@ public class JobDelivery {
         private RecordResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Duration delay) {
             Instant now = clock.instant();
             Duration clamped = delay == null ? null : new ProviderQueues.Postponement("", delay).clampedDelay();
-            return switch (ledger.record(claim, status, outcome, clamped == null ? null : now.plus(clamped), now)) {
+            DeliveryLedger.WriteResult result;
+            try {
+                result = writingOutcome(() -> ledger.record(claim, status, outcome, clamped == null ? null : now.plus(clamped), now));
+            } catch (StoreUnavailable unrecorded) {
+                return carry(new CarriedOutcome(claim.token(), status, outcome), unrecorded);
+            }
+            return switch (result) {
                 case Written written -> {
                     log(status, outcome, "");
                     yield clamped == null ? RecordResult.DONE : new RecordResult.Again(clamped);
@@ -284,6 +310,51 @@ public class JobDelivery {
                     yield RecordResult.DONE;
                 }
             };
+        }
+
+        /**
+         * Writes a known outcome, trying again briefly when the store fails (the SDK has retried already): unwritten, the
+         * claim would lapse and the delivery be taken as possibly sent. Tries again only while the invocation has time
+         * for it and for carrying the outcome on the queue after it.
+         */
+        private DeliveryLedger.WriteResult writingOutcome(java.util.function.Supplier<DeliveryLedger.WriteResult> write) {
+            for (long pause : OUTCOME_WRITE_PAUSES_MILLIS) {
+                try {
+                    return write.get();
+                } catch (StoreUnavailable failed) {
+                    if (Duration.ofNanos(deadlineNanos - System.nanoTime()).compareTo(Duration.ofMillis(pause).plus(RECORDING_MARGIN)) < 0) {
+                        throw failed;
+                    }
+                    LOG.warnf("delivery %s: outcome not written yet (%s); again in %d ms", job.deliveryId(), failed.getMessage(), pause);
+                    try {
+                        Thread.sleep(pause);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw failed;
+                    }
+                }
+            }
+            return write.get();
+        }
+
+        /**
+         * The store would not take a known outcome: a copy of the job carries it to the attempt that takes the lapsed
+         * claim over, and the original goes. Without the queue either, the original comes back and the lapse decides.
+         */
+        private RecordResult carry(CarriedOutcome carried, StoreUnavailable unrecorded) {
+            if (!(carried.status() == DeliveryStatus.SENT || carried.status() == DeliveryStatus.REJECTED
+                    || carried.status() == DeliveryStatus.UNKNOWN || carried.status() == DeliveryStatus.SUPPRESSED
+                    || carried.status() == DeliveryStatus.RETRY_SCHEDULED)) {
+                throw unrecorded;
+            }
+            try {
+                queues.requeue(provider, queued.body(), carried.attributes());
+            } catch (QueueUnavailable queueDownToo) {
+                throw unrecorded;
+            }
+            LOG.warnf("delivery %s: %s (%s) not recorded (%s); carried by a copy of its job", job.deliveryId(), carried.status(),
+                    carried.outcome().reason(), unrecorded.getMessage());
+            return RecordResult.DONE;
         }
 
         private RecordResult notSent(NotSent notSent) {
@@ -316,7 +387,16 @@ public class JobDelivery {
         /** Given up: on the dead-letter queue first, then recorded (a letter of a finished delivery is dropped by a redrive). */
         private RecordResult exhaust(DeliveryOutcome outcome, boolean overLapsedLease, String givenUpBy) {
             if (deadLetter(outcome, givenUpBy)) {
-                return switch (settle(new Settlement(DeliveryStatus.EXHAUSTED, outcome, null, overLapsedLease, givenUpBy))) {
+                SettleResult result;
+                try {
+                    result = settle(new Settlement(DeliveryStatus.EXHAUSTED, outcome, null, overLapsedLease, givenUpBy));
+                } catch (StoreUnavailable unrecorded) {
+                    // The letter is on the dead-letter queue; the record still shows the delivery waiting, and a redrive
+                    // requeues it with a fresh budget. Done here, so it is not dead-lettered twice.
+                    LOG.warnf("delivery %s dead-lettered but not recorded given up: %s", job.deliveryId(), unrecorded.getMessage());
+                    return RecordResult.DONE;
+                }
+                return switch (result) {
                     case Settled settled -> {
                         log(DeliveryStatus.EXHAUSTED, outcome, " (" + givenUpBy + ")");
                         yield RecordResult.DONE;

@@ -10,8 +10,13 @@ import dev.loyaltyrelay.queue.DeliveryJobCodec;
  * @param body         the message body (the job's JSON)
  * @param receiveCount how many times SQS has handed this message out, this time included ({@code ApproximateReceiveCount})
  * @param job          the job the body holds, or null when it is not a job of a known schema version (it is dead-lettered)
+ * @param carried      an outcome an earlier attempt could not record and sent along with this copy, or null
  */
-record QueuedJob(String body, int receiveCount, DeliveryJob job) {
+record QueuedJob(String body, int receiveCount, DeliveryJob job, CarriedOutcome carried) {
+
+    QueuedJob(String body, int receiveCount, DeliveryJob job) {
+        this(body, receiveCount, job, null);
+    }
 
     static QueuedJob of(SQSMessage message, DeliveryJobCodec codec) {
         DeliveryJob job;
@@ -20,7 +25,15 @@ record QueuedJob(String body, int receiveCount, DeliveryJob job) {
         } catch (RuntimeException unreadable) {
             job = null;
         }
-        return new QueuedJob(message.getBody(), receiveCount(message), job);
+        var attributes = new java.util.HashMap<String, String>();
+        if (message.getMessageAttributes() != null) {
+            message.getMessageAttributes().forEach((name, value) -> {
+                if (value != null && value.getStringValue() != null) {
+                    attributes.put(name, value.getStringValue());
+                }
+            });
+        }
+        return new QueuedJob(message.getBody(), receiveCount(message), job, CarriedOutcome.from(attributes).orElse(null));
     }
 
     private static int receiveCount(SQSMessage message) {

@@ -161,7 +161,11 @@ public class Recovery {
             queues.forgetDeadLetter(provider, letter);
             return new Removed(status);
         }
-        // Waiting, being attempted or never recorded: the claim decides whether it is sent, and sends it once.
+        // Waiting or never recorded: a fresh budget first (the letter may have waited for days, past the age budget).
+        // Being attempted: as it is. Either way the claim decides whether it is sent, and sends it once.
+        if (status == null || status == DeliveryStatus.RETRY_SCHEDULED || status == DeliveryStatus.DEFERRED) {
+            ledger.renewBudget(job, letter.body(), Reopening.REDRIVE, clock.instant());
+        }
         queues.requeue(provider, letter.body());
         queues.forgetDeadLetter(provider, letter);
         return new Requeued();

@@ -34,7 +34,7 @@ public record CustomerProfile(
         String email = RecipientResolver.resolve(CommonProperty.EMAIL, properties, defaultCountry) instanceof RecipientResolver.Resolved r
                 ? r.recipient().address() : null;
         String customerId = text(properties.get("user_customer_id"));
-        String key = customerId != null ? "id:" + customerId : mobile != null ? "mobile:" + mobile : email != null ? "email:" + email : null;
+        String key = customerId != null ? idKey(customerId) : mobile != null ? "mobile:" + mobile : email != null ? "email:" + email : null;
         if (key == null) {
             return Optional.empty();
         }
@@ -61,6 +61,14 @@ public record CustomerProfile(
         }
         return addresses;
     }
+
+    /** The customer id as a key: as it is when short, else its hash (a store key has a length limit; an id has none). */
+    static String idKey(String customerId) {
+        return customerId.length() <= MAX_ID_IN_KEY ? "id:" + customerId : "idsha:" + DeliveryIds.sha256Hex(customerId);
+    }
+
+    /** Longest customer id kept in a key as it is. */
+    static final int MAX_ID_IN_KEY = 200;
 
     private static String text(Object value) {
         if (value == null) {

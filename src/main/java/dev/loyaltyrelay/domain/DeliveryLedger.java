@@ -63,6 +63,13 @@ public interface DeliveryLedger {
     Optional<String> reopen(DeliveryRecord record, Reopening reopening, Instant now);
 
     /**
+     * Gives a delivery that is waiting, or was never recorded, a fresh attempt and age budget (a redrive of its letter,
+     * which may have waited on the dead-letter queue for days). Returns false when it is neither (being attempted, or
+     * finished meanwhile).
+     */
+    boolean renewBudget(DeliveryJob job, String jobJson, Reopening reopening, Instant now);
+
+    /**
      * Puts a reopened delivery back as {@code before} showed it, when nothing took it up since (its requeue
      * failed). Returns false when it changed meanwhile.
      */
@@ -165,9 +172,10 @@ public interface DeliveryLedger {
      * @param previousAttemptMayHaveSent an earlier claim lapsed: its request may have reached the provider
      * @param previousStatus             the status before this claim, or null for a new delivery
      * @param budgetFrom                 when the delivery's age budget started: ingest, or its latest reopening
+     * @param lapsedToken                the token of the claim that lapsed, when {@code previousAttemptMayHaveSent}; else null
      */
     record Claimed(String deliveryId, String token, Instant leaseUntil, int attemptsSoFar, boolean previousAttemptMayHaveSent,
-            DeliveryStatus previousStatus, Instant budgetFrom) implements ClaimResult {
+            DeliveryStatus previousStatus, Instant budgetFrom, String lapsedToken) implements ClaimResult {
     }
 
     /** The delivery already ended ({@code status}); nothing is to be done. */

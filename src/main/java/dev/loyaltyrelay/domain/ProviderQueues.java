@@ -27,7 +27,12 @@ public interface ProviderQueues {
     }
 
     /** Puts a job on the provider's queue again (redrive, resend). */
-    void requeue(Provider provider, String messageBody);
+    default void requeue(Provider provider, String messageBody) {
+        requeue(provider, messageBody, java.util.Map.of());
+    }
+
+    /** Puts a job on the provider's queue again with string message attributes (an outcome it carries). */
+    void requeue(Provider provider, String messageBody, java.util.Map<String, String> attributes);
 
     /** About how many messages wait in the provider's dead-letter queue, those taken out of sight for a while included. */
     int deadLetterCount(Provider provider);

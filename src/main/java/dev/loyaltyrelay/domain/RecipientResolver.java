@@ -45,6 +45,8 @@ public final class RecipientResolver {
                 .orElseGet(() -> new Unresolved("recipient_invalid"));
     }
 
+    static final int MAX_EMAIL_LENGTH = 254;
+
     public static Optional<String> mobileToE164(String text, String defaultCountry) {
         try {
             var number = PHONES.parse(text, defaultCountry);
@@ -59,6 +61,10 @@ public final class RecipientResolver {
 
     public static Optional<String> normaliseEmail(String text) {
         String email = text.trim().toLowerCase(Locale.ROOT);
+        if (email.length() > MAX_EMAIL_LENGTH) {
+            // RFC 5321's limit; a longer "email" is no one's, and would not fit a store index key either.
+            return Optional.empty();
+        }
         return EMAIL.matcher(email).matches() ? Optional.of(email) : Optional.empty();
     }
 

@@ -325,9 +325,8 @@ public class WebhookIngestion {
             // and not answered 503 (Nector would retry in vain, then drop it).
             held.hold(new HeldEvent(merchantId, nectorDeliveryId, topic, "queue_refused", refused.reason(), replayHeaders(request),
                     request.bodyText(), now));
-            for (IngestLedger.Claim taken : claims) {
-                ledger.complete(taken, List.of(), now);
-            }
+            // Released, not completed: the replay (after the merchant's fix) takes the claim over and queues the event.
+            claims.forEach(this::releaseQuietly);
             metrics.increment("HeldEvents", Map.of("merchant", merchantId, "topic", topic, "reason", "queue_refused"));
             Log.warnf("ingest: held %s of merchant %s: the queue refused its jobs (%s)", nectorDeliveryId, merchantId, refused.reason());
             return new IngestReply(202, IngestReply.ordered("status", "held", "reason", "queue_refused", "detail", List.of(refused.reason()),
@@ -393,7 +392,8 @@ public class WebhookIngestion {
     private void learnCustomer(Merchant merchant, Map<String, Object> properties) {
         try {
             CustomerProfile.fromEvent(merchant.merchantId(), properties, merchant.defaultCountry()).ifPresent(customers::upsert);
-        } catch (StoreUnavailable e) {
+        } catch (RuntimeException e) {
+            // Unreachable, or refused (a key the store will not take): either way the event goes on without it.
             metrics.increment("CustomerUpsertFailed", Map.of("merchant", merchant.merchantId()));
             Log.warnf("ingest: customer not recorded for merchant %s: %s", merchant.merchantId(), e.getMessage());
         }

@@ -44,29 +44,42 @@ public class SqsDeliveryQueue implements DeliveryQueue {
     public void enqueue(List<DeliveryJob> jobs) {
         Map<Provider, List<DeliveryJob>> byProvider = jobs.stream()
                 .collect(Collectors.groupingBy(DeliveryJob::provider, () -> new EnumMap<>(Provider.class), Collectors.toList()));
+        // One provider's queue refusing its job must not keep the others' jobs from being queued: they go first.
+        QueueRefused refused = null;
         for (var entry : byProvider.entrySet()) {
-            String queueUrl = queues.urlFor(entry.getKey());
-            // A batch holds at most ten messages and, all together, no more than one message may.
-            List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
-            int batchBytes = 0;
-            for (DeliveryJob job : entry.getValue()) {
-                SendMessageBatchRequestEntry message = entry(job, Integer.toString(batch.size()));
-                int bytes = message.messageBody().getBytes(StandardCharsets.UTF_8).length + ATTRIBUTE_BYTES;
-                if (bytes > MAX_MESSAGE_BYTES) {
-                    throw new QueueRefused("job_too_large");
-                }
-                if (batch.size() == BATCH_LIMIT || batchBytes + bytes > MAX_MESSAGE_BYTES) {
-                    send(queueUrl, entry.getKey(), batch);
-                    batch = new ArrayList<>();
-                    batchBytes = 0;
-                    message = entry(job, "0");
-                }
-                batch.add(message);
-                batchBytes += bytes;
+            try {
+                enqueue(entry.getKey(), entry.getValue());
+            } catch (QueueRefused refusal) {
+                refused = refused == null ? refusal : refused;
             }
-            if (!batch.isEmpty()) {
-                send(queueUrl, entry.getKey(), batch);
+        }
+        if (refused != null) {
+            throw refused;
+        }
+    }
+
+    /** One provider's jobs, in batches of at most ten that together are no larger than one message may be. */
+    private void enqueue(Provider provider, List<DeliveryJob> providerJobs) {
+        String queueUrl = queues.urlFor(provider);
+        List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
+        int batchBytes = 0;
+        for (DeliveryJob job : providerJobs) {
+            SendMessageBatchRequestEntry message = entry(job, Integer.toString(batch.size()));
+            int bytes = message.messageBody().getBytes(StandardCharsets.UTF_8).length + ATTRIBUTE_BYTES;
+            if (bytes > MAX_MESSAGE_BYTES) {
+                throw new QueueRefused("job_too_large");
             }
+            if (batch.size() == BATCH_LIMIT || batchBytes + bytes > MAX_MESSAGE_BYTES) {
+                send(queueUrl, provider, batch);
+                batch = new ArrayList<>();
+                batchBytes = 0;
+                message = entry(job, "0");
+            }
+            batch.add(message);
+            batchBytes += bytes;
+        }
+        if (!batch.isEmpty()) {
+            send(queueUrl, provider, batch);
         }
     }
 

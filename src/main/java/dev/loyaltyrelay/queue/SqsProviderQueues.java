@@ -67,10 +67,12 @@ public class SqsProviderQueues implements ProviderQueues {
     }
 
     @Override
-    public void requeue(Provider provider, String messageBody) {
+    public void requeue(Provider provider, String messageBody, Map<String, String> attributes) {
         String url = config.queues().urlFor(provider);
+        var messageAttributes = new java.util.HashMap<String, MessageAttributeValue>();
+        attributes.forEach((name, value) -> messageAttributes.put(name, string(value)));
         try {
-            sqs.sendMessage(r -> r.queueUrl(url).messageBody(messageBody));
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody(messageBody).messageAttributes(messageAttributes));
         } catch (SdkException e) {
             throw new QueueUnavailable("requeue failed", e);
         }

@@ -92,7 +92,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
             Map<String, AttributeValue> previous = written.item();
             DeliveryStatus previousStatus = status(previous, "status");
             return new Claimed(job.deliveryId(), token, leaseUntil, attempts(previous), previousStatus == DeliveryStatus.SENDING,
-                    previousStatus, budgetFrom(previous, job));
+                    previousStatus, budgetFrom(previous, job), previousStatus == DeliveryStatus.SENDING ? string(previous, "token") : null);
         }
         var existing = written.item();
         if (existing.isEmpty()) {
@@ -101,7 +101,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         if (token.equals(string(existing, "token"))) {
             DeliveryStatus priorStatus = status(existing, "priorStatus");
             return new Claimed(job.deliveryId(), token, leaseUntil, attempts(existing), priorStatus == DeliveryStatus.SENDING,
-                    priorStatus, budgetFrom(existing, job));
+                    priorStatus, budgetFrom(existing, job), null);
         }
         DeliveryStatus status = status(existing, "status");
         if (status.finished()) {
@@ -188,28 +188,23 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     }
 
     /**
-     * Takes back a claim this caller may have written without hearing so: removed if the delivery was new, put back to
-     * the status it had otherwise. A claim that replaced a lapsed one is left as it is, since that lapse still means an
-     * earlier request may have gone out. Best effort: the store has just failed.
+     * Takes back a claim this caller may have written without hearing so: the delivery waits again (one UpdateItem, the
+     * action the delivery functions' roles allow). A claim that replaced a lapsed one is left as it is, since that lapse
+     * still means an earlier request may have gone out. Best effort: the store has just failed.
      */
     private void releaseIfOurs(String deliveryId, String token) {
-        var values = Map.of(":token", s(token), ":sending", s(DeliveryStatus.SENDING.name()), ":new", s(NEW), ":zero", n(0));
-        var names = Map.of("#token", "token", "#status", "status", "#priorStatus", "priorStatus", "#leaseUntil", "leaseUntil");
-        String ours = "#token = :token AND #status = :sending";
+        Counted pending = Counted.of(DeliveryStatus.RETRY_SCHEDULED, null);
+        var update = new ItemUpdate()
+                .set("status", s(DeliveryStatus.RETRY_SCHEDULED.name()))
+                .set("reason", s("claim_released"))
+                .set("leaseUntil", n(0))
+                .set("counted", s(pending.encode()));
+        String condition = update.name("token") + " = " + update.value(s(token)) + " AND " + update.name("status") + " = "
+                + update.value(s(DeliveryStatus.SENDING.name())) + " AND " + update.name("priorStatus") + " IN ("
+                + update.value(s(NEW)) + ", " + update.value(s(DeliveryStatus.RETRY_SCHEDULED.name())) + ", "
+                + update.value(s(DeliveryStatus.DEFERRED.name())) + ")";
         try {
-            dynamo.deleteItem(r -> r.tableName(tables.records()).key(key(deliveryId))
-                    .conditionExpression(ours + " AND #priorStatus = :new")
-                    .expressionAttributeNames(Map.of("#token", "token", "#status", "status", "#priorStatus", "priorStatus"))
-                    .expressionAttributeValues(Map.of(":token", s(token), ":sending", s(DeliveryStatus.SENDING.name()), ":new", s(NEW))));
-        } catch (ConditionalCheckFailedException notNew) {
-            try {
-                dynamo.updateItem(r -> r.tableName(tables.records()).key(key(deliveryId))
-                        .updateExpression("SET #status = #priorStatus, #leaseUntil = :zero")
-                        .conditionExpression(ours + " AND #priorStatus <> :new AND #priorStatus <> :sending")
-                        .expressionAttributeNames(names).expressionAttributeValues(values));
-            } catch (RuntimeException notOursOrStillFailing) {
-                // Its lease lapses; the lapse is read as a possible call (never a duplicate).
-            }
+            update("release unanswered claim", deliveryId, update, condition);
         } catch (RuntimeException stillFailing) {
             // Its lease lapses; the lapse is read as a possible call (never a duplicate).
         }
@@ -275,11 +270,32 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .set("counted", s(pending.encode()))
                 .append("trail", AttributeValue.fromM(trailEntry(DeliveryStatus.RETRY_SCHEDULED, reopening.reason(), false, 0, now)))
                 .remove("finishedAt")
+                .remove("givenUpBy")
                 .remove("nextAttemptAt");
         // Only as the caller saw it: a delivery that moved on meanwhile (another reopening) is not reopened twice.
         String condition = update.name("status") + " = " + update.value(s(record.status().name())) + " AND "
                 + update.name("counted") + " = " + update.value(s(encode(record.counted())));
         return updateIf("reopen delivery", record.deliveryId(), update, condition) ? Optional.of(token) : Optional.empty();
+    }
+
+    @Override
+    public boolean renewBudget(DeliveryJob job, String jobJson, Reopening reopening, Instant now) {
+        var update = new ItemUpdate();
+        firstWrite(update, job, jobJson, false, false);
+        update.set("status", s(DeliveryStatus.RETRY_SCHEDULED.name()))
+                .set("reason", s(reopening.reason()))
+                .set("attempts", n(0))
+                .set("budgetFrom", n(now.toEpochMilli()))
+                .set("reopenedAt", n(now.toEpochMilli()))
+                .set("updatedAt", n(now.toEpochMilli()))
+                .set("leaseUntil", n(0))
+                .set("token", s(UUID.randomUUID().toString()))
+                .set("counted", s(Counted.of(DeliveryStatus.RETRY_SCHEDULED, null).encode()))
+                .append("trail", AttributeValue.fromM(trailEntry(DeliveryStatus.RETRY_SCHEDULED, reopening.reason(), false, 0, now)))
+                .remove("givenUpBy")
+                .remove("nextAttemptAt");
+        String condition = "attribute_not_exists(" + update.name(Keys.PK) + ") OR (" + claimable(update, now, false) + ")";
+        return updateIf("renew delivery budget", job.deliveryId(), update, condition);
     }
 
     @Override
@@ -293,6 +309,9 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .set("token", s(UUID.randomUUID().toString()))
                 .set("counted", s(encode(before.counted())))
                 .append("trail", AttributeValue.fromM(trailEntry(before.status(), "reopening_undone", false, 0, now)));
+        if (before.givenUpBy() != null) {
+            update.set("givenUpBy", s(before.givenUpBy()));
+        }
         String condition = update.name("token") + " = " + update.value(s(reopenToken)) + " AND " + update.name("status") + " = "
                 + update.value(s(DeliveryStatus.RETRY_SCHEDULED.name()));
         return updateIf("undo reopening", before.deliveryId(), update, condition);
@@ -374,11 +393,8 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 if (!waiting || !suppressErased(record, now)) {
                     var update = new ItemUpdate().set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove("job")
                             .remove(Keys.RECIPIENT_KEY);
-                    DynamoCalls.call("erase delivery recipient", () -> dynamo.updateItem(r -> r.tableName(tables.records())
-                            .key(key(record.deliveryId()))
-                            .updateExpression(update.expression())
-                            .expressionAttributeNames(update.names())
-                            .expressionAttributeValues(update.values())));
+                    // Only an existing record: a write to one that went meanwhile would leave a partial item.
+                    updateIf("erase delivery recipient", record.deliveryId(), update, "attribute_exists(" + update.name(Keys.PK) + ")");
                 }
                 erased++;
             }
@@ -416,6 +432,11 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
 
     /** What every first write of a delivery sets: who it is for and what it carries, and when its budget started. */
     private void firstWrite(ItemUpdate update, DeliveryJob job, String jobJson, boolean withAttempts) {
+        firstWrite(update, job, jobJson, withAttempts, true);
+    }
+
+    /** @param budgetFromReceipt whether a new record's budget starts at ingest (false: the caller sets it) */
+    private void firstWrite(ItemUpdate update, DeliveryJob job, String jobJson, boolean withAttempts, boolean budgetFromReceipt) {
         update.setOnce("merchantId", s(job.merchantId()))
                 .setOnce("provider", s(job.provider().key()))
                 .setOnce("integrationId", s(job.integrationId()))
@@ -426,9 +447,11 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .setOnce("recipient", s(job.recipient().address()))
                 .setOnce("recipientMasked", s(job.recipient().masked()))
                 .setOnce("receivedAt", n(job.receivedAt().toEpochMilli()))
-                .setOnce("budgetFrom", n(job.receivedAt().toEpochMilli()))
                 .setOnce(Keys.LISTED_AT, s(Keys.listedAt(job.receivedAt(), job.deliveryId())))
                 .setOnce(Keys.EXPIRES_AT, n(job.receivedAt().plus(settings.recordRetention()).getEpochSecond()));
+        if (budgetFromReceipt) {
+            update.setOnce("budgetFrom", n(job.receivedAt().toEpochMilli()));
+        }
         if (!ERASED.equals(job.recipient().address())) {
             update.setOnce(Keys.RECIPIENT_KEY, s(keyring.hash(new RecipientKey(job.merchantId(), job.recipient()))));
         }

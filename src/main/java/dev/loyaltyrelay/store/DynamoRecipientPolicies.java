@@ -49,7 +49,7 @@ public class DynamoRecipientPolicies implements RecipientPolicies {
         for (int from = 0; from < hashes.size(); from += BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> keys = hashes.subList(from, Math.min(from + BATCH_GET_LIMIT, hashes.size())).stream()
                     .map(DynamoRecipientPolicies::key).toList();
-            Map<String, KeysAndAttributes> pending = Map.of(tables.records(), KeysAndAttributes.builder().keys(keys).build());
+            Map<String, KeysAndAttributes> pending = Map.of(tables.records(), KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
             // DynamoDB may leave keys unprocessed under load: ask again for those, a bounded number of times.
             for (int round = 0; round < 5 && !pending.isEmpty(); round++) {
                 Map<String, KeysAndAttributes> request = pending;

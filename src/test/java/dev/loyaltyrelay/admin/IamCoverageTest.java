@@ -96,6 +96,21 @@ class IamCoverageTest {
         assertEquals(1, AdminScenario.deliver(Provider.ZOKO, zoko));
         delivered.addAll(IamCallRecorder.take());
         AdminScenario.providersAccept();
+        // ... and a sent delivery whose outcome the store will not take: a copy of the job carries it back to the queue.
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
+        IamCallRecorder.take();
+        dev.loyaltyrelay.support.DynamoFaults.inject(dev.loyaltyrelay.support.DynamoFaults.updateOf("DELIVERY#", "providerMessageId"),
+                dev.loyaltyrelay.support.DynamoFaults.When.BEFORE_SENDING, 1_000_000);
+        try {
+            AdminScenario.deliver(Provider.ZOKO, zoko);
+        } finally {
+            dev.loyaltyrelay.support.DynamoFaults.clear();
+        }
+        List<IamCallRecorder.Call> carried = IamCallRecorder.take();
+        assertTrue(carried.stream().anyMatch(c -> c.action().equals("sqs:SendMessage") && resourceOf(c.resource()).equals("ZokoQueue.Arn")),
+                "the outcome was carried by a copy of the job: " + carried);
+        delivered.addAll(carried);
+        Queues.purgeAll();
         denied.addAll(deniedTo("ZokoFunction", delivered));
 
         // Admin again: resend, dead letters, held-event replay, erasure.
