@@ -2,6 +2,7 @@ package dev.loyaltyrelay.delivery;
 
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryStatus;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,13 +12,23 @@ import java.util.Optional;
  * back on its queue with the outcome and its claim's token as message attributes, and lets the original go. The attempt
  * that takes the lapsed claim over finds the token it lapsed with and records this outcome, not an unknown one.
  *
- * @param token   the token of the claim the outcome belongs to
- * @param status  the status it was to be recorded with
- * @param outcome what became of the attempt
+ * @param token     the token of the claim the outcome belongs to
+ * @param status    the status it was to be recorded with
+ * @param outcome   what became of the attempt
+ * @param retryIn   for {@code RETRY_SCHEDULED}: the wait it was to be recorded with, else null
+ * @param givenUpBy for {@code EXHAUSTED}: the budget that ended it, else null
  */
-record CarriedOutcome(String token, DeliveryStatus status, DeliveryOutcome outcome) {
+record CarriedOutcome(String token, DeliveryStatus status, DeliveryOutcome outcome, Duration retryIn, String givenUpBy) {
 
     static final String PREFIX = "carried";
+
+    /** Whether an outcome with this status can be carried (one a claim's record would end or postpone with). */
+    static boolean carries(DeliveryStatus status) {
+        return switch (status) {
+            case SENT, REJECTED, UNKNOWN, SUPPRESSED, RETRY_SCHEDULED, EXHAUSTED -> true;
+            case SENDING, DEFERRED -> false;
+        };
+    }
 
     /** The message attributes that carry it. */
     Map<String, String> attributes() {
@@ -38,6 +49,12 @@ record CarriedOutcome(String token, DeliveryStatus status, DeliveryOutcome outco
             default -> {
             }
         }
+        if (retryIn != null) {
+            attributes.put(PREFIX + "RetryInSeconds", Long.toString(retryIn.toSeconds()));
+        }
+        if (givenUpBy != null) {
+            attributes.put(PREFIX + "GivenUpBy", givenUpBy);
+        }
         return attributes;
     }
 
@@ -53,15 +70,21 @@ record CarriedOutcome(String token, DeliveryStatus status, DeliveryOutcome outco
             boolean called = Boolean.parseBoolean(attributes.get(PREFIX + "Called"));
             int httpStatus = Integer.parseInt(attributes.getOrDefault(PREFIX + "HttpStatus", "0"));
             DeliveryStatus status = DeliveryStatus.valueOf(statusName);
+            Duration retryIn = attributes.containsKey(PREFIX + "RetryInSeconds")
+                    ? Duration.ofSeconds(Long.parseLong(attributes.get(PREFIX + "RetryInSeconds"))) : null;
+            String givenUpBy = attributes.get(PREFIX + "GivenUpBy");
             DeliveryOutcome outcome = switch (status) {
                 case SENT -> new DeliveryOutcome.Sent(attributes.get(PREFIX + "MessageId"), httpStatus);
                 case REJECTED -> new DeliveryOutcome.Rejected(reason, called, httpStatus);
                 case UNKNOWN -> new DeliveryOutcome.Unknown(reason);
                 case SUPPRESSED -> new DeliveryOutcome.Suppressed(reason);
-                case RETRY_SCHEDULED -> new DeliveryOutcome.RetryLater(reason, Optional.empty(), called, httpStatus);
+                case RETRY_SCHEDULED, EXHAUSTED -> new DeliveryOutcome.RetryLater(reason, Optional.empty(), called, httpStatus);
                 default -> null;
             };
-            return Optional.ofNullable(outcome).map(known -> new CarriedOutcome(token, status, known));
+            if (outcome == null || status == DeliveryStatus.EXHAUSTED && givenUpBy == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new CarriedOutcome(token, status, outcome, retryIn, givenUpBy));
         } catch (IllegalArgumentException unreadable) {
             return Optional.empty();
         }

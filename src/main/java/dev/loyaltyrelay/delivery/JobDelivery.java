@@ -136,6 +136,14 @@ public class JobDelivery {
 
         RecordResult run(RecipientScreen screen, long deadlineNanos) {
             this.deadlineNanos = deadlineNanos;
+            if (queued.carried() != null) {
+                // An earlier attempt's outcome travels with this copy: it is recorded before anything could stop a call.
+                return takeOverCarrying(queued.carried(), screen);
+            }
+            return attempt(screen);
+        }
+
+        private RecordResult attempt(RecipientScreen screen) {
             if (!timeForACall(deadlineNanos)) {
                 return outOfTime();
             }
@@ -214,28 +222,71 @@ public class JobDelivery {
                 case BudgetSpent spent -> spent.previousAttemptMayHaveSent() && recordsUnknownOutcomes()
                         ? settleFinal(DeliveryStatus.UNKNOWN, unknown(new Unknown(LAPSED_MID_CALL)), true)
                         : exhaust(Rejected.beforeCall(spent.lastReason() != null ? spent.lastReason() : spent.reason()), true, spent.reason());
-                case Claimed claim -> {
-                    CarriedOutcome carried = queued.carried();
-                    if (claim.previousAttemptMayHaveSent() && carried != null && carried.token().equals(claim.lapsedToken())) {
-                        // The lapsed attempt knew how it ended and sent that along: recorded now, nothing sent again.
-                        yield concludeClaimed(claim, carried.outcome(), ready.context());
-                    }
-                    if (claim.previousAttemptMayHaveSent() && recordsUnknownOutcomes()) {
-                        yield concludeClaimed(claim, new Unknown(LAPSED_MID_CALL), ready.context());
-                    }
-                    if (erasedMeanwhile()) {
-                        yield concludeClaimed(claim, new DeliveryOutcome.Suppressed(DeliveryOutcome.Suppressed.RECIPIENT_ERASED), ready.context());
-                    }
-                    DeliveryOutcome outcome;
-                    try {
-                        outcome = gateway.send(ready.context().integrationKey(), ready.message(), ready.context().credentials());
-                    } catch (Throwable unexpected) {
-                        // Past the claim the request may have gone out: the outcome is not known.
-                        LOG.errorf("delivery %s: %s during the call", job.deliveryId(), unexpected.getClass().getName());
-                        outcome = new Unknown("unexpected_error");
-                    }
-                    yield concludeClaimed(claim, outcome, ready.context());
+                case Claimed claim -> callUnderClaim(claim, ready);
+            };
+        }
+
+        private RecordResult callUnderClaim(Claimed claim, Ready ready) {
+            if (claim.previousAttemptMayHaveSent() && recordsUnknownOutcomes()) {
+                return concludeClaimed(claim, new Unknown(LAPSED_MID_CALL), ready.context());
+            }
+            if (erasedMeanwhile()) {
+                return concludeClaimed(claim, new DeliveryOutcome.Suppressed(DeliveryOutcome.Suppressed.RECIPIENT_ERASED), ready.context());
+            }
+            DeliveryOutcome outcome;
+            try {
+                outcome = gateway.send(ready.context().integrationKey(), ready.message(), ready.context().credentials());
+            } catch (Throwable unexpected) {
+                // Past the claim the request may have gone out: the outcome is not known.
+                LOG.errorf("delivery %s: %s during the call", job.deliveryId(), unexpected.getClass().getName());
+                outcome = new Unknown("unexpected_error");
+            }
+            return concludeClaimed(claim, outcome, ready.context());
+        }
+
+        /**
+         * Takes the lapsed claim over to record the outcome this copy carries. No call is made for it, so no budget applies
+         * and nothing (an open breaker, a flagged integration, an erasure since) stands in its way. If the claim is not the
+         * one the outcome belongs to (the delivery was reopened since), this is an ordinary attempt under the new claim.
+         */
+        private RecordResult takeOverCarrying(CarriedOutcome carried, RecipientScreen screen) {
+            return switch (ledger.claim(job, queued.body(), DeliveryLedger.Budget.UNLIMITED, clock.instant())) {
+                case AlreadyFinished finished -> duplicate(finished);
+                case HeldElsewhere held -> heldElsewhere(held);
+                case BudgetSpent spent -> attempt(screen);
+                case Claimed claim when claim.previousAttemptMayHaveSent() && carried.token().equals(claim.lapsedToken()) -> {
+                    LOG.infof("delivery %s: the outcome carried by its copy is recorded (%s)", job.deliveryId(), carried.status());
+                    yield switch (carried.status()) {
+                        case EXHAUSTED -> recordGivenUp(claim, carried.outcome(), carried.givenUpBy());
+                        case RETRY_SCHEDULED -> record(claim, DeliveryStatus.RETRY_SCHEDULED, carried.outcome(),
+                                carried.retryIn() != null ? carried.retryIn() : settings.backoffBase());
+                        default -> record(claim, carried.status(), carried.outcome(), null);
+                    };
                 }
+                case Claimed claim -> attemptUnder(claim, screen);
+            };
+        }
+
+        /** An ordinary attempt, its claim already taken (without a budget): each way it stops is recorded under the claim. */
+        private RecordResult attemptUnder(Claimed claim, RecipientScreen screen) {
+            if (claim.previousAttemptMayHaveSent() && recordsUnknownOutcomes()) {
+                return concludeClaimed(claim, new Unknown(LAPSED_MID_CALL), null);
+            }
+            Optional<String> spent = budgetSpent(claim.attemptsSoFar(), claim.budgetFrom(), clock.instant());
+            if (spent.isPresent()) {
+                return recordExhausted(claim, RetryLater.withoutCall(spent.get(), Duration.ZERO), spent.get());
+            }
+            Optional<DeliveryOutcome> screened = screen.verdict(job);
+            if (screened.isPresent()) {
+                return concludeClaimed(claim, screened.get(), null);
+            }
+            if (!timeForACall(deadlineNanos)) {
+                return concludeClaimed(claim, RetryLater.withoutCall("out_of_time", Duration.ZERO), null);
+            }
+            return switch (prepare()) {
+                case NotSent notSent -> concludeClaimed(claim, notSent.outcome(), notSent.context());
+                case Ready ready -> timeForACall(deadlineNanos) ? callUnderClaim(claim, ready)
+                        : concludeClaimed(claim, RetryLater.withoutCall("out_of_time", Duration.ZERO), ready.context());
             };
         }
 
@@ -281,8 +332,19 @@ public class JobDelivery {
             if (!deadLetter(outcome, givenUpBy)) {
                 return record(claim, DeliveryStatus.RETRY_SCHEDULED, outcome, settings.backoffBase());
             }
+            return recordGivenUp(claim, outcome, givenUpBy);
+        }
+
+        /** Records the delivery given up, its letter already on the dead-letter queue. */
+        private RecordResult recordGivenUp(Claimed claim, DeliveryOutcome outcome, String givenUpBy) {
             Instant now = clock.instant();
-            return switch (writingOutcome(() -> ledger.recordGivenUp(claim, outcome, givenUpBy, now))) {
+            DeliveryLedger.WriteResult result;
+            try {
+                result = writingOutcome(() -> ledger.recordGivenUp(claim, outcome, givenUpBy, now));
+            } catch (StoreUnavailable unrecorded) {
+                return carry(claim, new CarriedOutcome(claim.token(), DeliveryStatus.EXHAUSTED, outcome, null, givenUpBy), unrecorded);
+            }
+            return switch (result) {
                 case Written written -> {
                     log(DeliveryStatus.EXHAUSTED, outcome, " (" + givenUpBy + ")");
                     yield RecordResult.DONE;
@@ -298,7 +360,7 @@ public class JobDelivery {
             try {
                 result = writingOutcome(() -> ledger.record(claim, status, outcome, clamped == null ? null : now.plus(clamped), now));
             } catch (StoreUnavailable unrecorded) {
-                return carry(new CarriedOutcome(claim.token(), status, outcome), unrecorded);
+                return carry(claim, new CarriedOutcome(claim.token(), status, outcome, clamped, null), unrecorded);
             }
             return switch (result) {
                 case Written written -> {
@@ -339,12 +401,11 @@ public class JobDelivery {
 
         /**
          * The store would not take a known outcome: a copy of the job carries it to the attempt that takes the lapsed
-         * claim over, and the original goes. Without the queue either, the original comes back and the lapse decides.
+         * claim over (received before the lease ends, the copy waits for it as for any claim held elsewhere), and the
+         * original goes. Without the queue either, the original comes back and the lapse decides.
          */
-        private RecordResult carry(CarriedOutcome carried, StoreUnavailable unrecorded) {
-            if (!(carried.status() == DeliveryStatus.SENT || carried.status() == DeliveryStatus.REJECTED
-                    || carried.status() == DeliveryStatus.UNKNOWN || carried.status() == DeliveryStatus.SUPPRESSED
-                    || carried.status() == DeliveryStatus.RETRY_SCHEDULED)) {
+        private RecordResult carry(Claimed claim, CarriedOutcome carried, StoreUnavailable unrecorded) {
+            if (!CarriedOutcome.carries(carried.status()) || queued.body() == null) {
                 throw unrecorded;
             }
             try {

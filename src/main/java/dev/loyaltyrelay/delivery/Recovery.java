@@ -9,6 +9,9 @@ import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.ProviderQueues.DeadLetter;
 import dev.loyaltyrelay.domain.QueueUnavailable;
+import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
+import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.queue.DeliveryJobCodec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,12 +71,14 @@ public class Recovery {
         QUEUE_UNAVAILABLE
     }
 
+    private final RecipientPolicies policies;
     private final ProviderQueues queues;
     private final DeliveryLedger ledger;
     private final DeliveryJobCodec codec;
     private final Clock clock;
 
-    Recovery(ProviderQueues queues, DeliveryLedger ledger, DeliveryJobCodec codec, Clock clock) {
+    Recovery(ProviderQueues queues, DeliveryLedger ledger, DeliveryJobCodec codec, RecipientPolicies policies, Clock clock) {
+        this.policies = policies;
         this.queues = queues;
         this.ledger = ledger;
         this.codec = codec;
@@ -102,7 +107,8 @@ public class Recovery {
                 stoppedBy = "empty";
                 break;
             }
-            for (DeadLetter letter : letters) {
+            for (int index = 0; index < letters.size(); index++) {
+                DeadLetter letter = letters.get(index);
                 if (System.nanoTime() - deadline >= 0) {
                     // Taken but not handled: visible again at once for the next call.
                     queues.returnDeadLetter(provider, letter);
@@ -114,16 +120,34 @@ public class Recovery {
                     unreadable++;
                     continue;
                 }
-                switch (redrive(provider, letter, job.get())) {
-                    case Requeued r -> requeued++;
-                    case Removed removed -> ended.merge(removed.endedAs(), 1, Integer::sum);
-                    case Left left -> {
-                        // Comes back on the dead-letter queue after its visibility timeout.
+                try {
+                    switch (redrive(provider, letter, job.get())) {
+                        case Requeued r -> requeued++;
+                        case Removed removed -> ended.merge(removed.endedAs(), 1, Integer::sum);
+                        case Left left -> {
+                            // Comes back on the dead-letter queue after its visibility timeout.
+                        }
                     }
+                } catch (RuntimeException failed) {
+                    // This letter and the rest of the page go back at once, so the call the operator repeats finds them.
+                    returnEach(provider, letters.subList(index, letters.size()));
+                    throw failed;
                 }
             }
         }
         return new Redriven(requeued, ended, unreadable, queues.deadLetterCount(provider), stoppedBy);
+    }
+
+    /** Makes taken letters visible again, as far as the queue lets it: those it does not come back by themselves later. */
+    private void returnEach(Provider provider, List<DeadLetter> letters) {
+        for (DeadLetter letter : letters) {
+            try {
+                queues.returnDeadLetter(provider, letter);
+            } catch (RuntimeException queueDown) {
+                LOG.warnf("redrive of %s: a letter comes back after its visibility timeout (%s)", provider.key(),
+                        queueDown.getClass().getSimpleName());
+            }
+        }
     }
 
     /** What became of one letter. */
@@ -161,6 +185,15 @@ public class Recovery {
             queues.forgetDeadLetter(provider, letter);
             return new Removed(status);
         }
+        if ((status == null || status == DeliveryStatus.RETRY_SCHEDULED || status == DeliveryStatus.DEFERRED) && erasedSinceReceipt(job)) {
+            // The person was erased while the letter waited: the delivery ends here, and no record gets the address back.
+            var suppressed = ledger.settle(job.withRecipientErased(), null, new DeliveryLedger.Settlement(DeliveryStatus.SUPPRESSED,
+                    new DeliveryOutcome.Suppressed(DeliveryOutcome.Suppressed.RECIPIENT_ERASED), null, false), clock.instant());
+            if (suppressed instanceof DeliveryLedger.Settled || suppressed instanceof DeliveryLedger.AlreadyFinished) {
+                queues.forgetDeadLetter(provider, letter);
+                return new Removed(DeliveryStatus.SUPPRESSED);
+            }
+        }
         // Waiting or never recorded: a fresh budget first (the letter may have waited for days, past the age budget).
         // Being attempted: as it is. Either way the claim decides whether it is sent, and sends it once.
         if (status == null || status == DeliveryStatus.RETRY_SCHEDULED || status == DeliveryStatus.DEFERRED) {
@@ -169,6 +202,11 @@ public class Recovery {
         queues.requeue(provider, letter.body());
         queues.forgetDeadLetter(provider, letter);
         return new Requeued();
+    }
+
+    /** Whether the job's recipient was erased after the job was received (read consistently). */
+    private boolean erasedSinceReceipt(DeliveryJob job) {
+        return policies.find(new RecipientKey(job.merchantId(), job.recipient())).map(policy -> policy.erasedSince(job.receivedAt())).orElse(false);
     }
 
     /** Sends one delivery again, from the job its record kept: the merchant's explicit resend. */

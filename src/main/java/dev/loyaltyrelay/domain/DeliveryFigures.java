@@ -17,13 +17,27 @@ public interface DeliveryFigures {
     void add(List<Increment> increments);
 
     /**
-     * Adds every increment in one transaction that is applied once for one {@code idempotencyToken}, however often it is
-     * repeated within minutes (a stream batch retried after its function died past the commit). At most
-     * {@link #MAX_ITEMS_AT_ONCE} merchant-days at once.
+     * One delivery's move between counters, as one change of its record made it.
+     *
+     * @param deliveryId the delivery
+     * @param position   orders the changes of one delivery: the stream record's sequence number, zero-padded to 40 digits
+     * @param increments the counters it takes from and adds to
      */
-    void addOnce(List<Increment> increments, String idempotencyToken);
+    record Move(String deliveryId, String position, List<Increment> increments) {
+    }
 
-    /** Merchant-days one {@link #addOnce} may touch (a transaction's limit, as DynamoDB Local has it). */
+    /**
+     * Applies the moves in one transaction, each at most once however often and however late it is repeated (a stream
+     * batch retried after its function died past the commit, longer or shorter than before): a move at or before the
+     * last position applied for its delivery is never applied again. One move per delivery; at most
+     * {@link #MAX_ITEMS_AT_ONCE} items, one per move and one per merchant-day.
+     *
+     * @return the deliveries whose move had been applied before: then nothing was written, and the others are to be
+     *         applied again without them
+     */
+    java.util.Set<String> applyOnce(List<Move> moves);
+
+    /** Items one {@link #applyOnce} may touch (a transaction's limit, as DynamoDB Local has it). */
     int MAX_ITEMS_AT_ONCE = 25;
 
     default void add(String merchantId, LocalDate day, Provider provider, String topic, Outcome outcome, String reason, long delta) {

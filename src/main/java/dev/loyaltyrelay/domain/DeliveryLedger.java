@@ -111,6 +111,8 @@ public interface DeliveryLedger {
      * @param oldestStart the delivery's budget (from ingest, or its latest reopening) must have started after this
      */
     record Budget(int maxAttempts, Instant oldestStart) {
+        /** No limit: for a claim taken only to record an outcome already known, with no call. */
+        public static final Budget UNLIMITED = new Budget(Integer.MAX_VALUE, Instant.EPOCH);
     }
 
     /**

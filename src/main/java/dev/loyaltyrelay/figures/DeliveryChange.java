@@ -9,6 +9,7 @@ import java.time.LocalDate;
  *
  * @param sequenceNumber the stream record's sequence number (where a retry starts)
  * @param eventId        the stream record's id
+ * @param deliveryId     the delivery whose record changed
  * @param merchantId     the store
  * @param day            the UTC day the delivery's event was received (the figures' day)
  * @param provider       the provider
@@ -16,7 +17,7 @@ import java.time.LocalDate;
  * @param before         what the delivery counted as before the change, or null
  * @param after          what it counts as after, or null
  */
-record DeliveryChange(String sequenceNumber, String eventId, String merchantId, LocalDate day, Provider provider, String topic,
+record DeliveryChange(String sequenceNumber, String eventId, String deliveryId, String merchantId, LocalDate day, Provider provider, String topic,
         Counted before, Counted after) {
 
     /** Whether the change moves the delivery from one counter to another. */

@@ -2,7 +2,7 @@ package dev.loyaltyrelay.figures;
 
 import dev.loyaltyrelay.domain.DeliveryFigures;
 import dev.loyaltyrelay.domain.DeliveryFigures.Increment;
-import dev.loyaltyrelay.domain.DeliveryIds;
+import dev.loyaltyrelay.domain.DeliveryFigures.Move;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,12 +13,16 @@ import java.util.Set;
 /**
  * The merchants' figures as a projection of the delivery records' changes: each change moves its delivery from the
  * counter it was in to the one it is in now. Because the changes come from the records table's stream, a record
- * written is a record counted, even when the function that wrote it died right after. A batch is applied in chunks,
- * each one transaction with a token derived from its first and last change, so a batch retried after the function
- * died past a commit is not counted twice.
+ * written is a record counted, even when the function that wrote it died right after. Each change is applied at most
+ * once: a marker beside each delivery's record keeps the position of the last change applied, and the transaction that
+ * moves the counters moves the marker, so a batch Lambda repeats (after the function died past a commit, read again
+ * from any point, longer or shorter) never counts a change twice.
  */
 @ApplicationScoped
 public class FigureProjection {
+
+    /** Stream sequence numbers are at most 40 digits; padded, they compare as text in the order they compare as numbers. */
+    static final int POSITION_DIGITS = 40;
 
     private final DeliveryFigures figures;
 
@@ -36,50 +40,61 @@ public class FigureProjection {
         int from = 0;
         while (from < counting.size()) {
             int to = chunkEnd(counting, from);
-            List<DeliveryChange> chunk = counting.subList(from, to);
+            List<DeliveryChange> pending = new ArrayList<>(counting.subList(from, to));
             try {
-                figures.addOnce(increments(chunk), token(chunk));
+                // A change found applied before is left out and the rest tried again; each round leaves one out at least.
+                while (!pending.isEmpty()) {
+                    Set<String> appliedBefore = figures.applyOnce(pending.stream().map(FigureProjection::move).toList());
+                    if (appliedBefore.isEmpty()) {
+                        break;
+                    }
+                    pending.removeIf(change -> appliedBefore.contains(change.deliveryId()));
+                }
             } catch (RuntimeException failed) {
-                return Optional.of(chunk.getFirst().sequenceNumber());
+                return Optional.of(counting.get(from).sequenceNumber());
             }
             from = to;
         }
         return Optional.empty();
     }
 
-    /** The end (exclusive) of the longest chunk from {@code from} that touches at most one transaction's worth of items. */
+    /**
+     * The end (exclusive) of the longest chunk from {@code from} that fits one transaction: one marker per change, one
+     * item per merchant-day, and each delivery once (a second change of it starts the next chunk).
+     */
     private static int chunkEnd(List<DeliveryChange> changes, int from) {
-        Set<String> items = new HashSet<>();
+        Set<String> days = new HashSet<>();
+        Set<String> deliveries = new HashSet<>();
         int to = from;
         while (to < changes.size()) {
             DeliveryChange change = changes.get(to);
-            items.add(change.merchantId() + "\n" + change.day());
-            if (items.size() > DeliveryFigures.MAX_ITEMS_AT_ONCE) {
+            days.add(change.merchantId() + "\n" + change.day());
+            if (!deliveries.add(change.deliveryId()) || days.size() + deliveries.size() > DeliveryFigures.MAX_ITEMS_AT_ONCE) {
                 break;
             }
             to++;
         }
-        return to;
+        return Math.max(to, from + 1);
     }
 
-    private static List<Increment> increments(List<DeliveryChange> chunk) {
-        List<Increment> increments = new ArrayList<>(chunk.size() * 2);
-        for (DeliveryChange change : chunk) {
-            if (change.before() != null) {
-                increments.add(new Increment(change.merchantId(), change.day(), change.provider(), change.topic(), change.before().outcome(),
-                        change.before().reason(), -1));
-            }
-            if (change.after() != null) {
-                increments.add(new Increment(change.merchantId(), change.day(), change.provider(), change.topic(), change.after().outcome(),
-                        change.after().reason(), 1));
-            }
+    private static Move move(DeliveryChange change) {
+        List<Increment> increments = new ArrayList<>(2);
+        if (change.before() != null) {
+            increments.add(new Increment(change.merchantId(), change.day(), change.provider(), change.topic(), change.before().outcome(),
+                    change.before().reason(), -1));
         }
-        return increments;
+        if (change.after() != null) {
+            increments.add(new Increment(change.merchantId(), change.day(), change.provider(), change.topic(), change.after().outcome(),
+                    change.after().reason(), 1));
+        }
+        return new Move(change.deliveryId(), position(change.sequenceNumber()), increments);
     }
 
-    /** The same chunk of the same batch always gets the same token (36 characters at most, as DynamoDB wants). */
-    private static String token(List<DeliveryChange> chunk) {
-        return DeliveryIds.sha256Hex("figures", chunk.getFirst().eventId(), chunk.getLast().eventId(), Integer.toString(chunk.size()))
-                .substring(0, 36);
+    /** The sequence number zero-padded to a fixed width (a number of more digits could not be ordered, and is refused). */
+    static String position(String sequenceNumber) {
+        if (!sequenceNumber.matches("\\d{1," + POSITION_DIGITS + "}")) {
+            throw new IllegalArgumentException("not a stream sequence number");
+        }
+        return "0".repeat(POSITION_DIGITS - sequenceNumber.length()) + sequenceNumber;
     }
 }

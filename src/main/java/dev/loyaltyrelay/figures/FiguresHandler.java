@@ -29,6 +29,7 @@ public class FiguresHandler implements RequestStreamHandler {
 
     private static final Logger LOG = Logger.getLogger(FiguresHandler.class);
     static final String DELIVERY_SORT_KEY = "DELIVERY";
+    static final String DELIVERY_KEY_PREFIX = "DELIVERY#";
 
     private final FigureProjection projection;
     private final ObjectMapper json;
@@ -78,7 +79,13 @@ public class FiguresHandler implements RequestStreamHandler {
                 LOG.warnf("figures: change %s of an unreadable delivery record skipped", record.path("eventID").asText());
                 continue;
             }
-            changes.add(new DeliveryChange(dynamodb.path("SequenceNumber").asText(), record.path("eventID").asText(),
+            String key = dynamodb.path("Keys").path("pk").path("S").asText();
+            String sequenceNumber = dynamodb.path("SequenceNumber").asText();
+            if (!key.startsWith(DELIVERY_KEY_PREFIX) || !sequenceNumber.matches("\\d{1," + FigureProjection.POSITION_DIGITS + "}")) {
+                LOG.warnf("figures: change %s without a delivery key or sequence number skipped", record.path("eventID").asText());
+                continue;
+            }
+            changes.add(new DeliveryChange(sequenceNumber, record.path("eventID").asText(), key.substring(DELIVERY_KEY_PREFIX.length()),
                     after.path("merchantId").path("S").asText(),
                     LocalDate.ofInstant(Instant.ofEpochMilli(Long.parseLong(receivedAt)), ZoneOffset.UTC), provider.get(),
                     after.path("topic").path("S").asText(), counted(before), counted(after)));

@@ -8,14 +8,20 @@ import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.Provider;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.LocalDate;
+import dev.loyaltyrelay.domain.StoreUnavailable;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * One item per merchant and day in the records table ({@code FIG#<merchant>} / {@code <yyyy-mm-dd>}), one number
@@ -26,33 +32,68 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public class DynamoDeliveryFigures implements DeliveryFigures {
 
     static final long RETENTION_DAYS = 731;
+    /** The sort key of a delivery's figures marker, beside its record ({@code DELIVERY}). */
+    static final String MARKER_SORT_KEY = "FIGURES";
+    /** How long a marker is kept: longer than a record (30 days), so no change of a living record finds it gone. */
+    static final long MARKER_DAYS = 40;
     private final DynamoDbClient dynamo;
     private final Tables tables;
 
-    DynamoDeliveryFigures(DynamoDbClient dynamo, Tables tables) {
+    private final java.time.Clock clock;
+
+    DynamoDeliveryFigures(DynamoDbClient dynamo, Tables tables, java.time.Clock clock) {
         this.dynamo = dynamo;
         this.tables = tables;
+        this.clock = clock;
     }
 
     @Override
-    public void addOnce(List<Increment> increments, String idempotencyToken) {
-        Map<String, Map<String, Long>> byItem = byItem(increments);
-        if (byItem.isEmpty()) {
-            return;
+    public Set<String> applyOnce(List<Move> moves) {
+        if (moves.isEmpty()) {
+            return Set.of();
         }
-        if (byItem.size() > MAX_ITEMS_AT_ONCE) {
-            throw new IllegalArgumentException("at most " + MAX_ITEMS_AT_ONCE + " merchant-days at once");
+        Map<String, Map<String, Long>> byItem = byItem(moves.stream().flatMap(move -> move.increments().stream()).toList());
+        if (byItem.size() + moves.size() > MAX_ITEMS_AT_ONCE) {
+            throw new IllegalArgumentException("at most " + MAX_ITEMS_AT_ONCE + " items at once");
         }
-        var writes = new ArrayList<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem>();
+        var writes = new ArrayList<TransactWriteItem>();
+        for (Move move : moves) {
+            // The delivery's marker: the last position applied. Beside the record (same partition), never on its stream's filter.
+            writes.add(TransactWriteItem.builder().update(u -> u.tableName(tables.records())
+                    .key(Map.of(Keys.PK, s("DELIVERY#" + move.deliveryId()), Keys.SK, s(MARKER_SORT_KEY)))
+                    .updateExpression("SET #applied = :position, #expires = :expires")
+                    .conditionExpression("attribute_not_exists(#applied) OR #applied < :position")
+                    .expressionAttributeNames(Map.of("#applied", "appliedPosition", "#expires", Keys.EXPIRES_AT))
+                    .expressionAttributeValues(Map.of(":position", s(move.position()),
+                            ":expires", n(clock.instant().plus(java.time.Duration.ofDays(MARKER_DAYS)).getEpochSecond())))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.NONE)).build());
+        }
         byItem.forEach((item, counters) -> {
             String merchantId = item.substring(0, item.indexOf('\n'));
             LocalDate day = LocalDate.parse(item.substring(item.indexOf('\n') + 1));
             ItemUpdate update = update(day, counters);
-            writes.add(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().update(u -> u.tableName(tables.records())
+            writes.add(TransactWriteItem.builder().update(u -> u.tableName(tables.records())
                     .key(key(merchantId, day)).updateExpression(update.expression())
                     .expressionAttributeNames(update.names()).expressionAttributeValues(update.values())).build());
         });
-        DynamoCalls.call("count deliveries once", () -> dynamo.transactWriteItems(r -> r.transactItems(writes).clientRequestToken(idempotencyToken)));
+        try {
+            DynamoCalls.call("count deliveries once", () -> dynamo.transactWriteItems(r -> r.transactItems(writes)));
+            return Set.of();
+        } catch (StoreUnavailable failed) {
+            if (!(failed.getCause() instanceof TransactionCanceledException canceled) || !canceled.hasCancellationReasons()) {
+                throw failed;
+            }
+            Set<String> appliedBefore = new HashSet<>();
+            for (int i = 0; i < moves.size() && i < canceled.cancellationReasons().size(); i++) {
+                if ("ConditionalCheckFailed".equals(canceled.cancellationReasons().get(i).code())) {
+                    appliedBefore.add(moves.get(i).deliveryId());
+                }
+            }
+            if (appliedBefore.isEmpty()) {
+                throw failed;
+            }
+            return appliedBefore;
+        }
     }
 
     /** Increments summed by figures item ({@code merchant \n day}) and counter; zero sums left out. */

@@ -72,7 +72,8 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .set("leaseUntil", n(leaseUntil.toEpochMilli()))
                 .set("claimedAt", n(now.toEpochMilli()))
                 .set("updatedAt", n(now.toEpochMilli()))
-                .setFromOld("priorStatus", "status", s(NEW));
+                .setFromOld("priorStatus", "status", s(NEW))
+                .setFromOld("priorToken", "token", s(NEW));
         // A new delivery is claimable while its age budget (from ingest) lasts; an existing one while it waits or its
         // lease lapsed, and its budget (calls made, time since ingest or its latest reopening) is not spent.
         String existingClaimable = "(" + claimable(update, now, true) + ") AND " + update.name("attempts") + " < "
@@ -99,9 +100,11 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
             return new BudgetSpent("age_exceeded", false, null);
         }
         if (token.equals(string(existing, "token"))) {
+            // The SDK repeated our own claim after a lost answer: what it replaced is kept beside it.
             DeliveryStatus priorStatus = status(existing, "priorStatus");
-            return new Claimed(job.deliveryId(), token, leaseUntil, attempts(existing), priorStatus == DeliveryStatus.SENDING,
-                    priorStatus, budgetFrom(existing, job), null);
+            boolean tookOverALapse = priorStatus == DeliveryStatus.SENDING;
+            return new Claimed(job.deliveryId(), token, leaseUntil, attempts(existing), tookOverALapse,
+                    priorStatus, budgetFrom(existing, job), tookOverALapse ? string(existing, "priorToken") : null);
         }
         DeliveryStatus status = status(existing, "status");
         if (status.finished()) {
@@ -437,6 +440,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
 
     /** @param budgetFromReceipt whether a new record's budget starts at ingest (false: the caller sets it) */
     private void firstWrite(ItemUpdate update, DeliveryJob job, String jobJson, boolean withAttempts, boolean budgetFromReceipt) {
+        boolean erased = ERASED.equals(job.recipient().address());
         update.setOnce("merchantId", s(job.merchantId()))
                 .setOnce("provider", s(job.provider().key()))
                 .setOnce("integrationId", s(job.integrationId()))
@@ -444,21 +448,24 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .setOnce("topic", s(job.topic()))
                 .setOnce("nectorDeliveryId", s(job.nectorDeliveryId()))
                 .setOnce("recipientKind", s(job.recipient().kind().name()))
-                .setOnce("recipient", s(job.recipient().address()))
-                .setOnce("recipientMasked", s(job.recipient().masked()))
                 .setOnce("receivedAt", n(job.receivedAt().toEpochMilli()))
                 .setOnce(Keys.LISTED_AT, s(Keys.listedAt(job.receivedAt(), job.deliveryId())))
                 .setOnce(Keys.EXPIRES_AT, n(job.receivedAt().plus(settings.recordRetention()).getEpochSecond()));
         if (budgetFromReceipt) {
             update.setOnce("budgetFrom", n(job.receivedAt().toEpochMilli()));
         }
-        if (!ERASED.equals(job.recipient().address())) {
-            update.setOnce(Keys.RECIPIENT_KEY, s(keyring.hash(new RecipientKey(job.merchantId(), job.recipient()))));
+        if (erased) {
+            // Whatever an earlier write kept of the person goes: the address, its index key and the job.
+            update.set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove(Keys.RECIPIENT_KEY).remove("job");
+        } else {
+            update.setOnce("recipient", s(job.recipient().address()))
+                    .setOnce("recipientMasked", s(job.recipient().masked()))
+                    .setOnce(Keys.RECIPIENT_KEY, s(keyring.hash(new RecipientKey(job.merchantId(), job.recipient()))));
         }
         if (withAttempts) {
             update.setOnce("attempts", n(0));
         }
-        if (jobJson != null) {
+        if (jobJson != null && !erased) {
             update.setOnce("job", s(jobJson));
         }
     }

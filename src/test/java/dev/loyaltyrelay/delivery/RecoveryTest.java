@@ -160,6 +160,28 @@ class RecoveryTest {
     }
 
     @Test
+    void aRedriveThatFailsPartWay_leavesItsLettersVisible_soTheRepeatedCallRequeuesThem() {
+        for (int i = 0; i < 3; i++) {
+            deadLetter(fixture.zokoJob());
+        }
+        // The store fails while the first letter's record is read: the call fails (503 to the operator).
+        DynamoFaults.inject(request -> request instanceof software.amazon.awssdk.services.dynamodb.model.GetItemRequest get
+                && get.key().get("pk").s().startsWith("DELIVERY#"), When.BEFORE_SENDING, 1_000_000);
+        try {
+            recovery.redrive(Provider.ZOKO, 100, AMPLE);
+            throw new AssertionError("the redrive went on without the store");
+        } catch (dev.loyaltyrelay.domain.StoreUnavailable expected) {
+            // The operator sees 503 and calls again.
+        }
+        DynamoFaults.clear();
+
+        Recovery.Redriven again = recovery.redrive(Provider.ZOKO, 100, AMPLE);
+
+        assertEquals(3, again.requeued(), "the letters the failed call had taken are found at once, not a minute later");
+        assertEquals(0, again.remaining());
+    }
+
+    @Test
     void redrive_stopsWhenItsTimeIsSpent_leavingTheLettersForTheNextCall() {
         for (int i = 0; i < 3; i++) {
             deadLetter(fixture.zokoJob());

@@ -113,8 +113,8 @@ class FigureProjectionTest {
     @Test
     void aBatchRepeatedAfterItsFunctionDiedPastTheCommit_countsOnce() {
         String merchant = TestMerchants.freshId();
-        ObjectNode sent = change(merchant, "d1", "MODIFY", "PENDING|waiting", "SENT|sent", DAY);
         ObjectNode pending = change(merchant, "d1", "INSERT", null, "PENDING|waiting", DAY);
+        ObjectNode sent = change(merchant, "d1", "MODIFY", "PENDING|waiting", "SENT|sent", DAY);
 
         invoke(pending, sent);
         invoke(pending, sent);
@@ -129,16 +129,18 @@ class FigureProjectionTest {
         for (int day = 0; day < 30; day++) {
             changes[day] = change(merchant, "d" + day, "MODIFY", null, "SENT|sent", DAY.plusDays(day));
         }
-        // The second transaction (days 26 to 30) fails: the first 25 days are applied, the rest retried.
+        // Each change is two items of a transaction (its delivery's marker, its day): the second transaction fails, the
+        // changes of the first are applied, the rest retried.
+        int perTransaction = DeliveryFigures.MAX_ITEMS_AT_ONCE / 2;
         var transactions = new AtomicLong();
         DynamoFaults.inject(request -> request instanceof TransactWriteItemsRequest && transactions.incrementAndGet() > 1, When.BEFORE_SENDING, 100);
 
         JsonNode failed = invoke(changes);
 
-        assertEquals(changes[DeliveryFigures.MAX_ITEMS_AT_ONCE].get("dynamodb").get("SequenceNumber").asText(),
+        assertEquals(changes[perTransaction].get("dynamodb").get("SequenceNumber").asText(),
                 failed.get("batchItemFailures").get(0).get("itemIdentifier").asText());
         DynamoFaults.clear();
-        ObjectNode[] retried = java.util.Arrays.copyOfRange(changes, DeliveryFigures.MAX_ITEMS_AT_ONCE, changes.length);
+        ObjectNode[] retried = java.util.Arrays.copyOfRange(changes, perTransaction, changes.length);
         assertEquals(0, invoke(retried).get("batchItemFailures").size());
         long sent = 0;
         for (int day = 0; day < 30; day++) {
