@@ -64,7 +64,7 @@ public final class SqsEventSource {
         return total;
     }
 
-    SQSEvent eventOf(List<Message> messages) {
+    public SQSEvent eventOf(List<Message> messages) {
         List<SQSEvent.SQSMessage> records = new ArrayList<>();
         for (Message message : messages) {
             var record = new SQSEvent.SQSMessage();
