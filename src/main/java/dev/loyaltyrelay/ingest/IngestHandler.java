@@ -39,13 +39,33 @@ public class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         try {
-            return respond(handle(event));
+            IngestReply reply = handle(event);
+            if (reply.status() >= 400 && reply.status() < 500) {
+                // What was refused and why, for the operator; the path is the sender's, so only a safe part of it is written.
+                Object reason = reply.body().getOrDefault("check", reply.body().get("error"));
+                Log.infof("ingest: refused %d %s for merchant %s", reply.status(), reason, loggable(merchantIdOf(event)));
+            }
+            return respond(reply);
         } catch (RuntimeException | Error e) {
             // An Error too (an OutOfMemoryError from one request's data, a StackOverflowError): escaping, it would kill the
             // Lambda thread with no answer, and Nector's every retry would do the same.
             Log.errorf("ingest: unexpected %s", e.getClass().getName());
             return respond(new IngestReply(500, IngestReply.ordered("error", "internal_error", "message", "unexpected error; retry later")));
         }
+    }
+
+    private static String merchantIdOf(APIGatewayV2HTTPEvent event) {
+        return event.getPathParameters() == null ? null : event.getPathParameters().get("merchantId");
+    }
+
+    /** At most 64 characters of letters, digits, '.', '_' and '-': nothing a sender can use to forge or break a log line. */
+    static String loggable(String value) {
+        if (value == null) {
+            return "-";
+        }
+        String safe = value.codePoints().limit(64).map(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-') ? c : '?')
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return value.codePointCount(0, value.length()) > 64 ? safe + "..." : safe;
     }
 
     private IngestReply handle(APIGatewayV2HTTPEvent event) {

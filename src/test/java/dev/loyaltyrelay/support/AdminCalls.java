@@ -40,6 +40,16 @@ public final class AdminCalls {
     }
 
     public static Answer call(String method, String path, String key, Object body, Map<String, String> query) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        if (key != null) {
+            headers.put("authorization", "Bearer " + key);
+        }
+        return raw(method, path, headers, body == null ? null : body instanceof String text ? text : JSON.valueToTree(body).toString(), query);
+    }
+
+    /** A call with exactly these headers and this body text (null for none), as API Gateway would pass it. */
+    public static Answer raw(String method, String path, Map<String, String> headerValues, String body, Map<String, String> query) {
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "2.0");
         event.put("routeKey", "ANY /v1/admin/{proxy+}");
@@ -47,10 +57,7 @@ public final class AdminCalls {
         event.put("rawPath", rawPath);
         event.put("rawQueryString", "");
         ObjectNode headers = event.putObject("headers");
-        headers.put("content-type", "application/json");
-        if (key != null) {
-            headers.put("authorization", "Bearer " + key);
-        }
+        headerValues.forEach(headers::put);
         if (!query.isEmpty()) {
             ObjectNode params = event.putObject("queryStringParameters");
             query.forEach(params::put);
@@ -59,7 +66,7 @@ public final class AdminCalls {
         http.put("method", method);
         http.put("path", rawPath);
         if (body != null) {
-            event.put("body", body instanceof String text ? text : JSON.valueToTree(body).toString());
+            event.put("body", body);
         }
         event.put("isBase64Encoded", false);
         String response = given().contentType("application/json").body(event.toString()).when().post().then().statusCode(200).extract().asString();
