@@ -94,6 +94,10 @@ public final class VariableRenderer {
                     return new Unrenderable(position, variable.property(), raw == null ? "missing" : "empty");
                 }
                 value = whatsAppParameters ? whatsAppSafe(variable.fallback()) : variable.fallback();
+                if (value.isBlank()) {
+                    // A fallback of Unicode spaces only (an em space, say) passes the admin API's trim yet reads as nothing.
+                    return new Unrenderable(position, variable.property(), raw == null ? "missing" : "empty");
+                }
             }
             if (whatsAppParameters && value.length() > WHATSAPP_PARAMETER_MAX_LENGTH) {
                 return new Unrenderable(position, variable.property(), "too_long");

@@ -25,7 +25,8 @@ public record WebhookRequest(String merchantId, Map<String, String> headers, byt
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
-        String[] copies = value.split(",");
+        // -1 keeps empty copies: a value of only commas splits into empty strings, not into no copies at all.
+        String[] copies = value.split(",", -1);
         String first = copies[0].trim();
         for (String copy : copies) {
             if (!copy.trim().equals(first)) {

@@ -31,6 +31,14 @@ class VariableRendererTest {
     }
 
     @Test
+    void aFallbackOfUnicodeSpacesOnly_isNotAValue_theVariableIsNamedUnrenderable() {
+        // Found by VariableRendererFuzzTest: the admin API trims ASCII spaces only, and an em space rendered as "".
+        assertEquals(new Unrenderable(1, "name", "missing"), render(Map.of(), new TemplateVariable("name", "\u2003\u2003")));
+        assertEquals(new Unrenderable(1, "name", "empty"), render(Map.of("name", "\u001c"), new TemplateVariable("name", "\u2003")));
+        assertEquals(new Rendered(List.of("friend")), render(Map.of("name", "\u2003"), new TemplateVariable("name", "friend")));
+    }
+
+    @Test
     void integersAndLongsStayWhole() {
         assertEquals("250", VariableRenderer.format(250, KOLKATA));
         assertEquals("9007199254740993", VariableRenderer.format(9007199254740993L, KOLKATA));

@@ -225,6 +225,19 @@ class IngestHandlerTest {
     }
 
     @Test
+    void aHeaderOfOnlyCommas_isReadAsMissing_notAServerError() {
+        // Found by IngestFuzzTest: split(",") of ",,," is no copies at all, and reading the first copy threw.
+        String merchantId = merchants.demoLike();
+        for (String header : List.of("x-nector-topic", "x-nector-delivery-id", "x-nector-timestamp", "x-nector-webhook-secret")) {
+            ObjectNode commas = withDeliveryId(wallet(merchantId), "commas-" + header);
+            withHeader(commas, header, ",,,");
+            Reply reply = post(commas);
+            assertEquals(header.equals("x-nector-topic") || header.equals("x-nector-delivery-id") ? 400 : 401, reply.status(), header);
+        }
+        assertEquals(0, Queues.drainAllCount());
+    }
+
+    @Test
     void hostileAndMalformedRequests_getTheirClearAnswer_andEnqueueNothing() {
         String merchantId = merchants.demoLike();
         String enforcing = merchants.demoLike(SignaturePolicy.ENFORCE, RepeatPolicy.COUNT);
