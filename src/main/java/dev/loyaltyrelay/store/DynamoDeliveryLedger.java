@@ -278,11 +278,12 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         // Only as the caller saw it: a delivery that moved on meanwhile (another reopening) is not reopened twice.
         String condition = update.name("status") + " = " + update.value(s(record.status().name())) + " AND "
                 + update.name("counted") + " = " + update.value(s(encode(record.counted())));
-        return updateIf("reopen delivery", record.deliveryId(), update, condition) ? Optional.of(token) : Optional.empty();
+        return updateIfOrOwn("reopen delivery", record.deliveryId(), update, condition, token) ? Optional.of(token) : Optional.empty();
     }
 
     @Override
     public boolean renewBudget(DeliveryJob job, String jobJson, Reopening reopening, Instant now) {
+        String token = UUID.randomUUID().toString();
         var update = new ItemUpdate();
         firstWrite(update, job, jobJson, false, false);
         update.set("status", s(DeliveryStatus.RETRY_SCHEDULED.name()))
@@ -292,24 +293,25 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .set("reopenedAt", n(now.toEpochMilli()))
                 .set("updatedAt", n(now.toEpochMilli()))
                 .set("leaseUntil", n(0))
-                .set("token", s(UUID.randomUUID().toString()))
+                .set("token", s(token))
                 .set("counted", s(Counted.of(DeliveryStatus.RETRY_SCHEDULED, null).encode()))
                 .append("trail", AttributeValue.fromM(trailEntry(DeliveryStatus.RETRY_SCHEDULED, reopening.reason(), false, 0, now)))
                 .remove("givenUpBy")
                 .remove("nextAttemptAt");
         String condition = "attribute_not_exists(" + update.name(Keys.PK) + ") OR (" + claimable(update, now, false) + ")";
-        return updateIf("renew delivery budget", job.deliveryId(), update, condition);
+        return updateIfOrOwn("renew delivery budget", job.deliveryId(), update, condition, token);
     }
 
     @Override
     public boolean undoReopen(DeliveryRecord before, String reopenToken, Instant now) {
+        String token = UUID.randomUUID().toString();
         var update = new ItemUpdate()
                 .set("status", s(before.status().name()))
                 .set("reason", s(Objects.toString(before.reason(), "")))
                 .set("attempts", n(before.attempts()))
                 .set("updatedAt", n(now.toEpochMilli()))
                 .set("finishedAt", n(now.toEpochMilli()))
-                .set("token", s(UUID.randomUUID().toString()))
+                .set("token", s(token))
                 .set("counted", s(encode(before.counted())))
                 .append("trail", AttributeValue.fromM(trailEntry(before.status(), "reopening_undone", false, 0, now)));
         if (before.givenUpBy() != null) {
@@ -317,7 +319,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         }
         String condition = update.name("token") + " = " + update.value(s(reopenToken)) + " AND " + update.name("status") + " = "
                 + update.value(s(DeliveryStatus.RETRY_SCHEDULED.name()));
-        return updateIf("undo reopening", before.deliveryId(), update, condition);
+        return updateIfOrOwn("undo reopening", before.deliveryId(), update, condition, token);
     }
 
     @Override
@@ -410,6 +412,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     private boolean suppressErased(DeliveryRecord record, Instant now) {
         String reason = DeliveryOutcome.Suppressed.RECIPIENT_ERASED;
         Counted suppressed = Counted.of(DeliveryStatus.SUPPRESSED, reason);
+        String token = UUID.randomUUID().toString();
         var update = new ItemUpdate()
                 .set("status", s(DeliveryStatus.SUPPRESSED.name()))
                 .set("reason", s(reason))
@@ -417,7 +420,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .set("recipientMasked", s(ERASED))
                 .set("updatedAt", n(now.toEpochMilli()))
                 .set("finishedAt", n(now.toEpochMilli()))
-                .set("token", s(UUID.randomUUID().toString()))
+                .set("token", s(token))
                 .set("priorStatus", s(record.status().name()))
                 .set("counted", s(suppressed.encode()))
                 .append("trail", AttributeValue.fromM(trailEntry(DeliveryStatus.SUPPRESSED, reason, false, 0, now)))
@@ -425,12 +428,21 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
                 .remove(Keys.RECIPIENT_KEY)
                 .remove("nextAttemptAt");
         String condition = update.name("status") + " = " + update.value(s(record.status().name()));
-        return updateIf("suppress erased delivery", record.deliveryId(), update, condition);
+        return updateIfOrOwn("suppress erased delivery", record.deliveryId(), update, condition, token);
     }
 
     /** One conditional update of a delivery record; false when its condition failed (the record changed meanwhile). */
     private boolean updateIf(String operation, String deliveryId, ItemUpdate update, String condition) {
         return update(operation, deliveryId, update, condition).applied();
+    }
+
+    /**
+     * An update that writes a fresh {@code token}: refused, it may still be ours, applied by an attempt whose answer was
+     * lost and then repeated by the SDK against its own result. The token it wrote tells.
+     */
+    private boolean updateIfOrOwn(String operation, String deliveryId, ItemUpdate update, String condition, String token) {
+        Outcome outcome = update(operation, deliveryId, update, condition);
+        return outcome.applied() || token.equals(string(outcome.item(), "token"));
     }
 
     /** What every first write of a delivery sets: who it is for and what it carries, and when its budget started. */

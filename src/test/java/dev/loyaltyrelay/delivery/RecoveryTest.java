@@ -218,6 +218,40 @@ class RecoveryTest {
     }
 
     @Test
+    void aResendWhoseReopeningWasAppliedWithItsAnswerLost_isQueued_notAnsweredNotFinished() {
+        // Found by the full-size storm: the SDK repeated the applied reopening, its condition failed on its own result,
+        // and the resend answered "not finished", leaving the delivery reopened with no message anywhere.
+        DeliveryJob job = sent();
+        long faultsBefore = DynamoFaults.fired();
+        DynamoFaults.inject(request -> request.toString().contains("resend_requested"), When.AFTER_APPLYING, 1);
+
+        assertEquals(Recovery.Resend.REQUEUED, recovery.resend(job.deliveryId()));
+        assertEquals(faultsBefore + 1, DynamoFaults.fired(), "the reopening's answer was lost once");
+        drainQueue();
+
+        assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
+        assertEquals(2, calls(Provider.ZOKO));
+    }
+
+    @Test
+    void aReopeningUndoneWithItsAnswerLost_isTakenAsUndone() {
+        DeliveryJob job = sent();
+        String queueUrl = LocalAws.get().queueUrls.get(Provider.ZOKO);
+        String queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        long faultsBefore = DynamoFaults.fired();
+        DynamoFaults.inject(request -> request.toString().contains("reopening_undone"), When.AFTER_APPLYING, 1);
+        LocalAws.get().sqs.deleteQueue(r -> r.queueUrl(queueUrl));
+        try {
+            assertEquals(Recovery.Resend.QUEUE_UNAVAILABLE, recovery.resend(job.deliveryId()));
+        } finally {
+            LocalAws.get().sqs.createQueue(r -> r.queueName(queueName));
+        }
+        assertEquals(faultsBefore + 1, DynamoFaults.fired());
+        assertEquals(DeliveryStatus.SENT, fixture.record(job).status(), "the reopening is undone");
+        assertEquals(Map.of("sent", 1L), fixture.totals());
+    }
+
+    @Test
     void aResendLeftReopenedWithoutAMessage_isQueuedByTheNextResend_notRefused() {
         DeliveryJob job = sent();
         String queueUrl = LocalAws.get().queueUrls.get(Provider.ZOKO);
