@@ -26,6 +26,7 @@ import dev.loyaltyrelay.domain.SealedSecret;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.TemplateVariable;
+import dev.loyaltyrelay.domain.VariableRenderer;
 import dev.loyaltyrelay.ingest.EventCatalogue;
 import dev.loyaltyrelay.ingest.MerchantDirectory;
 import dev.loyaltyrelay.provider.ProviderGateway;
@@ -391,7 +392,11 @@ public class IntegrationsApi {
                 }
                 warnings.add(path + ": " + property + " is not in the catalogue of " + topic + "; it is sent only if Nector includes it");
             }
-            variables.add(new TemplateVariable(property, variable.optionalText("fallback", 1024).orElse(null)));
+            String fallback = variable.optionalText("fallback", 1024).orElse(null);
+            if (fallback != null && VariableRenderer.readsAsNothing(fallback)) {
+                throw ApiProblem.invalid(path + ".fallback", "must have a visible character (only spaces or invisible characters)");
+            }
+            variables.add(new TemplateVariable(property, fallback));
         }
         return variables;
     }

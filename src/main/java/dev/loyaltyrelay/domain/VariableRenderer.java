@@ -89,13 +89,13 @@ public final class VariableRenderer {
             if (value != null && whatsAppParameters) {
                 value = whatsAppSafe(value);
             }
-            if (value == null || value.isBlank()) {
+            if (value == null || readsAsNothing(value)) {
                 if (variable.fallback() == null) {
                     return new Unrenderable(position, variable.property(), raw == null ? "missing" : "empty");
                 }
                 value = whatsAppParameters ? whatsAppSafe(variable.fallback()) : variable.fallback();
-                if (value.isBlank()) {
-                    // A fallback of Unicode spaces only (an em space, say) passes the admin API's trim yet reads as nothing.
+                if (readsAsNothing(value)) {
+                    // Refused by the admin API since, but a mapping stored before may carry one.
                     return new Unrenderable(position, variable.property(), raw == null ? "missing" : "empty");
                 }
             }
@@ -105,6 +105,16 @@ public final class VariableRenderer {
             values.add(value);
         }
         return new Rendered(values);
+    }
+
+    /**
+     * Whether a customer would read the value as nothing: empty, or only whitespace, Unicode spaces (no-break ones
+     * too, which {@link String#isBlank} keeps), control and format characters (zero-width spaces and joiners, the byte
+     * order mark) and the blank fillers (Hangul fillers, the blank Braille pattern).
+     */
+    public static boolean readsAsNothing(String value) {
+        return value.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
+                || Character.getType(c) == Character.FORMAT || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 || c == 0x2800);
     }
 
     /** One value as a customer reads it (see the class comment). */

@@ -34,6 +34,10 @@ import dev.loyaltyrelay.ingest.MerchantDirectory.OpenedSecret;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -220,6 +224,11 @@ public class WebhookIngestion {
     private IngestReply ingestAuthentic(WebhookRequest request, KnownMerchant known, Instant now, String signature) {
         Merchant merchant = known.configuration().merchant();
         String merchantId = merchant.merchantId();
+        if (!isUtf8(request.body())) {
+            // JSON is UTF-8 (RFC 8259). Jackson reads overlong and surrogate sequences, but the text Java decodes from
+            // them is not the body that was signed, and can be three times its size (held, it would not fit an item).
+            return IngestReply.badRequest(400, "invalid_json", "the body is not well-formed JSON: it is not valid UTF-8");
+        }
         JsonNode event;
         try {
             event = strictJson.readTree(request.body());
@@ -339,6 +348,16 @@ public class WebhookIngestion {
                 return IngestReply.retryLater(503, "queue_unavailable", "a delivery queue could not be reached; retry later");
             }
             throw e;
+        }
+    }
+
+    static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException notUtf8) {
+            return false;
         }
     }
 

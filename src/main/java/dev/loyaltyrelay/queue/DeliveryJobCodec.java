@@ -107,6 +107,17 @@ public class DeliveryJobCodec {
         if (version != DeliveryJob.SCHEMA_VERSION) {
             throw new IllegalArgumentException("unknown delivery job schema version " + version);
         }
+        try {
+            return jobFrom(root, version);
+        } catch (IllegalArgumentException notAJob) {
+            throw notAJob;
+        } catch (RuntimeException unreadable) {
+            // A missing or malformed field (receivedAt, say): the class only, as the message may quote the text.
+            throw new IllegalArgumentException("delivery job is not readable: " + unreadable.getClass().getSimpleName());
+        }
+    }
+
+    private DeliveryJob jobFrom(JsonNode root, int version) {
         JsonNode mappingNode = root.path("mapping");
         List<TemplateVariable> variables = new ArrayList<>();
         mappingNode.path("variables").forEach(v -> variables.add(new TemplateVariable(v.path("property").asText(), text(v, "fallback"))));

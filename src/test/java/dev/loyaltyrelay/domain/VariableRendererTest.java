@@ -39,6 +39,17 @@ class VariableRendererTest {
     }
 
     @Test
+    void aValueOfNoBreakOrZeroWidthSpaces_readsAsNothing_andTakesTheFallback() {
+        // Found by an independent review: String.isBlank keeps U+00A0 and U+200B, and they were sent as the value.
+        for (String invisible : List.of("\u00a0", "\u200b", "\u202f\u2007", "\ufeff", "\u3164", "\u2800", "\u200d\u2060")) {
+            assertEquals(new Rendered(List.of("there")), render(Map.of("name", invisible), new TemplateVariable("name", "there")),
+                    Integer.toHexString(invisible.codePointAt(0)));
+            assertEquals(new Unrenderable(1, "name", "empty"), render(Map.of("name", invisible), new TemplateVariable("name", null)));
+        }
+        assertEquals(new Rendered(List.of("Riya\u00a0S")), render(Map.of("name", "Riya\u00a0S"), new TemplateVariable("name", "there")));
+    }
+
+    @Test
     void integersAndLongsStayWhole() {
         assertEquals("250", VariableRenderer.format(250, KOLKATA));
         assertEquals("9007199254740993", VariableRenderer.format(9007199254740993L, KOLKATA));

@@ -80,7 +80,8 @@ class IngestFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void aWebhookIsAnsweredWithoutAServerErrorAndQueuesOnlyWhenAuthentic(FuzzedDataProvider data) throws Exception {
         var queued = new ArrayList<DeliveryJob>();
-        var handler = handler(queued);
+        var held = new ArrayList<HeldEvent>();
+        var handler = handler(queued, held);
 
         boolean signed = data.consumeBoolean();
         boolean base64 = data.consumeBoolean();
@@ -119,6 +120,10 @@ class IngestFuzzTest {
         if (!queued.isEmpty()) {
             assertEquals(202, status, "jobs are queued only with 202");
             assertTrue(authentic(merchant, headers, body), "a job was queued for a request that is not authentic");
+        }
+        for (HeldEvent kept : held) {
+            // Held for replay: the body kept must be the body that was signed, byte for byte.
+            assertTrue(java.util.Arrays.equals(body, kept.body().getBytes(StandardCharsets.UTF_8)), "a held event's body is not the body received");
         }
         for (DeliveryJob job : queued) {
             String text = CODEC.encode(job);
@@ -162,7 +167,7 @@ class IngestFuzzTest {
         return joined == null ? null : joined.split(",", -1)[0];
     }
 
-    private static IngestHandler handler(List<DeliveryJob> queued) {
+    private static IngestHandler handler(List<DeliveryJob> queued, List<HeldEvent> held) {
         RelayConfig config = config();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         // Ingest only reads a configuration; any other call would be a finding.
@@ -174,7 +179,7 @@ class IngestFuzzTest {
                     throw new UnsupportedOperationException(method.getName());
                 });
         var directory = new MerchantDirectory(store, CIPHER, clock, config);
-        var ingestion = new WebhookIngestion(directory, Catalogue.INSTANCE, new NoCustomers(), new NoHeldEvents(), new FreshLedger(),
+        var ingestion = new WebhookIngestion(directory, Catalogue.INSTANCE, new NoCustomers(), new KeptHeldEvents(held), new FreshLedger(),
                 queued::addAll, (name, dimensions) -> { }, clock, config);
         return new IngestHandler(ingestion, JSON, config);
     }
@@ -277,9 +282,10 @@ class IngestFuzzTest {
         }
     }
 
-    private static final class NoHeldEvents implements HeldEventStore {
+    private record KeptHeldEvents(List<HeldEvent> kept) implements HeldEventStore {
         @Override
         public void hold(HeldEvent event) {
+            kept.add(event);
         }
 
         @Override

@@ -37,6 +37,17 @@ class DeliveryJobCodecTest {
     }
 
     @Test
+    void aJobOfTheKnownVersionWithAMissingOrUnreadableField_isRefusedAsNotAJob_only() {
+        // Found by an independent review: a missing receivedAt threw DateTimeParseException, not the documented refusal.
+        for (String text : List.of("{\"schemaVersion\":1,\"recipient\":{\"kind\":\"email\"},\"provider\":\"zoko\"}",
+                "{\"schemaVersion\":1,\"recipient\":{\"kind\":\"mobile\"},\"provider\":\"zoko\",\"receivedAt\":\"yesterday\"}",
+                "{\"schemaVersion\":1,\"recipient\":{\"kind\":\"mobile\"},\"provider\":\"zoko\",\"receivedAt\":\"2026-11-20T10:00:00Z\",\"properties\":[1]}")) {
+            var refused = assertThrows(IllegalArgumentException.class, () -> codec.decode(text), text);
+            assertEquals(false, refused.getMessage().contains("yesterday"), "the message does not quote the text");
+        }
+    }
+
+    @Test
     void encodedJobs_matchThePublishedSchema_andDecodeToTheSameJob() throws Exception {
         String text = codec.encode(job());
         var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
