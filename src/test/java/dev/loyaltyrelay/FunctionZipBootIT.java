@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.loyaltyrelay.domain.Provider;
-import dev.loyaltyrelay.ingest.NectorSignature;
+import dev.loyaltyrelay.application.ingest.NectorSignature;
 import dev.loyaltyrelay.local.DemoMerchantAccess;
 import dev.loyaltyrelay.local.TemplateResources;
 import dev.loyaltyrelay.store.StoreAccess;

@@ -42,10 +42,12 @@ public class AdminRoutes {
     private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z]+)}");
     private final List<Compiled> compiled = new ArrayList<>();
 
-    AdminRoutes(MerchantsApi merchants, IntegrationsApi integrations, DeliveriesApi deliveries) {
+    AdminRoutes(MerchantsApi merchants, IntegrationsApi integrations, MappingsApi mappings, TestEventApi testEvents, DeliveriesApi deliveries) {
         List<Route> all = new ArrayList<>();
         all.addAll(merchants.routes());
         all.addAll(integrations.routes());
+        all.addAll(mappings.routes());
+        all.addAll(testEvents.routes());
         all.addAll(deliveries.routes());
         for (Route route : all) {
             List<String> names = new ArrayList<>();

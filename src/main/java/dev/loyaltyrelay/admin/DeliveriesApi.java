@@ -1,7 +1,7 @@
 package dev.loyaltyrelay.admin;
 
 import dev.loyaltyrelay.admin.AdminRoutes.Route;
-import dev.loyaltyrelay.delivery.Recovery;
+import dev.loyaltyrelay.application.delivery.Recovery;
 import dev.loyaltyrelay.domain.CustomerProfile;
 import dev.loyaltyrelay.domain.CustomerStore;
 import dev.loyaltyrelay.domain.DeliveryFigures;
@@ -21,8 +21,8 @@ import dev.loyaltyrelay.domain.Recipient;
 import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientResolver;
 import dev.loyaltyrelay.domain.StoreUnavailable;
-import dev.loyaltyrelay.ingest.IngestReply;
-import dev.loyaltyrelay.ingest.WebhookIngestion;
+import dev.loyaltyrelay.application.ingest.IngestReply;
+import dev.loyaltyrelay.application.ingest.WebhookIngestion;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

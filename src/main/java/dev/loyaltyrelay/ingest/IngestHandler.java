@@ -1,5 +1,9 @@
 package dev.loyaltyrelay.ingest;
 
+import dev.loyaltyrelay.application.ingest.IngestReply;
+import dev.loyaltyrelay.application.ingest.WebhookIngestion;
+import dev.loyaltyrelay.application.ingest.WebhookRequest;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -50,7 +54,7 @@ public class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
             // An Error too (an OutOfMemoryError from one request's data, a StackOverflowError): escaping, it would kill the
             // Lambda thread with no answer, and Nector's every retry would do the same.
             Log.errorf("ingest: unexpected %s", e.getClass().getName());
-            return respond(new IngestReply(500, IngestReply.ordered("error", "internal_error", "message", "unexpected error; retry later")));
+            return respond(IngestReply.internalError());
         }
     }
 

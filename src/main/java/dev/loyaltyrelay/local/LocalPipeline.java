@@ -17,7 +17,7 @@ import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.domain.WebhookSecret;
-import dev.loyaltyrelay.ingest.NectorSignature;
+import dev.loyaltyrelay.application.ingest.NectorSignature;
 import io.quarkus.arc.profile.IfBuildProfile;
 import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;

@@ -26,7 +26,7 @@ import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.ingest.IngestHandler;
-import dev.loyaltyrelay.ingest.MerchantDirectory;
+import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.local.TemplateResources;
 import dev.loyaltyrelay.support.AdminCalls;
 import dev.loyaltyrelay.support.AdminCalls.Answer;

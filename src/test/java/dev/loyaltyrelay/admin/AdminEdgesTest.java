@@ -15,7 +15,7 @@ import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.ingest.IngestHandler;
-import dev.loyaltyrelay.ingest.MerchantDirectory;
+import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.support.AdminCalls.Answer;
 import dev.loyaltyrelay.support.MutableClock;
 import dev.loyaltyrelay.support.Queues;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loyaltyrelay.delivery.ZokoDeliveryHandler;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.ingest.IngestHandler;
-import dev.loyaltyrelay.ingest.MerchantDirectory;
+import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.support.AdminCalls.Answer;
 import dev.loyaltyrelay.support.DynamoFaults;
 import dev.loyaltyrelay.support.DynamoFaults.When;

@@ -11,7 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.ingest.IngestHandler;
-import dev.loyaltyrelay.ingest.MerchantDirectory;
+import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.support.AdminCalls.Answer;
 import dev.loyaltyrelay.support.MutableClock;
 import dev.loyaltyrelay.support.Queues;

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.domain.DeliveryLedger;
 import dev.loyaltyrelay.domain.DeliveryStatus;
 import dev.loyaltyrelay.domain.Provider;
-import dev.loyaltyrelay.ingest.MerchantDirectory;
+import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.local.SqsEventSource;
 import dev.loyaltyrelay.support.LocalAws;
 import dev.loyaltyrelay.support.MutableClock;

@@ -1,5 +1,10 @@
 package dev.loyaltyrelay.ingest;
 
+import dev.loyaltyrelay.application.ingest.EventCatalogue;
+import dev.loyaltyrelay.application.ingest.MerchantDirectory;
+import dev.loyaltyrelay.application.ingest.NectorSignature;
+import dev.loyaltyrelay.application.ingest.WebhookIngestion;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

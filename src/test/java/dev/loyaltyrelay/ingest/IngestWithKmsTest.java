@@ -1,5 +1,8 @@
 package dev.loyaltyrelay.ingest;
 
+import dev.loyaltyrelay.application.ingest.MerchantDirectory;
+import dev.loyaltyrelay.application.ingest.NectorSignature;
+
 import static dev.loyaltyrelay.support.Webhooks.forMerchant;
 import static dev.loyaltyrelay.support.Webhooks.load;
 import static dev.loyaltyrelay.support.Webhooks.withDeliveryId;

@@ -23,7 +23,7 @@ import dev.loyaltyrelay.domain.DeliveryStatus;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.figures.FiguresHandler;
 import dev.loyaltyrelay.ingest.IngestHandler;
-import dev.loyaltyrelay.ingest.NectorSignature;
+import dev.loyaltyrelay.application.ingest.NectorSignature;
 import dev.loyaltyrelay.local.SqsEventSource;
 import dev.loyaltyrelay.storm.Chaos.Kind;
 import dev.loyaltyrelay.support.AdminCalls;

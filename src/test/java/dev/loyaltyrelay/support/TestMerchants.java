@@ -12,7 +12,7 @@ import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.domain.WebhookSecret;
-import dev.loyaltyrelay.ingest.NectorSignature;
+import dev.loyaltyrelay.application.ingest.NectorSignature;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.loyaltyrelay.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loyaltyrelay.ingest.NectorSignature;
+import dev.loyaltyrelay.application.ingest.NectorSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.loyaltyrelay.delivery;
+package dev.loyaltyrelay.application.delivery;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

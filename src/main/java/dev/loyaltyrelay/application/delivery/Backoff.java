@@ -1,4 +1,4 @@
-package dev.loyaltyrelay.delivery;
+package dev.loyaltyrelay.application.delivery;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Exponential backoff with "equal jitter": half the doubled delay is fixed, half random, so retries of many
  * deliveries after one outage spread out instead of arriving together, while none comes back too early.
  */
-final class Backoff {
+public final class Backoff {
 
     private Backoff() {
     }

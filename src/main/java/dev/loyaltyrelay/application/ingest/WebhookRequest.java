@@ -1,4 +1,4 @@
-package dev.loyaltyrelay.ingest;
+package dev.loyaltyrelay.application.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

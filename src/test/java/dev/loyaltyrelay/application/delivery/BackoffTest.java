@@ -1,4 +1,5 @@
-package dev.loyaltyrelay.delivery;
+package dev.loyaltyrelay.application.delivery;
+
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

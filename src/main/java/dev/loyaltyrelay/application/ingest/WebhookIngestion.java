@@ -1,4 +1,4 @@
-package dev.loyaltyrelay.ingest;
+package dev.loyaltyrelay.application.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -27,11 +27,11 @@ import dev.loyaltyrelay.domain.RepeatPolicy;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.StoreUnavailable;
-import dev.loyaltyrelay.ingest.IngestReply.Queued;
-import dev.loyaltyrelay.ingest.IngestReply.Skipped;
-import dev.loyaltyrelay.ingest.MerchantDirectory.KnownMerchant;
-import dev.loyaltyrelay.ingest.MerchantDirectory.OpenedSecret;
-import io.quarkus.logging.Log;
+import dev.loyaltyrelay.application.ingest.IngestReply.Queued;
+import dev.loyaltyrelay.application.ingest.IngestReply.Skipped;
+import dev.loyaltyrelay.application.ingest.MerchantDirectory.KnownMerchant;
+import dev.loyaltyrelay.application.ingest.MerchantDirectory.OpenedSecret;
+import org.jboss.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,13 +58,15 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class WebhookIngestion {
 
-    static final String TOPIC = "x-nector-topic";
-    static final String DELIVERY_ID = "x-nector-delivery-id";
-    static final String TIMESTAMP = "x-nector-timestamp";
-    static final String SECRET_HASH = "x-nector-webhook-secret";
-    static final String SECRET_HASH_ALGO = "x-nector-webhook-secret-algo";
-    static final String BODY_HMAC = "x-nector-webhook-hmac";
-    static final String BODY_HMAC_ALGO = "x-nector-webhook-hmac-algo";
+    private static final Logger LOG = Logger.getLogger(WebhookIngestion.class);
+
+    public static final String TOPIC = "x-nector-topic";
+    public static final String DELIVERY_ID = "x-nector-delivery-id";
+    public static final String TIMESTAMP = "x-nector-timestamp";
+    public static final String SECRET_HASH = "x-nector-webhook-secret";
+    public static final String SECRET_HASH_ALGO = "x-nector-webhook-secret-algo";
+    public static final String BODY_HMAC = "x-nector-webhook-hmac";
+    public static final String BODY_HMAC_ALGO = "x-nector-webhook-hmac-algo";
     /** Headers kept with a held event so that a replay carries what the original did (never the secret hash). */
     static final List<String> REPLAYED_HEADERS = List.of(TOPIC, DELIVERY_ID, TIMESTAMP, "x-source");
 
@@ -90,7 +92,7 @@ public class WebhookIngestion {
     private final Clock clock;
     private final ObjectMapper strictJson;
 
-    WebhookIngestion(MerchantDirectory merchants, EventCatalogue catalogue, CustomerStore customers, HeldEventStore held,
+    public WebhookIngestion(MerchantDirectory merchants, EventCatalogue catalogue, CustomerStore customers, HeldEventStore held,
             IngestLedger ledger, DeliveryQueue queue, RelayMetrics metrics, Clock clock, RelayConfig config) {
         this.merchants = merchants;
         this.catalogue = catalogue;
@@ -128,10 +130,10 @@ public class WebhookIngestion {
 
     private static IngestReply unavailable(String merchantId, RuntimeException e) {
         if (e instanceof SecretCipher.KeyServiceUnavailable) {
-            Log.warnf("ingest: key service unavailable for merchant %s: %s", merchantId, e.getMessage());
+            LOG.warnf("ingest: key service unavailable for merchant %s: %s", merchantId, e.getMessage());
             return IngestReply.retryLater(503, "key_service_unavailable", "the relay's key service could not open the webhook secrets; retry later");
         }
-        Log.warnf("ingest: store unavailable for merchant %s: %s", merchantId, e.getMessage());
+        LOG.warnf("ingest: store unavailable for merchant %s: %s", merchantId, e.getMessage());
         return IngestReply.retryLater(503, "store_unavailable", "the relay's store could not be reached; retry later");
     }
 
@@ -215,7 +217,7 @@ public class WebhookIngestion {
             if (merchant.signaturePolicy() == SignaturePolicy.ENFORCE) {
                 return refuse(merchantId, "body_hmac", BODY_HMAC + " does not match the body");
             }
-            Log.infof("ingest: body HMAC mismatch recorded, not enforced (merchant %s)", merchantId);
+            LOG.infof("ingest: body HMAC mismatch recorded, not enforced (merchant %s)", merchantId);
             signature = "mismatch_recorded";
         }
         return ingestAuthentic(request, known, now, signature);
@@ -274,7 +276,7 @@ public class WebhookIngestion {
             held.hold(new HeldEvent(merchantId, nectorDeliveryId, topic, "schema_violation", detail, replayHeaders(request),
                     request.bodyText(), now));
             metrics.increment("HeldEvents", Map.of("merchant", merchantId, "topic", topic, "reason", "schema_violation"));
-            Log.infof("ingest: held %s of merchant %s (%s)", nectorDeliveryId, merchantId, detail);
+            LOG.infof("ingest: held %s of merchant %s (%s)", nectorDeliveryId, merchantId, detail);
             return new IngestReply(202, IngestReply.ordered("status", "held", "reason", "schema_violation", "detail", violations,
                     "message", "kept for replay: a documented property does not have its documented type"));
         }
@@ -337,13 +339,13 @@ public class WebhookIngestion {
             // Released, not completed: the replay (after the merchant's fix) takes the claim over and queues the event.
             claims.forEach(this::releaseQuietly);
             metrics.increment("HeldEvents", Map.of("merchant", merchantId, "topic", topic, "reason", "queue_refused"));
-            Log.warnf("ingest: held %s of merchant %s: the queue refused its jobs (%s)", nectorDeliveryId, merchantId, refused.reason());
+            LOG.warnf("ingest: held %s of merchant %s: the queue refused its jobs (%s)", nectorDeliveryId, merchantId, refused.reason());
             return new IngestReply(202, IngestReply.ordered("status", "held", "reason", "queue_refused", "detail", List.of(refused.reason()),
                     "message", "kept for replay: a delivery queue will not take this event's jobs as they are"));
         } catch (StoreUnavailable | QueueUnavailable e) {
             claims.forEach(this::releaseQuietly);
             if (e instanceof QueueUnavailable) {
-                Log.warnf("ingest: queue unavailable for %s of merchant %s: %s", nectorDeliveryId, merchantId, e.getMessage());
+                LOG.warnf("ingest: queue unavailable for %s of merchant %s: %s", nectorDeliveryId, merchantId, e.getMessage());
                 metrics.increment("QueueUnavailable", Map.of("merchant", merchantId));
                 return IngestReply.retryLater(503, "queue_unavailable", "a delivery queue could not be reached; retry later");
             }
@@ -401,7 +403,7 @@ public class WebhookIngestion {
             metrics.increment("QueuedDeliveries", Map.of("provider", q.provider(), "topic", topic));
         }
         IngestLedger.Claim own = claims.getLast();
-        Log.infof("ingest: %s of merchant %s (%s): %d queued, %d skipped%s%s", own.nectorDeliveryId(), merchant.merchantId(), topic,
+        LOG.infof("ingest: %s of merchant %s (%s): %d queued, %d skipped%s%s", own.nectorDeliveryId(), merchant.merchantId(), topic,
                 queued.size(), skipped.size(), own.takeover() ? ", after a lapsed claim" : "",
                 eventDeliveryId.equals(own.nectorDeliveryId()) ? "" : ", as the event first received as " + eventDeliveryId);
         return IngestReply.accepted(signature, queued, skipped);
@@ -414,7 +416,7 @@ public class WebhookIngestion {
         } catch (RuntimeException e) {
             // Unreachable, or refused (a key the store will not take): either way the event goes on without it.
             metrics.increment("CustomerUpsertFailed", Map.of("merchant", merchant.merchantId()));
-            Log.warnf("ingest: customer not recorded for merchant %s: %s", merchant.merchantId(), e.getMessage());
+            LOG.warnf("ingest: customer not recorded for merchant %s: %s", merchant.merchantId(), e.getMessage());
         }
     }
 
@@ -422,7 +424,7 @@ public class WebhookIngestion {
         try {
             ledger.release(claim);
         } catch (StoreUnavailable e) {
-            Log.warnf("ingest: claim %s not released (it lapses with its lease): %s", claim.nectorDeliveryId(), e.getMessage());
+            LOG.warnf("ingest: claim %s not released (it lapses with its lease): %s", claim.nectorDeliveryId(), e.getMessage());
         }
     }
 
@@ -480,7 +482,7 @@ public class WebhookIngestion {
     }
 
     /** Unix seconds, as Nector documents; milliseconds are recognised by their size and accepted too. */
-    static Optional<Instant> parseTimestamp(String value) {
+    public static Optional<Instant> parseTimestamp(String value) {
         try {
             long number = Long.parseLong(value.trim());
             if (number <= 0) {

@@ -1,4 +1,4 @@
-package dev.loyaltyrelay.ingest;
+package dev.loyaltyrelay.application.ingest;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +24,11 @@ public record IngestReply(int status, Map<String, Object> body) {
 
     public static IngestReply retryLater(int status, String error, String message) {
         return new IngestReply(status, ordered("error", error, "message", message, "retryable", true));
+    }
+
+    /** A defect, not the sender's fault: answered so that Nector retries. */
+    public static IngestReply internalError() {
+        return new IngestReply(500, ordered("error", "internal_error", "message", "unexpected error; retry later"));
     }
 
     static Map<String, Object> ordered(Object... keysAndValues) {

@@ -1,4 +1,5 @@
-package dev.loyaltyrelay.ingest;
+package dev.loyaltyrelay.application.ingest;
+
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

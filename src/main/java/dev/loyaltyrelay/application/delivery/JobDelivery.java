@@ -1,8 +1,8 @@
-package dev.loyaltyrelay.delivery;
+package dev.loyaltyrelay.application.delivery;
 
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.config.RelayConfig.UnknownOutcomePolicy;
-import dev.loyaltyrelay.delivery.IntegrationDirectory.SendingContext;
+import dev.loyaltyrelay.application.delivery.IntegrationDirectory.SendingContext;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.ConfigurationStore.RefusalFlag;
 import dev.loyaltyrelay.domain.DeliveryFigures.Counted;

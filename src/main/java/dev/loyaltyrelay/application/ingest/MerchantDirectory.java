@@ -1,4 +1,4 @@
-package dev.loyaltyrelay.ingest;
+package dev.loyaltyrelay.application.ingest;
 
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.ConfigurationStore;
@@ -6,7 +6,7 @@ import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.WebhookSecret;
-import io.quarkus.logging.Log;
+import org.jboss.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class MerchantDirectory {
+
+    private static final Logger LOG = Logger.getLogger(MerchantDirectory.class);
 
     /** A webhook secret ready for comparison and for keying the body HMAC. */
     public record OpenedSecret(String secretId, byte[] sha256, byte[] secret, Instant retiredAt) {
@@ -63,7 +65,7 @@ public class MerchantDirectory {
     private final Duration ttl;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
-    MerchantDirectory(ConfigurationStore store, SecretCipher cipher, Clock clock, RelayConfig config) {
+    public MerchantDirectory(ConfigurationStore store, SecretCipher cipher, Clock clock, RelayConfig config) {
         this.store = store;
         this.cipher = cipher;
         this.clock = clock;
@@ -123,7 +125,7 @@ public class MerchantDirectory {
                 throw retryable;
             } catch (SecretCipher.SecretUnavailable doesNotOpen) {
                 // One bad secret must not lock out the merchant's others; it is logged, and counted where it refuses a request.
-                Log.errorf("ingest: webhook secret %s of merchant %s does not open (%s); it authenticates nothing until replaced",
+                LOG.errorf("ingest: webhook secret %s of merchant %s does not open (%s); it authenticates nothing until replaced",
                         secret.secretId(), merchantId, doesNotOpen.getMessage());
                 unreadable.add(new UnreadableSecret(secret.secretId(), secret.retiredAt()));
                 continue;

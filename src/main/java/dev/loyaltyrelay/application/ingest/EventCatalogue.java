@@ -1,4 +1,4 @@
-package dev.loyaltyrelay.ingest;
+package dev.loyaltyrelay.application.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.loyaltyrelay.delivery;
+package dev.loyaltyrelay.application.delivery;
 
 import java.time.Duration;
 
