@@ -65,6 +65,27 @@ class ArchitectureTest {
                         root + ".provider..", root + ".local..", root + ".config..", root + ".observability..");
     }
 
+    /** A provider is its folder: the rest of the relay reaches it through {@code ProviderAdapter} and the registry only. */
+    static ArchRule providerFolderIsReachedOnlyFromItself(String root, String folder) {
+        String inside = root + ".provider." + folder + "..";
+        return noClasses().that().resideOutsideOfPackage(inside)
+                .should().dependOnClassesThat().resideInAPackage(inside)
+                .because("adding or removing a provider is its folder alone; nothing else names " + folder);
+    }
+
+    static java.util.Set<String> providerFolders(JavaClasses classes, String root) {
+        String prefix = root + ".provider.";
+        return classes.stream().map(c -> c.getPackageName()).filter(p -> p.startsWith(prefix))
+                .map(p -> p.substring(prefix.length()).split("\\.")[0]).collect(java.util.stream.Collectors.toSet());
+    }
+
+    @Test
+    void providerFolders_areReachedOnlyFromThemselves() {
+        var folders = providerFolders(MAIN, ROOT);
+        assertTrue(folders.containsAll(List.of("limechat", "delightchat", "bitespeed", "zoko", "wigzo")), folders.toString());
+        folders.forEach(folder -> providerFolderIsReachedOnlyFromItself(ROOT, folder).check(MAIN));
+    }
+
     @Test
     void functionEdges_doNotDependOnEachOther() {
         EDGES.forEach(edge -> edgeIsASibling(ROOT, edge).check(MAIN));
@@ -103,5 +124,9 @@ class ArchitectureTest {
         assertTrue(useCaseIntoEdge.getMessage().contains("PlantedUseCase"), useCaseIntoEdge.getMessage());
         AssertionError awsInUseCase = assertThrows(AssertionError.class, () -> useCasesAndDomainHoldNoFrameworkType(PLANTED_ROOT).check(PLANTED));
         assertTrue(awsInUseCase.getMessage().contains("com.amazonaws.services.lambda.runtime.Context"), awsInUseCase.getMessage());
+        assertTrue(providerFolders(PLANTED, PLANTED_ROOT).contains("acme"));
+        AssertionError edgeIntoProvider = assertThrows(AssertionError.class,
+                () -> providerFolderIsReachedOnlyFromItself(PLANTED_ROOT, "acme").check(PLANTED));
+        assertTrue(edgeIntoProvider.getMessage().contains("PlantedProviderReach"), edgeIntoProvider.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -59,7 +60,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -133,7 +134,7 @@ class FunctionZipBootIT {
     @Test
     void theTemplatesFunctions_areExactlyTheEightThisCheckBoots() {
         assertEquals(Set.of("ingest", "admin", "limechat", "delightchat", "bitespeed", "zoko", "wigzo", "figures"),
-                template.functions().stream().map(TemplateFunctions.Function::quarkusHandler).collect(Collectors.toSet()));
+                template.functions().stream().map(TemplateFunctions.Function::role).collect(Collectors.toSet()));
         assertEquals(8, template.functions().size());
     }
 
@@ -208,7 +209,7 @@ class FunctionZipBootIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Provider.class)
+    @MethodSource("dev.loyaltyrelay.support.BuiltIn#all")
     void eachDeliveryFunction_startsWithOnlyItsTemplateEnvironment_andDeliversItsSampleBatch(Provider provider) {
         // The sample's four records: accepted, accepted (its "duplicate" was never sent before here), a 500, a 400.
         var stub = ProviderStubs.of(provider);
@@ -281,8 +282,8 @@ class FunctionZipBootIT {
 
     /** Starts the function of {@code handler} as Lambda does, gives it {@code event}, and returns its answer. */
     static JsonNode invoke(String handler, JsonNode event, Map<String, String> providerEndpoint) {
-        TemplateFunctions.Function function = template.functions().stream().filter(f -> f.quarkusHandler().equals(handler))
-                .findFirst().orElseThrow(() -> new AssertionError("template.yaml has no function with QUARKUS_LAMBDA_HANDLER=" + handler));
+        TemplateFunctions.Function function = template.functions().stream().filter(f -> f.role().equals(handler))
+                .findFirst().orElseThrow(() -> new AssertionError("template.yaml has no function for " + handler));
         String functionName = resolve("FunctionName", function.functionName());
         int memoryMb = Integer.parseInt(resolve("MemorySize", function.memorySize()));
         Path log = BOOT_DIR.resolve(handler + ".log");
@@ -446,8 +447,8 @@ class FunctionZipBootIT {
     /** The embedded queues' URLs by the template's logical ids; each dead-letter queue is the one its queue's redrive policy names. */
     private static Map<String, String> queueUrls() {
         var urls = new HashMap<String, String>();
-        for (Provider provider : Provider.values()) {
-            String queue = TemplateResources.queueLogicalId(provider);
+        for (Provider provider : BuiltIn.ALL) {
+            String queue = TemplateResources.queueLogicalId(BuiltIn.profile(provider));
             urls.put(queue, aws.queueUrls.get(provider));
             Object target = ((Map<?, ?>) template.resourceProperties(queue).get("RedrivePolicy")).get("deadLetterTargetArn");
             if (target instanceof Intrinsic(String function, Object argument) && function.equals("GetAtt")) {

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,7 @@ class TemplateTest {
     @Test
     void declaresBothTables_aQueueAndDeadLetterQueuePerProvider_andTheIngestFunction() {
         assertEquals(List.of("ConfigTable", "RecordsTable"), template.logicalIdsOf("AWS::DynamoDB::Table"));
-        assertEquals(Provider.values().length * 2, template.logicalIdsOf("AWS::SQS::Queue").size());
+        assertEquals(BuiltIn.ALL.size() * 2, template.logicalIdsOf("AWS::SQS::Queue").size());
         assertTrue(template.logicalIdsOf("AWS::Serverless::Function").contains("IngestFunction"));
         assertEquals(List.of("HttpApi"), template.logicalIdsOf("AWS::Serverless::HttpApi"));
     }
@@ -28,24 +29,25 @@ class TemplateTest {
     void ingestFunction_isSelectedByHandlerName_andGetsEveryQueue() throws Exception {
         String text = Files.readString(Path.of("template.yaml"));
         assertTrue(text.contains("QUARKUS_LAMBDA_HANDLER: ingest"));
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             assertTrue(text.contains(provider.key().toUpperCase() + "_QUEUE_URL"), provider + " queue URL");
         }
         assertTrue(text.contains("Path: /v1/webhooks/nector/{merchantId}"));
     }
 
     static String className(Provider provider) {
-        return TemplateResources.queueLogicalId(provider).replace("Queue", "");
+        return TemplateResources.queueLogicalId(BuiltIn.profile(provider)).replace("Queue", "");
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void eachProvider_hasItsDeliveryFunction_onItsOwnQueue_reportingBatchItemFailures() {
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             String name = className(provider);
             Map<String, Object> function = template.properties(name + "Function");
             Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) function.get("Environment")).get("Variables");
-            assertEquals(provider.key(), variables.get("QUARKUS_LAMBDA_HANDLER"), name);
+            assertEquals("delivery", variables.get("QUARKUS_LAMBDA_HANDLER"), name);
+            assertEquals(provider.key(), variables.get("RELAY_DELIVERY_PROVIDER"), name);
             assertEquals(name + "Queue", variables.get(provider.key().toUpperCase() + "_QUEUE_URL"));
             assertEquals(name + "DeadLetterQueue", variables.get(provider.key().toUpperCase() + "_DLQ_URL"));
 
@@ -78,7 +80,7 @@ class TemplateTest {
     @Test
     @SuppressWarnings("unchecked")
     void eachDeliveryFunctionsRole_reachesOnlyItsQueue_itsDeadLetterQueue_theTables_andTheKey() {
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             String name = className(provider);
             assertEquals(name + "FunctionRole.Arn", template.properties(name + "Function").get("Role"));
             var statements = new java.util.ArrayList<Map<String, Object>>();

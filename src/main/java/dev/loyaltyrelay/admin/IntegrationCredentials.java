@@ -11,15 +11,19 @@ import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.SealedSecret;
 import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.SecretCipher;
-import dev.loyaltyrelay.provider.zoko.ZokoTemplates;
+import dev.loyaltyrelay.domain.ProviderProfile;
+import dev.loyaltyrelay.provider.ProviderAdapter;
+import dev.loyaltyrelay.provider.ProviderAdapter.CredentialCheck;
+import dev.loyaltyrelay.provider.ProviderRegistry;
+import dev.loyaltyrelay.provider.TemplateList;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The one place the admin side seals, opens and checks an integration's credentials, and the one place it tells the
- * caches that an integration changed.
+ * The one place the admin side seals, opens and checks an integration's credentials (through the provider's plug-in),
+ * and the one place it tells the caches that an integration changed.
  */
 @ApplicationScoped
 public class IntegrationCredentials {
@@ -28,22 +32,34 @@ public class IntegrationCredentials {
     };
 
     private final SecretCipher cipher;
-    private final ZokoTemplates zokoTemplates;
+    private final ProviderRegistry providers;
     private final IntegrationDirectory integrations;
     private final MerchantDirectory directory;
     private final ObjectMapper json;
 
-    IntegrationCredentials(SecretCipher cipher, ZokoTemplates zokoTemplates, IntegrationDirectory integrations, MerchantDirectory directory,
+    IntegrationCredentials(SecretCipher cipher, ProviderRegistry providers, IntegrationDirectory integrations, MerchantDirectory directory,
             ObjectMapper json) {
         this.cipher = cipher;
-        this.zokoTemplates = zokoTemplates;
+        this.providers = providers;
         this.integrations = integrations;
         this.directory = directory;
         this.json = json;
     }
 
+    /** The provider a request names, when this build carries it. */
+    ProviderProfile named(Fields fields, String field) {
+        String allowed = String.join(", ", providers.all().stream().map(ProviderProfile::key).toList());
+        return fields.optionalChoice(field, providers::profile, allowed).orElseThrow(() -> ApiProblem.invalid(field, "required"));
+    }
+
+    /** The profile of an integration's provider; an integration of a provider this build no longer carries is gone for the admin API. */
+    ProviderProfile profileOf(Integration integration) {
+        return providers.profile(integration.provider()).orElseThrow(() -> new ApiProblem(409, "provider_unknown",
+                "this build carries no plug-in for provider " + integration.provider().key()));
+    }
+
     /** The credentials the request gives, exactly the provider's fields. */
-    static ProviderCredentials fromRequest(Fields fields, Provider provider) {
+    static ProviderCredentials fromRequest(Fields fields, ProviderProfile provider) {
         Map<String, String> given = fields.stringMap("credentials");
         var expected = new TreeSet<>(provider.credentialFields());
         for (String name : given.keySet()) {
@@ -59,17 +75,16 @@ public class IntegrationCredentials {
         return new ProviderCredentials(given);
     }
 
-    /** What the provider says of the credentials, where its API has a read-only call to ask (Zoko only). */
-    String check(Provider provider, ProviderCredentials credentials) {
-        if (provider != Provider.ZOKO) {
-            return "not_available";
-        }
-        return switch (zokoTemplates.list(credentials.require("apiKey"))) {
-            case ZokoTemplates.Templates templates -> "verified";
-            case ZokoTemplates.CredentialsRefused refused -> throw new ApiProblem(422, "credentials_refused",
-                    "zoko refused the API key (HTTP " + refused.httpStatus() + ")", List.of(new ApiProblem.FieldError("credentials.apiKey", "refused by zoko")));
-            case ZokoTemplates.Unavailable unavailable -> throw new ApiProblem(503, "provider_unavailable",
-                    "zoko could not be asked to check the key (" + unavailable.reason() + "); retry later");
+    /** What the provider says of the credentials, where its API has a read-only call to ask. */
+    String check(ProviderProfile provider, ProviderCredentials credentials) {
+        return switch (adapterOf(provider.provider()).checkOpened(credentials)) {
+            case CredentialCheck.Verified verified -> "verified";
+            case CredentialCheck.NotAvailable notAvailable -> "not_available";
+            case CredentialCheck.Refused refused -> throw new ApiProblem(422, "credentials_refused",
+                    provider.key() + " refused the credentials (HTTP " + refused.httpStatus() + ")",
+                    provider.credentialFields().stream().map(field -> new ApiProblem.FieldError("credentials." + field, "refused by " + provider.key())).toList());
+            case CredentialCheck.Unavailable unavailable -> throw new ApiProblem(503, "provider_unavailable",
+                    provider.key() + " could not be asked to check the credentials (" + unavailable.reason() + "); retry later");
         };
     }
 
@@ -105,8 +120,14 @@ public class IntegrationCredentials {
         return credentials;
     }
 
-    /** The Zoko account's templates, for checking a mapping at save time. */
-    ZokoTemplates.Lookup zokoTemplates(Integration integration) {
-        return zokoTemplates.list(openOrUnavailable(integration).require("apiKey"));
+    /** The account's templates, for checking a mapping at save time; {@link TemplateList.NotOffered} without opening anything. */
+    TemplateList templates(Integration integration) {
+        ProviderAdapter<?> adapter = adapterOf(integration.provider());
+        return adapter.listsTemplates() ? adapter.templatesOpened(openOrUnavailable(integration)) : new TemplateList.NotOffered();
+    }
+
+    private ProviderAdapter<?> adapterOf(Provider provider) {
+        return providers.adapter(provider).orElseThrow(() -> new ApiProblem(409, "provider_unknown",
+                "this build carries no plug-in for provider " + provider.key()));
     }
 }

@@ -6,7 +6,7 @@ import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
-import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.SealedSecret;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,8 +58,7 @@ public class IntegrationsApi {
     private AdminResponse initialize(AdminRequest request) {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Fields fields = Fields.of(request.body()).only(Set.of("provider", "credentials", "commonProperty", "integrationId"));
-        Provider provider = fields.optionalChoice("provider", Provider::fromKey, "limechat, delightchat, bitespeed, zoko, wigzo")
-                .orElseThrow(() -> ApiProblem.invalid("provider", "required"));
+        ProviderProfile provider = vault.named(fields, "provider");
         CommonProperty common = commonProperty(fields, provider);
         ProviderCredentials credentials = IntegrationCredentials.fromRequest(fields, provider);
         String integrationId = fields.optionalText("integrationId", 64).orElse(provider.key() + "-" + HexFormat.of().formatHex(randomBytes(3)));
@@ -70,7 +69,7 @@ public class IntegrationsApi {
             throw new ApiProblem(409, "integration_exists", "an integration with this id exists; PATCH it to change its credentials");
         }
         String check = vault.check(provider, credentials);
-        var integration = new Integration(request.merchantId(), integrationId, provider, common, vault.seal(request.merchantId(), integrationId, credentials),
+        var integration = new Integration(request.merchantId(), integrationId, provider.provider(), common, vault.seal(request.merchantId(), integrationId, credentials),
                 true, null);
         store.saveIntegration(integration);
         vault.forget(integration);
@@ -102,8 +101,9 @@ public class IntegrationsApi {
         String check = "unchanged";
         ProviderCredentials credentials;
         if (fields.has("credentials")) {
-            credentials = IntegrationCredentials.fromRequest(fields, current.provider());
-            check = vault.check(current.provider(), credentials);
+            ProviderProfile provider = vault.profileOf(current);
+            credentials = IntegrationCredentials.fromRequest(fields, provider);
+            check = vault.check(provider, credentials);
             sealed = vault.seal(current.merchantId(), current.integrationId(), credentials);
             attention = null;
         } else {
@@ -143,7 +143,7 @@ public class IntegrationsApi {
                 }).toList()));
     }
 
-    private CommonProperty commonProperty(Fields fields, Provider provider) {
+    private CommonProperty commonProperty(Fields fields, ProviderProfile provider) {
         Optional<String> given = fields.optionalText("commonProperty", 16);
         if (given.isEmpty()) {
             return provider.commonProperty();

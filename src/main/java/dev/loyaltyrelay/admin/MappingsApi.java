@@ -10,10 +10,10 @@ import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.ForwardedProperties;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
-import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.domain.VariableRenderer;
-import dev.loyaltyrelay.provider.zoko.ZokoTemplates;
+import dev.loyaltyrelay.provider.TemplateList;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +31,7 @@ import static dev.loyaltyrelay.admin.IntegrationsApi.mappingsOf;
 
 /**
  * "Create an Event" from the guides: a mapping of a Nector topic to a provider's template or flow, with the event
- * properties that fill its variables in order; checked at save time where the provider allows (Zoko's templates).
+ * properties that fill its variables in order; checked at save time against the provider's template list where its API has one (Zoko's).
  */
 @ApplicationScoped
 public class MappingsApi {
@@ -92,7 +92,7 @@ public class MappingsApi {
         if (!ID.matcher(mappingId).matches()) {
             throw ApiProblem.invalid("mappingId", "letters, digits, _ and -, at most 64");
         }
-        Provider provider = integration.provider();
+        ProviderProfile provider = vault.profileOf(integration);
         String topic = fields.requiredText("topic", 64);
         if (!catalogue.knows(topic)) {
             throw new ApiProblem(422, "unknown_topic", "not a Nector topic of the catalogue",
@@ -125,10 +125,8 @@ public class MappingsApi {
                     + (provider.sendsWhatsAppTemplates() ? "this template" : "this event") + " on " + topic
                     + ": every customer would get the message twice; change that mapping instead");
         }
-        if (provider == Provider.ZOKO) {
-            checkZokoTemplate(integration, templateId.get(), variables.size());
-        } else if (provider.sendsWhatsAppTemplates()) {
-            warnings.add(provider.key() + " offers no way to check the template id and its variable count: send a test event");
+        if (provider.sendsWhatsAppTemplates()) {
+            checkTemplate(integration, provider, templateId.get(), variables.size()).ifPresent(warnings::add);
         }
         if (created) {
             if (!store.createMapping(request.merchantId(), mapping)) {
@@ -182,7 +180,7 @@ public class MappingsApi {
         return variables;
     }
 
-    private static ForwardedProperties forwarded(JsonNode node, Provider provider) {
+    private static ForwardedProperties forwarded(JsonNode node, ProviderProfile provider) {
         if (node.isMissingNode() || node.isNull()) {
             return ForwardedProperties.defaultFor(provider);
         }
@@ -205,12 +203,13 @@ public class MappingsApi {
         throw ApiProblem.invalid("forwarded", "\"all\", \"none\" or an array of property names");
     }
 
-    private void checkZokoTemplate(Integration integration, String templateId, int variableCount) {
-        switch (vault.zokoTemplates(integration)) {
-            case ZokoTemplates.Templates templates -> {
+    /** Checks the template against the provider's template list; a warning where the provider offers none. */
+    private Optional<String> checkTemplate(Integration integration, ProviderProfile provider, String templateId, int variableCount) {
+        switch (vault.templates(integration)) {
+            case TemplateList.Templates templates -> {
                 Integer expected = templates.variableCounts().get(templateId);
                 if (expected == null) {
-                    throw new ApiProblem(422, "template_not_found", "zoko has no template with this id",
+                    throw new ApiProblem(422, "template_not_found", provider.key() + " has no template with this id",
                             List.of(new ApiProblem.FieldError("templateId", "not among the account's templates")));
                 }
                 if (expected != variableCount) {
@@ -218,11 +217,15 @@ public class MappingsApi {
                             "the template has " + expected + " variables; the mapping gives " + variableCount,
                             List.of(new ApiProblem.FieldError("variables", "expected " + expected + ", got " + variableCount)));
                 }
+                return Optional.empty();
             }
-            case ZokoTemplates.CredentialsRefused refused -> throw new ApiProblem(422, "credentials_refused",
-                    "zoko refused the integration's API key; re-initialize it");
-            case ZokoTemplates.Unavailable unavailable -> throw new ApiProblem(503, "provider_unavailable",
-                    "zoko could not be asked for the template (" + unavailable.reason() + "); retry later");
+            case TemplateList.CredentialsRefused refused -> throw new ApiProblem(422, "credentials_refused",
+                    provider.key() + " refused the integration's credentials; re-initialize it");
+            case TemplateList.Unavailable unavailable -> throw new ApiProblem(503, "provider_unavailable",
+                    provider.key() + " could not be asked for the template (" + unavailable.reason() + "); retry later");
+            case TemplateList.NotOffered notOffered -> {
+                return Optional.of(provider.key() + " offers no way to check the template id and its variable count: send a test event");
+            }
         }
     }
 
@@ -230,12 +233,12 @@ public class MappingsApi {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
         Integration integration = integration(configuration, request);
         return AdminResponse.ok(Map.of("mappings", mappingsOf(configuration, integration.integrationId()).stream()
-                .map(m -> mappingView(m, integration.provider())).toList()));
+                .map(m -> mappingView(m, vault.profileOf(integration))).toList()));
     }
 
     private AdminResponse getMapping(AdminRequest request) {
         MerchantConfiguration configuration = merchants.existing(request.merchantId());
-        return AdminResponse.ok(mappingView(mapping(configuration, request), integration(configuration, request).provider()));
+        return AdminResponse.ok(mappingView(mapping(configuration, request), vault.profileOf(integration(configuration, request))));
     }
 
     private AdminResponse deleteMapping(AdminRequest request) {
@@ -246,7 +249,7 @@ public class MappingsApi {
     }
 
     /** A mapping in exactly the shape PUT takes, so a merchant edits it by sending back what GET returned. */
-    private LinkedHashMap<String, Object> mappingView(EventMapping mapping, Provider provider) {
+    private LinkedHashMap<String, Object> mappingView(EventMapping mapping, ProviderProfile provider) {
         var view = new LinkedHashMap<String, Object>();
         view.put("mappingId", mapping.mappingId());
         view.put("topic", mapping.topic());

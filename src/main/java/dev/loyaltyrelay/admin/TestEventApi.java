@@ -90,7 +90,7 @@ public class TestEventApi {
                 new Recipient(integration.commonProperty(), address), mapping, mapping.propertiesFor(properties), clock.instant());
         var body = new LinkedHashMap<String, Object>();
         body.put("recipient", job.recipient().masked());
-        switch (MessageComposer.compose(job, configuration.merchant())) {
+        switch (MessageComposer.compose(job, vault.profileOf(integration), configuration.merchant())) {
             case MessageComposer.Refused refused -> throw new ApiProblem(422, "not_renderable", "a variable cannot be rendered (" + refused.reason() + ")",
                     List.of(new ApiProblem.FieldError("variables[" + (refused.position() - 1) + "]", refused.reason())));
             case MessageComposer.Composed composed -> {

@@ -1,6 +1,5 @@
 package dev.loyaltyrelay.config;
 
-import dev.loyaltyrelay.domain.Provider;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -12,15 +11,6 @@ public interface RelayConfig {
 
     /** DynamoDB table names. */
     Tables tables();
-
-    /** SQS queue URLs, one per provider. */
-    Queues queues();
-
-    /**
-     * Each provider's dead-letter queue URL. The delivery pipeline moves a job there itself when the job's budget is
-     * spent or the job cannot be read; the admin API counts and redrives them.
-     */
-    DeadLetterQueues deadLetterQueues();
 
     /** Webhook ingestion. */
     Ingest ingest();
@@ -47,68 +37,6 @@ public interface RelayConfig {
 
         /** Idempotency claims, body fingerprints, held events and delivery records; expire through TTL. */
         String records();
-    }
-
-    interface Queues {
-        /** LimeChat's delivery queue URL. */
-        Optional<String> limechat();
-
-        /** DelightChat's delivery queue URL. */
-        Optional<String> delightchat();
-
-        /** BiteSpeed's delivery queue URL. */
-        Optional<String> bitespeed();
-
-        /** Zoko's delivery queue URL. */
-        Optional<String> zoko();
-
-        /** Wigzo's delivery queue URL. */
-        Optional<String> wigzo();
-
-        /** @throws IllegalStateException when this function was not given the provider's queue */
-        default String urlFor(Provider provider) {
-            Optional<String> url = switch (provider) {
-                case LIMECHAT -> limechat();
-                case DELIGHTCHAT -> delightchat();
-                case BITESPEED -> bitespeed();
-                case ZOKO -> zoko();
-                case WIGZO -> wigzo();
-            };
-            return url.orElseThrow(() -> new IllegalStateException("no queue URL configured for " + provider.key()));
-        }
-    }
-
-    /**
-     * Optional each, like {@link Queues}: a delivery function is given only its own dead-letter queue, ingest none,
-     * the admin function all five. (A {@code Map} entry set to {@code ${X_DLQ_URL:}} with X unset would stop every
-     * function but admin at start-up: SmallRye Config refuses an empty map value.)
-     */
-    interface DeadLetterQueues {
-        /** LimeChat's dead-letter queue URL. */
-        Optional<String> limechat();
-
-        /** DelightChat's dead-letter queue URL. */
-        Optional<String> delightchat();
-
-        /** BiteSpeed's dead-letter queue URL. */
-        Optional<String> bitespeed();
-
-        /** Zoko's dead-letter queue URL. */
-        Optional<String> zoko();
-
-        /** Wigzo's dead-letter queue URL. */
-        Optional<String> wigzo();
-
-        /** The provider's dead-letter queue URL, when this function was given it. */
-        default Optional<String> urlFor(Provider provider) {
-            return switch (provider) {
-                case LIMECHAT -> limechat();
-                case DELIGHTCHAT -> delightchat();
-                case BITESPEED -> bitespeed();
-                case ZOKO -> zoko();
-                case WIGZO -> wigzo();
-            };
-        }
     }
 
     interface Ingest {
@@ -148,6 +76,9 @@ public interface RelayConfig {
     }
 
     interface Delivery {
+        /** The provider whose queue a delivery function drains ({@code RELAY_DELIVERY_PROVIDER}); the other functions have none. */
+        Optional<String> provider();
+
         /**
          * How long a claim on a delivery excludes other functions. Longer than the delivery function's timeout
          * (30 s), so a live attempt never loses its claim; a crashed one is taken over after it.

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * The SQS side of every provider's function: reads Lambda's SQS event into queue messages, hands them to
@@ -23,10 +24,25 @@ public class DeliveryPipeline {
     /** The delivery functions' timeout, assumed when no deadline is given. */
     static final Duration DEFAULT_TIME_BUDGET = Duration.ofSeconds(30);
 
+    private static final Logger LOG = Logger.getLogger(DeliveryPipeline.class);
     private final BatchDelivery delivery;
 
     DeliveryPipeline(BatchDelivery delivery) {
         this.delivery = delivery;
+    }
+
+    /**
+     * A provider's batch as its function handles it: never throws, Errors included; a batch that fails as a whole
+     * comes back whole (every record a failure), so nothing is deleted unhandled.
+     */
+    public SQSBatchResponse handle(Provider provider, SQSEvent event, Context context) {
+        try {
+            return process(provider, event, context);
+        } catch (Throwable unexpected) {
+            LOG.errorf("%s batch failed: %s; every record retried", provider.key(), unexpected.getClass().getName());
+            List<SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+            return new SQSBatchResponse(records.stream().map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId())).toList());
+        }
     }
 
     public SQSBatchResponse process(Provider provider, SQSEvent event, Context context) {

@@ -20,7 +20,7 @@ public record ForwardedProperties(boolean all, List<String> names) {
         names = List.copyOf(names);
     }
 
-    public static ForwardedProperties defaultFor(Provider provider) {
+    public static ForwardedProperties defaultFor(ProviderProfile provider) {
         return provider.triggersFlows() ? ALL : NONE;
     }
 

@@ -10,7 +10,9 @@ import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.ForwardedProperties;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.Merchant;
-import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.config.QueueUrls;
+import dev.loyaltyrelay.domain.ProviderCatalogue;
+import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.RepeatPolicy;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
@@ -64,7 +66,7 @@ public class LocalPipeline {
     }
 
     void start(@Observes StartupEvent startup, DynamoDbClient dynamo, SqsClient sqs, ConfigurationStore store,
-            SecretCipher cipher, RelayConfig config, ObjectMapper json, AdminKeyStore adminKeys,
+            SecretCipher cipher, RelayConfig config, QueueUrls queues, ProviderCatalogue providers, ObjectMapper json, AdminKeyStore adminKeys,
             @ConfigProperty(name = "local-run.dynamodb-port") int dynamoPort,
             @ConfigProperty(name = "local-run.sqs-port") int sqsPort,
             @ConfigProperty(name = "local-run.http-port") int httpPort) {
@@ -73,8 +75,8 @@ public class LocalPipeline {
         var template = TemplateResources.read(Path.of("template.yaml"));
         template.createTable(dynamo, "ConfigTable", config.tables().config());
         template.createTable(dynamo, "RecordsTable", config.tables().records());
-        for (Provider provider : Provider.values()) {
-            String expected = config.queues().urlFor(provider);
+        for (ProviderProfile provider : providers.all()) {
+            String expected = queues.queue(provider.provider());
             String name = expected.substring(expected.lastIndexOf('/') + 1);
             String created = template.createQueue(sqs, TemplateResources.queueLogicalId(provider), name, name + "-dlq");
             if (!created.equals(expected)) {
@@ -82,7 +84,7 @@ public class LocalPipeline {
             }
         }
         JsonNode seed = readSeed(json);
-        String merchantId = seedDemoMerchant(seed, store, cipher, json);
+        String merchantId = seedDemoMerchant(seed, store, cipher, json, providers);
         seedAdminKey(seed, adminKeys);
         sandbox.zokoTemplates(zokoTemplates(seed));
         int port = LocalFront.startOnce(httpPort);
@@ -127,7 +129,7 @@ public class LocalPipeline {
         return templates;
     }
 
-    static String seedDemoMerchant(JsonNode seed, ConfigurationStore store, SecretCipher cipher, ObjectMapper json) {
+    static String seedDemoMerchant(JsonNode seed, ConfigurationStore store, SecretCipher cipher, ObjectMapper json, ProviderCatalogue providers) {
         String merchantId = seed.get("merchantId").asText();
         store.saveMerchant(new Merchant(merchantId, seed.get("defaultCountry").asText(), ZoneId.of(seed.get("timezone").asText()),
                 SignaturePolicy.valueOf(seed.get("signaturePolicy").asText()), Duration.parse(seed.get("timestampWindow").asText()),
@@ -138,7 +140,7 @@ public class LocalPipeline {
                 Instant.EPOCH, null));
         for (JsonNode integration : seed.get("integrations")) {
             String integrationId = integration.get("integrationId").asText();
-            Provider provider = Provider.fromKey(integration.get("provider").asText()).orElseThrow();
+            ProviderProfile provider = providers.profile(integration.get("provider").asText()).orElseThrow();
             Map<String, String> credentials = new TreeMap<>();
             integration.get("credentials").fields().forEachRemaining(f -> credentials.put(f.getKey(), f.getValue().asText()));
             byte[] credentialsJson;
@@ -147,7 +149,7 @@ public class LocalPipeline {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            store.saveIntegration(new Integration(merchantId, integrationId, provider, provider.commonProperty(),
+            store.saveIntegration(new Integration(merchantId, integrationId, provider.provider(), provider.commonProperty(),
                     cipher.seal(credentialsJson, EncryptionContext.forIntegration(merchantId, integrationId)), true, null));
             for (JsonNode mapping : integration.get("mappings")) {
                 List<TemplateVariable> variables = new ArrayList<>();

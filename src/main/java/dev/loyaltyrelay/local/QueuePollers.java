@@ -12,17 +12,15 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-import dev.loyaltyrelay.delivery.BiteSpeedDeliveryHandler;
-import dev.loyaltyrelay.delivery.DelightChatDeliveryHandler;
-import dev.loyaltyrelay.delivery.LimeChatDeliveryHandler;
-import dev.loyaltyrelay.delivery.WigzoDeliveryHandler;
-import dev.loyaltyrelay.delivery.ZokoDeliveryHandler;
+import dev.loyaltyrelay.config.QueueUrls;
+import dev.loyaltyrelay.delivery.DeliveryPipeline;
 import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderCatalogue;
 import io.quarkus.arc.profile.IfBuildProfile;
 import org.jboss.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -46,30 +44,28 @@ public class QueuePollers {
     private final RelayConfig config;
     private final FiguresHandler figures;
     private final int dynamoPort;
-    private final Map<Provider, RequestHandler<SQSEvent, SQSBatchResponse>> functions = new EnumMap<>(Provider.class);
+    private final QueueUrls queues;
+    private final Map<Provider, RequestHandler<SQSEvent, SQSBatchResponse>> functions = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    QueuePollers(SqsClient sqs, DynamoDbClient dynamo, RelayConfig config, LimeChatDeliveryHandler limechat,
-            DelightChatDeliveryHandler delightchat, BiteSpeedDeliveryHandler bitespeed, ZokoDeliveryHandler zoko, WigzoDeliveryHandler wigzo,
+    QueuePollers(SqsClient sqs, DynamoDbClient dynamo, RelayConfig config, QueueUrls queues, ProviderCatalogue providers, DeliveryPipeline pipeline,
             FiguresHandler figures, @ConfigProperty(name = "local-run.dynamodb-port") int dynamoPort) {
         this.sqs = sqs;
         this.dynamo = dynamo;
         this.config = config;
         this.figures = figures;
         this.dynamoPort = dynamoPort;
-        functions.put(Provider.LIMECHAT, limechat);
-        functions.put(Provider.DELIGHTCHAT, delightchat);
-        functions.put(Provider.BITESPEED, bitespeed);
-        functions.put(Provider.ZOKO, zoko);
-        functions.put(Provider.WIGZO, wigzo);
+        this.queues = queues;
+        // Each provider's function as Lambda runs it: its batches through the shared pipeline.
+        providers.all().forEach(profile -> functions.put(profile.provider(), (event, context) -> pipeline.handle(profile.provider(), event, context)));
     }
 
     synchronized void start() {
         running = true;
         ClassLoader applicationLoader = Thread.currentThread().getContextClassLoader();
         functions.forEach((provider, function) -> {
-            var source = new SqsEventSource(sqs, config.queues().urlFor(provider));
+            var source = new SqsEventSource(sqs, queues.queue(provider));
             Thread thread = new Thread(() -> poll(provider, source, function), "poller-" + provider.key());
             thread.setContextClassLoader(applicationLoader);
             thread.setDaemon(true);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderCatalogue;
+import dev.loyaltyrelay.domain.ProviderProfile;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -34,8 +36,11 @@ public class Sandbox {
     private final AtomicLong sequence = new AtomicLong();
     private volatile Map<String, Integer> zokoTemplates = Map.of();
 
-    Sandbox(ObjectMapper json, Clock clock) {
+    private final ProviderCatalogue providers;
+
+    Sandbox(ObjectMapper json, Clock clock, ProviderCatalogue providers) {
         this.json = json;
+        this.providers = providers;
         this.clock = clock;
     }
 
@@ -47,12 +52,12 @@ public class Sandbox {
     Map<String, Object> answer(String method, String path, byte[] body) {
         String rest = path.substring(PREFIX.length());
         int slash = rest.indexOf('/');
-        Provider provider = Provider.fromKey(slash < 0 ? rest : rest.substring(0, slash)).orElse(null);
+        Provider provider = providers.profile(slash < 0 ? rest : rest.substring(0, slash)).map(ProviderProfile::provider).orElse(null);
         String providerPath = slash < 0 ? "/" : rest.substring(slash);
         if (provider == null) {
             return LocalRoutes.response(404, "application/json", "{\"error\":\"no_such_provider\"}");
         }
-        if (provider == Provider.ZOKO && method.equals("GET") && providerPath.equals("/v2/account/templates")) {
+        if (provider.key().equals("zoko") && method.equals("GET") && providerPath.equals("/v2/account/templates")) {
             List<Map<String, Object>> templates = new ArrayList<>();
             zokoTemplates.forEach((id, count) -> templates.add(Map.of("templateId", id, "templateVariableCount", count)));
             return LocalRoutes.response(200, "application/json", write(templates));
@@ -64,16 +69,18 @@ public class Sandbox {
         if (request.isMissingNode()) {
             return LocalRoutes.response(400, "application/json", "{\"error\":\"body is not JSON\"}");
         }
-        if (provider == Provider.WIGZO && providerPath.startsWith("/rest/v1/learn/identify")) {
+        if (provider.key().equals("wigzo") && providerPath.startsWith("/rest/v1/learn/identify")) {
             return LocalRoutes.response(200, "application/json", "{\"status\":\"identified\"}");
         }
         String messageId = "sandbox-" + provider.key() + "-" + sequence.incrementAndGet();
         record(provider, providerPath, messageId, request);
-        return switch (provider) {
-            case ZOKO -> LocalRoutes.response(202, "application/json", "{\"messageId\":\"" + messageId + "\"}");
-            case DELIGHTCHAT -> LocalRoutes.response(200, "application/json", "{\"message_id\":\"" + messageId + "\"}");
-            case BITESPEED -> LocalRoutes.response(200, "application/json", "{\"messageId\":\"" + messageId + "\"}");
-            case LIMECHAT, WIGZO -> LocalRoutes.response(200, "application/json", "{\"id\":\"" + messageId + "\",\"status\":\"ok\"}");
+        return switch (provider.key()) {
+            case "zoko" -> LocalRoutes.response(202, "application/json", "{\"messageId\":\"" + messageId + "\"}");
+            case "delightchat" -> LocalRoutes.response(200, "application/json", "{\"message_id\":\"" + messageId + "\"}");
+            case "bitespeed" -> LocalRoutes.response(200, "application/json", "{\"messageId\":\"" + messageId + "\"}");
+            case "limechat", "wigzo" -> LocalRoutes.response(200, "application/json", "{\"id\":\"" + messageId + "\",\"status\":\"ok\"}");
+            // A provider the sandbox was not taught: every id field the adapters read, so any of them finds one.
+            default -> LocalRoutes.response(200, "application/json", write(Map.of("id", messageId, "messageId", messageId, "message_id", messageId)));
         };
     }
 
@@ -87,45 +94,48 @@ public class Sandbox {
         message.put("provider", provider.key());
         message.put("path", path);
         message.put("receivedAt", clock.instant().toString());
-        List<String> variables = new ArrayList<>();
-        String template;
-        String recipient;
-        switch (provider) {
-            case ZOKO -> {
-                template = request.path("templateId").asText();
-                recipient = request.path("recipient").asText();
-                request.path("templateArgs").forEach(v -> variables.add(v.asText()));
-            }
-            case DELIGHTCHAT -> {
-                template = request.path("automation_id").asText();
-                recipient = request.path("country_code").asText() + request.path("phone_number").asText();
-                request.path("message_data").fields().forEachRemaining(e -> variables.add(e.getValue().asText()));
-            }
-            case BITESPEED -> {
-                template = request.path("templateId").asText();
-                recipient = request.path("phone").asText();
-                request.path("variables").forEach(v -> variables.add(v.asText()));
-            }
-            case LIMECHAT -> {
-                template = request.path("event").asText();
-                recipient = request.path("phone").asText();
-                request.path("data").fields().forEachRemaining(e -> variables.add(e.getKey() + "=" + shown(e.getKey(), e.getValue().asText())));
-            }
-            case WIGZO -> {
-                template = request.path("eventName").asText();
-                recipient = "user " + request.path("userId").asText();
-                request.path("eventval").fields().forEachRemaining(e -> variables.add(e.getKey() + "=" + shown(e.getKey(), e.getValue().asText())));
-            }
-            default -> throw new IllegalStateException();
-        }
+        SentMessage sent = SentMessage.read(provider.key(), request);
+        String template = sent.template();
+        String recipient = sent.recipient();
+        List<String> variables = sent.variables();
         message.put("template", template);
-        message.put("recipient", provider == Provider.WIGZO ? recipient : masked(recipient));
+        message.put("recipient", sent.recipientMasked() ? masked(recipient) : recipient);
         message.put("variables", variables);
         message.put("text", template + "(" + String.join(", ", variables) + ")");
         if (outbox.size() >= KEPT) {
             outbox.removeFirst();
         }
         outbox.add(message);
+    }
+
+    /** What the outbox shows of a provider's request: its template or event, recipient and variables, read from the provider's wire format. */
+    private record SentMessage(String template, String recipient, boolean recipientMasked, List<String> variables) {
+
+        static SentMessage read(String provider, JsonNode request) {
+            return switch (provider) {
+                case "zoko" -> ordered(request.path("templateId"), request.path("recipient").asText(), request.path("templateArgs"));
+                case "bitespeed" -> ordered(request.path("templateId"), request.path("phone").asText(), request.path("variables"));
+                case "delightchat" -> ordered(request.path("automation_id"),
+                        request.path("country_code").asText() + request.path("phone_number").asText(), request.path("message_data"));
+                case "limechat" -> named(request.path("event"), request.path("phone").asText(), true, request.path("data"));
+                case "wigzo" -> named(request.path("eventName"), "user " + request.path("userId").asText(), false, request.path("eventval"));
+                default -> new SentMessage("", "", true, List.of(request.toString().length() + " bytes"));
+            };
+        }
+
+        /** A template's values in order (an array, or an object keyed "1", "2"...). */
+        private static SentMessage ordered(JsonNode template, String recipient, JsonNode values) {
+            List<String> variables = new ArrayList<>();
+            values.forEach(value -> variables.add(value.asText()));
+            return new SentMessage(template.asText(), recipient, true, variables);
+        }
+
+        /** A flow's properties by name, contact details masked. */
+        private static SentMessage named(JsonNode event, String recipient, boolean recipientMasked, JsonNode properties) {
+            List<String> variables = new ArrayList<>();
+            properties.fields().forEachRemaining(e -> variables.add(e.getKey() + "=" + shown(e.getKey(), e.getValue().asText())));
+            return new SentMessage(event.asText(), recipient, recipientMasked, variables);
+        }
     }
 
     /** A forwarded property as the outbox shows it: contact details masked like recipients. */

@@ -1,6 +1,6 @@
 package dev.loyaltyrelay.local;
 
-import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderProfile;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -53,14 +53,8 @@ public final class TemplateResources {
     }
 
     /** The logical id in template.yaml of a provider's delivery queue, e.g. {@code ZokoQueue}. */
-    public static String queueLogicalId(Provider provider) {
-        return switch (provider) {
-            case LIMECHAT -> "LimeChatQueue";
-            case DELIGHTCHAT -> "DelightChatQueue";
-            case BITESPEED -> "BiteSpeedQueue";
-            case ZOKO -> "ZokoQueue";
-            case WIGZO -> "WigzoQueue";
-        };
+    public static String queueLogicalId(ProviderProfile provider) {
+        return provider.displayName() + "Queue";
     }
 
     /** Logical ids of the resources of a CloudFormation type, in template order. */

@@ -1,17 +1,39 @@
 package dev.loyaltyrelay.provider;
 
 import dev.loyaltyrelay.domain.DeliveryOutcome;
-import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.domain.ProviderProfile;
 import java.util.Optional;
 
 /**
- * One provider's wire format: shapes an {@link OutboundMessage} into the provider's request, makes the call
- * through the provider's REST client and reads the answer. Adding a provider is one folder with one adapter.
+ * A provider's plug-in: everything the relay knows of one provider, in the provider's own folder. Its profile, its
+ * credentials as a typed record, its credential check and template list where its API has them, its wire format
+ * (shapes an {@link OutboundMessage} into the provider's request and makes the call through its REST client) and
+ * how its answers read. A CDI bean implementing this interface is registered: {@link ProviderRegistry} finds it.
+ *
+ * @param <C> the provider's credentials: a record whose components are the fields a merchant enters at Initialize
+ *            (see {@link CredentialRecords}); its {@code toString} must not show a value
  */
-public interface ProviderAdapter {
+public interface ProviderAdapter<C extends Record> {
 
-    Provider provider();
+    ProviderProfile profile();
+
+    Class<C> credentialType();
+
+    /** What the provider says of the credentials at Initialize, where its API has a read-only call to ask. */
+    default CredentialCheck check(C credentials) {
+        return new CredentialCheck.NotAvailable();
+    }
+
+    /** Whether {@link #templates} asks the provider. */
+    default boolean listsTemplates() {
+        return false;
+    }
+
+    /** The account's templates, for checking a mapping when it is saved, where the provider's API lists them. */
+    default TemplateList templates(C credentials) {
+        return new TemplateList.NotOffered();
+    }
 
     /**
      * Requests that must succeed before the message request (Wigzo identifies the recipient first). They send no
@@ -22,7 +44,7 @@ public interface ProviderAdapter {
      *         {@link DeliveryOutcome.Rejected})
      * @throws ProviderCallFailed when there is no usable answer
      */
-    default Optional<DeliveryOutcome> prepare(OutboundMessage message, ProviderCredentials credentials) {
+    default Optional<DeliveryOutcome> prepare(OutboundMessage message, C credentials) {
         return Optional.empty();
     }
 
@@ -42,5 +64,49 @@ public interface ProviderAdapter {
      * @return {@link DeliveryOutcome.Sent}, {@link DeliveryOutcome.RetryLater} or {@link DeliveryOutcome.Rejected}
      * @throws ProviderCallFailed when there is no usable answer: a 5xx, no connection, a timeout, a lost response
      */
-    DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials);
+    DeliveryOutcome send(OutboundMessage message, C credentials);
+
+    /** @throws ProviderCredentials.Incomplete when a field is missing or blank */
+    default C credentials(ProviderCredentials opened) {
+        return CredentialRecords.read(credentialType(), opened);
+    }
+
+    // The four calls below take an integration's opened credentials, so a caller holding an adapter of an unknown
+    // credential type (ProviderAdapter<?>) can make them.
+
+    default CredentialCheck checkOpened(ProviderCredentials opened) {
+        return check(credentials(opened));
+    }
+
+    default TemplateList templatesOpened(ProviderCredentials opened) {
+        return templates(credentials(opened));
+    }
+
+    default Optional<DeliveryOutcome> prepareOpened(OutboundMessage message, ProviderCredentials opened) {
+        return prepare(message, credentials(opened));
+    }
+
+    default DeliveryOutcome sendOpened(OutboundMessage message, ProviderCredentials opened) {
+        return send(message, credentials(opened));
+    }
+
+    /** What a provider said of credentials it was asked to check at Initialize. */
+    sealed interface CredentialCheck {
+
+        /** The provider accepted them. */
+        record Verified() implements CredentialCheck {
+        }
+
+        /** The provider refused them (its HTTP status). */
+        record Refused(int httpStatus) implements CredentialCheck {
+        }
+
+        /** The provider could not be asked now (down, timeout, unreadable answer). */
+        record Unavailable(String reason) implements CredentialCheck {
+        }
+
+        /** The provider has no read-only call to ask: the first send (a test event) tells. */
+        record NotAvailable() implements CredentialCheck {
+        }
+    }
 }

@@ -12,11 +12,9 @@ import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,20 +38,22 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 @ApplicationScoped
 public class ProviderGateway {
 
-    private final Map<Provider, ProviderAdapter> adapters = new EnumMap<>(Provider.class);
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
     private final Map<String, Guard> preparationGuards = new ConcurrentHashMap<>();
     /** When each open breaker lets a trial call through ({@link System#nanoTime()}), as the breaker's own delay does. */
     private final Map<String, Long> openUntilNanos = new ConcurrentHashMap<>();
     /** The attention reason while an integration's breaker is open. */
     public static final String PROVIDER_FAILING = "provider_failing";
+    /** Why a message for a provider this build does not carry is not sent. */
+    public static final String PROVIDER_UNKNOWN = "provider_unknown";
 
+    private final ProviderRegistry adapters;
     private final RelayConfig.Delivery settings;
     private final ConfigurationStore configuration;
     private final Clock clock;
 
-    ProviderGateway(Instance<ProviderAdapter> adapters, RelayConfig config, ConfigurationStore configuration, Clock clock) {
-        adapters.forEach(adapter -> this.adapters.put(adapter.provider(), adapter));
+    ProviderGateway(ProviderRegistry adapters, RelayConfig config, ConfigurationStore configuration, Clock clock) {
+        this.adapters = adapters;
         this.settings = config.delivery();
         this.configuration = configuration;
         this.clock = clock;
@@ -75,7 +75,11 @@ public class ProviderGateway {
      * @return empty when the message may be sent now
      */
     public Optional<DeliveryOutcome> prepare(String integrationKey, OutboundMessage message, ProviderCredentials credentials) {
-        ProviderAdapter adapter = adapters.get(message.provider());
+        Optional<ProviderAdapter<?>> registered = adapters.adapter(message.provider());
+        if (registered.isEmpty()) {
+            return Optional.of(DeliveryOutcome.Rejected.beforeCall(PROVIDER_UNKNOWN));
+        }
+        ProviderAdapter<?> adapter = registered.get();
         if (!adapter.preparesFirst()) {
             return Optional.empty();
         }
@@ -85,7 +89,7 @@ public class ProviderGateway {
         String step = adapter.preparation();
         try {
             @SuppressWarnings("unchecked")
-            Optional<DeliveryOutcome> prepared = guard.call(() -> adapter.prepare(message, credentials), Optional.class);
+            Optional<DeliveryOutcome> prepared = guard.call(() -> adapter.prepareOpened(message, credentials), Optional.class);
             return prepared.map(outcome -> ofPreparation(step, outcome));
         } catch (TimeoutException timedOut) {
             return Optional.of(new RetryLater(step + "_timeout", Optional.empty(), true, 0));
@@ -125,10 +129,14 @@ public class ProviderGateway {
      * @param integrationKey identifies the integration (merchant and integration id): the breaker's scope
      */
     public DeliveryOutcome send(String integrationKey, OutboundMessage message, ProviderCredentials credentials) {
-        ProviderAdapter adapter = adapters.get(message.provider());
+        Optional<ProviderAdapter<?>> registered = adapters.adapter(message.provider());
+        if (registered.isEmpty()) {
+            return DeliveryOutcome.Rejected.beforeCall(PROVIDER_UNKNOWN);
+        }
+        ProviderAdapter<?> adapter = registered.get();
         Guard guard = guards.computeIfAbsent(integrationKey, this::newGuard);
         try {
-            return guard.call(() -> adapter.send(message, credentials), DeliveryOutcome.class);
+            return guard.call(() -> adapter.sendOpened(message, credentials), DeliveryOutcome.class);
         } catch (CircuitBreakerOpenException open) {
             return RetryLater.withoutCall("circuit_open", settings.breakerDelay());
         } catch (TimeoutException timedOut) {

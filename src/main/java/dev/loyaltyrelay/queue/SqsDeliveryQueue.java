@@ -1,6 +1,6 @@
 package dev.loyaltyrelay.queue;
 
-import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.config.QueueUrls;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryQueue;
 import dev.loyaltyrelay.domain.Provider;
@@ -9,7 +9,6 @@ import dev.loyaltyrelay.domain.QueueUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -31,19 +30,19 @@ public class SqsDeliveryQueue implements DeliveryQueue {
     /** Room kept for a message's three attributes (ids and topic, each at most a few hundred bytes). */
     static final int ATTRIBUTE_BYTES = 1024;
     private final SqsClient sqs;
-    private final RelayConfig.Queues queues;
+    private final QueueUrls queues;
     private final DeliveryJobCodec codec;
 
-    SqsDeliveryQueue(SqsClient sqs, RelayConfig config, DeliveryJobCodec codec) {
+    SqsDeliveryQueue(SqsClient sqs, QueueUrls queues, DeliveryJobCodec codec) {
         this.sqs = sqs;
-        this.queues = config.queues();
+        this.queues = queues;
         this.codec = codec;
     }
 
     @Override
     public void enqueue(List<DeliveryJob> jobs) {
         Map<Provider, List<DeliveryJob>> byProvider = jobs.stream()
-                .collect(Collectors.groupingBy(DeliveryJob::provider, () -> new EnumMap<>(Provider.class), Collectors.toList()));
+                .collect(Collectors.groupingBy(DeliveryJob::provider, java.util.LinkedHashMap::new, Collectors.toList()));
         // One provider's queue refusing its job must not keep the others' jobs from being queued: they go first.
         QueueRefused refused = null;
         for (var entry : byProvider.entrySet()) {
@@ -60,7 +59,7 @@ public class SqsDeliveryQueue implements DeliveryQueue {
 
     /** One provider's jobs, in batches of at most ten that together are no larger than one message may be. */
     private void enqueue(Provider provider, List<DeliveryJob> providerJobs) {
-        String queueUrl = queues.urlFor(provider);
+        String queueUrl = queues.queue(provider);
         List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
         int batchBytes = 0;
         for (DeliveryJob job : providerJobs) {

@@ -1,6 +1,6 @@
 package dev.loyaltyrelay.queue;
 
-import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.config.QueueUrls;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.QueueUnavailable;
@@ -19,16 +19,16 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public class SqsProviderQueues implements ProviderQueues {
 
     private final SqsClient sqs;
-    private final RelayConfig config;
+    private final QueueUrls queues;
 
-    SqsProviderQueues(SqsClient sqs, RelayConfig config) {
+    SqsProviderQueues(SqsClient sqs, QueueUrls queues) {
         this.sqs = sqs;
-        this.config = config;
+        this.queues = queues;
     }
 
     @Override
     public void postpone(Provider provider, List<Postponement> postponements) {
-        String queueUrl = config.queues().urlFor(provider);
+        String queueUrl = queues.queue(provider);
         for (int from = 0; from < postponements.size(); from += SqsDeliveryQueue.BATCH_LIMIT) {
             List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
             List<Postponement> batch = postponements.subList(from, Math.min(from + SqsDeliveryQueue.BATCH_LIMIT, postponements.size()));
@@ -68,7 +68,7 @@ public class SqsProviderQueues implements ProviderQueues {
 
     @Override
     public void requeue(Provider provider, String messageBody, Map<String, String> attributes) {
-        String url = config.queues().urlFor(provider);
+        String url = queues.queue(provider);
         var messageAttributes = new java.util.HashMap<String, MessageAttributeValue>();
         attributes.forEach((name, value) -> messageAttributes.put(name, string(value)));
         try {
@@ -133,7 +133,7 @@ public class SqsProviderQueues implements ProviderQueues {
     }
 
     private String deadLetterUrl(Provider provider) {
-        return config.deadLetterQueues().urlFor(provider)
+        return queues.deadLetterQueue(provider)
                 .orElseThrow(() -> new QueueUnavailable("no dead-letter queue configured for " + provider.key(), null));
     }
 

@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.admin;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -16,12 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loyaltyrelay.delivery.BiteSpeedDeliveryHandler;
-import dev.loyaltyrelay.delivery.DelightChatDeliveryHandler;
-import dev.loyaltyrelay.delivery.LimeChatDeliveryHandler;
-import dev.loyaltyrelay.delivery.ProviderDeliveryHandler;
-import dev.loyaltyrelay.delivery.WigzoDeliveryHandler;
-import dev.loyaltyrelay.delivery.ZokoDeliveryHandler;
 import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
 import dev.loyaltyrelay.domain.Provider;
@@ -49,7 +45,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The admin function through the Lambda mock event server, on DynamoDB Local, ElasticMQ and WireMock: each guide's
@@ -71,16 +67,11 @@ class AdminApiTest {
     dev.loyaltyrelay.domain.ConfigurationStore configuration;
     @Inject
     HeldEventStore held;
-    @Inject
-    ZokoDeliveryHandler zoko;
-    @Inject
-    DelightChatDeliveryHandler delightchat;
-    @Inject
-    BiteSpeedDeliveryHandler bitespeed;
-    @Inject
-    LimeChatDeliveryHandler limechat;
-    @Inject
-    WigzoDeliveryHandler wigzo;
+        DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
+        DeliveryFunction delightchat = DeliveryFunction.of(BuiltIn.DELIGHTCHAT);
+        DeliveryFunction bitespeed = DeliveryFunction.of(BuiltIn.BITESPEED);
+        DeliveryFunction limechat = DeliveryFunction.of(BuiltIn.LIMECHAT);
+        DeliveryFunction wigzo = DeliveryFunction.of(BuiltIn.WIGZO);
 
     @BeforeEach
     void fresh() {
@@ -90,13 +81,14 @@ class AdminApiTest {
         AdminScenario.providersAccept();
     }
 
-    ProviderDeliveryHandler function(Provider provider) {
-        return switch (provider) {
-            case ZOKO -> zoko;
-            case DELIGHTCHAT -> delightchat;
-            case BITESPEED -> bitespeed;
-            case LIMECHAT -> limechat;
-            case WIGZO -> wigzo;
+    DeliveryFunction function(Provider provider) {
+        return switch (provider.key()) {
+            case "zoko" -> zoko;
+            case "delightchat" -> delightchat;
+            case "bitespeed" -> bitespeed;
+            case "limechat" -> limechat;
+            case "wigzo" -> wigzo;
+            default -> throw new IllegalArgumentException("not a built-in provider: " + provider);
         };
     }
 
@@ -113,7 +105,7 @@ class AdminApiTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Provider.class)
+    @MethodSource("dev.loyaltyrelay.support.BuiltIn#all")
     void eachGuidesFlow_initialize_createAnEvent_sendATestEvent_thenARealWebhookDelivers(Provider provider) {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
@@ -121,8 +113,8 @@ class AdminApiTest {
         Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
                 object("provider", provider.key(), "credentials", AdminScenario.CREDENTIALS.get(provider)));
         assertEquals(201, initialized.status(), initialized.toString());
-        assertEquals(provider == Provider.ZOKO ? "verified" : "not_available", initialized.get("credentialsCheck").asText());
-        assertEquals(provider.commonProperty().name().toLowerCase(), initialized.get("commonProperty").asText());
+        assertEquals(BuiltIn.ZOKO.equals(provider) ? "verified" : "not_available", initialized.get("credentialsCheck").asText());
+        assertEquals(BuiltIn.profile(provider).commonProperty().name().toLowerCase(), initialized.get("commonProperty").asText());
         initialized.get("credentials").fields().forEachRemaining(field -> assertTrue(field.getValue().asText().startsWith("****"), field.getKey()));
         String integrationId = initialized.get("integrationId").asText();
 
@@ -130,7 +122,7 @@ class AdminApiTest {
         assertEquals(201, mapped.status(), mapped.toString());
 
         String testPath = merchants(merchantId) + "/integrations/" + integrationId + "/mappings/wallet/test";
-        Object address = provider == Provider.WIGZO ? object("email", "riya@example.com") : object("mobile", "98765 43210");
+        Object address = BuiltIn.WIGZO.equals(provider) ? object("email", "riya@example.com") : object("mobile", "98765 43210");
         Answer beforeCustomerKnown = call("POST", testPath, key, address);
         assertEquals(404, beforeCustomerKnown.status(), beforeCustomerKnown.toString());
         assertEquals("customer_not_found", beforeCustomerKnown.get("title").asText());
@@ -140,7 +132,7 @@ class AdminApiTest {
         Answer tested = call("POST", testPath, key, address);
         assertEquals(200, tested.status(), tested.toString());
         assertEquals("sent", tested.get("outcome").get("status").asText(), tested.toString());
-        if (provider.sendsWhatsAppTemplates()) {
+        if (BuiltIn.profile(provider).sendsWhatsAppTemplates()) {
             assertEquals(List.of("Riya", "100"), List.of(tested.get("rendered").get(0).asText(), tested.get("rendered").get(1).asText()));
         }
         assertEquals(1, ProviderStubs.of(provider).findAll(anyRequestedFor(anyUrl())).stream()
@@ -167,7 +159,7 @@ class AdminApiTest {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
         String integrationId = call("POST", merchants(merchantId) + "/integrations", key,
-                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(Provider.ZOKO))).get("integrationId").asText();
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO))).get("integrationId").asText();
 
         Answer refused = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key, object(
                 "topic", "walletreward_create", "templateId", "wallet_reward_v1",
@@ -186,7 +178,7 @@ class AdminApiTest {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
         String integrationId = call("POST", merchants(merchantId) + "/integrations", key,
-                object("provider", "delightchat", "credentials", AdminScenario.CREDENTIALS.get(Provider.DELIGHTCHAT))).get("integrationId").asText();
+                object("provider", "delightchat", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.DELIGHTCHAT))).get("integrationId").asText();
         String path = merchants(merchantId) + "/integrations/" + integrationId + "/mappings";
 
         assertEquals("unknown_topic", call("POST", path, key, object("topic", "wallet_reward", "templateId", "a")).get("title").asText());
@@ -221,13 +213,13 @@ class AdminApiTest {
         assertEquals(400, call("POST", path, key, object("provider", "whatsapp", "credentials", Map.of())).status());
         assertEquals(400, call("POST", path, key, "{not json").status());
 
-        ProviderStubs.of(Provider.ZOKO).stubFor(get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(401)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(401)));
         Answer refused = call("POST", path, key, object("provider", "zoko", "credentials", Map.of("apiKey", "wrong-key-0000")));
         assertEquals(422, refused.status());
         assertEquals("credentials_refused", refused.get("title").asText());
         assertEquals(0, call("GET", path, key, null).get("integrations").size(), "nothing stored");
 
-        ProviderStubs.of(Provider.ZOKO).stubFor(get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(200).withBody("[]")));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(200).withBody("[]")));
         assertEquals(201, call("POST", path, key, object("provider", "zoko", "integrationId", "zoko-main", "credentials", Map.of("apiKey", "k1"))).status());
         Answer again = call("POST", path, key, object("provider", "zoko", "integrationId", "zoko-main", "credentials", Map.of("apiKey", "k2")));
         assertEquals(409, again.status(), "an existing integration is not overwritten");
@@ -376,9 +368,9 @@ class AdminApiTest {
     void refusedCredentialsOnATestSend_listTheIntegrationAsNeedingAttention() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        String integrationId = connect(merchantId, key, Provider.DELIGHTCHAT);
+        String integrationId = connect(merchantId, key, BuiltIn.DELIGHTCHAT);
         AdminScenario.webhook(ingest, merchantId, "lead_create");
-        ProviderStubs.of(Provider.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(401)));
+        ProviderStubs.of(BuiltIn.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(401)));
 
         Answer tested = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings/wallet/test", key,
                 object("mobile", "+919876543210"));
@@ -398,15 +390,15 @@ class AdminApiTest {
     void figures_matchTheDeliveriesMade_andTheTrailShowsEachAttempt() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        connect(merchantId, key, Provider.ZOKO);
+        connect(merchantId, key, BuiltIn.ZOKO);
         AdminScenario.webhook(ingest, merchantId, "walletreward_create");
-        AdminScenario.deliver(Provider.ZOKO, zoko);
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(400)));
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(400)));
         AdminScenario.webhook(ingest, merchantId, "walletreward_create");
-        AdminScenario.deliver(Provider.ZOKO, zoko);
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(503)));
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(503)));
         AdminScenario.webhook(ingest, merchantId, "walletreward_create");
-        AdminScenario.deliver(Provider.ZOKO, zoko);
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
 
         dev.loyaltyrelay.support.FiguresStream.project(figuresProjection);
         Answer figures = call("GET", merchants(merchantId) + "/figures", key, null, Map.of("from", "2026-11-18", "to", "2026-11-18"));
@@ -440,9 +432,9 @@ class AdminApiTest {
     void aFinishedDelivery_isResentOnce_evenWhenAskedTwice_andOneStillRetryingIsNot() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        connect(merchantId, key, Provider.ZOKO);
+        connect(merchantId, key, BuiltIn.ZOKO);
         AdminScenario.webhook(ingest, merchantId, "walletreward_create");
-        AdminScenario.deliver(Provider.ZOKO, zoko);
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
         String deliveryId = call("GET", merchants(merchantId) + "/deliveries", key, null).get("deliveries").get(0).get("deliveryId").asText();
 
         Answer resent = call("POST", merchants(merchantId) + "/deliveries/" + deliveryId + "/resend", key, null);
@@ -450,15 +442,15 @@ class AdminApiTest {
         Answer again = call("POST", merchants(merchantId) + "/deliveries/" + deliveryId + "/resend", key, null);
         assertEquals(202, again.status(), "asked twice before it is taken up: still one resend");
         assertEquals("resend_pending", again.get("status").asText());
-        AdminScenario.deliver(Provider.ZOKO, zoko);
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
 
-        assertEquals(2, ProviderStubs.of(Provider.ZOKO).findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/v2/message"))).size());
+        assertEquals(2, ProviderStubs.of(BuiltIn.ZOKO).findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/v2/message"))).size());
         assertEquals("sent", call("GET", merchants(merchantId) + "/deliveries/" + deliveryId, key, null).get("status").asText());
         assertEquals(404, call("POST", merchants(AdminScenario.fresh()) + "/deliveries/" + deliveryId + "/resend", AdminCalls.OPERATOR_KEY, null).status());
 
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(500)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(500)));
         AdminScenario.webhook(ingest, merchantId, "walletreward_create");
-        AdminScenario.deliver(Provider.ZOKO, zoko);
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
         String retrying = call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("status", "retry_scheduled"))
                 .get("deliveries").get(0).get("deliveryId").asText();
         assertEquals(409, call("POST", merchants(merchantId) + "/deliveries/" + retrying + "/resend", key, null).status(),
@@ -469,16 +461,16 @@ class AdminApiTest {
     void deadLetters_areCountedAndRedrivenByTheOperator_andSentOnce() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        connect(merchantId, key, Provider.ZOKO);
+        connect(merchantId, key, BuiltIn.ZOKO);
         AdminScenario.webhook(ingest, merchantId, "walletreward_create");
         clock.advance(java.time.Duration.ofHours(25));
-        AdminScenario.deliver(Provider.ZOKO, zoko);
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
         assertEquals("exhausted", call("GET", merchants(merchantId) + "/deliveries", key, null).get("deliveries").get(0).get("status").asText());
 
         assertEquals(1, operator("GET", "/v1/admin/providers/zoko/dead-letters", null).get("approximateCount").asInt());
         Answer redriven = operator("POST", "/v1/admin/providers/zoko/dead-letters/redrive", object("max", 10));
         assertEquals(1, redriven.get("requeued").asInt(), redriven.toString());
-        AdminScenario.deliver(Provider.ZOKO, zoko);
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
 
         assertEquals("sent", call("GET", merchants(merchantId) + "/deliveries", key, null).get("deliveries").get(0).get("status").asText());
         assertEquals(0, operator("GET", "/v1/admin/providers/zoko/dead-letters", null).get("approximateCount").asInt());
@@ -488,7 +480,7 @@ class AdminApiTest {
     void heldEvents_areListed_andReplayedOnceValid() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        connect(merchantId, key, Provider.ZOKO);
+        connect(merchantId, key, BuiltIn.ZOKO);
         var sample = Webhooks.load("ingest-walletreward_create.json");
         held.hold(new HeldEvent(merchantId, "nd-held-1", "walletreward_create", "schema_violation", "amount: type",
                 Map.of("x-nector-topic", "walletreward_create", "x-nector-delivery-id", "nd-held-1"), sample.get("body").asText(), clock.instant()));
@@ -497,7 +489,7 @@ class AdminApiTest {
         Answer replayed = call("POST", merchants(merchantId) + "/held-events/replay", key, null);
 
         assertEquals("accepted", replayed.get("replayed").get(0).get("result").asText(), replayed.toString());
-        assertEquals(1, Queues.drain(Provider.ZOKO).size());
+        assertEquals(1, Queues.drain(BuiltIn.ZOKO).size());
         assertEquals(0, call("GET", merchants(merchantId) + "/held-events", key, null).get("heldEvents").size());
     }
 
@@ -549,7 +541,7 @@ class AdminApiTest {
     void replayingHeldEventsBeyondOnePage_goesInBoundedResumableCalls_andQueuesEachEventExactlyOnce() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        connect(merchantId, key, Provider.ZOKO);
+        connect(merchantId, key, BuiltIn.ZOKO);
         Set<String> heldIds = holdLargeEvents(merchantId, 25);
         String replay = merchants(merchantId) + "/held-events/replay";
 
@@ -576,7 +568,7 @@ class AdminApiTest {
             assertEquals(200, repeated.status(), repeated.toString());
             assertEquals(0, repeated.get("replayed").size(), "a repeated call finds nothing left to replay: " + repeated);
         }
-        List<String> deliveryIds = Queues.drain(Provider.ZOKO).stream().map(m -> {
+        List<String> deliveryIds = Queues.drain(BuiltIn.ZOKO).stream().map(m -> {
             try {
                 return AdminScenario.JSON.readTree(m.body()).get("deliveryId").asText();
             } catch (Exception e) {
@@ -591,7 +583,7 @@ class AdminApiTest {
         holdLargeEvents(merchantId, 1);
         Answer again = call("POST", replay, key, null);
         assertEquals("duplicate", again.get("replayed").get(0).get("result").asText(), again.toString());
-        assertEquals(0, Queues.drain(Provider.ZOKO).size());
+        assertEquals(0, Queues.drain(BuiltIn.ZOKO).size());
         assertEquals(0, call("GET", merchants(merchantId) + "/held-events", key, null).get("heldEvents").size());
         assertEquals(400, call("POST", replay, key, object("cursor", "not a cursor")).status());
     }
@@ -600,16 +592,16 @@ class AdminApiTest {
     void aReplayStoppedByAQueueOutage_resumesAtTheEventItCouldNotQueue() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        connect(merchantId, key, Provider.ZOKO);
+        connect(merchantId, key, BuiltIn.ZOKO);
         Set<String> heldIds = holdLargeEvents(merchantId, 3);
         String replay = merchants(merchantId) + "/held-events/replay";
         LocalAws aws = LocalAws.get();
-        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(Provider.ZOKO)));
+        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(BuiltIn.ZOKO)));
         Answer stopped;
         try {
             stopped = call("POST", replay, key, null);
         } finally {
-            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(Provider.ZOKO),
+            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(BuiltIn.profile(BuiltIn.ZOKO)),
                     "relay-test-zoko", "relay-test-zoko-dlq");
         }
         assertEquals(200, stopped.status(), stopped.toString());
@@ -625,16 +617,16 @@ class AdminApiTest {
         });
         assertEquals(heldIds, replayed, "the event that met the outage is replayed again");
         assertTrue(resumed.get("nextCursor").isNull(), resumed.toString());
-        assertEquals(3, Queues.drain(Provider.ZOKO).size());
+        assertEquals(3, Queues.drain(BuiltIn.ZOKO).size());
     }
 
     @Test
     void erasingACustomer_removesTheirRecord_andTheirAddressFromDeliveries() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        String integrationId = connect(merchantId, key, Provider.ZOKO);
+        String integrationId = connect(merchantId, key, BuiltIn.ZOKO);
         AdminScenario.webhook(ingest, merchantId, "walletreward_create");
-        AdminScenario.deliver(Provider.ZOKO, zoko);
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
         assertEquals(1, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("recipient", "9876543210")).get("deliveries").size());
 
         Answer erased = call("POST", merchants(merchantId) + "/customers/erase", key, object("mobile", "+91 98765 43210"));
@@ -651,7 +643,7 @@ class AdminApiTest {
     void integrationsAndMappings_canBeReadChangedDisabledAndDeleted() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        String integrationId = connect(merchantId, key, Provider.LIMECHAT);
+        String integrationId = connect(merchantId, key, BuiltIn.LIMECHAT);
         String one = merchants(merchantId) + "/integrations/" + integrationId;
 
         assertEquals(1, call("GET", one, key, null).get("mappings").asInt());
@@ -662,7 +654,7 @@ class AdminApiTest {
         assertEquals(400, call("PUT", one + "/mappings/wallet", key, object("topic", "walletreward_create", "eventName", "coins added")).status());
         assertEquals(false, call("PATCH", one, key, object("enabled", false)).get("enabled").asBoolean());
         assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
-        assertEquals(0, Queues.drain(Provider.LIMECHAT).size(), "a disabled integration gets no jobs");
+        assertEquals(0, Queues.drain(BuiltIn.LIMECHAT).size(), "a disabled integration gets no jobs");
         assertEquals(204, call("DELETE", one + "/mappings/wallet", key, null).status());
         assertEquals(404, call("GET", one + "/mappings/wallet", key, null).status());
         assertEquals(204, call("DELETE", one, key, null).status());
@@ -673,8 +665,8 @@ class AdminApiTest {
     void anIdenticalMapping_isRefused_soNoCustomerGetsTheSameMessageTwice() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        String zokoMappings = merchants(merchantId) + "/integrations/" + connect(merchantId, key, Provider.ZOKO) + "/mappings";
-        var sameEvent = new LinkedHashMap<>(AdminScenario.walletMapping(Provider.ZOKO));
+        String zokoMappings = merchants(merchantId) + "/integrations/" + connect(merchantId, key, BuiltIn.ZOKO) + "/mappings";
+        var sameEvent = new LinkedHashMap<>(AdminScenario.walletMapping(BuiltIn.ZOKO));
         sameEvent.remove("mappingId");
 
         Answer again = call("POST", zokoMappings, key, sameEvent);
@@ -688,17 +680,17 @@ class AdminApiTest {
         Answer madeIdentical = call("PUT", zokoMappings + "/coupon", key, object("topic", "walletreward_create", "templateId", "wallet_reward_v1",
                 "variables", List.of(object("property", "user_name"), object("property", "amount"))));
         assertEquals(409, madeIdentical.status(), "an edit cannot make a mapping identical to another: " + madeIdentical);
-        String limechatMappings = merchants(merchantId) + "/integrations/" + connect(merchantId, key, Provider.LIMECHAT) + "/mappings";
+        String limechatMappings = merchants(merchantId) + "/integrations/" + connect(merchantId, key, BuiltIn.LIMECHAT) + "/mappings";
         Answer sameFlowEvent = call("POST", limechatMappings, key, object("topic", "walletreward_create", "eventName", "walletreward_create"));
         assertEquals(409, sameFlowEvent.status(), "the event name defaults to the topic, so this is the same event: " + sameFlowEvent);
 
         assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
-        assertEquals(2, Queues.drain(Provider.ZOKO).size(), "one job per distinct template");
-        assertEquals(1, Queues.drain(Provider.LIMECHAT).size());
+        assertEquals(2, Queues.drain(BuiltIn.ZOKO).size(), "one job per distinct template");
+        assertEquals(1, Queues.drain(BuiltIn.LIMECHAT).size());
     }
 
     @ParameterizedTest
-    @EnumSource(Provider.class)
+    @MethodSource("dev.loyaltyrelay.support.BuiltIn#all")
     void aMappingReadWithGet_isAcceptedBackByPut_andNothingChanges(Provider provider) {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
@@ -708,12 +700,12 @@ class AdminApiTest {
         var mapping = new LinkedHashMap<String, Object>(object("mappingId", "rich", "topic", "walletreward_create",
                 "variables", List.of(object("property", "user_name", "fallback", "there"), object("property", "tier_points", "custom", true)),
                 "language", "en"));
-        if (provider.sendsWhatsAppTemplates()) {
+        if (BuiltIn.profile(provider).sendsWhatsAppTemplates()) {
             mapping.put("templateId", "wallet_reward_v1");
             mapping.put("forwarded", List.of("user_tier"));
         } else {
             mapping.put("eventName", "coins_added");
-            mapping.put("forwarded", provider == Provider.LIMECHAT ? List.of("amount", "user_tier") : "all");
+            mapping.put("forwarded", BuiltIn.LIMECHAT.equals(provider) ? List.of("amount", "user_tier") : "all");
         }
         Answer created = call("POST", mappings, key, mapping);
         assertEquals(201, created.status(), created.toString());
@@ -734,7 +726,7 @@ class AdminApiTest {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
         String integrationId = call("POST", merchants(merchantId) + "/integrations", key,
-                object("provider", "delightchat", "credentials", AdminScenario.CREDENTIALS.get(Provider.DELIGHTCHAT))).get("integrationId").asText();
+                object("provider", "delightchat", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.DELIGHTCHAT))).get("integrationId").asText();
         String mappings = merchants(merchantId) + "/integrations/" + integrationId + "/mappings";
         assertEquals(201, call("POST", mappings, key, object("mappingId", "points", "topic", "walletreward_create", "templateId", "points_v1",
                 "variables", List.of(object("property", "user_name"), object("property", "amount"), object("property", "tier_points", "custom", true),
@@ -746,7 +738,7 @@ class AdminApiTest {
         assertEquals(422, withoutValue.status(), withoutValue.toString());
         assertEquals("test_values_missing", withoutValue.get("title").asText());
         assertEquals(List.of("properties.tier_points"), withoutValue.get("errors").findValuesAsText("field"), "only the property with no value and no fallback");
-        assertEquals(0, ProviderStubs.requests(Provider.DELIGHTCHAT).size(), "nothing sent");
+        assertEquals(0, ProviderStubs.requests(BuiltIn.DELIGHTCHAT).size(), "nothing sent");
 
         String given = "1207731";
         Answer[] answer = new Answer[1];
@@ -759,8 +751,8 @@ class AdminApiTest {
         assertEquals(Map.of("user_name", "customer", "amount", "request", "tier_points", "request", "next_tier", "fallback",
                 "business_name", "sample"),
                 AdminScenario.JSON.convertValue(tested.get("valueSources"), Map.class));
-        assertEquals(1, ProviderStubs.requests(Provider.DELIGHTCHAT).size(), tested.toString());
-        assertTrue(ProviderStubs.requests(Provider.DELIGHTCHAT).getFirst().getBodyAsString().contains(given), "the given value was sent");
+        assertEquals(1, ProviderStubs.requests(BuiltIn.DELIGHTCHAT).size(), tested.toString());
+        assertTrue(ProviderStubs.requests(BuiltIn.DELIGHTCHAT).getFirst().getBodyAsString().contains(given), "the given value was sent");
         assertTrue(logged.stream().noneMatch(line -> line.contains(given)), "a value given in the request is never logged");
         Answer unused = call("POST", test, key, object("mobile", "+919876543210", "properties", object("tier_pionts", "1")));
         assertEquals(400, unused.status(), "a property the mapping neither reads nor forwards is refused, not ignored: " + unused);
@@ -771,7 +763,7 @@ class AdminApiTest {
     void switchingAnIntegrationOffAndOn_keepsTheRefusedCredentialsFlagADeliverySetMeanwhile() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        String integrationId = connect(merchantId, key, Provider.ZOKO);
+        String integrationId = connect(merchantId, key, BuiltIn.ZOKO);
         var stored = configuration.load(merchantId).orElseThrow().integrations().getFirst();
         // A delivery is refused with these credentials and flags them while the PATCH is between its read and its write.
         dev.loyaltyrelay.support.DynamoFaults.justBefore(dev.loyaltyrelay.support.DynamoFaults.writeOf("INTEGRATION#" + integrationId),
@@ -790,7 +782,7 @@ class AdminApiTest {
     void aTestSend_neverShowsTheCustomersFullAddress_evenWhenAVariableCarriesIt() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        String integrationId = connect(merchantId, key, Provider.ZOKO);
+        String integrationId = connect(merchantId, key, BuiltIn.ZOKO);
         AdminScenario.webhook(ingest, merchantId, "walletreward_create");
         Answer mapped = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key,
                 object("mappingId", "contact", "topic", "walletreward_create", "templateId", "coupon_ready_v1", "language", "en",
@@ -809,10 +801,10 @@ class AdminApiTest {
     void aCursorFromAnotherMerchantsListing_isRefused400_notAStoreFailure() {
         String first = AdminScenario.fresh();
         String firstKey = AdminScenario.newMerchant(first);
-        connect(first, firstKey, Provider.ZOKO);
+        connect(first, firstKey, BuiltIn.ZOKO);
         AdminScenario.webhook(ingest, first, "walletreward_create");
         AdminScenario.webhook(ingest, first, "walletreward_create");
-        AdminScenario.deliver(Provider.ZOKO, zoko);
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
         String cursor = call("GET", merchants(first) + "/deliveries", firstKey, null, Map.of("limit", "1")).get("nextCursor").asText();
         String second = AdminScenario.fresh();
         String secondKey = AdminScenario.newMerchant(second);

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.admin;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static dev.loyaltyrelay.admin.AdminScenario.merchants;
 import static dev.loyaltyrelay.support.AdminCalls.call;
 import static dev.loyaltyrelay.support.AdminCalls.object;
@@ -57,11 +58,11 @@ class AdminEdgesTest {
 
     String connectZoko(String merchantId, String key) {
         Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
-                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(Provider.ZOKO)));
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
         assertEquals(201, initialized.status(), initialized.toString());
         String integrationId = initialized.get("integrationId").asText();
         Answer mapped = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key,
-                AdminScenario.walletMapping(Provider.ZOKO));
+                AdminScenario.walletMapping(BuiltIn.ZOKO));
         assertEquals(201, mapped.status(), mapped.toString());
         return integrationId;
     }
@@ -144,7 +145,7 @@ class AdminEdgesTest {
         }
 
         assertTrue(answers.stream().noneMatch(a -> a.startsWith("5")), "Nector's every retry: " + answers);
-        assertEquals(1, Queues.drain(Provider.ZOKO).size(), "the authentic event was queued: " + answers);
+        assertEquals(1, Queues.drain(BuiltIn.ZOKO).size(), "the authentic event was queued: " + answers);
     }
 
     // Issue 10 item 12 / README: replay "stops at the first answer a retry may change (409, 5xx)" and resumes at it.
@@ -171,7 +172,7 @@ class AdminEdgesTest {
         }
 
         List<String> replayedIds = new ArrayList<>();
-        Queues.drain(Provider.ZOKO).forEach(m -> replayedIds.add(m.body()));
+        Queues.drain(BuiltIn.ZOKO).forEach(m -> replayedIds.add(m.body()));
         assertTrue(replayedIds.stream().anyMatch(body -> body.contains("nd-2-valid")),
                 "the valid held event after it was never replayed; the operator's calls: " + answers);
     }

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.admin;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -47,11 +48,11 @@ final class AdminScenario {
     static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     static final Map<Provider, Map<String, String>> CREDENTIALS = Map.of(
-            Provider.ZOKO, Map.of("apiKey", "zk-live-secret-key-9911"),
-            Provider.DELIGHTCHAT, Map.of("apiKey", "dc-live-secret-key-9922"),
-            Provider.BITESPEED, Map.of("channelId", "bs-channel-secret-9933", "userId", "bs-user-secret-9944"),
-            Provider.LIMECHAT, Map.of("accountId", "lc-account-9955", "accessToken", "lc-token-secret-9966"),
-            Provider.WIGZO, Map.of("orgToken", "wz-org-secret-9977", "apiToken", "wz-api-secret-9988"));
+            BuiltIn.ZOKO, Map.of("apiKey", "zk-live-secret-key-9911"),
+            BuiltIn.DELIGHTCHAT, Map.of("apiKey", "dc-live-secret-key-9922"),
+            BuiltIn.BITESPEED, Map.of("channelId", "bs-channel-secret-9933", "userId", "bs-user-secret-9944"),
+            BuiltIn.LIMECHAT, Map.of("accountId", "lc-account-9955", "accessToken", "lc-token-secret-9966"),
+            BuiltIn.WIGZO, Map.of("orgToken", "wz-org-secret-9977", "apiToken", "wz-api-secret-9988"));
 
     private AdminScenario() {
     }
@@ -73,28 +74,29 @@ final class AdminScenario {
 
     static void providersAccept() {
         ProviderStubs.resetAll();
-        ProviderStubs.of(Provider.ZOKO).stubFor(get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(200).withBody("""
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(200).withBody("""
                 [{"templateId":"wallet_reward_v1","templateVariableCount":2},{"templateId":"coupon_ready_v1","templateVariableCount":2},
                  {"templateId":"no_variables","templateVariableCount":0}]""")));
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-1\"}")));
-        ProviderStubs.of(Provider.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(200).withBody("{\"id\":\"dc-1\"}")));
-        ProviderStubs.of(Provider.BITESPEED).stubFor(post(urlEqualTo(BiteSpeedContract.PATH)).willReturn(aResponse().withStatus(200).withBody("{\"messageId\":\"bs-1\"}")));
-        ProviderStubs.of(Provider.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{}")));
-        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
-        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-1\"}")));
+        ProviderStubs.of(BuiltIn.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(200).withBody("{\"id\":\"dc-1\"}")));
+        ProviderStubs.of(BuiltIn.BITESPEED).stubFor(post(urlEqualTo(BiteSpeedContract.PATH)).willReturn(aResponse().withStatus(200).withBody("{\"messageId\":\"bs-1\"}")));
+        ProviderStubs.of(BuiltIn.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        ProviderStubs.of(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
+        ProviderStubs.of(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200)));
     }
 
     /** "Create an Event" as each guide describes it for wallet coins rewarded. */
     static Map<String, Object> walletMapping(Provider provider) {
         List<Map<String, Object>> variables = List.of(object("property", "user_name", "fallback", "there"), object("property", "amount"));
-        return switch (provider) {
-            case ZOKO -> object("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward_v1", "language", "en",
+        return switch (provider.key()) {
+            case "zoko" -> object("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward_v1", "language", "en",
                     "variables", variables);
-            case DELIGHTCHAT -> object("mappingId", "wallet", "topic", "walletreward_create", "templateId", "3f9a7c52-0d4e-4a8b-9c1e-7b2d5f6a8e01",
+            case "delightchat" -> object("mappingId", "wallet", "topic", "walletreward_create", "templateId", "3f9a7c52-0d4e-4a8b-9c1e-7b2d5f6a8e01",
                     "variables", variables);
-            case BITESPEED -> object("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward", "variables", variables);
-            case LIMECHAT -> object("mappingId", "wallet", "topic", "walletreward_create");
-            case WIGZO -> object("mappingId", "wallet", "topic", "walletreward_create", "eventName", "wallet_coins_rewarded");
+            case "bitespeed" -> object("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward", "variables", variables);
+            case "limechat" -> object("mappingId", "wallet", "topic", "walletreward_create");
+            case "wigzo" -> object("mappingId", "wallet", "topic", "walletreward_create", "eventName", "wallet_coins_rewarded");
+            default -> throw new IllegalArgumentException("not a built-in provider: " + provider);
         };
     }
 

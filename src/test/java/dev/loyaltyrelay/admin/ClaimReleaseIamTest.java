@@ -1,12 +1,13 @@
 package dev.loyaltyrelay.admin;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import dev.loyaltyrelay.support.BuiltIn;
 import static dev.loyaltyrelay.admin.AdminScenario.merchants;
 import static dev.loyaltyrelay.support.AdminCalls.call;
 import static dev.loyaltyrelay.support.AdminCalls.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loyaltyrelay.delivery.ZokoDeliveryHandler;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.ingest.IngestHandler;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
@@ -31,8 +32,7 @@ class ClaimReleaseIamTest {
 
     @Inject
     IngestHandler ingest;
-    @Inject
-    ZokoDeliveryHandler zoko;
+        DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
     @Inject
     MerchantDirectory directory;
     @Inject
@@ -59,17 +59,17 @@ class ClaimReleaseIamTest {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
         Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
-                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(Provider.ZOKO)));
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
         String integrationId = initialized.get("integrationId").asText();
         assertEquals(201, call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key,
-                AdminScenario.walletMapping(Provider.ZOKO)).status());
+                AdminScenario.walletMapping(BuiltIn.ZOKO)).status());
         directory.invalidateAll();
         assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
         IamCallRecorder.take();
 
         // The claim is applied, and every answer to it (the SDK's repeats included) is lost.
         DynamoFaults.inject(DynamoFaults.updateOf("DELIVERY#", "claimedAt"), When.AFTER_APPLYING, 1_000);
-        AdminScenario.deliver(Provider.ZOKO, zoko);
+        AdminScenario.deliver(BuiltIn.ZOKO, zoko);
         DynamoFaults.clear();
         List<IamCallRecorder.Call> calls = IamCallRecorder.take();
         Queues.purgeAll();

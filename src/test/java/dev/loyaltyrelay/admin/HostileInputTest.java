@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.admin;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import dev.loyaltyrelay.support.BuiltIn;
 import static dev.loyaltyrelay.admin.AdminScenario.merchants;
 import static dev.loyaltyrelay.support.AdminCalls.call;
 import static dev.loyaltyrelay.support.AdminCalls.object;
@@ -8,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loyaltyrelay.delivery.ZokoDeliveryHandler;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.ingest.IngestHandler;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
@@ -53,8 +54,7 @@ class HostileInputTest {
 
     @Inject
     IngestHandler ingest;
-    @Inject
-    ZokoDeliveryHandler zoko;
+        DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
     @Inject
     MerchantDirectory directory;
     @Inject
@@ -129,15 +129,15 @@ class HostileInputTest {
         victimKey = AdminScenario.newMerchant(victim);
         assertEquals(200, call("PUT", merchants(victim), victimKey, object("bodySignature", "enforce")).status());
         Answer integration = call("POST", merchants(victim) + "/integrations", victimKey,
-                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(Provider.ZOKO)));
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
         assertEquals(201, integration.status(), integration.toString());
         victimIds.put("integrationId", integration.get("integrationId").asText());
         assertEquals(201, call("POST", merchants(victim) + "/integrations/" + victimIds.get("integrationId") + "/mappings", victimKey,
-                AdminScenario.walletMapping(Provider.ZOKO)).status());
+                AdminScenario.walletMapping(BuiltIn.ZOKO)).status());
         victimIds.put("mappingId", "wallet");
         directory.invalidateAll();
         assertEquals(202, AdminScenario.webhook(ingest, victim, "walletreward_create"));
-        assertEquals(1, AdminScenario.deliver(Provider.ZOKO, zoko));
+        assertEquals(1, AdminScenario.deliver(BuiltIn.ZOKO, zoko));
         Answer deliveries = call("GET", merchants(victim) + "/deliveries", victimKey, null);
         victimIds.put("deliveryId", deliveries.get("deliveries").get(0).get("deliveryId").asText());
         victimIds.put("secretId", call("GET", merchants(victim) + "/webhook-secrets", victimKey, null).get("webhookSecrets").get(0)
@@ -464,7 +464,7 @@ class HostileInputTest {
 
     private static int queued() {
         int messages = 0;
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             var attributes = LocalAws.get().sqs.getQueueAttributes(r -> r.queueUrl(LocalAws.get().queueUrls.get(provider)).attributeNames(
                     QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
             messages += attributes.values().stream().mapToInt(Integer::parseInt).sum();

@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.admin;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import dev.loyaltyrelay.support.BuiltIn;
 import static dev.loyaltyrelay.admin.AdminScenario.merchants;
 import static dev.loyaltyrelay.support.AdminCalls.call;
 import static dev.loyaltyrelay.support.AdminCalls.object;
@@ -7,7 +9,6 @@ import static dev.loyaltyrelay.support.AdminCalls.operator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loyaltyrelay.delivery.ZokoDeliveryHandler;
 import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
 import dev.loyaltyrelay.domain.Provider;
@@ -42,8 +43,7 @@ class IamCoverageTest {
 
     @Inject
     IngestHandler ingest;
-    @Inject
-    ZokoDeliveryHandler zoko;
+        DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
     @Inject
     MerchantDirectory directory;
     @Inject
@@ -68,10 +68,10 @@ class IamCoverageTest {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
         Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
-                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(Provider.ZOKO)));
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
         String integrationId = initialized.get("integrationId").asText();
         assertEquals(201, call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key,
-                AdminScenario.walletMapping(Provider.ZOKO)).status());
+                AdminScenario.walletMapping(BuiltIn.ZOKO)).status());
         String secrets = merchants(merchantId) + "/webhook-secrets";
         String oldSecret = call("GET", secrets, key, null).get("webhookSecrets").get(0).get("secretId").asText();
         assertEquals(201, call("POST", secrets, key, null).status());
@@ -85,15 +85,15 @@ class IamCoverageTest {
         denied.addAll(deniedTo("IngestFunction", IamCallRecorder.take()));
 
         // Zoko's delivery function drains its queue.
-        assertEquals(1, AdminScenario.deliver(Provider.ZOKO, zoko));
+        assertEquals(1, AdminScenario.deliver(BuiltIn.ZOKO, zoko));
         // ... and a delivery Zoko answers 500: the retry's delay is set on the message.
-        ProviderStubs.of(Provider.ZOKO).stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
                 com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v2/message")).atPriority(1)
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(500)));
         List<IamCallRecorder.Call> delivered = IamCallRecorder.take();
         assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
         IamCallRecorder.take();
-        assertEquals(1, AdminScenario.deliver(Provider.ZOKO, zoko));
+        assertEquals(1, AdminScenario.deliver(BuiltIn.ZOKO, zoko));
         delivered.addAll(IamCallRecorder.take());
         AdminScenario.providersAccept();
         // ... and a sent delivery whose outcome the store will not take: a copy of the job carries it back to the queue.
@@ -102,7 +102,7 @@ class IamCoverageTest {
         dev.loyaltyrelay.support.DynamoFaults.inject(dev.loyaltyrelay.support.DynamoFaults.updateOf("DELIVERY#", "providerMessageId"),
                 dev.loyaltyrelay.support.DynamoFaults.When.BEFORE_SENDING, 1_000_000);
         try {
-            AdminScenario.deliver(Provider.ZOKO, zoko);
+            AdminScenario.deliver(BuiltIn.ZOKO, zoko);
         } finally {
             dev.loyaltyrelay.support.DynamoFaults.clear();
         }
@@ -121,10 +121,10 @@ class IamCoverageTest {
         String deliveryId = call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("status", "sent")).get("deliveries").get(0).get("deliveryId").asText();
         assertEquals(202, call("POST", merchants(merchantId) + "/deliveries/" + deliveryId + "/resend", key, null).status());
         var aws = LocalAws.get();
-        var resent = Queues.drain(Provider.ZOKO);
+        var resent = Queues.drain(BuiltIn.ZOKO);
         assertEquals(1, resent.size());
-        aws.sqs.sendMessage(r -> r.queueUrl(aws.deadLetterQueueUrls.get(Provider.ZOKO)).messageBody(resent.get(0).body()));
-        aws.sqs.sendMessage(r -> r.queueUrl(aws.deadLetterQueueUrls.get(Provider.ZOKO)).messageBody("not a job"));
+        aws.sqs.sendMessage(r -> r.queueUrl(aws.deadLetterQueueUrls.get(BuiltIn.ZOKO)).messageBody(resent.get(0).body()));
+        aws.sqs.sendMessage(r -> r.queueUrl(aws.deadLetterQueueUrls.get(BuiltIn.ZOKO)).messageBody("not a job"));
         Answer redriven = operator("POST", "/v1/admin/providers/zoko/dead-letters/redrive", object("max", 10));
         assertEquals(200, redriven.status(), redriven.toString());
         assertEquals(200, call("POST", merchants(merchantId) + "/held-events/replay", key, null).status());
@@ -173,8 +173,8 @@ class IamCoverageTest {
         Map<String, String> names = new HashMap<>();
         names.put(LocalAws.CONFIG_TABLE, "ConfigTable.Arn");
         names.put(LocalAws.RECORDS_TABLE, "RecordsTable.Arn");
-        for (Provider provider : Provider.values()) {
-            String queue = TemplateResources.queueLogicalId(provider);
+        for (Provider provider : BuiltIn.ALL) {
+            String queue = TemplateResources.queueLogicalId(BuiltIn.profile(provider));
             names.put(LocalAws.get().queueUrls.get(provider), queue + ".Arn");
             names.put(LocalAws.get().deadLetterQueueUrls.get(provider), queue.replace("Queue", "DeadLetterQueue") + ".Arn");
         }

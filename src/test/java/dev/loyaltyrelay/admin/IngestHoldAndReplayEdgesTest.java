@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.admin;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static dev.loyaltyrelay.admin.AdminScenario.merchants;
 import static dev.loyaltyrelay.support.AdminCalls.call;
 import static dev.loyaltyrelay.support.AdminCalls.object;
@@ -84,8 +85,8 @@ class IngestHoldAndReplayEdgesTest {
     void anEventHeldBecauseTheQueueRefusedItsJobs_isQueuedWhenReplayedAfterTheFix() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        String limechat = connect(merchantId, key, Provider.LIMECHAT); // forwards every property by default
-        connect(merchantId, key, Provider.ZOKO);
+        String limechat = connect(merchantId, key, BuiltIn.LIMECHAT); // forwards every property by default
+        connect(merchantId, key, BuiltIn.ZOKO);
         // 30,000 emoji: 120 KB in the body, 360 KB in LimeChat's job (each written as two \\u escapes for SQS).
         APIGatewayV2HTTPResponse answer = post(walletEventWith(merchantId, "notes", "\uD83D\uDE00".repeat(30_000)));
         assertEquals(202, answer.getStatusCode(), answer.getBody());
@@ -99,7 +100,7 @@ class IngestHoldAndReplayEdgesTest {
         Answer stillHeld = call("GET", merchants(merchantId) + "/held-events", key, null);
 
         // Zoko's job may be on the queue twice (queued beside the refused one, and again by the replay): one delivery, sent once.
-        var zokoDeliveries = Queues.drain(Provider.ZOKO).stream().map(m -> m.body().replaceAll(".*\"deliveryId\":\"([^\"]+)\".*", "$1"))
+        var zokoDeliveries = Queues.drain(BuiltIn.ZOKO).stream().map(m -> m.body().replaceAll(".*\"deliveryId\":\"([^\"]+)\".*", "$1"))
                 .collect(java.util.stream.Collectors.toSet());
         assertEquals(1, zokoDeliveries.size(), "the held event, replayed after the fix, is queued to Zoko; replay answered "
                 + replayed + "; held events now " + stillHeld);
@@ -116,12 +117,12 @@ class IngestHoldAndReplayEdgesTest {
     void aCustomerTheStoreCannotRecord_neverFailsTheEvent() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        connect(merchantId, key, Provider.ZOKO);
+        connect(merchantId, key, BuiltIn.ZOKO);
 
         APIGatewayV2HTTPResponse answer = post(walletEventWith(merchantId, "user_customer_id", "c".repeat(1_100)));
 
         assertEquals(202, answer.getStatusCode(), "answer: " + answer.getBody());
-        assertEquals(1, Queues.drain(Provider.ZOKO).size(), "the authentic event is queued");
+        assertEquals(1, Queues.drain(BuiltIn.ZOKO).size(), "the authentic event is queued");
     }
 
     /**
@@ -134,7 +135,7 @@ class IngestHoldAndReplayEdgesTest {
     void aHeldEventWhoseCustomerTheStoreCannotRecord_doesNotBlockTheReplayOfLaterOnes() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
-        connect(merchantId, key, Provider.ZOKO);
+        connect(merchantId, key, BuiltIn.ZOKO);
         hold(merchantId, "nd-1-long-id", "c".repeat(1_100));
         hold(merchantId, "nd-2-valid", "7301468061924");
 
@@ -149,7 +150,7 @@ class IngestHoldAndReplayEdgesTest {
             cursor = answer.get("nextCursor").asText();
         }
 
-        assertTrue(Queues.drain(Provider.ZOKO).stream().anyMatch(m -> m.body().contains("nd-2-valid")),
+        assertTrue(Queues.drain(BuiltIn.ZOKO).stream().anyMatch(m -> m.body().contains("nd-2-valid")),
                 "the valid held event after it is replayed; the replay calls answered " + answers);
     }
 

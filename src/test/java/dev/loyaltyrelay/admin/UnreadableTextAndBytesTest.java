@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.admin;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import dev.loyaltyrelay.support.BuiltIn;
 import static dev.loyaltyrelay.admin.AdminScenario.merchants;
 import static dev.loyaltyrelay.support.AdminCalls.call;
 import static dev.loyaltyrelay.support.AdminCalls.object;
@@ -46,10 +48,10 @@ class UnreadableTextAndBytesTest {
         String merchant = "bytes-" + Long.toHexString(System.nanoTime() & 0xffffff);
         String key = AdminScenario.newMerchant(merchant);
         Answer integration = call("POST", merchants(merchant) + "/integrations", key,
-                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(Provider.ZOKO)));
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
         assertEquals(201, integration.status(), integration.toString());
         assertEquals(201, call("POST", merchants(merchant) + "/integrations/" + integration.get("integrationId").asText() + "/mappings", key,
-                AdminScenario.walletMapping(Provider.ZOKO)).status());
+                AdminScenario.walletMapping(BuiltIn.ZOKO)).status());
         directory.invalidateAll();
         return merchant;
     }
@@ -134,20 +136,19 @@ class UnreadableTextAndBytesTest {
     }
 
     private String zokoRequestAfterWebhookWithUserName(String merchant, String userName) throws Exception {
-        dev.loyaltyrelay.support.ProviderStubs.of(Provider.ZOKO).resetRequests();
+        dev.loyaltyrelay.support.ProviderStubs.of(BuiltIn.ZOKO).resetRequests();
         dev.loyaltyrelay.support.Queues.purgeAll();
         String body = "{\"user_mobile\":\"9876543210\",\"amount\":100,\"user_name\":\"" + userName + "\"}";
         APIGatewayV2HTTPResponse response = sendBytes(merchant, body.getBytes(StandardCharsets.UTF_8));
         assertEquals(202, response.getStatusCode(), response.getBody());
-        assertEquals(1, AdminScenario.deliver(Provider.ZOKO, zoko));
-        var requests = dev.loyaltyrelay.support.ProviderStubs.requests(Provider.ZOKO).stream()
+        assertEquals(1, AdminScenario.deliver(BuiltIn.ZOKO, zoko));
+        var requests = dev.loyaltyrelay.support.ProviderStubs.requests(BuiltIn.ZOKO).stream()
                 .filter(r -> r.getUrl().equals("/v2/message")).toList();
         assertEquals(1, requests.size());
         return requests.get(0).getBodyAsString();
     }
 
-    @Inject
-    dev.loyaltyrelay.delivery.ZokoDeliveryHandler zoko;
+        DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
 
     /**
      * user_name is a no-break space (U+00A0): blank to a reader, but not to String.isBlank, so the variable is filled
@@ -180,7 +181,7 @@ class UnreadableTextAndBytesTest {
         String merchant = "nbsp-" + Long.toHexString(System.nanoTime() & 0xffffff);
         String key = AdminScenario.newMerchant(merchant);
         Answer integration = call("POST", merchants(merchant) + "/integrations", key,
-                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(Provider.ZOKO)));
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
         Answer mapping = call("POST", merchants(merchant) + "/integrations/" + integration.get("integrationId").asText() + "/mappings", key,
                 object("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward_v1", "language", "en",
                         "variables", java.util.List.of(object("property", "user_name", "fallback", "\u00a0"), object("property", "amount"))));

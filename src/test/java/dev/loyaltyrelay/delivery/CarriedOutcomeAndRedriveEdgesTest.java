@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.application.delivery.Recovery;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -113,19 +114,19 @@ class CarriedOutcomeAndRedriveEdgesTest {
      */
     @Test
     void aCarriedRefusal_isRecordedRejected_evenWhenTheCopyCannotBePreparedForACall() {
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(401)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(401)));
         DeliveryJob job = fixture.zokoJob();
         fixture.enqueue(job);
         DynamoFaults.inject(deliveryWriteWith(DeliveryOutcome.Rejected.CREDENTIALS_REFUSED), When.BEFORE_SENDING, 1_000_000);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         DynamoFaults.clear();
         clock.advance(Duration.ofMinutes(1));
-        fixture.poll(Provider.ZOKO); // the copy carrying the outcome
+        fixture.poll(BuiltIn.ZOKO); // the copy carrying the outcome
 
         DeliveryRecord record = fixture.record(job);
-        assertEquals(1, calls(Provider.ZOKO));
+        assertEquals(1, calls(BuiltIn.ZOKO));
         assertEquals(DeliveryStatus.REJECTED, record.status(), "Zoko answered 401 and the outcome was carried; the record says "
                 + describe(record));
     }
@@ -137,21 +138,21 @@ class CarriedOutcomeAndRedriveEdgesTest {
      */
     @Test
     void aCarriedSend_isRecordedSent_whenTheTakeoverClaimIsRepeatedByTheSdk() {
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)
                 .withHeader("content-type", "application/json").withBody("{\"messageId\":\"zk-msg-1\"}")));
         DeliveryJob job = fixture.zokoJob();
         fixture.enqueue(job);
         DynamoFaults.inject(DynamoFaults.updateOf("DELIVERY#", "providerMessageId"), When.BEFORE_SENDING, 1_000_000);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
         DynamoFaults.clear();
         clock.advance(Duration.ofMinutes(1));
         // The takeover claim is applied, its first answer lost; the SDK repeats it.
         DynamoFaults.inject(DynamoFaults.updateOf("DELIVERY#", "claimedAt"), When.AFTER_APPLYING, 1);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         DeliveryRecord record = fixture.record(job);
-        assertEquals(1, calls(Provider.ZOKO));
+        assertEquals(1, calls(BuiltIn.ZOKO));
         assertEquals(DeliveryStatus.SENT, record.status(), "Zoko answered 202 (zk-msg-1), carried; the record says " + describe(record));
     }
 
@@ -163,7 +164,7 @@ class CarriedOutcomeAndRedriveEdgesTest {
      */
     @Test
     void aDeliveryGivenUpAfterItsLastCall_isRecordedExhausted_evenWhenTheFirstWriteOfItFails() {
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(503)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(503)));
         DeliveryJob job = fixture.zokoJob();
         String body = fixture.encode(job);
         for (int call = 0; call < 11; call++) {
@@ -177,11 +178,11 @@ class CarriedOutcomeAndRedriveEdgesTest {
 
         DynamoFaults.clear();
         clock.advance(Duration.ofMinutes(1));
-        fixture.poll(Provider.ZOKO); // the copy carrying the outcome (the original message was answered done)
+        fixture.poll(BuiltIn.ZOKO); // the copy carrying the outcome (the original message was answered done)
 
         DeliveryRecord record = fixture.record(job);
-        int letters = Queues.drainDeadLetters(Provider.ZOKO).size();
-        assertEquals(1, calls(Provider.ZOKO));
+        int letters = Queues.drainDeadLetters(BuiltIn.ZOKO).size();
+        assertEquals(1, calls(BuiltIn.ZOKO));
         assertEquals(DeliveryStatus.EXHAUSTED, record.status(), "12 calls answered 503; the record says " + describe(record)
                 + ", letters on the DLQ: " + letters);
     }
@@ -195,20 +196,20 @@ class CarriedOutcomeAndRedriveEdgesTest {
     @Test
     void aRedriveAfterAnErasure_neverWritesTheErasedAddressBack() {
         customers.upsert(new CustomerProfile(merchantId, "mobile:" + MOBILE, MOBILE, null, "Riya", null, null, null));
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
         DeliveryJob job = fixture.zokoJob();
         // Dead-lettered while the store was down: a letter, no record.
-        var dlq = LocalAws.get().deadLetterQueueUrls.get(Provider.ZOKO);
+        var dlq = LocalAws.get().deadLetterQueueUrls.get(BuiltIn.ZOKO);
         LocalAws.get().sqs.sendMessage(r -> r.queueUrl(dlq).messageBody(fixture.encode(job)));
         clock.advance(Duration.ofMinutes(5));
         var erased = AdminCalls.operator("POST", "/v1/admin/merchants/" + merchantId + "/customers/erase", Map.of("mobile", MOBILE));
         assertEquals(200, erased.status(), erased.toString());
 
-        recovery.redrive(Provider.ZOKO, 10, Duration.ofSeconds(20));
-        fixture.poll(Provider.ZOKO);
+        recovery.redrive(BuiltIn.ZOKO, 10, Duration.ofSeconds(20));
+        fixture.poll(BuiltIn.ZOKO);
 
         var item = item(job);
-        assertEquals(0, calls(Provider.ZOKO));
+        assertEquals(0, calls(BuiltIn.ZOKO));
         assertEquals(DeliveryStatus.SUPPRESSED, fixture.record(job).status());
         assertNotEquals(MOBILE, item.get("recipient").s(), "the erased person's address is back on a record (" + item.keySet() + ")");
         assertFalse(item.containsKey("job"), "the erased person's job (address and event properties) is back on a record");

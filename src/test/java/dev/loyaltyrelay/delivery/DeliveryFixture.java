@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.application.delivery.IntegrationDirectory;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -48,8 +50,8 @@ public class DeliveryFixture {
     static final String MOBILE = "+919876543210";
     static final String EMAIL = "riya@example.com";
 
-    private final ZokoDeliveryHandler zoko;
-    private final WigzoDeliveryHandler wigzo;
+    private final DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
+    private final DeliveryFunction wigzo = DeliveryFunction.of(BuiltIn.WIGZO);
     private final TestMerchants merchants;
     private final DeliveryLedger ledger;
     private final DeliveryJobCodec codec;
@@ -59,10 +61,8 @@ public class DeliveryFixture {
     private final FiguresHandler projection;
     private String merchantId;
 
-    DeliveryFixture(ZokoDeliveryHandler zoko, WigzoDeliveryHandler wigzo, TestMerchants merchants, DeliveryLedger ledger, DeliveryJobCodec codec,
+    DeliveryFixture(TestMerchants merchants, DeliveryLedger ledger, DeliveryJobCodec codec,
             MutableClock clock, IntegrationDirectory integrations, DeliveryFigures figures, FiguresHandler projection) {
-        this.zoko = zoko;
-        this.wigzo = wigzo;
         this.merchants = merchants;
         this.ledger = ledger;
         this.codec = codec;
@@ -81,8 +81,8 @@ public class DeliveryFixture {
         integrations.forgetAll();
         merchantId = TestMerchants.freshId();
         merchants.merchant(merchantId, SignaturePolicy.RECORD, RepeatPolicy.COUNT);
-        merchants.integration(merchantId, "zoko-1", Provider.ZOKO, true, Map.of("apiKey", "zk-key-0001"));
-        merchants.integration(merchantId, "wigzo-1", Provider.WIGZO, true, Map.of("orgToken", "wz-org", "apiToken", "wz-token-0001"));
+        merchants.integration(merchantId, "zoko-1", BuiltIn.ZOKO, true, Map.of("apiKey", "zk-key-0001"));
+        merchants.integration(merchantId, "wigzo-1", BuiltIn.WIGZO, true, Map.of("orgToken", "wz-org", "apiToken", "wz-token-0001"));
         return merchantId;
     }
 
@@ -93,7 +93,7 @@ public class DeliveryFixture {
     DeliveryJob zokoJob(String integrationId, Map<String, Object> properties) {
         var mapping = new EventMapping(integrationId, "wallet", "walletreward_create", "wallet_reward_v1", null,
                 List.of(new TemplateVariable("user_name", "there"), new TemplateVariable("amount", null)), "en", ForwardedProperties.NONE);
-        return job(Provider.ZOKO, integrationId, mapping, new Recipient(CommonProperty.MOBILE, MOBILE), properties);
+        return job(BuiltIn.ZOKO, integrationId, mapping, new Recipient(CommonProperty.MOBILE, MOBILE), properties);
     }
 
     DeliveryJob zokoJob() {
@@ -102,8 +102,8 @@ public class DeliveryFixture {
 
     DeliveryJob wigzoJob() {
         var mapping = new EventMapping("wigzo-1", "wallet", "walletreward_create", null, "wallet_coins_rewarded", List.of(), null,
-                ForwardedProperties.defaultFor(Provider.WIGZO));
-        return job(Provider.WIGZO, "wigzo-1", mapping, new Recipient(CommonProperty.EMAIL, EMAIL), Map.of("user_name", "Riya", "amount", 100));
+                ForwardedProperties.defaultFor(BuiltIn.profile(BuiltIn.WIGZO)));
+        return job(BuiltIn.WIGZO, "wigzo-1", mapping, new Recipient(CommonProperty.EMAIL, EMAIL), Map.of("user_name", "Riya", "amount", 100));
     }
 
     private DeliveryJob job(Provider provider, String integrationId, EventMapping mapping, Recipient recipient, Map<String, Object> properties) {
@@ -142,9 +142,9 @@ public class DeliveryFixture {
     }
 
     private SQSBatchResponse handler(Provider provider, SQSEvent event) {
-        return switch (provider) {
-            case ZOKO -> zoko.handleRequest(event, null);
-            case WIGZO -> wigzo.handleRequest(event, null);
+        return switch (provider.key()) {
+            case "zoko" -> zoko.handleRequest(event, null);
+            case "wigzo" -> wigzo.handleRequest(event, null);
             default -> throw new IllegalArgumentException("no fixture for " + provider);
         };
     }

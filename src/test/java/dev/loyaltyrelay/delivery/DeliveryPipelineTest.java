@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.application.delivery.IntegrationDirectory;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -57,8 +59,7 @@ class DeliveryPipelineTest {
 
     static final String ZOKO_PATH = "/v2/message";
 
-    @Inject
-    ZokoDeliveryHandler zoko;
+        DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
     @Inject
     TestMerchants merchants;
     @Inject
@@ -83,12 +84,12 @@ class DeliveryPipelineTest {
         integrations.forgetAll();
         merchantId = TestMerchants.freshId();
         merchants.merchant(merchantId, SignaturePolicy.RECORD, RepeatPolicy.COUNT);
-        merchants.integration(merchantId, "zoko-1", Provider.ZOKO, true, Map.of("apiKey", "zk-key-0001"));
-        zokoQueue = new SqsEventSource(LocalAws.get().sqs, LocalAws.get().queueUrls.get(Provider.ZOKO));
+        merchants.integration(merchantId, "zoko-1", BuiltIn.ZOKO, true, Map.of("apiKey", "zk-key-0001"));
+        zokoQueue = new SqsEventSource(LocalAws.get().sqs, LocalAws.get().queueUrls.get(BuiltIn.ZOKO));
     }
 
     void zokoAnswers(ResponseDefinitionBuilder answer) {
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(answer));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(answer));
     }
 
     DeliveryJob job(String integrationId, Map<String, Object> properties) {
@@ -96,7 +97,7 @@ class DeliveryPipelineTest {
                 List.of(new TemplateVariable("user_name", "there"), new TemplateVariable("amount", null)), "en", ForwardedProperties.NONE);
         String nectorId = "nd-" + UUID.randomUUID();
         return new DeliveryJob(DeliveryJob.SCHEMA_VERSION, DeliveryIds.derive(merchantId, nectorId, integrationId, "wallet"), merchantId,
-                nectorId, "walletreward_create", Provider.ZOKO, integrationId, new Recipient(CommonProperty.MOBILE, "+919876543210"),
+                nectorId, "walletreward_create", BuiltIn.ZOKO, integrationId, new Recipient(CommonProperty.MOBILE, "+919876543210"),
                 mapping, properties, clock.instant());
     }
 
@@ -109,7 +110,7 @@ class DeliveryPipelineTest {
     }
 
     void enqueue(String body) {
-        LocalAws.get().sqs.sendMessage(r -> r.queueUrl(LocalAws.get().queueUrls.get(Provider.ZOKO)).messageBody(body));
+        LocalAws.get().sqs.sendMessage(r -> r.queueUrl(LocalAws.get().queueUrls.get(BuiltIn.ZOKO)).messageBody(body));
     }
 
     int poll() {
@@ -126,7 +127,7 @@ class DeliveryPipelineTest {
     }
 
     int zokoCalls() {
-        return ProviderStubs.requests(Provider.ZOKO).size();
+        return ProviderStubs.requests(BuiltIn.ZOKO).size();
     }
 
     @Test
@@ -141,12 +142,12 @@ class DeliveryPipelineTest {
         assertEquals(DeliveryStatus.RETRY_SCHEDULED, record.status());
         assertEquals("http_503", record.reason());
         assertEquals(clock.instant().plusSeconds(4), record.nextAttemptAt());
-        assertEquals(List.of(), Queues.drain(Provider.ZOKO), "invisible until its delay has passed");
+        assertEquals(List.of(), Queues.drain(BuiltIn.ZOKO), "invisible until its delay has passed");
         // Timing is the behaviour here (SQS's visibility runs on the real clock): a wide bound, polled, not one sleep.
         List<Message> back = List.of();
         for (long waited = 0; back.isEmpty() && waited < 30_000; waited += 250) {
             Thread.sleep(250);
-            back = Queues.drain(Provider.ZOKO);
+            back = Queues.drain(BuiltIn.ZOKO);
         }
         assertEquals(1, back.size(), "visible again after Retry-After");
     }
@@ -203,8 +204,8 @@ class DeliveryPipelineTest {
 
         assertEquals(DeliveryStatus.SENDING, record(job).status());
         assertEquals(0, zokoCalls());
-        assertEquals(List.of(), Queues.drain(Provider.ZOKO), "kept, invisible until the lease ends");
-        assertEquals(0, Queues.drainDeadLetters(Provider.ZOKO).size());
+        assertEquals(List.of(), Queues.drain(BuiltIn.ZOKO), "kept, invisible until the lease ends");
+        assertEquals(0, Queues.drainDeadLetters(BuiltIn.ZOKO).size());
     }
 
     @Test
@@ -269,14 +270,14 @@ class DeliveryPipelineTest {
 
         poll();
 
-        ProviderStubs.of(Provider.ZOKO).verify(postRequestedFor(urlEqualTo(ZOKO_PATH))
+        ProviderStubs.of(BuiltIn.ZOKO).verify(postRequestedFor(urlEqualTo(ZOKO_PATH))
                 .withRequestBody(equalToJson("{\"templateArgs\":[\"there\",\"100.5\"]}", true, true)));
         assertEquals(DeliveryStatus.SENT, record(job).status());
     }
 
     @Test
     void aDisabledIntegration_rejectsItsJobs_withoutACall() {
-        merchants.integration(merchantId, "zoko-off", Provider.ZOKO, false, Map.of("apiKey", "zk-key-0002"));
+        merchants.integration(merchantId, "zoko-off", BuiltIn.ZOKO, false, Map.of("apiKey", "zk-key-0002"));
         DeliveryJob job = job("zoko-off", Map.of("user_name", "Riya", "amount", 1));
         enqueue(job);
 
@@ -300,7 +301,7 @@ class DeliveryPipelineTest {
         poll();
 
         assertEquals(DeliveryStatus.EXHAUSTED, record(job).status());
-        List<Message> dead = Queues.drainDeadLetters(Provider.ZOKO);
+        List<Message> dead = Queues.drainDeadLetters(BuiltIn.ZOKO);
         assertEquals(1, dead.size());
         assertEquals(job.deliveryId(), codec.decode(dead.getFirst().body()).deliveryId());
         assertEquals("http_500", dead.getFirst().messageAttributes().get("reason").stringValue());
@@ -318,7 +319,7 @@ class DeliveryPipelineTest {
 
         assertEquals(DeliveryStatus.EXHAUSTED, record(job).status());
         assertEquals("age_exceeded", record(job).reason());
-        assertEquals(1, Queues.drainDeadLetters(Provider.ZOKO).size());
+        assertEquals(1, Queues.drainDeadLetters(BuiltIn.ZOKO).size());
         assertEquals(0, zokoCalls());
     }
 
@@ -326,7 +327,7 @@ class DeliveryPipelineTest {
     void whenTheDeadLetterQueueIsUnreachable_theDeliveryWaits_andIsDeadLetteredOnTheNextReceive() {
         DeliveryJob job = job();
         clock.advance(Duration.ofHours(25));
-        String deadLetterUrl = LocalAws.get().deadLetterQueueUrls.get(Provider.ZOKO);
+        String deadLetterUrl = LocalAws.get().deadLetterQueueUrls.get(BuiltIn.ZOKO);
         String deadLetterName = deadLetterUrl.substring(deadLetterUrl.lastIndexOf('/') + 1);
         LocalAws.get().sqs.deleteQueue(r -> r.queueUrl(deadLetterUrl));
         try {
@@ -341,7 +342,7 @@ class DeliveryPipelineTest {
         poll();
 
         assertEquals(DeliveryStatus.EXHAUSTED, record(job).status());
-        assertEquals(1, Queues.drainDeadLetters(Provider.ZOKO).size());
+        assertEquals(1, Queues.drainDeadLetters(BuiltIn.ZOKO).size());
         assertEquals(0, zokoCalls());
     }
 
@@ -352,10 +353,10 @@ class DeliveryPipelineTest {
 
         poll();
 
-        List<Message> dead = Queues.drainDeadLetters(Provider.ZOKO);
+        List<Message> dead = Queues.drainDeadLetters(BuiltIn.ZOKO);
         assertEquals(2, dead.size());
         assertEquals("job_unreadable", dead.getFirst().messageAttributes().get("reason").stringValue());
-        assertEquals(List.of(), Queues.drain(Provider.ZOKO));
+        assertEquals(List.of(), Queues.drain(BuiltIn.ZOKO));
         assertEquals(0, zokoCalls());
     }
 
@@ -419,6 +420,6 @@ class DeliveryPipelineTest {
         poll();
 
         assertEquals("job_for_another_provider",
-                Queues.drainDeadLetters(Provider.ZOKO).getFirst().messageAttributes().get("reason").stringValue());
+                Queues.drainDeadLetters(BuiltIn.ZOKO).getFirst().messageAttributes().get("reason").stringValue());
     }
 }

@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -49,8 +51,7 @@ class DeliveryPromiseEdgesTest {
     MutableClock clock;
     @Inject
     TestMerchants merchants;
-    @Inject
-    ZokoDeliveryHandler zoko;
+        DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
     @Inject
     dev.loyaltyrelay.domain.DeliveryLedger ledger;
 
@@ -65,7 +66,7 @@ class DeliveryPromiseEdgesTest {
     }
 
     void zokoAnswers(int status) {
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(status)
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(status)
                 .withHeader("content-type", "application/json").withBody("{\"messageId\":\"zk-msg-1\"}")));
     }
 
@@ -114,7 +115,7 @@ class DeliveryPromiseEdgesTest {
         DynamoFaults.inject(DynamoFaults.updateOf("DELIVERY#", "waits"), When.AFTER_APPLYING, 1);
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         assertEquals(DeliveryStatus.RETRY_SCHEDULED, fixture.record(job).status());
         Map<String, Long> whileWaiting = fixture.totals();
@@ -122,7 +123,7 @@ class DeliveryPromiseEdgesTest {
         DynamoFaults.clear();
         clock.advance(Duration.ofMinutes(1));
         fixture.enqueue(job);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
         assertEquals(Map.of("sent", 1L), fixture.totals(), "a delivery counts once, in its latest outcome; pending never negative"
@@ -141,7 +142,7 @@ class DeliveryPromiseEdgesTest {
         zokoAnswers(202);
         DeliveryJob job = fixture.zokoJob("zoko-1", Map.of("user_name", " ".repeat(65_536), "amount", 100));
         fixture.enqueue(job);
-        Message message = receiveOne(Provider.ZOKO);
+        Message message = receiveOne(BuiltIn.ZOKO);
 
         long started = System.nanoTime();
         zoko.handleRequest(received(message, 1), remaining(15_000));
@@ -150,7 +151,7 @@ class DeliveryPromiseEdgesTest {
         Optional<DeliveryRecord> record = ledger.find(job.deliveryId());
         assertTrue(record.isPresent(), "the delivery is recorded (invocation took " + tookMillis + " ms, no record written)");
         assertEquals(DeliveryStatus.SENT, record.get().status(), "blank after the WhatsApp rewrite: the fallback is sent");
-        assertEquals(1, calls(Provider.ZOKO));
+        assertEquals(1, calls(BuiltIn.ZOKO));
     }
 
     /**
@@ -163,7 +164,7 @@ class DeliveryPromiseEdgesTest {
         zokoAnswers(202);
         DeliveryJob job = fixture.zokoJob();
         fixture.enqueue(job);
-        Message message = receiveOne(Provider.ZOKO);
+        Message message = receiveOne(BuiltIn.ZOKO);
         DynamoFaults.inject(request -> true, When.BEFORE_SENDING, 1_000_000);
 
         zoko.handleRequest(received(message, 20), null);
@@ -174,7 +175,7 @@ class DeliveryPromiseEdgesTest {
         List<Message> back = List.of();
         for (long waited = 0; back.isEmpty() && waited < 25_000; waited += 500) {
             Thread.sleep(500);
-            back = Queues.drain(Provider.ZOKO);
+            back = Queues.drain(BuiltIn.ZOKO);
         }
         assertEquals(0, back.size(), "a wait at the 20th receive is backed off by the receive count, not retried after 15 s");
     }
@@ -188,15 +189,15 @@ class DeliveryPromiseEdgesTest {
     @Test
     void aCredentialTheHttpClientRefusesToSend_isNeverUnknown_forNoRequestWasMade() {
         zokoAnswers(202);
-        merchants.integration(fixture.merchantId(), "zoko-bad-key", Provider.ZOKO, true, Map.of("apiKey", "zk-key\\n0001"));
+        merchants.integration(fixture.merchantId(), "zoko-bad-key", BuiltIn.ZOKO, true, Map.of("apiKey", "zk-key\\n0001"));
         // (TestMerchants writes the JSON by hand: the escape above is a real line break once the credentials are read.)
         DeliveryJob job = fixture.zokoJob("zoko-bad-key", Map.of("user_name", "Riya", "amount", 5));
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         DeliveryRecord record = fixture.record(job);
-        assertEquals(0, calls(Provider.ZOKO), "no request reached the provider");
+        assertEquals(0, calls(BuiltIn.ZOKO), "no request reached the provider");
         assertNotEquals(DeliveryStatus.UNKNOWN, record.status(), "UNKNOWN only where a request may have reached the provider; reason "
                 + record.reason());
     }
@@ -210,12 +211,12 @@ class DeliveryPromiseEdgesTest {
         zokoAnswers(503);
         DeliveryJob job = fixture.zokoJob();
         fixture.enqueue(job);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
         assertEquals("http_503", fixture.record(job).reason());
 
         clock.advance(Duration.ofHours(25));
         fixture.enqueue(job);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         assertEquals(DeliveryStatus.EXHAUSTED, fixture.record(job).status());
         assertEquals("http_503", fixture.record(job).reason(), "given up with the last reason");

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -67,7 +68,7 @@ class DeliveryPromiseTest {
     }
 
     void zokoAnswers(int status) {
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(status)
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(status)
                 .withHeader("content-type", "application/json").withBody("{\"messageId\":\"zk-msg-1\"}")));
     }
 
@@ -78,36 +79,36 @@ class DeliveryPromiseTest {
         DynamoFaults.inject(DynamoFaults.configurationLoad(), When.BEFORE_SENDING, 1_000);
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         DeliveryRecord waiting = fixture.record(job);
         assertEquals(DeliveryStatus.RETRY_SCHEDULED, waiting.status());
         assertEquals("store_unavailable", waiting.reason());
-        assertEquals(0, calls(Provider.ZOKO));
+        assertEquals(0, calls(BuiltIn.ZOKO));
 
         DynamoFaults.clear();
         clock.advance(Duration.ofMinutes(1));
         fixture.enqueue(job);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
-        assertEquals(1, calls(Provider.ZOKO));
+        assertEquals(1, calls(BuiltIn.ZOKO));
         assertEquals(Map.of("sent", 1L), fixture.totals());
     }
 
     @Test
     void credentialsMissingAField_areRejectedNamingTheField_withoutACall() {
         zokoAnswers(202);
-        merchants.integration(fixture.merchantId(), "zoko-no-key", Provider.ZOKO, true, Map.of("token", "not-what-zoko-wants"));
+        merchants.integration(fixture.merchantId(), "zoko-no-key", BuiltIn.ZOKO, true, Map.of("token", "not-what-zoko-wants"));
         DeliveryJob job = fixture.zokoJob("zoko-no-key", Map.of("user_name", "Riya", "amount", 5));
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         DeliveryRecord record = fixture.record(job);
         assertEquals(DeliveryStatus.REJECTED, record.status());
         assertEquals("credentials_incomplete:apiKey", record.reason());
-        assertEquals(0, calls(Provider.ZOKO));
+        assertEquals(0, calls(BuiltIn.ZOKO));
     }
 
     @Test
@@ -116,16 +117,16 @@ class DeliveryPromiseTest {
         // Sealed for another integration: the encryption context does not match, so they never open for this one.
         var sealedElsewhere = cipher.seal("{\"apiKey\":\"zk-key-0009\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 dev.loyaltyrelay.domain.SecretCipher.EncryptionContext.forIntegration(fixture.merchantId(), "zoko-other"));
-        configuration.saveIntegration(new dev.loyaltyrelay.domain.Integration(fixture.merchantId(), "zoko-moved", Provider.ZOKO,
+        configuration.saveIntegration(new dev.loyaltyrelay.domain.Integration(fixture.merchantId(), "zoko-moved", BuiltIn.ZOKO,
                 dev.loyaltyrelay.domain.CommonProperty.MOBILE, sealedElsewhere, true, null));
         DeliveryJob job = fixture.zokoJob("zoko-moved", Map.of("user_name", "Riya", "amount", 5));
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         assertEquals(DeliveryStatus.REJECTED, fixture.record(job).status());
         assertEquals("credentials_unreadable", fixture.record(job).reason());
-        assertEquals(0, calls(Provider.ZOKO));
+        assertEquals(0, calls(BuiltIn.ZOKO));
     }
 
     @Test
@@ -137,11 +138,11 @@ class DeliveryPromiseTest {
         DynamoFaults.inject(DynamoFaults.updateOf("DELIVERY#", "claimedAt"), When.AFTER_APPLYING, 1);
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         assertEquals(before + 1, DynamoFaults.fired());
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
-        assertEquals(1, calls(Provider.ZOKO));
+        assertEquals(1, calls(BuiltIn.ZOKO));
     }
 
     @Test
@@ -152,7 +153,7 @@ class DeliveryPromiseTest {
         DynamoFaults.inject(DynamoFaults.updateOf("DELIVERY#", "providerMessageId"), When.AFTER_APPLYING, 1);
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         assertEquals(before + 1, DynamoFaults.fired());
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
@@ -164,9 +165,9 @@ class DeliveryPromiseTest {
         zokoAnswers(503);
         for (int i = 0; i < 8; i++) {
             fixture.enqueue(fixture.zokoJob());
-            fixture.poll(Provider.ZOKO);
+            fixture.poll(BuiltIn.ZOKO);
         }
-        int callsWhenOpen = calls(Provider.ZOKO);
+        int callsWhenOpen = calls(BuiltIn.ZOKO);
         DeliveryJob waiting = fixture.zokoJob();
 
         fixture.invoke(waiting, 5);
@@ -182,10 +183,10 @@ class DeliveryPromiseTest {
         DeliveryRecord givenUp = fixture.record(waiting);
         assertEquals(DeliveryStatus.EXHAUSTED, givenUp.status());
         assertEquals("circuit_open", givenUp.reason());
-        List<Message> letters = Queues.drainDeadLetters(Provider.ZOKO);
+        List<Message> letters = Queues.drainDeadLetters(BuiltIn.ZOKO);
         assertEquals(1, letters.size());
         assertEquals("circuit_open", letters.getFirst().messageAttributes().get("reason").stringValue());
-        assertEquals(callsWhenOpen, calls(Provider.ZOKO), "no call while the breaker is open");
+        assertEquals(callsWhenOpen, calls(BuiltIn.ZOKO), "no call while the breaker is open");
         assertEquals(1L, fixture.totals().get("failed"), "the given-up delivery is counted failed, and only it");
         assertEquals(8L, fixture.totals().get("pending"), "the eight 503s wait for their retry");
     }
@@ -201,23 +202,23 @@ class DeliveryPromiseTest {
 
         assertEquals(DeliveryStatus.EXHAUSTED, fixture.record(job).status());
         assertEquals("store_unavailable", fixture.record(job).reason());
-        assertEquals(1, Queues.drainDeadLetters(Provider.ZOKO).size());
+        assertEquals(1, Queues.drainDeadLetters(BuiltIn.ZOKO).size());
     }
 
     @Test
     void aRefusalOfCredentialsTheMerchantReplaced_flagsNothing_andTheDeliveryGoesOutWithTheNewOnes() {
-        var zoko = ProviderStubs.of(Provider.ZOKO);
+        var zoko = ProviderStubs.of(BuiltIn.ZOKO);
         zoko.stubFor(post(urlEqualTo(ZOKO_PATH)).withHeader("apikey", equalTo("zk-key-0001")).willReturn(aResponse().withStatus(202)));
         fixture.enqueue(fixture.zokoJob());
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
         // The merchant re-initializes with a new key; this warm container still holds the old one, which Zoko now refuses.
-        merchants.integration(fixture.merchantId(), "zoko-1", Provider.ZOKO, true, Map.of("apiKey", "zk-key-0002"));
+        merchants.integration(fixture.merchantId(), "zoko-1", BuiltIn.ZOKO, true, Map.of("apiKey", "zk-key-0002"));
         zoko.stubFor(post(urlEqualTo(ZOKO_PATH)).withHeader("apikey", equalTo("zk-key-0001")).willReturn(aResponse().withStatus(401)));
         zoko.stubFor(post(urlEqualTo(ZOKO_PATH)).withHeader("apikey", equalTo("zk-key-0002")).willReturn(aResponse().withStatus(202)));
         DeliveryJob job = fixture.zokoJob();
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         assertNull(configuration.load(fixture.merchantId()).orElseThrow().integrations().stream()
                 .filter(i -> i.integrationId().equals("zoko-1")).findFirst().orElseThrow().attention(), "the new key is not flagged");
@@ -225,7 +226,7 @@ class DeliveryPromiseTest {
         assertEquals("credentials_replaced", fixture.record(job).reason());
 
         fixture.enqueue(job);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
         zoko.verify(1, postRequestedFor(urlEqualTo(ZOKO_PATH)).withHeader("apikey", equalTo("zk-key-0002")));
@@ -237,11 +238,11 @@ class DeliveryPromiseTest {
         DeliveryJob job = fixture.zokoJob("zoko-1", Map.of("user_name", "Riya", "amount", new BigDecimal("1E2147483647")));
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         DeliveryRecord record = fixture.record(job);
         assertEquals(DeliveryStatus.REJECTED, record.status());
         assertEquals("variable_out_of_range:amount", record.reason());
-        assertEquals(0, calls(Provider.ZOKO));
+        assertEquals(0, calls(BuiltIn.ZOKO));
     }
 }

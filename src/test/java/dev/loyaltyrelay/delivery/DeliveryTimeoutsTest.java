@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -39,19 +40,19 @@ class DeliveryTimeoutsTest {
 
     @Test
     void aMessageRequestThatTimesOut_isRecordedUnknown_andTheRedeliveredMessageCallsNothing() {
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH))
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH))
                 .willReturn(aResponse().withStatus(202).withFixedDelay(ShortCallTimeoutProfile.NEVER_IN_TIME)));
         DeliveryJob job = fixture.zokoJob();
         fixture.enqueue(job);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         DeliveryRecord record = fixture.record(job);
         assertEquals(DeliveryStatus.UNKNOWN, record.status());
         assertEquals("timeout", record.reason());
-        assertEquals(1, callsOnceJournalled(Provider.ZOKO));
+        assertEquals(1, callsOnceJournalled(BuiltIn.ZOKO));
     }
 
     /**
@@ -73,14 +74,14 @@ class DeliveryTimeoutsTest {
 
     @Test
     void aWigzoIdentifyThatTimesOut_isRetried_becauseOnlyTheEventCallCanMessageTheCustomer() {
-        var wigzo = ProviderStubs.of(Provider.WIGZO);
+        var wigzo = ProviderStubs.of(BuiltIn.WIGZO);
         wigzo.stubFor(post(urlPathEqualTo("/rest/v1/learn/identify"))
                 .willReturn(aResponse().withStatus(200).withFixedDelay(ShortCallTimeoutProfile.NEVER_IN_TIME)));
         wigzo.stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200)));
         DeliveryJob job = fixture.wigzoJob();
         fixture.enqueue(job);
 
-        fixture.poll(Provider.WIGZO);
+        fixture.poll(BuiltIn.WIGZO);
 
         DeliveryRecord waiting = fixture.record(job);
         assertEquals(DeliveryStatus.RETRY_SCHEDULED, waiting.status());
@@ -89,7 +90,7 @@ class DeliveryTimeoutsTest {
 
         wigzo.stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
         fixture.enqueue(job);
-        fixture.poll(Provider.WIGZO);
+        fixture.poll(BuiltIn.WIGZO);
 
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
         wigzo.verify(1, postRequestedFor(urlPathEqualTo("/rest/v1/learn/event")));

@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -53,12 +55,9 @@ class EndToEndTest {
     MutableClock clock;
     @Inject
     DeliveryLedger ledger;
-    @Inject
-    ZokoDeliveryHandler zoko;
-    @Inject
-    LimeChatDeliveryHandler limechat;
-    @Inject
-    WigzoDeliveryHandler wigzo;
+        DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
+        DeliveryFunction limechat = DeliveryFunction.of(BuiltIn.LIMECHAT);
+        DeliveryFunction wigzo = DeliveryFunction.of(BuiltIn.WIGZO);
 
     @BeforeEach
     void providersAccept() {
@@ -66,10 +65,10 @@ class EndToEndTest {
         directory.invalidateAll();
         Queues.purgeAll();
         ProviderStubs.resetAll();
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-e2e\"}")));
-        ProviderStubs.of(Provider.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{}")));
-        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
-        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-e2e\"}")));
+        ProviderStubs.of(BuiltIn.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        ProviderStubs.of(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
+        ProviderStubs.of(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200)));
     }
 
     static int ingest(String merchantId) {
@@ -111,29 +110,29 @@ class EndToEndTest {
         assertEquals(202, ingest(merchantId));
         assertEquals(200, ingest(merchantId), "Nector's retry is answered as a duplicate");
         Map<Provider, List<String>> deliveries = Map.of(
-                Provider.ZOKO, duplicateEveryMessage(Provider.ZOKO),
-                Provider.LIMECHAT, duplicateEveryMessage(Provider.LIMECHAT),
-                Provider.WIGZO, duplicateEveryMessage(Provider.WIGZO));
-        drain(Provider.ZOKO, zoko);
-        drain(Provider.LIMECHAT, limechat);
-        drain(Provider.WIGZO, wigzo);
+                BuiltIn.ZOKO, duplicateEveryMessage(BuiltIn.ZOKO),
+                BuiltIn.LIMECHAT, duplicateEveryMessage(BuiltIn.LIMECHAT),
+                BuiltIn.WIGZO, duplicateEveryMessage(BuiltIn.WIGZO));
+        drain(BuiltIn.ZOKO, zoko);
+        drain(BuiltIn.LIMECHAT, limechat);
+        drain(BuiltIn.WIGZO, wigzo);
 
         deliveries.values().forEach(ids -> assertEquals(1, ids.size()));
         deliveries.values().stream().flatMap(List::stream)
                 .forEach(id -> assertEquals(DeliveryStatus.SENT, ledger.find(id).orElseThrow().status(), id));
-        ProviderStubs.of(Provider.ZOKO).verify(1, postRequestedFor(urlEqualTo("/v2/message"))
+        ProviderStubs.of(BuiltIn.ZOKO).verify(1, postRequestedFor(urlEqualTo("/v2/message"))
                 .withHeader("apikey", equalTo("zk-test-key-0001"))
                 .withRequestBody(equalToJson("""
                         {"channel":"whatsapp","recipient":"919876543210","type":"template","templateId":"wallet_reward_v1",
                          "templateLanguage":"en","templateArgs":["Riya","100"]}""")));
-        assertEquals(1, ProviderStubs.requests(Provider.ZOKO).size());
-        ProviderStubs.of(Provider.LIMECHAT).verify(1, postRequestedFor(urlEqualTo("/api/v1/cvf-events"))
+        assertEquals(1, ProviderStubs.requests(BuiltIn.ZOKO).size());
+        ProviderStubs.of(BuiltIn.LIMECHAT).verify(1, postRequestedFor(urlEqualTo("/api/v1/cvf-events"))
                 .withHeader("x-limechat-uat", equalTo("lc-token-0001"))
                 .withHeader("x-fb-account-id", equalTo("lc-acc"))
                 .withRequestBody(equalToJson("{\"distinct_id\":\"919876543210\",\"phone\":\"919876543210\",\"event\":\"walletreward_create\"}", true, true)));
-        assertEquals(1, ProviderStubs.requests(Provider.LIMECHAT).size());
-        ProviderStubs.of(Provider.WIGZO).verify(1, postRequestedFor(urlPathEqualTo("/rest/v1/learn/event"))
+        assertEquals(1, ProviderStubs.requests(BuiltIn.LIMECHAT).size());
+        ProviderStubs.of(BuiltIn.WIGZO).verify(1, postRequestedFor(urlPathEqualTo("/rest/v1/learn/event"))
                 .withRequestBody(equalToJson("{\"eventName\":\"wallet_coins_rewarded\",\"eventCategory\":\"EXTERNAL\"}", true, true)));
-        assertEquals(1, ProviderStubs.of(Provider.WIGZO).findAll(postRequestedFor(urlPathEqualTo("/rest/v1/learn/event"))).size());
+        assertEquals(1, ProviderStubs.of(BuiltIn.WIGZO).findAll(postRequestedFor(urlPathEqualTo("/rest/v1/learn/event"))).size());
     }
 }

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -70,7 +71,7 @@ class ErasureAndListingEdgesTest {
     @Test
     void aJobBeingPreparedWhenThePersonIsErased_isNotSent_andItsRecordNeverCarriesTheAddress() {
         customers.upsert(new CustomerProfile(merchantId, "mobile:" + MOBILE, MOBILE, null, "Riya", null, null, null));
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
         DeliveryJob job = fixture.zokoJob();
         fixture.enqueue(job);
         AtomicReference<AdminCalls.Answer> erasure = new AtomicReference<>();
@@ -78,12 +79,12 @@ class ErasureAndListingEdgesTest {
         DynamoFaults.justBefore(DynamoFaults.updateOf("DELIVERY#", "claimedAt"), () -> erasure.set(
                 AdminCalls.operator("POST", "/v1/admin/merchants/" + merchantId + "/customers/erase", Map.of("mobile", MOBILE))));
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         assertEquals(200, erasure.get().status(), String.valueOf(erasure.get()));
         var item = LocalAws.get().dynamo.getItem(r -> r.tableName(LocalAws.RECORDS_TABLE)
                 .key(Map.of("pk", AttributeValue.fromS("DELIVERY#" + job.deliveryId()), "sk", AttributeValue.fromS("DELIVERY")))).item();
-        assertEquals(0, calls(Provider.ZOKO), "nothing is sent to a person erased before the call (record: "
+        assertEquals(0, calls(BuiltIn.ZOKO), "nothing is sent to a person erased before the call (record: "
                 + fixture.record(job).status() + ")");
         assertNotEquals(MOBILE, item.get("recipient").s(), "the record never carries the erased address");
     }

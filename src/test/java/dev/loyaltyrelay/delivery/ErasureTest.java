@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -59,10 +60,10 @@ class ErasureTest {
         // The store learned the person twice: from an event with their customer id (with email), and from one without.
         customers.upsert(new CustomerProfile(merchantId, "id:cust-1", MOBILE, EMAIL, "Riya", null, null, null));
         customers.upsert(new CustomerProfile(merchantId, "mobile:" + MOBILE, MOBILE, null, "Riya", null, null, null));
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(500)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(500)));
         DeliveryJob retrying = fixture.zokoJob();
         fixture.enqueue(retrying);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
         assertEquals(DeliveryStatus.RETRY_SCHEDULED, fixture.record(retrying).status());
         DeliveryJob neverAttempted = fixture.wigzoJob();
         fixture.enqueue(neverAttempted);
@@ -76,17 +77,17 @@ class ErasureTest {
         assertEquals(0, customers.withAddress(merchantId, new Recipient(CommonProperty.MOBILE, MOBILE)).size());
         assertEquals(0, customers.withAddress(merchantId, new Recipient(CommonProperty.EMAIL, EMAIL)).size());
 
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
-        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
-        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200)));
-        int zokoCallsBefore = calls(Provider.ZOKO);
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
+        ProviderStubs.of(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
+        ProviderStubs.of(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200)));
+        int zokoCallsBefore = calls(BuiltIn.ZOKO);
         clock.advance(Duration.ofMinutes(5));
         fixture.enqueue(retrying);
-        fixture.poll(Provider.ZOKO);
-        fixture.poll(Provider.WIGZO);
+        fixture.poll(BuiltIn.ZOKO);
+        fixture.poll(BuiltIn.WIGZO);
 
-        assertEquals(zokoCallsBefore, calls(Provider.ZOKO), "the queued retry is not sent");
-        assertEquals(0, calls(Provider.WIGZO), "the job queued before the erasure is not sent");
+        assertEquals(zokoCallsBefore, calls(BuiltIn.ZOKO), "the queued retry is not sent");
+        assertEquals(0, calls(BuiltIn.WIGZO), "the job queued before the erasure is not sent");
         assertEquals(DeliveryStatus.SUPPRESSED, fixture.record(retrying).status());
         assertEquals("recipient_erased", fixture.record(retrying).reason());
         var suppressed = fixture.record(neverAttempted);

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.application.delivery.Recovery;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -50,7 +51,7 @@ class RecoveryTest {
     @BeforeEach
     void freshMerchant() {
         fixture.freshMerchant();
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
     }
 
     @AfterEach
@@ -61,7 +62,7 @@ class RecoveryTest {
     DeliveryJob sent() {
         DeliveryJob job = fixture.zokoJob();
         fixture.enqueue(job);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
         return job;
     }
@@ -72,7 +73,7 @@ class RecoveryTest {
         ledger.claim(job, null, new DeliveryLedger.Budget(12, clock.instant().minus(Duration.ofHours(24))), clock.instant());
         clock.advance(Duration.ofSeconds(46));
         fixture.enqueue(job);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
         assertEquals(DeliveryStatus.UNKNOWN, fixture.record(job).status());
         return job;
     }
@@ -83,17 +84,17 @@ class RecoveryTest {
         DeliveryJob job = fixture.zokoJob();
         clock.advance(Duration.ofHours(25));
         fixture.enqueue(job);
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
         assertEquals(DeliveryStatus.EXHAUSTED, fixture.record(job).status());
         return job;
     }
 
     void deadLetter(DeliveryJob job) {
-        LocalAws.get().sqs.sendMessage(r -> r.queueUrl(LocalAws.get().deadLetterQueueUrls.get(Provider.ZOKO)).messageBody(fixture.encode(job)));
+        LocalAws.get().sqs.sendMessage(r -> r.queueUrl(LocalAws.get().deadLetterQueueUrls.get(BuiltIn.ZOKO)).messageBody(fixture.encode(job)));
     }
 
     void drainQueue() {
-        while (fixture.poll(Provider.ZOKO) > 0) {
+        while (fixture.poll(BuiltIn.ZOKO) > 0) {
             // one batch at a time until nothing is visible
         }
     }
@@ -106,16 +107,16 @@ class RecoveryTest {
         // Second copies of the finished ones reached the DLQ too (a redone fan-out that SQS dead-lettered).
         deadLetter(sent);
         deadLetter(unknown);
-        int callsBefore = calls(Provider.ZOKO);
+        int callsBefore = calls(BuiltIn.ZOKO);
 
-        Recovery.Redriven redriven = recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        Recovery.Redriven redriven = recovery.redrive(BuiltIn.ZOKO, 100, AMPLE);
         drainQueue();
 
         assertEquals(1, redriven.requeued());
         assertEquals(Map.of(DeliveryStatus.SENT, 1, DeliveryStatus.UNKNOWN, 1), redriven.alreadyEnded());
         assertEquals(0, redriven.remaining());
         assertEquals("empty", redriven.stoppedBy());
-        assertEquals(callsBefore + 1, calls(Provider.ZOKO), "only the given-up delivery is sent");
+        assertEquals(callsBefore + 1, calls(BuiltIn.ZOKO), "only the given-up delivery is sent");
         assertEquals(DeliveryStatus.SENT, fixture.record(exhausted).status());
         assertEquals(DeliveryStatus.UNKNOWN, fixture.record(unknown).status());
         assertTrue(fixture.record(exhausted).trail().stream().anyMatch(step -> "reopened_by_redrive".equals(step.reason())));
@@ -124,21 +125,21 @@ class RecoveryTest {
     @Test
     void aRedriveRepeatedAfterItStoppedBetweenRequeueAndDelete_sendsTheDeliveryOnce() {
         DeliveryJob exhausted = exhausted();
-        recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        recovery.redrive(BuiltIn.ZOKO, 100, AMPLE);
         // As if the first run had timed out after the requeue and before the delete: the letter is still there.
         deadLetter(exhausted);
 
-        Recovery.Redriven again = recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        Recovery.Redriven again = recovery.redrive(BuiltIn.ZOKO, 100, AMPLE);
         drainQueue();
 
         assertEquals(1, again.requeued(), "still waiting: requeued, not reopened again");
-        assertEquals(1, calls(Provider.ZOKO));
+        assertEquals(1, calls(BuiltIn.ZOKO));
         assertEquals(DeliveryStatus.SENT, fixture.record(exhausted).status());
 
         deadLetter(exhausted);
-        Recovery.Redriven afterSent = recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        Recovery.Redriven afterSent = recovery.redrive(BuiltIn.ZOKO, 100, AMPLE);
         assertEquals(Map.of(DeliveryStatus.SENT, 1), afterSent.alreadyEnded());
-        assertEquals(1, calls(Provider.ZOKO));
+        assertEquals(1, calls(BuiltIn.ZOKO));
     }
 
     @Test
@@ -147,9 +148,9 @@ class RecoveryTest {
             deadLetter(fixture.zokoJob());
         }
 
-        Recovery.Redriven first = recovery.redrive(Provider.ZOKO, 10, AMPLE);
-        Recovery.Redriven second = recovery.redrive(Provider.ZOKO, 10, AMPLE);
-        Recovery.Redriven third = recovery.redrive(Provider.ZOKO, 10, AMPLE);
+        Recovery.Redriven first = recovery.redrive(BuiltIn.ZOKO, 10, AMPLE);
+        Recovery.Redriven second = recovery.redrive(BuiltIn.ZOKO, 10, AMPLE);
+        Recovery.Redriven third = recovery.redrive(BuiltIn.ZOKO, 10, AMPLE);
 
         assertEquals(10, first.requeued());
         assertEquals(15, first.remaining());
@@ -158,7 +159,7 @@ class RecoveryTest {
         assertEquals(5, third.requeued());
         assertEquals(0, third.remaining());
         assertEquals("empty", third.stoppedBy());
-        assertEquals(25, Queues.drain(Provider.ZOKO).size());
+        assertEquals(25, Queues.drain(BuiltIn.ZOKO).size());
     }
 
     @Test
@@ -170,14 +171,14 @@ class RecoveryTest {
         DynamoFaults.inject(request -> request instanceof software.amazon.awssdk.services.dynamodb.model.GetItemRequest get
                 && get.key().get("pk").s().startsWith("DELIVERY#"), When.BEFORE_SENDING, 1_000_000);
         try {
-            recovery.redrive(Provider.ZOKO, 100, AMPLE);
+            recovery.redrive(BuiltIn.ZOKO, 100, AMPLE);
             throw new AssertionError("the redrive went on without the store");
         } catch (dev.loyaltyrelay.domain.StoreUnavailable expected) {
             // The operator sees 503 and calls again.
         }
         DynamoFaults.clear();
 
-        Recovery.Redriven again = recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        Recovery.Redriven again = recovery.redrive(BuiltIn.ZOKO, 100, AMPLE);
 
         assertEquals(3, again.requeued(), "the letters the failed call had taken are found at once, not a minute later");
         assertEquals(0, again.remaining());
@@ -189,18 +190,18 @@ class RecoveryTest {
             deadLetter(fixture.zokoJob());
         }
 
-        Recovery.Redriven outOfTime = recovery.redrive(Provider.ZOKO, 100, Duration.ZERO);
+        Recovery.Redriven outOfTime = recovery.redrive(BuiltIn.ZOKO, 100, Duration.ZERO);
 
         assertEquals("time", outOfTime.stoppedBy());
         assertEquals(0, outOfTime.requeued());
         assertEquals(3, outOfTime.remaining());
-        assertEquals(3, recovery.redrive(Provider.ZOKO, 100, AMPLE).requeued());
+        assertEquals(3, recovery.redrive(BuiltIn.ZOKO, 100, AMPLE).requeued());
     }
 
     @Test
     void aResendWhoseRequeueFails_changesNothing_andCanBeAskedAgain() {
         DeliveryJob job = sent();
-        String queueUrl = LocalAws.get().queueUrls.get(Provider.ZOKO);
+        String queueUrl = LocalAws.get().queueUrls.get(BuiltIn.ZOKO);
         String queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
         LocalAws.get().sqs.deleteQueue(r -> r.queueUrl(queueUrl));
         try {
@@ -214,7 +215,7 @@ class RecoveryTest {
         assertEquals(Recovery.Resend.REQUEUED, recovery.resend(job.deliveryId()));
         drainQueue();
 
-        assertEquals(2, calls(Provider.ZOKO));
+        assertEquals(2, calls(BuiltIn.ZOKO));
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
         assertTrue(fixture.record(job).trail().stream().anyMatch(step -> "resend_requested".equals(step.reason())));
     }
@@ -232,13 +233,13 @@ class RecoveryTest {
         drainQueue();
 
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
-        assertEquals(2, calls(Provider.ZOKO));
+        assertEquals(2, calls(BuiltIn.ZOKO));
     }
 
     @Test
     void aReopeningUndoneWithItsAnswerLost_isTakenAsUndone() {
         DeliveryJob job = sent();
-        String queueUrl = LocalAws.get().queueUrls.get(Provider.ZOKO);
+        String queueUrl = LocalAws.get().queueUrls.get(BuiltIn.ZOKO);
         String queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
         long faultsBefore = DynamoFaults.fired();
         DynamoFaults.inject(request -> request.toString().contains("reopening_undone"), When.AFTER_APPLYING, 1);
@@ -256,7 +257,7 @@ class RecoveryTest {
     @Test
     void aResendLeftReopenedWithoutAMessage_isQueuedByTheNextResend_notRefused() {
         DeliveryJob job = sent();
-        String queueUrl = LocalAws.get().queueUrls.get(Provider.ZOKO);
+        String queueUrl = LocalAws.get().queueUrls.get(BuiltIn.ZOKO);
         String queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
         // The queue refuses the job, and the store refuses the undo: the record stays reopened with no message anywhere.
         DynamoFaults.inject(request -> request.toString().contains("reopening_undone"), When.BEFORE_SENDING, 1_000);
@@ -273,7 +274,7 @@ class RecoveryTest {
         drainQueue();
 
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
-        assertEquals(2, calls(Provider.ZOKO));
+        assertEquals(2, calls(BuiltIn.ZOKO));
     }
 
     @Test
@@ -284,7 +285,7 @@ class RecoveryTest {
 
         recovery.resend(sent.deliveryId());
         assertEquals(Map.of("pending", 1L, "failed", 1L), fixture.totals(), "a reopened delivery is pending, not sent and pending");
-        recovery.redrive(Provider.ZOKO, 100, AMPLE);
+        recovery.redrive(BuiltIn.ZOKO, 100, AMPLE);
         assertEquals(Map.of("pending", 2L), fixture.totals());
         drainQueue();
 

@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -49,8 +51,7 @@ class ResendUnknownOutcomesTest {
         }
     }
 
-    @Inject
-    ZokoDeliveryHandler zoko;
+        DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
     @Inject
     TestMerchants merchants;
     @Inject
@@ -69,14 +70,14 @@ class ResendUnknownOutcomesTest {
         Queues.purgeAll();
         String merchantId = TestMerchants.freshId();
         merchants.merchant(merchantId, SignaturePolicy.RECORD, RepeatPolicy.COUNT);
-        merchants.integration(merchantId, "zoko-1", Provider.ZOKO, true, Map.of("apiKey", "zk-key-0001"));
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withFixedDelay(ShortCallTimeoutProfile.NEVER_IN_TIME)));
+        merchants.integration(merchantId, "zoko-1", BuiltIn.ZOKO, true, Map.of("apiKey", "zk-key-0001"));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withFixedDelay(ShortCallTimeoutProfile.NEVER_IN_TIME)));
         var mapping = new EventMapping("zoko-1", "wallet", "walletreward_create", "wallet_reward_v1", null,
                 List.of(new TemplateVariable("amount", null)), "en", ForwardedProperties.NONE);
         var job = new DeliveryJob(DeliveryJob.SCHEMA_VERSION, DeliveryIds.derive(merchantId, "nd-1", "zoko-1", "wallet"), merchantId, "nd-1",
-                "walletreward_create", Provider.ZOKO, "zoko-1", new Recipient(CommonProperty.MOBILE, "+919876543210"), mapping,
+                "walletreward_create", BuiltIn.ZOKO, "zoko-1", new Recipient(CommonProperty.MOBILE, "+919876543210"), mapping,
                 Map.of("amount", 5), clock.instant());
-        String queueUrl = LocalAws.get().queueUrls.get(Provider.ZOKO);
+        String queueUrl = LocalAws.get().queueUrls.get(BuiltIn.ZOKO);
         LocalAws.get().sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(codec.encode(job)));
         long unknownBefore = metrics.total("DeliveryOutcomeUnknown");
 

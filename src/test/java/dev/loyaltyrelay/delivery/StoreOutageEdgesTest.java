@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.application.delivery.Recovery;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -48,7 +49,7 @@ class StoreOutageEdgesTest {
     @BeforeEach
     void freshMerchant() {
         fixture.freshMerchant();
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)
                 .withHeader("content-type", "application/json").withBody("{\"messageId\":\"zk-msg-1\"}")));
     }
 
@@ -76,16 +77,16 @@ class StoreOutageEdgesTest {
         // The store goes down right after the claim: the re-check and everything after it fail.
         DynamoFaults.justBefore(policyRecheck(), () -> DynamoFaults.inject(request -> true, When.BEFORE_SENDING, 1_000_000));
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         DynamoFaults.clear();
         clock.advance(Duration.ofMinutes(1));
-        fixture.poll(Provider.ZOKO); // the copy carrying the outcome
+        fixture.poll(BuiltIn.ZOKO); // the copy carrying the outcome
 
         DeliveryRecord record = fixture.record(job);
-        assertEquals(1, calls(Provider.ZOKO), "sent once");
+        assertEquals(1, calls(BuiltIn.ZOKO), "sent once");
         assertEquals(DeliveryStatus.SENT, record.status(), "the carried outcome");
-        assertNotEquals(DeliveryStatus.UNKNOWN, record.status(), "requests that reached Zoko: " + calls(Provider.ZOKO)
+        assertNotEquals(DeliveryStatus.UNKNOWN, record.status(), "requests that reached Zoko: " + calls(BuiltIn.ZOKO)
                 + "; the delivery ended " + record.status() + " (" + record.reason() + ")");
     }
 
@@ -124,20 +125,20 @@ class StoreOutageEdgesTest {
         DynamoFaults.inject(request -> true, When.BEFORE_SENDING, 1_000_000);
         fixture.invoke(job, 90); // its 90th receive, the store still down
         DynamoFaults.clear();
-        int letters = Queues.drainDeadLetters(Provider.ZOKO).size();
+        int letters = Queues.drainDeadLetters(BuiltIn.ZOKO).size();
         assertEquals(true, letters >= 1, "dead-lettered at the receive budget");
         // Put one letter back (drained above to count them) and let the outage's days pass.
-        var dlq = dev.loyaltyrelay.support.LocalAws.get().deadLetterQueueUrls.get(Provider.ZOKO);
+        var dlq = dev.loyaltyrelay.support.LocalAws.get().deadLetterQueueUrls.get(BuiltIn.ZOKO);
         dev.loyaltyrelay.support.LocalAws.get().sqs.sendMessage(r -> r.queueUrl(dlq).messageBody(fixture.encode(job)));
         clock.advance(Duration.ofDays(3));
 
-        Recovery.Redriven redriven = recovery.redrive(Provider.ZOKO, 10, Duration.ofSeconds(20));
-        fixture.poll(Provider.ZOKO);
+        Recovery.Redriven redriven = recovery.redrive(BuiltIn.ZOKO, 10, Duration.ofSeconds(20));
+        fixture.poll(BuiltIn.ZOKO);
 
         var record = ledger.find(job.deliveryId());
-        assertEquals(1, calls(Provider.ZOKO), "the redrive after the outage delivers it; redrive said " + redriven + "; record "
+        assertEquals(1, calls(BuiltIn.ZOKO), "the redrive after the outage delivers it; redrive said " + redriven + "; record "
                 + record.map(r -> r.status() + " " + r.reason() + " givenUpBy " + r.givenUpBy()).orElse("none")
-                + "; letters on the DLQ again: " + Queues.drainDeadLetters(Provider.ZOKO).size()
+                + "; letters on the DLQ again: " + Queues.drainDeadLetters(BuiltIn.ZOKO).size()
                 + " (the first dead-lettering left " + letters + ")");
     }
 
@@ -154,14 +155,14 @@ class StoreOutageEdgesTest {
         fixture.enqueue(job);
         DynamoFaults.inject(DynamoFaults.updateOf("DELIVERY#", "providerMessageId"), When.BEFORE_SENDING, 1_000_000);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         DynamoFaults.clear();
         clock.advance(Duration.ofMinutes(1));
-        fixture.poll(Provider.ZOKO); // the copy carrying the outcome
+        fixture.poll(BuiltIn.ZOKO); // the copy carrying the outcome
 
         DeliveryRecord record = fixture.record(job);
-        assertEquals(1, calls(Provider.ZOKO));
+        assertEquals(1, calls(BuiltIn.ZOKO));
         assertEquals("zk-msg-1", record.providerMessageId());
         assertEquals(DeliveryStatus.SENT, record.status(), "Zoko answered 202 (zk-msg-1); the record says " + record.status() + " ("
                 + record.reason() + "), figures " + fixture.totals());

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.support.ProviderStubs;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -9,6 +10,6 @@ import java.util.Map;
 public class TlsHandshakeFailureProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("quarkus.rest-client.zoko.url", "https://127.0.0.1:" + ProviderStubs.of(Provider.ZOKO).port());
+        return Map.of("quarkus.rest-client.zoko.url", "https://127.0.0.1:" + ProviderStubs.of(BuiltIn.ZOKO).port());
     }
 }

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -31,14 +32,14 @@ class TlsHandshakeFailureTest {
     @Test
     void aTlsHandshakeThatFails_isNeverUnknown_forNoRequestWasWritten() {
         fixture.freshMerchant();
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)));
         DeliveryJob job = fixture.zokoJob();
         fixture.enqueue(job);
 
-        fixture.poll(Provider.ZOKO);
+        fixture.poll(BuiltIn.ZOKO);
 
         DeliveryRecord record = fixture.record(job);
-        assertEquals(0, DeliveryFixture.calls(Provider.ZOKO), "no HTTP request reached the provider");
+        assertEquals(0, DeliveryFixture.calls(BuiltIn.ZOKO), "no HTTP request reached the provider");
         assertNotEquals(DeliveryStatus.UNKNOWN, record.status(), "UNKNOWN only where a request may have reached the provider; reason "
                 + record.reason());
     }

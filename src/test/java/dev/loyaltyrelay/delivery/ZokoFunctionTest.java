@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.delivery;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -59,7 +60,7 @@ class ZokoFunctionTest {
     void zokoAnswersByRecipient() {
         clock.set(Webhooks.SIGNED_AT);
         ProviderStubs.resetAll();
-        var zoko = ProviderStubs.of(Provider.ZOKO);
+        var zoko = ProviderStubs.of(BuiltIn.ZOKO);
         zoko.stubFor(post(urlEqualTo("/v2/message")).atPriority(5)
                 .willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-accepted\"}")));
         zoko.stubFor(post(urlEqualTo("/v2/message")).atPriority(1).withRequestBody(matchingJsonPath("$.recipient", equalTo("919800000500")))
@@ -71,7 +72,7 @@ class ZokoFunctionTest {
     String zokoMerchant() {
         String merchantId = TestMerchants.freshId();
         merchants.merchant(merchantId, dev.loyaltyrelay.domain.SignaturePolicy.RECORD, dev.loyaltyrelay.domain.RepeatPolicy.COUNT);
-        merchants.integration(merchantId, "zoko-demo", Provider.ZOKO, true, Map.of("apiKey", "zk-demo-key"));
+        merchants.integration(merchantId, "zoko-demo", BuiltIn.ZOKO, true, Map.of("apiKey", "zk-demo-key"));
         return merchantId;
     }
 
@@ -95,7 +96,7 @@ class ZokoFunctionTest {
         JsonNode response = invoke(batch);
 
         assertEquals(List.of(SqsEvents.messageId(batch, TRANSIENT)), SqsEvents.failures(response));
-        var zoko = ProviderStubs.of(Provider.ZOKO);
+        var zoko = ProviderStubs.of(BuiltIn.ZOKO);
         for (String recipient : List.of("919800000001", "919800000002", "919800000500", "919800000400")) {
             zoko.verify(1, postRequestedFor(urlEqualTo("/v2/message")).withRequestBody(matchingJsonPath("$.recipient", equalTo(recipient))));
         }
@@ -122,7 +123,7 @@ class ZokoFunctionTest {
         String merchantId = zokoMerchant();
         ObjectNode batch = SqsEvents.forMerchant(SqsEvents.load("zoko-batch.json"), merchantId, clock.instant());
         invoke(batch);
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).atPriority(1)
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.recipient", equalTo("919800000500"))).willReturn(aResponse().withStatus(202)));
 
         JsonNode again = invoke(batch);
@@ -131,14 +132,14 @@ class ZokoFunctionTest {
         assertEquals(DeliveryStatus.SENT, record(batch, TRANSIENT).status());
         assertEquals(2, record(batch, TRANSIENT).attempts());
         assertEquals(null, record(batch, TRANSIENT).nextAttemptAt(), "no retry is due once it is sent");
-        assertEquals(5, ProviderStubs.requests(Provider.ZOKO).size(), "4 first calls, then only the retried one");
+        assertEquals(5, ProviderStubs.requests(BuiltIn.ZOKO).size(), "4 first calls, then only the retried one");
     }
 
     @Test
     void aBatchOfTen_isSentConcurrently() {
         String merchantId = zokoMerchant();
         // Each answer waits until all ten requests have arrived: sent one after another, the first would wait in vain.
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).atPriority(1)
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.templateId", equalTo("wallet_reward_v1")))
                 .willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"together\"}")
                         .withTransformers(RequestBarrier.NAME).withTransformerParameter("id", "batch-" + merchantId)
@@ -159,7 +160,7 @@ class ZokoFunctionTest {
         JsonNode response = invoke(batch);
 
         assertEquals(List.of(), SqsEvents.failures(response));
-        var calls = ProviderStubs.of(Provider.ZOKO).getAllServeEvents();
+        var calls = ProviderStubs.of(BuiltIn.ZOKO).getAllServeEvents();
         assertEquals(10, calls.size());
         assertTrue(calls.stream().allMatch(call -> "all-arrived".equals(call.getResponse().getHeaders().getHeader(RequestBarrier.HEADER).firstValue())),
                 "every request was answered only once all ten were in flight at once");

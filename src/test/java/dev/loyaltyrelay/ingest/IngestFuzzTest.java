@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.ingest;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.application.ingest.EventCatalogue;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
@@ -134,7 +135,7 @@ class IngestFuzzTest {
             String text = CODEC.encode(job);
             assertTrue(sqsSafe(text), "a job's text has a character SQS refuses");
             assertEquals(text, CODEC.encode(CODEC.decode(text)), "a job changes on its way through the queue");
-            boolean whatsApp = job.provider() != Provider.WIGZO;
+            boolean whatsApp = !BuiltIn.WIGZO.equals(job.provider());
             var rendering = VariableRenderer.render(job.mapping().variables(), job.properties(), ZoneId.of("Asia/Kolkata"), whatsApp);
             if (rendering instanceof VariableRenderer.Rendered rendered) {
                 assertEquals(job.mapping().variables().size(), rendered.values().size());
@@ -202,13 +203,13 @@ class IngestFuzzTest {
         var mappings = new ArrayList<EventMapping>();
         List<TemplateVariable> variables = List.of(new TemplateVariable("user_name", "there"), new TemplateVariable("coins", null),
                 new TemplateVariable("expiry_date", "soon"), new TemplateVariable("coupon_code", null));
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             String integrationId = "int-" + provider.key();
             var credentials = CIPHER.seal("{\"apiKey\":\"k\"}".getBytes(StandardCharsets.UTF_8), EncryptionContext.forIntegration(MERCHANT, integrationId));
-            integrations.add(new Integration(MERCHANT, integrationId, provider, provider.commonProperty(), credentials, true, null));
+            integrations.add(new Integration(MERCHANT, integrationId, provider, BuiltIn.profile(provider).commonProperty(), credentials, true, null));
             for (String topic : EventCatalogue.TOPICS) {
                 mappings.add(new EventMapping(integrationId, "map-" + topic, topic, "template-" + topic, null, variables, "en",
-                        ForwardedProperties.defaultFor(provider)));
+                        ForwardedProperties.defaultFor(BuiltIn.profile(provider))));
             }
         }
         return new MerchantConfiguration(merchant, List.of(secret), integrations, mappings);

@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.ingest;
 
+import java.util.LinkedHashMap;
+import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
 
@@ -109,7 +111,7 @@ class IngestHandlerTest {
 
     static Map<Provider, List<JsonNode>> drainJobs() {
         Map<Provider, List<JsonNode>> jobs = new HashMap<>();
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             for (Message message : Queues.drain(provider)) {
                 try {
                     jobs.computeIfAbsent(provider, p -> new ArrayList<>()).add(JSON.readTree(message.body()));
@@ -132,9 +134,9 @@ class IngestHandlerTest {
         assertEquals("verified", reply.field("bodySignature"));
         assertEquals(3, reply.body().get("queued").size());
         Map<Provider, List<JsonNode>> jobs = drainJobs();
-        assertEquals(Map.of(Provider.ZOKO, 1, Provider.LIMECHAT, 1, Provider.WIGZO, 1),
-                Map.of(Provider.ZOKO, jobs.get(Provider.ZOKO).size(), Provider.LIMECHAT, jobs.get(Provider.LIMECHAT).size(),
-                        Provider.WIGZO, jobs.get(Provider.WIGZO).size()));
+        assertEquals(Map.of(BuiltIn.ZOKO, 1, BuiltIn.LIMECHAT, 1, BuiltIn.WIGZO, 1),
+                Map.of(BuiltIn.ZOKO, jobs.get(BuiltIn.ZOKO).size(), BuiltIn.LIMECHAT, jobs.get(BuiltIn.LIMECHAT).size(),
+                        BuiltIn.WIGZO, jobs.get(BuiltIn.WIGZO).size()));
 
         var jobSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
                 .getSchema(getClass().getClassLoader().getResourceAsStream("schemas/delivery-job.v1.schema.json"));
@@ -143,16 +145,16 @@ class IngestHandlerTest {
                 assertEquals(Collections.emptySet(), jobSchema.validate(job), job.toString());
             }
         }
-        JsonNode zoko = jobs.get(Provider.ZOKO).get(0);
+        JsonNode zoko = jobs.get(BuiltIn.ZOKO).get(0);
         assertEquals("+919876543210", zoko.at("/recipient/address").asText());
         assertEquals("wallet_reward_v1", zoko.at("/mapping/templateId").asText());
         assertEquals(List.of("user_name", "amount"), fieldNames(zoko.get("properties")));
         assertEquals(100, zoko.at("/properties/amount").asInt());
-        JsonNode wigzo = jobs.get(Provider.WIGZO).get(0);
+        JsonNode wigzo = jobs.get(BuiltIn.WIGZO).get(0);
         assertEquals("riya@example.com", wigzo.at("/recipient/address").asText());
         assertEquals("wallet_coins_rewarded", wigzo.at("/mapping/eventName").asText());
         assertTrue(wigzo.get("properties").has("user_wallet_balance"), "Wigzo forwards every property by default");
-        JsonNode limechat = jobs.get(Provider.LIMECHAT).get(0);
+        JsonNode limechat = jobs.get(BuiltIn.LIMECHAT).get(0);
         assertTrue(limechat.get("properties").has("business_name"), "LimeChat forwards every property by default");
         assertEquals(reply.body().get("queued").get(0).get("deliveryId").asText().length(), zoko.get("deliveryId").asText().length());
     }
@@ -473,12 +475,12 @@ class IngestHandlerTest {
     void queueUnreachable_answers503_andLeavesNothingThatBlocksTheRetry() {
         String merchantId = merchants.demoLike();
         LocalAws aws = LocalAws.get();
-        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(Provider.WIGZO)));
+        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(BuiltIn.WIGZO)));
         Reply failed;
         try {
             failed = post(wallet(merchantId));
         } finally {
-            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(Provider.WIGZO),
+            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(BuiltIn.profile(BuiltIn.WIGZO)),
                     "relay-test-wigzo", "relay-test-wigzo-dlq");
         }
         assertEquals(503, failed.status(), failed.body().toString());
@@ -489,9 +491,9 @@ class IngestHandlerTest {
         Map<Provider, List<JsonNode>> jobs = drainJobs();
         // The failed attempt had already put LimeChat's and Zoko's jobs on their queues; the retry puts them
         // there again under the same delivery ids, which is what lets the delivery functions send each once.
-        assertEquals(2, jobs.get(Provider.ZOKO).size());
-        assertEquals(jobs.get(Provider.ZOKO).get(0).get("deliveryId"), jobs.get(Provider.ZOKO).get(1).get("deliveryId"));
-        assertEquals(1, jobs.get(Provider.WIGZO).size());
+        assertEquals(2, jobs.get(BuiltIn.ZOKO).size());
+        assertEquals(jobs.get(BuiltIn.ZOKO).get(0).get("deliveryId"), jobs.get(BuiltIn.ZOKO).get(1).get("deliveryId"));
+        assertEquals(1, jobs.get(BuiltIn.WIGZO).size());
     }
 
     @Test
@@ -519,12 +521,12 @@ class IngestHandlerTest {
     void underDrop_anEventWhoseFanOutFailed_isQueuedWhenNectorRetriesItUnderANewDeliveryId_andOnlyOnce() {
         String dropping = merchants.demoLike(SignaturePolicy.RECORD, RepeatPolicy.DROP);
         LocalAws aws = LocalAws.get();
-        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(Provider.WIGZO)));
+        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(BuiltIn.WIGZO)));
         Reply failed;
         try {
             failed = post(wallet(dropping));
         } finally {
-            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(Provider.WIGZO),
+            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(BuiltIn.profile(BuiltIn.WIGZO)),
                     "relay-test-wigzo", "relay-test-wigzo-dlq");
         }
         assertEquals(503, failed.status(), failed.body().toString());
@@ -539,10 +541,10 @@ class IngestHandlerTest {
         Map<Provider, List<JsonNode>> jobs = drainJobs();
         // The failed attempt had already queued Zoko's and LimeChat's jobs; the retry queues them again under the
         // same delivery ids (those of the event's first delivery id), so each provider sends each delivery once.
-        for (Provider provider : List.of(Provider.ZOKO, Provider.LIMECHAT, Provider.WIGZO)) {
+        for (Provider provider : List.of(BuiltIn.ZOKO, BuiltIn.LIMECHAT, BuiltIn.WIGZO)) {
             assertEquals(1, jobs.get(provider).stream().map(job -> job.get("deliveryId").asText()).distinct().count(), provider.key());
         }
-        assertEquals(1, jobs.get(Provider.WIGZO).size());
+        assertEquals(1, jobs.get(BuiltIn.WIGZO).size());
     }
 
     @Test
@@ -572,11 +574,11 @@ class IngestHandlerTest {
     void underDrop_aFailedEventRetriedUnderBothIdsAtOnce_isQueuedOnce() throws Exception {
         String dropping = merchants.demoLike(SignaturePolicy.RECORD, RepeatPolicy.DROP);
         LocalAws aws = LocalAws.get();
-        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(Provider.WIGZO)));
+        aws.sqs.deleteQueue(r -> r.queueUrl(aws.queueUrls.get(BuiltIn.WIGZO)));
         try {
             assertEquals(503, post(wallet(dropping)).status());
         } finally {
-            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(Provider.WIGZO),
+            TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(BuiltIn.profile(BuiltIn.WIGZO)),
                     "relay-test-wigzo", "relay-test-wigzo-dlq");
         }
         Queues.purgeAll();
@@ -602,8 +604,8 @@ class IngestHandlerTest {
             assertEquals(200, post((ObjectNode) JSON.readTree(event)).status(), "once queued, both ids are duplicates");
         }
         Map<Provider, List<JsonNode>> jobs = drainJobs();
-        assertEquals(1, jobs.get(Provider.ZOKO).size());
-        assertEquals(1, jobs.get(Provider.WIGZO).size());
+        assertEquals(1, jobs.get(BuiltIn.ZOKO).size());
+        assertEquals(1, jobs.get(BuiltIn.WIGZO).size());
     }
 
     @Test
@@ -641,7 +643,7 @@ class IngestHandlerTest {
                     .replace("\"user_mobile\":\"98765 43210\"", "\"user_mobile\":919876543210");
             Reply reply = post(withDeliveryId(withSignedBody(wallet(merchantId), body), "sane-" + sequence++));
             assertEquals(202, reply.status(), amount + ": " + reply.body());
-            List<Message> queued = Queues.drain(Provider.ZOKO);
+            List<Message> queued = Queues.drain(BuiltIn.ZOKO);
             assertEquals(1, queued.size(), amount);
             JsonNode zoko = EXACT_JSON.readTree(queued.get(0).body());
             assertEquals(0, new java.math.BigDecimal(amount).compareTo(zoko.at("/properties/amount").decimalValue()), amount);
@@ -655,7 +657,7 @@ class IngestHandlerTest {
         merchants.merchant(merchantId, SignaturePolicy.RECORD, RepeatPolicy.COUNT);
         merchants.secret(merchantId, "old", Webhooks.DEMO_SECRET, Webhooks.SIGNED_AT.plus(Duration.ofHours(1)));
         merchants.secret(merchantId, "new", "the-new-secret", null);
-        merchants.integration(merchantId, "zoko-1", Provider.ZOKO, true, Map.of("apiKey", "k"));
+        merchants.integration(merchantId, "zoko-1", BuiltIn.ZOKO, true, Map.of("apiKey", "k"));
         merchants.mapping(merchantId, new dev.loyaltyrelay.domain.EventMapping("zoko-1", "wallet", "walletreward_create", "t", null,
                 List.of(), "en", null));
 

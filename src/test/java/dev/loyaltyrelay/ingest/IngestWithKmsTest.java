@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.ingest;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
 
@@ -75,7 +76,7 @@ class IngestWithKmsTest {
         merchants.merchant(merchantId, SignaturePolicy.RECORD, RepeatPolicy.COUNT);
         merchants.secret(merchantId, "s1", Webhooks.DEMO_SECRET, null);
         merchants.secret(merchantId, "s2", OTHER_SECRET, null);
-        merchants.integration(merchantId, "zoko-1", Provider.ZOKO, true, Map.of("apiKey", "zk-test-key-0001"));
+        merchants.integration(merchantId, "zoko-1", BuiltIn.ZOKO, true, Map.of("apiKey", "zk-test-key-0001"));
         merchants.mapping(merchantId, new EventMapping("zoko-1", "wallet", "walletreward_create", "wallet_reward_v1", null,
                 List.of(new TemplateVariable("user_name", "there"), new TemplateVariable("amount", null)), "en", ForwardedProperties.NONE));
         return merchantId;

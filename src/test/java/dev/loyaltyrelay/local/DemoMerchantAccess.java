@@ -19,6 +19,6 @@ public final class DemoMerchantAccess {
 
     /** Stores the demo merchant, its secret and credentials sealed by {@code cipher}; returns its id. */
     public static String seedInto(ConfigurationStore store, SecretCipher cipher) {
-        return LocalPipeline.seedDemoMerchant(seed(), store, cipher, JSON);
+        return LocalPipeline.seedDemoMerchant(seed(), store, cipher, JSON, new dev.loyaltyrelay.support.BuiltInCatalogue());
     }
 }

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.provider;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -57,18 +58,18 @@ class ProviderAdaptersTest {
     @BeforeEach
     void freshStubs() {
         ProviderStubs.resetAll();
-        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        ProviderStubs.of(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200).withBody("{}")));
     }
 
     @Test
     void zoko_sendsTheTemplate_withTheRecipientWithoutPlus_andArgsInOrder() {
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message"))
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message"))
                 .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody("{\"messageId\":\"zk-msg-1\"}")));
 
-        DeliveryOutcome outcome = send(message(Provider.ZOKO), credentials(Provider.ZOKO));
+        DeliveryOutcome outcome = send(message(BuiltIn.ZOKO), credentials(BuiltIn.ZOKO));
 
         assertEquals(new Sent("zk-msg-1", 202), outcome);
-        ProviderStubs.of(Provider.ZOKO).verify(1, postRequestedFor(urlEqualTo("/v2/message"))
+        ProviderStubs.of(BuiltIn.ZOKO).verify(1, postRequestedFor(urlEqualTo("/v2/message"))
                 .withHeader("apikey", equalTo("zk-key-0001"))
                 .withHeader("Content-Type", com.github.tomakehurst.wiremock.client.WireMock.containing("application/json"))
                 .withRequestBody(equalToJson("""
@@ -78,13 +79,13 @@ class ProviderAdaptersTest {
 
     @Test
     void delightChat_splitsTheNumber_andKeysTheVariablesByPosition() {
-        ProviderStubs.of(Provider.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message"))
+        ProviderStubs.of(BuiltIn.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message"))
                 .willReturn(aResponse().withStatus(200).withBody("{\"message_id\":\"dc-1\"}")));
 
-        DeliveryOutcome outcome = send(message(Provider.DELIGHTCHAT), credentials(Provider.DELIGHTCHAT));
+        DeliveryOutcome outcome = send(message(BuiltIn.DELIGHTCHAT), credentials(BuiltIn.DELIGHTCHAT));
 
         assertEquals(new Sent("dc-1", 200), outcome);
-        ProviderStubs.of(Provider.DELIGHTCHAT).verify(1, postRequestedFor(urlEqualTo("/api/v1/public/message"))
+        ProviderStubs.of(BuiltIn.DELIGHTCHAT).verify(1, postRequestedFor(urlEqualTo("/api/v1/public/message"))
                 .withHeader("X-API-KEY", equalTo("dc-key-0001"))
                 .withRequestBody(equalToJson("""
                         {"country_code":"+91","phone_number":"9876543210","automation_id":"3f9a7c52-0d4e-4a8b-9c1e-7b2d5f6a8e01",
@@ -93,23 +94,23 @@ class ProviderAdaptersTest {
 
     @Test
     void delightChat_splitsANonIndianNumberToo() {
-        ProviderStubs.of(Provider.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(200)));
-        var uk = withRecipient(message(Provider.DELIGHTCHAT), new Recipient(CommonProperty.MOBILE, "+447911123456"));
+        ProviderStubs.of(BuiltIn.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(200)));
+        var uk = withRecipient(message(BuiltIn.DELIGHTCHAT), new Recipient(CommonProperty.MOBILE, "+447911123456"));
 
-        send(uk, credentials(Provider.DELIGHTCHAT));
+        send(uk, credentials(BuiltIn.DELIGHTCHAT));
 
-        ProviderStubs.of(Provider.DELIGHTCHAT).verify(postRequestedFor(urlEqualTo("/api/v1/public/message"))
+        ProviderStubs.of(BuiltIn.DELIGHTCHAT).verify(postRequestedFor(urlEqualTo("/api/v1/public/message"))
                 .withRequestBody(equalToJson("{\"country_code\":\"+44\",\"phone_number\":\"7911123456\"}", true, true)));
     }
 
     @Test
     void limeChat_triggersTheFlow_withTheEventName_andFlatData() {
-        ProviderStubs.of(Provider.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{\"status\":\"ok\"}")));
+        ProviderStubs.of(BuiltIn.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{\"status\":\"ok\"}")));
 
-        DeliveryOutcome outcome = send(message(Provider.LIMECHAT), credentials(Provider.LIMECHAT));
+        DeliveryOutcome outcome = send(message(BuiltIn.LIMECHAT), credentials(BuiltIn.LIMECHAT));
 
         assertEquals(new Sent(null, 200), outcome);
-        ProviderStubs.of(Provider.LIMECHAT).verify(1, postRequestedFor(urlEqualTo("/api/v1/cvf-events"))
+        ProviderStubs.of(BuiltIn.LIMECHAT).verify(1, postRequestedFor(urlEqualTo("/api/v1/cvf-events"))
                 .withHeader("x-limechat-uat", equalTo("lc-token-0001"))
                 .withHeader("x-fb-account-id", equalTo("lc-account"))
                 .withRequestBody(equalToJson("""
@@ -119,22 +120,22 @@ class ProviderAdaptersTest {
 
     @Test
     void limeChat_refusesAnEventNameWithSpaces_withoutACall() {
-        var spaced = new OutboundMessage("dlv_x", "m", Provider.LIMECHAT, new Recipient(CommonProperty.MOBILE, MOBILE), null, null,
+        var spaced = new OutboundMessage("dlv_x", "m", BuiltIn.LIMECHAT, new Recipient(CommonProperty.MOBILE, MOBILE), null, null,
                 "wallet reward", List.of(), Map.of());
 
-        assertEquals(Rejected.beforeCall("event_name_invalid"), send(spaced, credentials(Provider.LIMECHAT)));
-        assertTrue(ProviderStubs.requests(Provider.LIMECHAT).isEmpty());
+        assertEquals(Rejected.beforeCall("event_name_invalid"), send(spaced, credentials(BuiltIn.LIMECHAT)));
+        assertTrue(ProviderStubs.requests(BuiltIn.LIMECHAT).isEmpty());
     }
 
     @Test
     void bitespeed_sendsTheAssumedTemplateRequest() {
-        ProviderStubs.of(Provider.BITESPEED).stubFor(post(urlEqualTo(BiteSpeedContract.PATH))
+        ProviderStubs.of(BuiltIn.BITESPEED).stubFor(post(urlEqualTo(BiteSpeedContract.PATH))
                 .willReturn(aResponse().withStatus(200).withBody("{\"messageId\":\"bs-1\"}")));
 
-        DeliveryOutcome outcome = send(message(Provider.BITESPEED), credentials(Provider.BITESPEED));
+        DeliveryOutcome outcome = send(message(BuiltIn.BITESPEED), credentials(BuiltIn.BITESPEED));
 
         assertEquals(new Sent("bs-1", 200), outcome);
-        ProviderStubs.of(Provider.BITESPEED).verify(1, postRequestedFor(urlEqualTo(BiteSpeedContract.PATH))
+        ProviderStubs.of(BuiltIn.BITESPEED).verify(1, postRequestedFor(urlEqualTo(BiteSpeedContract.PATH))
                 .withHeader(BiteSpeedContract.CHANNEL_HEADER, equalTo("bs-channel"))
                 .withHeader(BiteSpeedContract.USER_HEADER, equalTo("bs-user"))
                 .withRequestBody(equalToJson("""
@@ -143,13 +144,13 @@ class ProviderAdaptersTest {
 
     @Test
     void wigzo_identifiesByEmail_thenSendsTheEvent_andDoesNotIdentifyTheSameRecipientAgain() {
-        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200).withBody("{}")));
-        var message = withRecipient(message(Provider.WIGZO), new Recipient(CommonProperty.EMAIL, "wigzo-" + UUID.randomUUID() + "@example.com"));
+        ProviderStubs.of(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        var message = withRecipient(message(BuiltIn.WIGZO), new Recipient(CommonProperty.EMAIL, "wigzo-" + UUID.randomUUID() + "@example.com"));
 
-        assertInstanceOf(Sent.class, send(message, credentials(Provider.WIGZO)));
-        assertInstanceOf(Sent.class, send(message, credentials(Provider.WIGZO)));
+        assertInstanceOf(Sent.class, send(message, credentials(BuiltIn.WIGZO)));
+        assertInstanceOf(Sent.class, send(message, credentials(BuiltIn.WIGZO)));
 
-        var wigzo = ProviderStubs.of(Provider.WIGZO);
+        var wigzo = ProviderStubs.of(BuiltIn.WIGZO);
         String userId = dev.loyaltyrelay.provider.wigzo.WigzoAdapterAccess.userId("merchant-1", message.recipient().address());
         wigzo.verify(1, postRequestedFor(urlPathEqualTo("/rest/v1/learn/identify"))
                 .withQueryParam("org_token", equalTo("wz-org"))
@@ -166,11 +167,11 @@ class ProviderAdaptersTest {
 
     @Test
     void wigzo_whoseIdentifyIsRefused_sendsNoEvent() {
-        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(401)));
-        var message = withRecipient(message(Provider.WIGZO), new Recipient(CommonProperty.EMAIL, "refused-" + UUID.randomUUID() + "@example.com"));
+        ProviderStubs.of(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(401)));
+        var message = withRecipient(message(BuiltIn.WIGZO), new Recipient(CommonProperty.EMAIL, "refused-" + UUID.randomUUID() + "@example.com"));
 
-        assertEquals(new Rejected(Rejected.CREDENTIALS_REFUSED, true, 401), send(message, credentials(Provider.WIGZO)));
-        ProviderStubs.of(Provider.WIGZO).verify(0, postRequestedFor(urlPathEqualTo("/rest/v1/learn/event")));
+        assertEquals(new Rejected(Rejected.CREDENTIALS_REFUSED, true, 401), send(message, credentials(BuiltIn.WIGZO)));
+        ProviderStubs.of(BuiltIn.WIGZO).verify(0, postRequestedFor(urlPathEqualTo("/rest/v1/learn/event")));
     }
 
     /** One answer and the outcome it must give, for every provider. */
@@ -218,7 +219,7 @@ class ProviderAdaptersTest {
 
     static Stream<Arguments> everyProviderAndScenario() {
         List<Arguments> cases = new ArrayList<>();
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             for (Scenario scenario : scenarios()) {
                 cases.add(Arguments.of(provider, scenario));
             }
@@ -230,7 +231,7 @@ class ProviderAdaptersTest {
     @MethodSource("everyProviderAndScenario")
     void everyAnswerIsClassified(Provider provider, Scenario scenario) {
         ProviderStubs.of(provider).stubFor(post(urlPathEqualTo(sendPath(provider))).willReturn(scenario.answer()));
-        var message = provider == Provider.WIGZO
+        var message = BuiltIn.WIGZO.equals(provider)
                 ? withRecipient(message(provider), new Recipient(CommonProperty.EMAIL, "matrix-" + UUID.randomUUID() + "@example.com"))
                 : message(provider);
 
@@ -242,27 +243,27 @@ class ProviderAdaptersTest {
 
     @Test
     void aRepeatedServerErrorOpensTheBreakerOfThatIntegrationOnly() {
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(503)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(503)));
         String failing = "merchant-a/" + UUID.randomUUID();
         for (int i = 0; i < 8; i++) {
-            assertEquals("http_503", gateway.send(failing, message(Provider.ZOKO), credentials(Provider.ZOKO)).reason());
+            assertEquals("http_503", gateway.send(failing, message(BuiltIn.ZOKO), credentials(BuiltIn.ZOKO)).reason());
         }
-        int callsBefore = ProviderStubs.requests(Provider.ZOKO).size();
+        int callsBefore = ProviderStubs.requests(BuiltIn.ZOKO).size();
 
-        DeliveryOutcome whileOpen = gateway.send(failing, message(Provider.ZOKO), credentials(Provider.ZOKO));
-        DeliveryOutcome otherIntegration = gateway.send("merchant-b/" + UUID.randomUUID(), message(Provider.ZOKO), credentials(Provider.ZOKO));
+        DeliveryOutcome whileOpen = gateway.send(failing, message(BuiltIn.ZOKO), credentials(BuiltIn.ZOKO));
+        DeliveryOutcome otherIntegration = gateway.send("merchant-b/" + UUID.randomUUID(), message(BuiltIn.ZOKO), credentials(BuiltIn.ZOKO));
 
         assertEquals(RetryLater.withoutCall("circuit_open", Duration.ofSeconds(30)), whileOpen);
         assertEquals("http_503", otherIntegration.reason(), "another merchant's integration still calls the provider");
-        assertEquals(callsBefore + 1, ProviderStubs.requests(Provider.ZOKO).size());
+        assertEquals(callsBefore + 1, ProviderStubs.requests(BuiltIn.ZOKO).size());
     }
 
     @Test
     void aProviderThatCannotBeReached_isRetriedLater_asNotCalled() {
-        var bitespeed = ProviderStubs.of(Provider.BITESPEED);
+        var bitespeed = ProviderStubs.of(BuiltIn.BITESPEED);
         bitespeed.stop();
         try {
-            DeliveryOutcome outcome = send(message(Provider.BITESPEED), credentials(Provider.BITESPEED));
+            DeliveryOutcome outcome = send(message(BuiltIn.BITESPEED), credentials(BuiltIn.BITESPEED));
 
             assertEquals(new RetryLater("provider_unreachable", Optional.empty(), false, 0), outcome);
         } finally {
@@ -272,12 +273,12 @@ class ProviderAdaptersTest {
 
     @Test
     void clientErrorsNeverOpenTheBreaker() {
-        ProviderStubs.of(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(400)));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(400)));
         String integration = "merchant-c/" + UUID.randomUUID();
         for (int i = 0; i < 12; i++) {
-            assertEquals(new Rejected("http_400", true, 400), gateway.send(integration, message(Provider.ZOKO), credentials(Provider.ZOKO)));
+            assertEquals(new Rejected("http_400", true, 400), gateway.send(integration, message(BuiltIn.ZOKO), credentials(BuiltIn.ZOKO)));
         }
-        assertEquals(12, ProviderStubs.requests(Provider.ZOKO).size());
+        assertEquals(12, ProviderStubs.requests(BuiltIn.ZOKO).size());
     }
 
     private DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
@@ -285,12 +286,13 @@ class ProviderAdaptersTest {
     }
 
     static String sendPath(Provider provider) {
-        return switch (provider) {
-            case ZOKO -> "/v2/message";
-            case DELIGHTCHAT -> "/api/v1/public/message";
-            case LIMECHAT -> "/api/v1/cvf-events";
-            case BITESPEED -> BiteSpeedContract.PATH;
-            case WIGZO -> "/rest/v1/learn/event";
+        return switch (provider.key()) {
+            case "zoko" -> "/v2/message";
+            case "delightchat" -> "/api/v1/public/message";
+            case "limechat" -> "/api/v1/cvf-events";
+            case "bitespeed" -> BiteSpeedContract.PATH;
+            case "wigzo" -> "/rest/v1/learn/event";
+            default -> throw new IllegalArgumentException("not a built-in provider: " + provider);
         };
     }
 
@@ -299,17 +301,18 @@ class ProviderAdaptersTest {
         forwarded.put("user_name", "Riya");
         forwarded.put("amount", 100);
         forwarded.put("wallet_balance", 250.5);
-        return switch (provider) {
-            case ZOKO -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE), "wallet_reward_v1", "en",
+        return switch (provider.key()) {
+            case "zoko" -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE), "wallet_reward_v1", "en",
                     "walletreward_create", List.of("Riya", "100"), Map.of());
-            case DELIGHTCHAT -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE),
+            case "delightchat" -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE),
                     "3f9a7c52-0d4e-4a8b-9c1e-7b2d5f6a8e01", null, "walletreward_create", List.of("Riya", "100"), Map.of());
-            case BITESPEED -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE), "wallet_reward", null,
+            case "bitespeed" -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE), "wallet_reward", null,
                     "walletreward_create", List.of("Riya", "100"), Map.of());
-            case LIMECHAT -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE), null, null,
+            case "limechat" -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.MOBILE, MOBILE), null, null,
                     "walletreward_create", List.of(), forwarded);
-            case WIGZO -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.EMAIL, EMAIL), null, null,
+            case "wigzo" -> new OutboundMessage("dlv_1", "merchant-1", provider, new Recipient(CommonProperty.EMAIL, EMAIL), null, null,
                     "wallet_coins_rewarded", List.of(), forwarded);
+            default -> throw new IllegalArgumentException("not a built-in provider: " + provider);
         };
     }
 
@@ -319,12 +322,13 @@ class ProviderAdaptersTest {
     }
 
     static ProviderCredentials credentials(Provider provider) {
-        return new ProviderCredentials(switch (provider) {
-            case ZOKO -> Map.of("apiKey", "zk-key-0001");
-            case DELIGHTCHAT -> Map.of("apiKey", "dc-key-0001");
-            case BITESPEED -> Map.of("channelId", "bs-channel", "userId", "bs-user");
-            case LIMECHAT -> Map.of("accountId", "lc-account", "accessToken", "lc-token-0001");
-            case WIGZO -> Map.of("orgToken", "wz-org", "apiToken", "wz-token-0001");
+        return new ProviderCredentials(switch (provider.key()) {
+            case "zoko" -> Map.of("apiKey", "zk-key-0001");
+            case "delightchat" -> Map.of("apiKey", "dc-key-0001");
+            case "bitespeed" -> Map.of("channelId", "bs-channel", "userId", "bs-user");
+            case "limechat" -> Map.of("accountId", "lc-account", "accessToken", "lc-token-0001");
+            case "wigzo" -> Map.of("orgToken", "wz-org", "apiToken", "wz-token-0001");
+            default -> throw new IllegalArgumentException("not a built-in provider: " + provider);
         });
     }
 }

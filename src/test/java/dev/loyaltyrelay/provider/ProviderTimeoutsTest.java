@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.provider;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -14,7 +15,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.util.UUID;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** A message request with no answer in time has an unknown outcome, for every provider (under a 2 s call timeout). */
 @QuarkusTest
@@ -25,10 +26,10 @@ class ProviderTimeoutsTest {
     ProviderGateway gateway;
 
     @ParameterizedTest
-    @EnumSource(Provider.class)
+    @MethodSource("dev.loyaltyrelay.support.BuiltIn#all")
     void aMessageRequestWithoutAnAnswerInTime_hasAnUnknownOutcome(Provider provider) {
         ProviderStubs.resetAll();
-        ProviderStubs.of(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
+        ProviderStubs.of(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
         ProviderStubs.of(provider).stubFor(post(urlPathEqualTo(ProviderAdaptersTest.sendPath(provider)))
                 .willReturn(aResponse().withStatus(200).withFixedDelay(ShortCallTimeoutProfile.NEVER_IN_TIME)));
 

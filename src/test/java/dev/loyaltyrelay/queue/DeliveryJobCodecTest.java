@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.queue;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -32,7 +33,7 @@ class DeliveryJobCodecTest {
         var mapping = new EventMapping("zoko-1", "wallet", "walletreward_create", "wallet_reward_v1", null,
                 List.of(new TemplateVariable("user_name", "there"), new TemplateVariable("amount", null)), "en",
                 ForwardedProperties.only(List.of("user_tier")));
-        return new DeliveryJob(1, "dlv_0123456789abcdef0123456789abcdef", "m1", "n-1", "walletreward_create", Provider.ZOKO,
+        return new DeliveryJob(1, "dlv_0123456789abcdef0123456789abcdef", "m1", "n-1", "walletreward_create", BuiltIn.ZOKO,
                 "zoko-1", new Recipient(CommonProperty.MOBILE, "+919876543210"), mapping, properties, Instant.parse("2026-11-18T10:00:00Z"));
     }
 
@@ -71,7 +72,7 @@ class DeliveryJobCodecTest {
     void theSampleSqsEvents_carryJobsOfThePublishedSchema() throws Exception {
         var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
                 .getSchema(getClass().getClassLoader().getResourceAsStream("schemas/delivery-job.v1.schema.json"));
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             var event = JSON.readTree(java.nio.file.Path.of("events", provider.key() + "-batch.json").toFile());
             assertEquals(4, event.get("Records").size(), provider.key());
             for (var record : event.get("Records")) {

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.store;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -35,7 +36,7 @@ class IntegrationAttentionTest {
     void refusedCredentials_replaceAFailingProviderFlag_butNotTheOtherWayRound_andClearingIsPerReason() {
         String merchantId = TestMerchants.freshId();
         merchants.merchant(merchantId, SignaturePolicy.RECORD, RepeatPolicy.COUNT);
-        merchants.integration(merchantId, "zoko-1", Provider.ZOKO, true, Map.of("apiKey", "k"));
+        merchants.integration(merchantId, "zoko-1", BuiltIn.ZOKO, true, Map.of("apiKey", "k"));
 
         store.markAttention(merchantId, "zoko-1", new Integration.Attention("provider_failing", T1));
         assertEquals(new Integration.Attention("provider_failing", T1), attention(merchantId));
@@ -55,7 +56,7 @@ class IntegrationAttentionTest {
     void aFailingProviderFlag_isClearedWhenTheBreakerCloses() {
         String merchantId = TestMerchants.freshId();
         merchants.merchant(merchantId, SignaturePolicy.RECORD, RepeatPolicy.COUNT);
-        merchants.integration(merchantId, "zoko-1", Provider.ZOKO, true, Map.of("apiKey", "k"));
+        merchants.integration(merchantId, "zoko-1", BuiltIn.ZOKO, true, Map.of("apiKey", "k"));
         store.markAttention(merchantId, "zoko-1", new Integration.Attention("provider_failing", T1));
 
         store.clearAttention(merchantId, "zoko-1", "provider_failing");

@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.storm;
 
+import java.util.LinkedHashMap;
+import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -43,10 +45,10 @@ final class StormEngines {
 
     final URI sqsEndpoint;
     final SqsClient sqs;
-    final Map<Provider, String> queueUrls = new EnumMap<>(Provider.class);
-    final Map<Provider, String> deadLetterQueueUrls = new EnumMap<>(Provider.class);
-    final Map<Provider, WireMockServer> providers = new EnumMap<>(Provider.class);
-    final Map<Provider, ChaosTransformer> chaos = new EnumMap<>(Provider.class);
+    final Map<Provider, String> queueUrls = new LinkedHashMap<>();
+    final Map<Provider, String> deadLetterQueueUrls = new LinkedHashMap<>();
+    final Map<Provider, WireMockServer> providers = new LinkedHashMap<>();
+    final Map<Provider, ChaosTransformer> chaos = new LinkedHashMap<>();
     private final SQSRestServer sqsServer;
     private final ActorSystem actors;
 
@@ -70,9 +72,9 @@ final class StormEngines {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
         var template = TemplateResources.read(Path.of("template.yaml"));
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             String name = "relay-storm-" + provider.key();
-            queueUrls.put(provider, template.createQueue(sqs, TemplateResources.queueLogicalId(provider), name, name + "-dlq"));
+            queueUrls.put(provider, template.createQueue(sqs, TemplateResources.queueLogicalId(BuiltIn.profile(provider)), name, name + "-dlq"));
             deadLetterQueueUrls.put(provider, sqs.getQueueUrl(r -> r.queueName(name + "-dlq")).queueUrl());
             var transformer = new ChaosTransformer(provider);
             var server = new WireMockServer(WireMockConfiguration.options().port(freePort()).bindAddress("127.0.0.1")
@@ -86,25 +88,25 @@ final class StormEngines {
 
     /** Each provider's answer to a request it accepts (the chaos decides when it does not). */
     void answerLikeProviders() {
-        providers.get(Provider.ZOKO).stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(200).withBody(
+        providers.get(BuiltIn.ZOKO).stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(200).withBody(
                 "[{\"templateId\":\"wallet_reward_v1\",\"templateVariableCount\":2}]")));
-        providers.get(Provider.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202)
+        providers.get(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202)
                 .withHeader("content-type", "application/json").withBody("{\"messageId\":\"zk-storm\"}")));
-        providers.get(Provider.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(200)
+        providers.get(BuiltIn.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody("{\"id\":\"dc-storm\"}")));
-        providers.get(Provider.BITESPEED).stubFor(post(urlEqualTo(BiteSpeedContract.PATH)).willReturn(aResponse().withStatus(200)
+        providers.get(BuiltIn.BITESPEED).stubFor(post(urlEqualTo(BiteSpeedContract.PATH)).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody("{\"messageId\":\"bs-storm\"}")));
-        providers.get(Provider.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{}")));
-        providers.get(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
-        providers.get(Provider.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200)));
+        providers.get(BuiltIn.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        providers.get(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/identify")).willReturn(aResponse().withStatus(200)));
+        providers.get(BuiltIn.WIGZO).stubFor(post(urlPathEqualTo("/rest/v1/learn/event")).willReturn(aResponse().withStatus(200)));
     }
 
     /** The application's configuration: the shared DynamoDB Local, this ElasticMQ and these providers. */
     Map<String, String> applicationConfig() {
         var config = new HashMap<>(LocalAws.get().applicationConfig());
         config.put("quarkus.sqs.endpoint-override", sqsEndpoint.toString());
-        queueUrls.forEach((provider, url) -> config.put("relay.queues." + provider.key(), url));
-        deadLetterQueueUrls.forEach((provider, url) -> config.put("relay.dead-letter-queues." + provider.key(), url));
+        queueUrls.forEach((provider, url) -> config.put("relay-queues." + provider.key(), url));
+        deadLetterQueueUrls.forEach((provider, url) -> config.put("relay-dead-letter-queues." + provider.key(), url));
         providers.forEach((provider, server) -> config.put("quarkus.rest-client." + provider.key() + ".url", server.baseUrl()));
         return config;
     }

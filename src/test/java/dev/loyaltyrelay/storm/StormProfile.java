@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.storm;
 
+import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.domain.Provider;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ public class StormProfile implements QuarkusTestProfile {
         config.put("quarkus.lambda.handler", "admin");
         config.put("quarkus.dynamodb.interceptors", "dev.loyaltyrelay.support.DynamoCallCounter,dev.loyaltyrelay.storm.StormFaults");
         config.put("quarkus.sqs.interceptors", "dev.loyaltyrelay.storm.StormFaults");
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             config.put("quarkus.rest-client." + provider.key() + ".providers", CrashingClientFilter.class.getName());
         }
         config.put("relay.delivery.call-timeout", "PT1S");

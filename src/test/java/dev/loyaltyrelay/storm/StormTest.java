@@ -1,5 +1,8 @@
 package dev.loyaltyrelay.storm;
 
+import dev.loyaltyrelay.support.DeliveryFunction;
+import java.util.LinkedHashMap;
+import dev.loyaltyrelay.support.BuiltIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,11 +15,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loyaltyrelay.delivery.BiteSpeedDeliveryHandler;
-import dev.loyaltyrelay.delivery.DelightChatDeliveryHandler;
-import dev.loyaltyrelay.delivery.LimeChatDeliveryHandler;
-import dev.loyaltyrelay.delivery.WigzoDeliveryHandler;
-import dev.loyaltyrelay.delivery.ZokoDeliveryHandler;
 import dev.loyaltyrelay.domain.DeliveryFigures;
 import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.DeliveryStatus;
@@ -90,8 +88,8 @@ class StormTest {
     static final int CHUNK = 50;
     /** The providers each of the five merchants connects: every provider twice. */
     static final Provider[][] CONNECTS = {
-            {Provider.ZOKO, Provider.WIGZO}, {Provider.DELIGHTCHAT, Provider.LIMECHAT}, {Provider.BITESPEED, Provider.ZOKO},
-            {Provider.WIGZO, Provider.DELIGHTCHAT}, {Provider.LIMECHAT, Provider.BITESPEED}};
+            {BuiltIn.ZOKO, BuiltIn.WIGZO}, {BuiltIn.DELIGHTCHAT, BuiltIn.LIMECHAT}, {BuiltIn.BITESPEED, BuiltIn.ZOKO},
+            {BuiltIn.WIGZO, BuiltIn.DELIGHTCHAT}, {BuiltIn.LIMECHAT, BuiltIn.BITESPEED}};
     /** Merchant 1's DelightChat key is refused until the admin API rotates it (after half the events). */
     static final int REFUSED_MERCHANT = 1;
     /** The only rejections this storm can cause: the refused key, and the integration flagged for it. */
@@ -103,16 +101,11 @@ class StormTest {
 
     @Inject
     IngestHandler ingest;
-    @Inject
-    ZokoDeliveryHandler zoko;
-    @Inject
-    DelightChatDeliveryHandler delightChat;
-    @Inject
-    BiteSpeedDeliveryHandler biteSpeed;
-    @Inject
-    LimeChatDeliveryHandler limeChat;
-    @Inject
-    WigzoDeliveryHandler wigzo;
+        DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
+        DeliveryFunction delightChat = DeliveryFunction.of(BuiltIn.DELIGHTCHAT);
+        DeliveryFunction biteSpeed = DeliveryFunction.of(BuiltIn.BITESPEED);
+        DeliveryFunction limeChat = DeliveryFunction.of(BuiltIn.LIMECHAT);
+        DeliveryFunction wigzo = DeliveryFunction.of(BuiltIn.WIGZO);
     @Inject
     FiguresHandler figuresFunction;
     @Inject
@@ -122,7 +115,7 @@ class StormTest {
 
     private final String run = "storm" + Long.toString(System.nanoTime() % 1_000_000, 36);
     private final List<Merchant> merchants = new ArrayList<>();
-    private final Map<Provider, RequestHandler<SQSEvent, SQSBatchResponse>> functions = new EnumMap<>(Provider.class);
+    private final Map<Provider, RequestHandler<SQSEvent, SQSBatchResponse>> functions = new LinkedHashMap<>();
     private final StormEngines engines = StormEngines.get();
     private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
     private final Map<Integer, String> refusedWebhooks = new ConcurrentHashMap<>();
@@ -156,18 +149,18 @@ class StormTest {
         clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         SimulatedTime.follow(clock);
         Instant start = clock.instant();
-        functions.putAll(Map.of(Provider.ZOKO, zoko, Provider.DELIGHTCHAT, delightChat, Provider.BITESPEED, biteSpeed,
-                Provider.LIMECHAT, limeChat, Provider.WIGZO, wigzo));
+        functions.putAll(Map.of(BuiltIn.ZOKO, zoko, BuiltIn.DELIGHTCHAT, delightChat, BuiltIn.BITESPEED, biteSpeed,
+                BuiltIn.LIMECHAT, limeChat, BuiltIn.WIGZO, wigzo));
         purgeQueues();
         engines.chaos.values().forEach(ChaosTransformer::forget);
         for (int index = 0; index < CONNECTS.length; index++) {
             merchants.add(connect(index));
         }
         Merchant refused = merchants.get(REFUSED_MERCHANT);
-        String refusedKey = refused.credentials().get(Provider.DELIGHTCHAT).get("apiKey");
-        engines.chaos.get(Provider.DELIGHTCHAT).refuse(request -> request.contains(refusedKey));
-        String downKey = merchants.get(DOWN_MERCHANT).credentials().get(Provider.ZOKO).get("apiKey");
-        engines.chaos.get(Provider.ZOKO).down(request -> request.contains(downKey), start.plus(Duration.ofSeconds(30)),
+        String refusedKey = refused.credentials().get(BuiltIn.DELIGHTCHAT).get("apiKey");
+        engines.chaos.get(BuiltIn.DELIGHTCHAT).refuse(request -> request.contains(refusedKey));
+        String downKey = merchants.get(DOWN_MERCHANT).credentials().get(BuiltIn.ZOKO).get("apiKey");
+        engines.chaos.get(BuiltIn.ZOKO).down(request -> request.contains(downKey), start.plus(Duration.ofSeconds(30)),
                 start.plus(Duration.ofSeconds(30)).plus(Duration.ofHours(1)));
 
         Throwable runStopped = null;
@@ -249,8 +242,8 @@ class StormTest {
         admin(AdminCalls.operator("PUT", "/v1/admin/merchants/" + merchantId, Map.of("defaultCountry", "IN", "timezone", "Asia/Kolkata")), 201);
         admin(AdminCalls.operator("POST", "/v1/admin/merchants/" + merchantId + "/webhook-secrets", Map.of("secret", secret)), 201);
         String key = admin(AdminCalls.operator("POST", "/v1/admin/merchants/" + merchantId + "/admin-keys", null), 201).get("key").asText();
-        Map<Provider, String> integrations = new EnumMap<>(Provider.class);
-        Map<Provider, Map<String, String>> credentials = new EnumMap<>(Provider.class);
+        Map<Provider, String> integrations = new LinkedHashMap<>();
+        Map<Provider, Map<String, String>> credentials = new LinkedHashMap<>();
         for (Provider provider : CONNECTS[index]) {
             Map<String, String> given = credentialsOf(merchantId, provider, "a");
             credentials.put(provider, given);
@@ -265,33 +258,35 @@ class StormTest {
 
     static Map<String, String> credentialsOf(String merchantId, Provider provider, String generation) {
         String stem = provider.key().substring(0, 2) + "-" + merchantId + "-" + generation;
-        return switch (provider) {
-            case ZOKO, DELIGHTCHAT -> Map.of("apiKey", stem + "-key-5f3e");
-            case BITESPEED -> Map.of("channelId", stem + "-channel-81", "userId", stem + "-user-82");
-            case LIMECHAT -> Map.of("accountId", stem + "-account-71", "accessToken", stem + "-token-72");
-            case WIGZO -> Map.of("orgToken", stem + "-org-61", "apiToken", stem + "-api-62");
+        return switch (provider.key()) {
+            case "zoko", "delightchat" -> Map.of("apiKey", stem + "-key-5f3e");
+            case "bitespeed" -> Map.of("channelId", stem + "-channel-81", "userId", stem + "-user-82");
+            case "limechat" -> Map.of("accountId", stem + "-account-71", "accessToken", stem + "-token-72");
+            case "wigzo" -> Map.of("orgToken", stem + "-org-61", "apiToken", stem + "-api-62");
+            default -> throw new IllegalArgumentException("not a built-in provider: " + provider);
         };
     }
 
     static Map<String, Object> mappingFor(Provider provider) {
         List<Map<String, Object>> variables = List.of(Map.of("property", "user_name"), Map.of("property", "amount"));
-        return switch (provider) {
-            case ZOKO -> Map.of("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward_v1", "language", "en",
+        return switch (provider.key()) {
+            case "zoko" -> Map.of("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward_v1", "language", "en",
                     "variables", variables);
-            case DELIGHTCHAT -> Map.of("mappingId", "wallet", "topic", "walletreward_create", "templateId",
+            case "delightchat" -> Map.of("mappingId", "wallet", "topic", "walletreward_create", "templateId",
                     "3f9a7c52-0d4e-4a8b-9c1e-7b2d5f6a8e01", "variables", variables);
-            case BITESPEED -> Map.of("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward", "variables", variables);
-            case LIMECHAT -> Map.of("mappingId", "wallet", "topic", "walletreward_create");
-            case WIGZO -> Map.of("mappingId", "wallet", "topic", "walletreward_create", "eventName", "wallet_coins_rewarded");
+            case "bitespeed" -> Map.of("mappingId", "wallet", "topic", "walletreward_create", "templateId", "wallet_reward", "variables", variables);
+            case "limechat" -> Map.of("mappingId", "wallet", "topic", "walletreward_create");
+            case "wigzo" -> Map.of("mappingId", "wallet", "topic", "walletreward_create", "eventName", "wallet_coins_rewarded");
+            default -> throw new IllegalArgumentException("not a built-in provider: " + provider);
         };
     }
 
     /** The merchant rotates the refused key: the integration is re-initialized with a new one. */
     private void rotate(Merchant merchant, String refusedKey) {
-        Map<String, String> fresh = credentialsOf(merchant.id(), Provider.DELIGHTCHAT, "b");
-        merchant.credentials().put(Provider.DELIGHTCHAT, fresh);
+        Map<String, String> fresh = credentialsOf(merchant.id(), BuiltIn.DELIGHTCHAT, "b");
+        merchant.credentials().put(BuiltIn.DELIGHTCHAT, fresh);
         Answer rotated = adminUntilAnswered(() -> AdminCalls.call("PATCH", "/v1/admin/merchants/" + merchant.id() + "/integrations/"
-                + merchant.integrations().get(Provider.DELIGHTCHAT), merchant.adminKey(), Map.of("credentials", fresh)));
+                + merchant.integrations().get(BuiltIn.DELIGHTCHAT), merchant.adminKey(), Map.of("credentials", fresh)));
         assertEquals(200, rotated.status(), rotated.toString());
     }
 
@@ -384,8 +379,8 @@ class StormTest {
     /** Every provider's queue received from by two event-source pollers at once until nothing is visible. */
     private int deliveryRound() throws InterruptedException {
         AtomicInteger handled = new AtomicInteger();
-        try (var executor = Executors.newFixedThreadPool(Provider.values().length * 2)) {
-            for (Provider provider : Provider.values()) {
+        try (var executor = Executors.newFixedThreadPool(BuiltIn.ALL.size() * 2)) {
+            for (Provider provider : BuiltIn.ALL) {
                 for (int poller = 0; poller < 2; poller++) {
                     executor.submit(() -> {
                         for (int batch = 0; batch < 10_000; batch++) {
@@ -474,7 +469,7 @@ class StormTest {
     }
 
     private boolean queuesEmpty() {
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             var attributes = engines.sqs.getQueueAttributes(r -> r.queueUrl(engines.queueUrls.get(provider)).attributeNames(
                     QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
                     QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
@@ -490,7 +485,7 @@ class StormTest {
     }
 
     private void purgeQueues() {
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             for (String url : List.of(engines.queueUrls.get(provider), engines.deadLetterQueueUrls.get(provider))) {
                 while (!engines.sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)).messages().isEmpty()) {
                     engines.sqs.purgeQueue(r -> r.queueUrl(url));
@@ -506,7 +501,7 @@ class StormTest {
      * taken out of sight by a call that failed comes back a minute later).
      */
     private void redriveEveryDeadLetterQueue() {
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             for (int call = 0; call < 2_000; call++) {
                 Answer page = AdminCalls.operator("POST", "/v1/admin/providers/" + provider.key() + "/dead-letters/redrive", Map.of("max", 25));
                 if (page.status() == 503) {
@@ -607,7 +602,7 @@ class StormTest {
                 // A request the relay cannot know the fate of: answered, reset, or answered too late. A 500, 503, 429 or
                 // 401 is a definite answer: the provider did not act, and the relay knows it.
                 boolean mayHaveReached = seen.stream().anyMatch(received -> UNCERTAIN_ANSWERS.contains(received.answer()));
-                boolean refusedIntegration = merchant == merchants.get(REFUSED_MERCHANT) && provider == Provider.DELIGHTCHAT;
+                boolean refusedIntegration = merchant == merchants.get(REFUSED_MERCHANT) && BuiltIn.DELIGHTCHAT.equals(provider);
                 int resent = resends.getOrDefault(deliveryId, 0);
                 findings.resent += resent;
                 findings.outcomes.merge(status.name(), 1L, Long::sum);
@@ -721,7 +716,7 @@ class StormTest {
     /** The deliveries whose letters are on the dead-letter queues now (read and left there). */
     private Set<String> deadLetteredDeliveries() {
         Set<String> lettered = new HashSet<>();
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             String url = engines.deadLetterQueueUrls.get(provider);
             List<Message> seen = new ArrayList<>();
             List<Message> batch;

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.support;
 
+import java.util.LinkedHashMap;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.loyaltyrelay.domain.Provider;
@@ -35,8 +36,8 @@ public final class LocalAws {
     public final URI sqsEndpoint;
     public final DynamoDbClient dynamo;
     public final SqsClient sqs;
-    public final Map<Provider, String> queueUrls = new EnumMap<>(Provider.class);
-    public final Map<Provider, String> deadLetterQueueUrls = new EnumMap<>(Provider.class);
+    public final Map<Provider, String> queueUrls = new LinkedHashMap<>();
+    public final Map<Provider, String> deadLetterQueueUrls = new LinkedHashMap<>();
     private final DynamoDBProxyServer dynamoServer;
     private final SQSRestServer sqsServer;
 
@@ -70,9 +71,14 @@ public final class LocalAws {
         var template = TemplateResources.read(Path.of("template.yaml"));
         template.createTable(dynamo, "ConfigTable", CONFIG_TABLE);
         template.createTable(dynamo, "RecordsTable", RECORDS_TABLE);
-        for (Provider provider : Provider.values()) {
-            String logicalId = TemplateResources.queueLogicalId(provider);
+        for (Provider provider : BuiltIn.ALL) {
+            String logicalId = TemplateResources.queueLogicalId(BuiltIn.profile(provider));
             queueUrls.put(provider, template.createQueue(sqs, logicalId, "relay-test-" + provider.key(), "relay-test-" + provider.key() + "-dlq"));
+            deadLetterQueueUrls.put(provider, sqs.getQueueUrl(r -> r.queueName("relay-test-" + provider.key() + "-dlq")).queueUrl());
+        }
+        // A test-tree provider's queues as its template block would declare them: the same shape as every provider's.
+        for (Provider provider : BuiltIn.TEST_TREE) {
+            queueUrls.put(provider, template.createQueue(sqs, "ZokoQueue", "relay-test-" + provider.key(), "relay-test-" + provider.key() + "-dlq"));
             deadLetterQueueUrls.put(provider, sqs.getQueueUrl(r -> r.queueName("relay-test-" + provider.key() + "-dlq")).queueUrl());
         }
     }
@@ -89,8 +95,8 @@ public final class LocalAws {
         }
         config.put("relay.tables.config", CONFIG_TABLE);
         config.put("relay.tables.records", RECORDS_TABLE);
-        queueUrls.forEach((provider, url) -> config.put("relay.queues." + provider.key(), url));
-        deadLetterQueueUrls.forEach((provider, url) -> config.put("relay.dead-letter-queues." + provider.key(), url));
+        queueUrls.forEach((provider, url) -> config.put("relay-queues." + provider.key(), url));
+        deadLetterQueueUrls.forEach((provider, url) -> config.put("relay-dead-letter-queues." + provider.key(), url));
         return config;
     }
 

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.support;
 
+import java.util.LinkedHashMap;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -16,7 +17,7 @@ import java.util.Map;
 public final class ProviderStubs {
 
     private static ProviderStubs instance;
-    private final Map<Provider, WireMockServer> servers = new EnumMap<>(Provider.class);
+    private final Map<Provider, WireMockServer> servers = new LinkedHashMap<>();
 
     public static synchronized ProviderStubs get() {
         if (instance == null) {
@@ -27,7 +28,7 @@ public final class ProviderStubs {
     }
 
     private ProviderStubs() {
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : java.util.stream.Stream.concat(BuiltIn.ALL.stream(), BuiltIn.TEST_TREE.stream()).toList()) {
             // A fixed port per run (not dynamicPort) so a test can stop a server and start it again where the client expects it.
             var server = new WireMockServer(WireMockConfiguration.options().port(freePort()).bindAddress("127.0.0.1")
                     .containerThreads(40).jettyAcceptors(2).extensions(new RequestBarrier()));

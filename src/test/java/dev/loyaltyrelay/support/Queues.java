@@ -13,7 +13,7 @@ public final class Queues {
 
     public static void purgeAll() {
         LocalAws aws = LocalAws.get();
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             drain(provider);
             drainDeadLetters(provider);
         }
@@ -47,7 +47,7 @@ public final class Queues {
 
     public static int drainAllCount() {
         int count = 0;
-        for (Provider provider : Provider.values()) {
+        for (Provider provider : BuiltIn.ALL) {
             count += drain(provider).size();
         }
         return count;

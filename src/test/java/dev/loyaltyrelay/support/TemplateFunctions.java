@@ -42,6 +42,11 @@ public final class TemplateFunctions {
         public String quarkusHandler() {
             return String.valueOf(environment.get("QUARKUS_LAMBDA_HANDLER"));
         }
+
+        /** What the function is: its handler, or for the delivery handler the provider it is given ({@code zoko}). */
+        public String role() {
+            return "delivery".equals(quarkusHandler()) ? String.valueOf(environment.get("RELAY_DELIVERY_PROVIDER")) : quarkusHandler();
+        }
     }
 
     private final Map<String, Object> root;

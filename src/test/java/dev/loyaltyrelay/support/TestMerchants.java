@@ -57,7 +57,7 @@ public class TestMerchants {
     public Integration integration(String merchantId, String integrationId, Provider provider, boolean enabled, Map<String, String> credentials) {
         var sealed = cipher.seal(credentialsJson(credentials).getBytes(StandardCharsets.UTF_8),
                 EncryptionContext.forIntegration(merchantId, integrationId));
-        var integration = new Integration(merchantId, integrationId, provider, provider.commonProperty(), sealed, enabled, null);
+        var integration = new Integration(merchantId, integrationId, provider, BuiltIn.profile(provider).commonProperty(), sealed, enabled, null);
         store.saveIntegration(integration);
         return integration;
     }
@@ -75,17 +75,17 @@ public class TestMerchants {
         String merchantId = freshId();
         merchant(merchantId, signaturePolicy, repeatPolicy);
         secret(merchantId, "s1", Webhooks.DEMO_SECRET, null);
-        integration(merchantId, "zoko-1", Provider.ZOKO, true, Map.of("apiKey", "zk-test-key-0001"));
-        integration(merchantId, "limechat-1", Provider.LIMECHAT, true, Map.of("accountId", "lc-acc", "accessToken", "lc-token-0001"));
-        integration(merchantId, "wigzo-1", Provider.WIGZO, true, Map.of("orgToken", "wz-org", "apiToken", "wz-token-0001"));
+        integration(merchantId, "zoko-1", BuiltIn.ZOKO, true, Map.of("apiKey", "zk-test-key-0001"));
+        integration(merchantId, "limechat-1", BuiltIn.LIMECHAT, true, Map.of("accountId", "lc-acc", "accessToken", "lc-token-0001"));
+        integration(merchantId, "wigzo-1", BuiltIn.WIGZO, true, Map.of("orgToken", "wz-org", "apiToken", "wz-token-0001"));
         mapping(merchantId, new EventMapping("zoko-1", "wallet", "walletreward_create", "wallet_reward_v1", null,
                 List.of(new TemplateVariable("user_name", "there"), new TemplateVariable("amount", null)), "en", ForwardedProperties.NONE));
         mapping(merchantId, new EventMapping("zoko-1", "coupon", "coupon_create", "coupon_ready_v1", null,
                 List.of(new TemplateVariable("user_name", null), new TemplateVariable("coupon_code", null)), "en", ForwardedProperties.NONE));
         mapping(merchantId, new EventMapping("limechat-1", "wallet", "walletreward_create", null, null, List.of(), null,
-                ForwardedProperties.defaultFor(Provider.LIMECHAT)));
+                ForwardedProperties.defaultFor(BuiltIn.profile(BuiltIn.LIMECHAT))));
         mapping(merchantId, new EventMapping("wigzo-1", "wallet", "walletreward_create", null, "wallet_coins_rewarded", List.of(), null,
-                ForwardedProperties.defaultFor(Provider.WIGZO)));
+                ForwardedProperties.defaultFor(BuiltIn.profile(BuiltIn.WIGZO))));
         return merchantId;
     }
 

@@ -25,6 +25,8 @@ import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
 import dev.loyaltyrelay.domain.DeliveryStatus;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderCatalogue;
+import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.QueueUnavailable;
 import dev.loyaltyrelay.domain.RecipientPolicies;
@@ -75,12 +77,15 @@ public class JobDelivery {
     private final ProviderQueues queues;
     private final RelayMetrics metrics;
     private final RecipientPolicies policies;
+    private final ProviderCatalogue providers;
     private final Clock clock;
     private final RelayConfig.Delivery settings;
 
     JobDelivery(DeliveryLedger ledger, IntegrationDirectory integrations, ConfigurationStore configuration,
-            ProviderGateway gateway, ProviderQueues queues, RelayMetrics metrics, RecipientPolicies policies, Clock clock, RelayConfig config) {
+            ProviderGateway gateway, ProviderQueues queues, RelayMetrics metrics, RecipientPolicies policies, ProviderCatalogue providers,
+            Clock clock, RelayConfig config) {
         this.ledger = ledger;
+        this.providers = providers;
         this.integrations = integrations;
         this.configuration = configuration;
         this.gateway = gateway;
@@ -99,7 +104,7 @@ public class JobDelivery {
         if (job == null) {
             return poison(provider, queued.body(), null, "job_unreadable");
         }
-        if (job.provider() != provider) {
+        if (!job.provider().equals(provider)) {
             return poison(provider, queued.body(), job.deliveryId(), "job_for_another_provider");
         }
         return new Attempt(provider, queued, job).run(screen, deadlineNanos);
@@ -188,8 +193,12 @@ public class JobDelivery {
                 if (integration.attention() != null && Rejected.CREDENTIALS_REFUSED.equals(integration.attention().reason())) {
                     return new NotSent(Rejected.beforeCall("integration_needs_attention"));
                 }
+                Optional<ProviderProfile> profile = providers.profile(job.provider());
+                if (profile.isEmpty()) {
+                    return new NotSent(Rejected.beforeCall(ProviderGateway.PROVIDER_UNKNOWN));
+                }
                 OutboundMessage message;
-                switch (MessageComposer.compose(job, context.merchant())) {
+                switch (MessageComposer.compose(job, profile.get(), context.merchant())) {
                     case MessageComposer.Refused refused -> {
                         return new NotSent(Rejected.beforeCall(refused.reason()));
                     }

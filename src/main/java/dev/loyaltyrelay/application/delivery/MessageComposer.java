@@ -3,6 +3,7 @@ package dev.loyaltyrelay.application.delivery;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.Merchant;
+import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.VariableRenderer;
 import dev.loyaltyrelay.domain.VariableRenderer.Rendered;
 import dev.loyaltyrelay.domain.VariableRenderer.Unrenderable;
@@ -32,9 +33,9 @@ public final class MessageComposer {
     public record Refused(String reason, int position, String property) implements Composition {
     }
 
-    public static Composition compose(DeliveryJob job, Merchant merchant) {
+    public static Composition compose(DeliveryJob job, ProviderProfile provider, Merchant merchant) {
         EventMapping mapping = job.mapping();
-        boolean whatsAppTemplate = job.provider().sendsWhatsAppTemplates();
+        boolean whatsAppTemplate = provider.sendsWhatsAppTemplates();
         if (whatsAppTemplate && (mapping.templateId() == null || mapping.templateId().isBlank())) {
             return new Refused("template_id_missing", 0, null);
         }

@@ -12,7 +12,7 @@ import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** BiteSpeed's template send as {@link BiteSpeedContract} assumes it. */
-@RegisterRestClient(configKey = "bitespeed")
+@RegisterRestClient(configKey = "bitespeed", baseUri = BiteSpeedContract.DEFAULT_BASE_URL)
 public interface BiteSpeedApi {
 
     @POST

@@ -6,7 +6,10 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.Provider;
-import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.ProviderProfile;
+import dev.loyaltyrelay.provider.CredentialRecords;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.ProviderAdapter;
 import dev.loyaltyrelay.provider.ProviderHttp;
@@ -23,7 +26,20 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * {@code message_data} keyed "1", "2", ... in the mapping's order.
  */
 @ApplicationScoped
-public class DelightChatAdapter implements ProviderAdapter {
+public class DelightChatAdapter implements ProviderAdapter<DelightChatAdapter.Credentials> {
+
+    public static final Provider PROVIDER = new Provider("delightchat");
+    public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "DelightChat", CommonProperty.MOBILE, false,
+            CredentialRecords.fieldsOf(Credentials.class));
+
+    /** What a merchant enters at Initialize. */
+    @RegisterForReflection
+    public record Credentials(String apiKey) {
+        @Override
+        public String toString() {
+            return "DelightChat.Credentials[redacted]";
+        }
+    }
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
     private final DelightChatApi api;
@@ -35,12 +51,17 @@ public class DelightChatAdapter implements ProviderAdapter {
     }
 
     @Override
-    public Provider provider() {
-        return Provider.DELIGHTCHAT;
+    public ProviderProfile profile() {
+        return PROFILE;
     }
 
     @Override
-    public DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
+    public Class<Credentials> credentialType() {
+        return Credentials.class;
+    }
+
+    @Override
+    public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
         PhoneNumber number;
         try {
             number = PHONES.parse(message.recipient().address(), null);
@@ -53,8 +74,7 @@ public class DelightChatAdapter implements ProviderAdapter {
         }
         var request = new DelightChatApi.AutomationMessage("+" + number.getCountryCode(), PHONES.getNationalSignificantNumber(number),
                 message.templateId(), data);
-        String apiKey = credentials.require("apiKey");
-        var answer = ProviderHttp.exchange(() -> api.sendMessage(apiKey, request), clock);
+        var answer = ProviderHttp.exchange(() -> api.sendMessage(credentials.apiKey(), request), clock);
         return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "message_id", "messageId", "id", "data.id", "data.message_id"));
     }
 }

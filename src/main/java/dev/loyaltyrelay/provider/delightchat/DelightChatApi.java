@@ -16,7 +16,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  * DelightChat's public message API as third-party integrations call it (no official reference found):
  * base URL {@code quarkus.rest-client.delightchat.url}, {@code https://api.delightchat.io}.
  */
-@RegisterRestClient(configKey = "delightchat")
+@RegisterRestClient(configKey = "delightchat", baseUri = "https://api.delightchat.io")
 @Path("/api/v1/public")
 public interface DelightChatApi {
 

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.Provider;
-import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.ProviderProfile;
+import dev.loyaltyrelay.provider.CredentialRecords;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.ProviderAdapter;
 import dev.loyaltyrelay.provider.ProviderHttp;
@@ -27,7 +30,20 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * template variables), so it is not implemented: a merchant maps events to flows, as the guide describes.
  */
 @ApplicationScoped
-public class LimeChatAdapter implements ProviderAdapter {
+public class LimeChatAdapter implements ProviderAdapter<LimeChatAdapter.Credentials> {
+
+    public static final Provider PROVIDER = new Provider("limechat");
+    public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "LimeChat", CommonProperty.MOBILE, true,
+            CredentialRecords.fieldsOf(Credentials.class));
+
+    /** What a merchant enters at Initialize. */
+    @RegisterForReflection
+    public record Credentials(String accountId, String accessToken) {
+        @Override
+        public String toString() {
+            return "LimeChat.Credentials[redacted]";
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final LimeChatApi api;
@@ -39,20 +55,23 @@ public class LimeChatAdapter implements ProviderAdapter {
     }
 
     @Override
-    public Provider provider() {
-        return Provider.LIMECHAT;
+    public ProviderProfile profile() {
+        return PROFILE;
     }
 
     @Override
-    public DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
+    public Class<Credentials> credentialType() {
+        return Credentials.class;
+    }
+
+    @Override
+    public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
         if (message.eventName() == null || message.eventName().isBlank() || message.eventName().chars().anyMatch(Character::isWhitespace)) {
             return Rejected.beforeCall("event_name_invalid");
         }
         String phone = message.recipient().address().substring(1);
         var event = new LimeChatApi.CustomEvent(phone, phone, message.eventName(), flat(message.forwarded()));
-        String accessToken = credentials.require("accessToken");
-        String accountId = credentials.require("accountId");
-        var answer = ProviderHttp.exchange(() -> api.sendEvent(accessToken, accountId, event), clock);
+        var answer = ProviderHttp.exchange(() -> api.sendEvent(credentials.accessToken(), credentials.accountId(), event), clock);
         return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "id", "event_id", "message_id", "data.id"));
     }
 

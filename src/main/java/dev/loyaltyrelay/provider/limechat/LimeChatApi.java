@@ -16,7 +16,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  * LimeChat's flow builder (custom events that trigger flows, from LimeChat's docs): base URL
  * {@code quarkus.rest-client.limechat.url}, {@code https://flow-builder.limechat.ai}.
  */
-@RegisterRestClient(configKey = "limechat")
+@RegisterRestClient(configKey = "limechat", baseUri = "https://flow-builder.limechat.ai")
 @Path("/api/v1")
 public interface LimeChatApi {
 

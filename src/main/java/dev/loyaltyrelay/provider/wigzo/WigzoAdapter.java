@@ -4,7 +4,10 @@ import dev.loyaltyrelay.domain.DeliveryIds;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.Provider;
-import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.ProviderProfile;
+import dev.loyaltyrelay.provider.CredentialRecords;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.ProviderAdapter;
 import dev.loyaltyrelay.provider.ProviderHttp;
@@ -26,7 +29,20 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * the same customer always has the same id without storing one.
  */
 @ApplicationScoped
-public class WigzoAdapter implements ProviderAdapter {
+public class WigzoAdapter implements ProviderAdapter<WigzoAdapter.Credentials> {
+
+    public static final Provider PROVIDER = new Provider("wigzo");
+    public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "Wigzo", CommonProperty.EMAIL, true,
+            CredentialRecords.fieldsOf(Credentials.class));
+
+    /** What a merchant enters at Initialize. */
+    @RegisterForReflection
+    public record Credentials(String orgToken, String apiToken) {
+        @Override
+        public String toString() {
+            return "Wigzo.Credentials[redacted]";
+        }
+    }
 
     static final Duration IDENTIFY_REUSE = Duration.ofHours(12);
     static final int MAX_REMEMBERED = 50_000;
@@ -40,28 +56,31 @@ public class WigzoAdapter implements ProviderAdapter {
     }
 
     @Override
-    public Provider provider() {
-        return Provider.WIGZO;
+    public ProviderProfile profile() {
+        return PROFILE;
+    }
+
+    @Override
+    public Class<Credentials> credentialType() {
+        return Credentials.class;
     }
 
     /** Identifies the recipient unless this container did in the last {@link #IDENTIFY_REUSE}. */
     @Override
-    public Optional<DeliveryOutcome> prepare(OutboundMessage message, ProviderCredentials credentials) {
+    public Optional<DeliveryOutcome> prepare(OutboundMessage message, Credentials credentials) {
         if (message.eventName() == null || message.eventName().isBlank()) {
             return Optional.of(Rejected.beforeCall("event_name_invalid"));
         }
-        String orgToken = credentials.require("orgToken");
-        String apiToken = credentials.require("apiToken");
         String email = message.recipient().address();
         String userId = userId(message.merchantId(), email);
-        String identityKey = DeliveryIds.sha256Hex(orgToken, userId);
+        String identityKey = DeliveryIds.sha256Hex(credentials.orgToken(), userId);
         Instant now = clock.instant();
         Instant lastIdentified = identifiedAt.get(identityKey);
         if (lastIdentified != null && !lastIdentified.plus(IDENTIFY_REUSE).isBefore(now)) {
             return Optional.empty();
         }
         var identify = new WigzoApi.Identify(userId, email);
-        DeliveryOutcome identified = ProviderResponses.classify(ProviderHttp.exchange(() -> api.identify(orgToken, apiToken, identify), clock),
+        DeliveryOutcome identified = ProviderResponses.classify(ProviderHttp.exchange(() -> api.identify(credentials.orgToken(), credentials.apiToken(), identify), clock),
                 body -> null);
         if (!(identified instanceof DeliveryOutcome.Sent)) {
             return Optional.of(identified);
@@ -82,15 +101,13 @@ public class WigzoAdapter implements ProviderAdapter {
 
     /** Triggers the automation: the request that makes Wigzo message the customer. */
     @Override
-    public DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
+    public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
         if (message.eventName() == null || message.eventName().isBlank()) {
             return Rejected.beforeCall("event_name_invalid");
         }
-        String orgToken = credentials.require("orgToken");
-        String apiToken = credentials.require("apiToken");
         String userId = userId(message.merchantId(), message.recipient().address());
         var event = new WigzoApi.CustomEvent(message.eventName(), "EXTERNAL", message.forwarded(), userId);
-        var answer = ProviderHttp.exchange(() -> api.event(orgToken, apiToken, event), clock);
+        var answer = ProviderHttp.exchange(() -> api.event(credentials.orgToken(), credentials.apiToken(), event), clock);
         return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "id", "eventId", "data.id"));
     }
 

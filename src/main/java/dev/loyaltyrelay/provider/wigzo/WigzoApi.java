@@ -15,7 +15,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  * Wigzo's learn API as its vendor-authored plugins call it: base URL {@code quarkus.rest-client.wigzo.url},
  * {@code https://app.wigzo.com}; the Org token as {@code org_token} and the API token as {@code token}.
  */
-@RegisterRestClient(configKey = "wigzo")
+@RegisterRestClient(configKey = "wigzo", baseUri = "https://app.wigzo.com")
 @Path("/rest/v1/learn")
 public interface WigzoApi {
 

@@ -2,11 +2,15 @@ package dev.loyaltyrelay.provider.zoko;
 
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.Provider;
-import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.ProviderProfile;
+import dev.loyaltyrelay.provider.CredentialRecords;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.ProviderAdapter;
 import dev.loyaltyrelay.provider.ProviderHttp;
 import dev.loyaltyrelay.provider.ProviderResponses;
+import dev.loyaltyrelay.provider.TemplateList;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -16,28 +20,68 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * {@code +}, {@code templateArgs} in the mapping's order. Success is 202 {@code {"messageId": ...}}.
  */
 @ApplicationScoped
-public class ZokoAdapter implements ProviderAdapter {
+public class ZokoAdapter implements ProviderAdapter<ZokoAdapter.Credentials> {
+
+    public static final Provider PROVIDER = new Provider("zoko");
+    public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "Zoko", CommonProperty.MOBILE, false,
+            CredentialRecords.fieldsOf(Credentials.class));
+
+    /** What a merchant enters at Initialize. */
+    @RegisterForReflection
+    public record Credentials(String apiKey) {
+        @Override
+        public String toString() {
+            return "Zoko.Credentials[redacted]";
+        }
+    }
 
     static final String DEFAULT_LANGUAGE = "en";
     private final ZokoApi api;
+    private final ZokoTemplates templates;
     private final Clock clock;
 
-    ZokoAdapter(@RestClient ZokoApi api, Clock clock) {
+    ZokoAdapter(@RestClient ZokoApi api, ZokoTemplates templates, Clock clock) {
         this.api = api;
+        this.templates = templates;
         this.clock = clock;
     }
 
     @Override
-    public Provider provider() {
-        return Provider.ZOKO;
+    public ProviderProfile profile() {
+        return PROFILE;
     }
 
     @Override
-    public DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
+    public Class<Credentials> credentialType() {
+        return Credentials.class;
+    }
+
+    /** The key is good when Zoko lists the account's templates with it. */
+    @Override
+    public CredentialCheck check(Credentials credentials) {
+        return switch (templates.list(credentials.apiKey())) {
+            case TemplateList.Templates listed -> new CredentialCheck.Verified();
+            case TemplateList.CredentialsRefused refused -> new CredentialCheck.Refused(refused.httpStatus());
+            case TemplateList.Unavailable unavailable -> new CredentialCheck.Unavailable(unavailable.reason());
+            case TemplateList.NotOffered notOffered -> new CredentialCheck.NotAvailable();
+        };
+    }
+
+    @Override
+    public boolean listsTemplates() {
+        return true;
+    }
+
+    @Override
+    public TemplateList templates(Credentials credentials) {
+        return templates.list(credentials.apiKey());
+    }
+
+    @Override
+    public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
         var request = new ZokoApi.TemplateMessage("whatsapp", message.recipient().address().substring(1), "template",
                 message.templateId(), message.languageOr(DEFAULT_LANGUAGE), message.variables());
-        String apiKey = credentials.require("apiKey");
-        var answer = ProviderHttp.exchange(() -> api.sendMessage(apiKey, request), clock);
+        var answer = ProviderHttp.exchange(() -> api.sendMessage(credentials.apiKey(), request), clock);
         return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "messageId", "id"));
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** Zoko's public API (docs.zoko.io): base URL {@code quarkus.rest-client.zoko.url}, {@code https://chat.zoko.io}. */
-@RegisterRestClient(configKey = "zoko")
+@RegisterRestClient(configKey = "zoko", baseUri = "https://chat.zoko.io")
 @Path("/v2")
 public interface ZokoApi {
 

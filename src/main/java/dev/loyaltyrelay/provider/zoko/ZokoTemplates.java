@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.provider.ProviderCallFailed;
 import dev.loyaltyrelay.provider.ProviderHttp;
+import dev.loyaltyrelay.provider.TemplateList;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
@@ -16,22 +16,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * with a {@code templates} array), each with {@code templateId} and {@code templateVariableCount}.
  */
 @ApplicationScoped
-public class ZokoTemplates {
-
-    /** What the list says. */
-    public sealed interface Lookup permits Templates, CredentialsRefused, Unavailable {
-    }
-
-    /** Variable count by template id. */
-    public record Templates(Map<String, Integer> variableCounts) implements Lookup {
-    }
-
-    public record CredentialsRefused(int httpStatus) implements Lookup {
-    }
-
-    /** Zoko could not be asked (down, timeout, unreadable answer). */
-    public record Unavailable(String reason) implements Lookup {
-    }
+class ZokoTemplates {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ZokoApi api;
@@ -42,18 +27,18 @@ public class ZokoTemplates {
         this.clock = clock;
     }
 
-    public Lookup list(String apiKey) {
+    TemplateList list(String apiKey) {
         ProviderHttp.Answer answer;
         try {
             answer = ProviderHttp.exchange(() -> api.templates(apiKey), clock);
         } catch (ProviderCallFailed failed) {
-            return new Unavailable(failed.reason());
+            return new TemplateList.Unavailable(failed.reason());
         }
         if (answer.status() == 401 || answer.status() == 403) {
-            return new CredentialsRefused(answer.status());
+            return new TemplateList.CredentialsRefused(answer.status());
         }
         if (answer.status() / 100 != 2) {
-            return new Unavailable("http_" + answer.status());
+            return new TemplateList.Unavailable("http_" + answer.status());
         }
         try {
             JsonNode root = JSON.readTree(answer.body());
@@ -65,9 +50,9 @@ public class ZokoTemplates {
                     counts.put(id, template.path("templateVariableCount").asInt(0));
                 }
             }
-            return new Templates(counts);
+            return new TemplateList.Templates(counts);
         } catch (java.io.IOException e) {
-            return new Unavailable("response_unreadable");
+            return new TemplateList.Unavailable("response_unreadable");
         }
     }
 }
