@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Page cursors: a query's last evaluated key (string attributes only) as opaque base64url text. A cursor that
@@ -22,6 +23,11 @@ final class Cursors {
         var text = new StringBuilder();
         new java.util.TreeMap<>(key).forEach((name, value) -> text.append(name).append('\u0001').append(value.s()).append('\u0002'));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Where the page after {@code response} starts, or null when it was the last. */
+    static Map<String, AttributeValue> next(QueryResponse response) {
+        return response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
     }
 
     static Map<String, AttributeValue> decode(String cursor) {

@@ -46,7 +46,7 @@ public class DynamoAdminKeyStore implements AdminKeyStore {
     @Override
     public Optional<AdminKey> find(String merchantId, String keyId) {
         var item = DynamoCalls.call("read admin key", () -> dynamo.getItem(r -> r.tableName(tables.config())
-                .key(Map.of(Keys.PK, s(Keys.merchant(merchantId)), Keys.SK, s(PREFIX + keyId))))).item();
+                .key(Keys.merchantItem(merchantId, PREFIX + keyId)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(from(merchantId, item));
     }
 

@@ -124,7 +124,7 @@ public class DynamoCustomerStore implements CustomerStore {
                 }
             }));
             response.items().forEach(item -> found.add(profileFrom(merchantId, item)));
-            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+            startKey = Cursors.next(response);
         } while (startKey != null);
         return found;
     }

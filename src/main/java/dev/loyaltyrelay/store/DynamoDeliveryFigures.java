@@ -60,7 +60,7 @@ public class DynamoDeliveryFigures implements DeliveryFigures {
         for (Move move : moves) {
             // The delivery's marker: the last position applied. Beside the record (same partition), never on its stream's filter.
             writes.add(TransactWriteItem.builder().update(u -> u.tableName(tables.records())
-                    .key(Map.of(Keys.PK, s("DELIVERY#" + move.deliveryId()), Keys.SK, s(MARKER_SORT_KEY)))
+                    .key(Map.of(Keys.PK, s(Keys.delivery(move.deliveryId())), Keys.SK, s(MARKER_SORT_KEY)))
                     .updateExpression("SET #applied = :position, #expires = :expires")
                     .conditionExpression("attribute_not_exists(#applied) OR #applied < :position")
                     .expressionAttributeNames(Map.of("#applied", "appliedPosition", "#expires", Keys.EXPIRES_AT))

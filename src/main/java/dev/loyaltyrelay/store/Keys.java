@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Key layout of both tables. The config table keeps a merchant's profile, secrets, integrations and mappings
@@ -37,6 +39,11 @@ final class Keys {
 
     static String merchant(String merchantId) {
         return "M#" + merchantId;
+    }
+
+    /** The key of an item in a merchant's partition of the config table. */
+    static Map<String, AttributeValue> merchantItem(String merchantId, String sortKey) {
+        return Map.of(PK, AttributeValue.fromS(merchant(merchantId)), SK, AttributeValue.fromS(sortKey));
     }
 
     static String customers(String merchantId) {

@@ -1,0 +1,81 @@
+package dev.loyaltyrelay.store;
+
+import static dev.loyaltyrelay.store.Attributes.s;
+import static dev.loyaltyrelay.store.Attributes.string;
+import static dev.loyaltyrelay.store.DeliveryItems.NEW;
+import static dev.loyaltyrelay.store.DeliveryItems.attempts;
+import static dev.loyaltyrelay.store.DeliveryItems.budgetFrom;
+import static dev.loyaltyrelay.store.DeliveryItems.heldUntil;
+import static dev.loyaltyrelay.store.DeliveryItems.leaseLapsed;
+import static dev.loyaltyrelay.store.DeliveryItems.status;
+
+import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.DeliveryLedger.AlreadyFinished;
+import dev.loyaltyrelay.domain.DeliveryLedger.ClaimLost;
+import dev.loyaltyrelay.domain.DeliveryLedger.Claimed;
+import dev.loyaltyrelay.domain.DeliveryLedger.HeldElsewhere;
+import dev.loyaltyrelay.domain.DeliveryLedger.LapsedMidCall;
+import dev.loyaltyrelay.domain.DeliveryLedger.SettleResult;
+import dev.loyaltyrelay.domain.DeliveryLedger.Settled;
+import dev.loyaltyrelay.domain.DeliveryLedger.Settlement;
+import dev.loyaltyrelay.domain.DeliveryLedger.WriteResult;
+import dev.loyaltyrelay.domain.DeliveryLedger.Written;
+import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.DeliveryStatus;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Outcomes written to delivery records: under the claim of the attempt that called, or settled without a call. */
+record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
+
+    /** The claimed attempt's outcome, giving the lease up; {@code givenUpBy} only for a delivery given up ({@code EXHAUSTED}). */
+    WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, String givenUpBy, Instant now) {
+        var update = new ItemUpdate();
+        DeliveryChanges.outcome(update, status, outcome, nextAttemptAt, givenUpBy, now);
+        if (outcome instanceof DeliveryOutcome.Suppressed suppressed && suppressed.recipientErased()) {
+            // Erased while its attempt was being prepared: the claim wrote the address; this write takes it back.
+            DeliveryChanges.scrubRecipient(update);
+        }
+        String condition = DeliveryChanges.tokenAndStatus(update, claim.token(), DeliveryStatus.SENDING);
+        ConditionalUpdate written = records.update("record delivery outcome", claim.deliveryId(), update, condition);
+        if (written.applied()) {
+            return new Written();
+        }
+        var existing = written.item();
+        // The SDK repeated our own write after a lost answer: the token is still ours and the status moved on.
+        if (claim.token().equals(string(existing, "token")) && status(existing, "status") != DeliveryStatus.SENDING) {
+            return new Written();
+        }
+        return new ClaimLost();
+    }
+
+    SettleResult settle(DeliveryJob job, String jobJson, Settlement settlement, Instant now) {
+        String token = UUID.randomUUID().toString();
+        DeliveryOutcome outcome = settlement.outcome();
+        var update = new ItemUpdate();
+        changes.firstWrite(update, job, jobJson, !outcome.providerCalled());
+        DeliveryChanges.outcome(update, settlement.status(), outcome, settlement.nextAttemptAt(), settlement.givenUpBy(), now);
+        update.set("token", s(token)).setFromOld("priorStatus", "status", s(NEW));
+        // Not over our own write: a wait repeated by the SDK would otherwise apply twice (and count twice).
+        String condition = "(attribute_not_exists(" + update.name(Keys.PK) + ") OR ("
+                + DeliveryChanges.claimable(update, now, settlement.overLapsedLease()) + ")) AND (attribute_not_exists("
+                + update.name("token") + ") OR " + update.name("token") + " <> " + update.value(s(token)) + ")";
+        ConditionalUpdate written = records.update("settle delivery", job.deliveryId(), update, condition);
+        if (written.applied()) {
+            var previous = written.item();
+            return new Settled(status(previous, "status"), budgetFrom(previous, job), attempts(previous));
+        }
+        var existing = written.item();
+        if (token.equals(string(existing, "token"))) {
+            return new Settled(status(existing, "priorStatus"), budgetFrom(existing, job), attempts(existing));
+        }
+        DeliveryStatus status = status(existing, "status");
+        if (status != null && status.finished()) {
+            return new AlreadyFinished(status);
+        }
+        if (status == DeliveryStatus.SENDING && !leaseLapsed(existing, now)) {
+            return new HeldElsewhere(heldUntil(existing, now));
+        }
+        return new LapsedMidCall();
+    }
+}
