@@ -1,0 +1,58 @@
+package dev.loyaltyrelay.application.delivery;
+
+import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
+import dev.loyaltyrelay.domain.DeliveryLedger.AlreadyFinished;
+import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.DeliveryStatus;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.RelayMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * What the delivery functions count and log: identifiers, statuses and reason codes, the recipient masked. The
+ * counters' names are the ones operators' alarms and dashboards read.
+ */
+@ApplicationScoped
+class DeliveryReport {
+
+    static final String OUTCOME = "DeliveryOutcome";
+    static final String OUTCOME_UNKNOWN = "DeliveryOutcomeUnknown";
+    static final String DUPLICATE = "DeliveryDuplicate";
+    static final String LEASE_CONFLICT = "DeliveryLeaseConflict";
+    static final String POISON = "DeliveryPoison";
+
+    private static final Logger LOG = Logger.getLogger(JobDelivery.class);
+    private final RelayMetrics metrics;
+
+    DeliveryReport(RelayMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    void outcome(InFlight delivery, DeliveryStatus status, DeliveryOutcome outcome, String note) {
+        metrics.increment(OUTCOME, Map.of("provider", delivery.provider().key(), "status", status.name(),
+                "reason", Counted.reasonClass(outcome.reason())));
+        LOG.infof("delivery %s %s %s to %s: %s (%s)%s", delivery.deliveryId(), delivery.provider().key(), delivery.job().topic(),
+                delivery.job().recipient().masked(), status, outcome.reason(), note);
+    }
+
+    void unknown(Provider provider, String reason, String policy) {
+        metrics.increment(OUTCOME_UNKNOWN, Map.of("provider", provider.key(), "reason", reason, "policy", policy.toLowerCase(Locale.ROOT)));
+    }
+
+    void duplicate(InFlight delivery, AlreadyFinished finished) {
+        metrics.increment(DUPLICATE, Map.of("provider", delivery.provider().key()));
+        LOG.infof("delivery %s ended before (%s): duplicate dropped", delivery.deliveryId(), finished.status());
+    }
+
+    void leaseConflict(Provider provider) {
+        metrics.increment(LEASE_CONFLICT, Map.of("provider", provider.key()));
+    }
+
+    void poison(Provider provider, String deliveryId, String reason) {
+        metrics.increment(POISON, Map.of("provider", provider.key(), "reason", reason));
+        LOG.warnf("message on the %s queue dead-lettered: %s (delivery %s)", provider.key(), reason, deliveryId);
+    }
+}
