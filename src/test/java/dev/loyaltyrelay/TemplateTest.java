@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.local.TemplateResources;
+import dev.loyaltyrelay.support.TemplateFunctions;
+import dev.loyaltyrelay.support.TemplateFunctions.Intrinsic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,13 +27,26 @@ class TemplateTest {
     }
 
     @Test
-    void ingestFunction_isSelectedByHandlerName_andGetsEveryQueue() throws Exception {
-        String text = Files.readString(Path.of("template.yaml"));
-        assertTrue(text.contains("QUARKUS_LAMBDA_HANDLER: ingest"));
-        for (Provider provider : Provider.values()) {
-            assertTrue(text.contains(provider.key().toUpperCase() + "_QUEUE_URL"), provider + " queue URL");
+    @SuppressWarnings("unchecked")
+    void ingestFunction_isSelectedByHandlerName_onTheWebhookRoute() {
+        Map<String, Object> ingest = template.properties("IngestFunction");
+        assertEquals("ingest", ((Map<String, Object>) ((Map<String, Object>) ingest.get("Environment")).get("Variables")).get("QUARKUS_LAMBDA_HANDLER"));
+        Map<String, Object> route = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ingest.get("Events")).get("NectorWebhook")).get("Properties");
+        assertEquals("/v1/webhooks/nector/{merchantId}", route.get("Path"));
+    }
+
+    @Test
+    void everyFunction_isGivenEveryProvidersQueueAndDeadLetterQueue() {
+        List<TemplateFunctions.Function> functions = TemplateFunctions.read(Path.of("template.yaml")).functions();
+        assertEquals(8, functions.size());
+        for (TemplateFunctions.Function function : functions) {
+            for (Provider provider : Provider.values()) {
+                String name = className(provider);
+                String variable = provider.key().toUpperCase(java.util.Locale.ROOT);
+                assertEquals(new Intrinsic("Ref", name + "Queue"), function.environment().get(variable + "_QUEUE_URL"), function.logicalId());
+                assertEquals(new Intrinsic("Ref", name + "DeadLetterQueue"), function.environment().get(variable + "_DLQ_URL"), function.logicalId());
+            }
         }
-        assertTrue(text.contains("Path: /v1/webhooks/nector/{merchantId}"));
     }
 
     static String className(Provider provider) {
@@ -46,8 +61,6 @@ class TemplateTest {
             Map<String, Object> function = template.properties(name + "Function");
             Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) function.get("Environment")).get("Variables");
             assertEquals(provider.key(), variables.get("QUARKUS_LAMBDA_HANDLER"), name);
-            assertEquals(name + "Queue", variables.get(provider.key().toUpperCase() + "_QUEUE_URL"));
-            assertEquals(name + "DeadLetterQueue", variables.get(provider.key().toUpperCase() + "_DLQ_URL"));
 
             Map<String, Object> source = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) function.get("Events")).get("Jobs")).get("Properties");
             assertEquals("SQS", ((Map<String, Object>) ((Map<String, Object>) function.get("Events")).get("Jobs")).get("Type"));

@@ -79,9 +79,9 @@ public interface RelayConfig {
     }
 
     /**
-     * Optional each, like {@link Queues}: a delivery function is given only its own dead-letter queue, ingest none,
-     * the admin function all five. (A {@code Map} entry set to {@code ${X_DLQ_URL:}} with X unset would stop every
-     * function but admin at start-up: SmallRye Config refuses an empty map value.)
+     * Optional each, like {@link Queues}: template.yaml gives every function all five (its role decides which it may
+     * use), but a function started without one must still start. (A {@code Map} entry set to {@code ${X_DLQ_URL:}}
+     * with X unset would stop it at start-up: SmallRye Config refuses an empty map value.)
      */
     interface DeadLetterQueues {
         /** LimeChat's dead-letter queue URL. */
