@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.local.TemplateExpander;
 import dev.loyaltyrelay.local.TemplateResources;
 import dev.loyaltyrelay.support.TemplateFunctions;
 import dev.loyaltyrelay.support.TemplateFunctions.Intrinsic;
@@ -11,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** What template.yaml and samconfig.toml must declare; the tables and queues are created from it in the tests too. */
@@ -47,6 +51,53 @@ class TemplateTest {
                 assertEquals(new Intrinsic("Ref", name + "DeadLetterQueue"), function.environment().get(variable + "_DLQ_URL"), function.logicalId());
             }
         }
+    }
+
+    /**
+     * Adding a provider to template.yaml: a row of Mappings.Providers, its name in the two loops' lists, its
+     * MaxConcurrency parameter, its two URLs in Globals (checked above) and its queues in ingest's and admin's policies.
+     * This fails on the one that was forgotten.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachProvider_isAMappingRow_inBothLoops_withItsParameter_andInIngestsAndAdminsPolicies() throws Exception {
+        Map<String, Object> written;
+        try (var reader = Files.newBufferedReader(Path.of("template.yaml"))) {
+            written = TemplateExpander.parse(reader);
+        }
+        Set<String> names = Stream.of(Provider.values()).map(TemplateTest::className).collect(Collectors.toSet());
+        Map<String, Object> rows = (Map<String, Object>) ((Map<String, Object>) written.get("Mappings")).get("Providers");
+        assertEquals(names, rows.keySet());
+        for (Provider provider : Provider.values()) {
+            assertEquals(Map.of("Key", provider.key()), rows.get(className(provider)), provider.key());
+        }
+        assertEquals(names, Set.copyOf(loopCollection(written, "Resources", "ProviderResources")));
+        assertEquals(names, Set.copyOf(loopCollection(written, "Outputs", "ProviderQueueUrls")));
+        Map<String, Object> parameters = (Map<String, Object>) written.get("Parameters");
+        names.forEach(name -> assertTrue(parameters.containsKey(name + "MaxConcurrency"), name + "MaxConcurrency"));
+
+        Set<String> queues = names.stream().map(name -> name + "Queue.Arn").collect(Collectors.toSet());
+        Set<String> deadLetterQueues = names.stream().map(name -> name + "DeadLetterQueue.Arn").collect(Collectors.toSet());
+        assertEquals(queues, statementResources("IngestFunction", "EnqueueDeliveryJobs"));
+        assertEquals(queues, statementResources("AdminFunction", "RequeueResendReplay"));
+        assertEquals(deadLetterQueues, statementResources("AdminFunction", "CountAndRedriveDeadLetters"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> loopCollection(Map<String, Object> written, String section, String loop) {
+        return (List<Object>) ((List<Object>) ((Map<String, Object>) written.get(section)).get("Fn::ForEach::" + loop)).get(1);
+    }
+
+    @SuppressWarnings("unchecked")
+    Set<Object> statementResources(String function, String sid) {
+        for (Map<String, Object> policy : (List<Map<String, Object>>) template.properties(function).get("Policies")) {
+            for (Map<String, Object> statement : (List<Map<String, Object>>) policy.get("Statement")) {
+                if (sid.equals(statement.get("Sid"))) {
+                    return Set.copyOf((List<Object>) statement.get("Resource"));
+                }
+            }
+        }
+        throw new AssertionError(function + " has no statement " + sid);
     }
 
     static String className(Provider provider) {
@@ -121,6 +172,10 @@ class TemplateTest {
         for (String stage : List.of("dev", "staging", "prod")) {
             assertTrue(samconfig.contains("[" + stage + ".deploy.parameters]"), stage);
             assertTrue(samconfig.contains("Stage=" + stage), stage);
+            String section = samconfig.substring(samconfig.indexOf("[" + stage + ".deploy.parameters]")).split("\n\n")[0];
+            // The loops: the SAM CLI expands them only when asked to; CloudFormation's transform is acknowledged.
+            assertTrue(section.contains("language_extensions = true"), stage);
+            assertTrue(section.contains("capabilities = \"CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\""), stage);
         }
     }
 }
