@@ -412,7 +412,9 @@ class FunctionZipBootIT {
         String resolved = switch (intrinsic.function()) {
             case "Ref" -> reference((String) intrinsic.argument());
             case "GetAtt" -> "SecretsKey.Arn".equals(intrinsic.argument()) ? BootKmsStub.KEY_ARN : null;
-            case "Sub" -> substitute((String) intrinsic.argument());
+            case "Sub" -> intrinsic.argument() instanceof List<?> sub
+                    ? substitute(name, (String) sub.get(0), (Map<?, ?>) sub.get(1))
+                    : substitute(name, (String) intrinsic.argument(), Map.of());
             case "If" -> {
                 List<?> arguments = (List<?>) intrinsic.argument();
                 yield resolve(name, condition((String) arguments.get(0)) ? arguments.get(1) : arguments.get(2));
@@ -458,11 +460,12 @@ class FunctionZipBootIT {
         return urls;
     }
 
-    private static String substitute(String text) {
+    /** {@code !Sub text}, or {@code !Sub [text, variables]} (a loop's {@code {Key: !FindInMap ...}}, looked up by the expander). */
+    private static String substitute(String name, String text, Map<?, ?> variables) {
         Matcher m = SUBSTITUTION.matcher(text);
         var out = new StringBuilder();
         while (m.find()) {
-            String value = switch (m.group(1)) {
+            String value = variables.containsKey(m.group(1)) ? resolve(name, variables.get(m.group(1))) : switch (m.group(1)) {
                 case "AWS::Region" -> LocalAws.REGION;
                 case "AWS::AccountId" -> ACCOUNT;
                 case "AWS::Partition" -> "aws";

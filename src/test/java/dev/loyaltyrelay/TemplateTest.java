@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.local.TemplateExpander;
 import dev.loyaltyrelay.local.TemplateResources;
+import dev.loyaltyrelay.support.TemplateFunctions;
+import dev.loyaltyrelay.support.TemplateFunctions.Intrinsic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** What template.yaml and samconfig.toml must declare; the tables and queues are created from it in the tests too. */
@@ -26,13 +32,73 @@ class TemplateTest {
     }
 
     @Test
-    void ingestFunction_isSelectedByHandlerName_andGetsEveryQueue() throws Exception {
-        String text = Files.readString(Path.of("template.yaml"));
-        assertTrue(text.contains("QUARKUS_LAMBDA_HANDLER: ingest"));
-        for (Provider provider : BuiltIn.ALL) {
-            assertTrue(text.contains(provider.key().toUpperCase() + "_QUEUE_URL"), provider + " queue URL");
+    @SuppressWarnings("unchecked")
+    void ingestFunction_isSelectedByHandlerName_onTheWebhookRoute() {
+        Map<String, Object> ingest = template.properties("IngestFunction");
+        assertEquals("ingest", ((Map<String, Object>) ((Map<String, Object>) ingest.get("Environment")).get("Variables")).get("QUARKUS_LAMBDA_HANDLER"));
+        Map<String, Object> route = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ingest.get("Events")).get("NectorWebhook")).get("Properties");
+        assertEquals("/v1/webhooks/nector/{merchantId}", route.get("Path"));
+    }
+
+    @Test
+    void everyFunction_isGivenEveryProvidersQueueAndDeadLetterQueue() {
+        List<TemplateFunctions.Function> functions = TemplateFunctions.read(Path.of("template.yaml")).functions();
+        assertEquals(8, functions.size());
+        for (TemplateFunctions.Function function : functions) {
+            for (Provider provider : BuiltIn.ALL) {
+                String name = className(provider);
+                String variable = provider.key().toUpperCase(java.util.Locale.ROOT);
+                assertEquals(new Intrinsic("Ref", name + "Queue"), function.environment().get(variable + "_QUEUE_URL"), function.logicalId());
+                assertEquals(new Intrinsic("Ref", name + "DeadLetterQueue"), function.environment().get(variable + "_DLQ_URL"), function.logicalId());
+            }
         }
-        assertTrue(text.contains("Path: /v1/webhooks/nector/{merchantId}"));
+    }
+
+    /**
+     * Adding a provider to template.yaml: a row of Mappings.Providers, its name in the two loops' lists, its
+     * MaxConcurrency parameter, its two URLs in Globals (checked above) and its queues in ingest's and admin's policies.
+     * This fails on the one that was forgotten.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachProvider_isAMappingRow_inBothLoops_withItsParameter_andInIngestsAndAdminsPolicies() throws Exception {
+        Map<String, Object> written;
+        try (var reader = Files.newBufferedReader(Path.of("template.yaml"))) {
+            written = TemplateExpander.parse(reader);
+        }
+        Set<String> names = BuiltIn.ALL.stream().map(TemplateTest::className).collect(Collectors.toSet());
+        Map<String, Object> rows = (Map<String, Object>) ((Map<String, Object>) written.get("Mappings")).get("Providers");
+        assertEquals(names, rows.keySet());
+        for (Provider provider : BuiltIn.ALL) {
+            assertEquals(Map.of("Key", provider.key()), rows.get(className(provider)), provider.key());
+        }
+        assertEquals(names, Set.copyOf(loopCollection(written, "Resources", "ProviderResources")));
+        assertEquals(names, Set.copyOf(loopCollection(written, "Outputs", "ProviderQueueUrls")));
+        Map<String, Object> parameters = (Map<String, Object>) written.get("Parameters");
+        names.forEach(name -> assertTrue(parameters.containsKey(name + "MaxConcurrency"), name + "MaxConcurrency"));
+
+        Set<String> queues = names.stream().map(name -> name + "Queue.Arn").collect(Collectors.toSet());
+        Set<String> deadLetterQueues = names.stream().map(name -> name + "DeadLetterQueue.Arn").collect(Collectors.toSet());
+        assertEquals(queues, statementResources("IngestFunction", "EnqueueDeliveryJobs"));
+        assertEquals(queues, statementResources("AdminFunction", "RequeueResendReplay"));
+        assertEquals(deadLetterQueues, statementResources("AdminFunction", "CountAndRedriveDeadLetters"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> loopCollection(Map<String, Object> written, String section, String loop) {
+        return (List<Object>) ((List<Object>) ((Map<String, Object>) written.get(section)).get("Fn::ForEach::" + loop)).get(1);
+    }
+
+    @SuppressWarnings("unchecked")
+    Set<Object> statementResources(String function, String sid) {
+        for (Map<String, Object> policy : (List<Map<String, Object>>) template.properties(function).get("Policies")) {
+            for (Map<String, Object> statement : (List<Map<String, Object>>) policy.get("Statement")) {
+                if (sid.equals(statement.get("Sid"))) {
+                    return Set.copyOf((List<Object>) statement.get("Resource"));
+                }
+            }
+        }
+        throw new AssertionError(function + " has no statement " + sid);
     }
 
     static String className(Provider provider) {
@@ -48,8 +114,6 @@ class TemplateTest {
             Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) function.get("Environment")).get("Variables");
             assertEquals("delivery", variables.get("QUARKUS_LAMBDA_HANDLER"), name);
             assertEquals(provider.key(), variables.get("RELAY_DELIVERY_PROVIDER"), name);
-            assertEquals(name + "Queue", variables.get(provider.key().toUpperCase() + "_QUEUE_URL"));
-            assertEquals(name + "DeadLetterQueue", variables.get(provider.key().toUpperCase() + "_DLQ_URL"));
 
             Map<String, Object> source = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) function.get("Events")).get("Jobs")).get("Properties");
             assertEquals("SQS", ((Map<String, Object>) ((Map<String, Object>) function.get("Events")).get("Jobs")).get("Type"));
@@ -110,6 +174,10 @@ class TemplateTest {
         for (String stage : List.of("dev", "staging", "prod")) {
             assertTrue(samconfig.contains("[" + stage + ".deploy.parameters]"), stage);
             assertTrue(samconfig.contains("Stage=" + stage), stage);
+            String section = samconfig.substring(samconfig.indexOf("[" + stage + ".deploy.parameters]")).split("\n\n")[0];
+            // The loops: the SAM CLI expands them only when asked to; CloudFormation's transform is acknowledged.
+            assertTrue(section.contains("language_extensions = true"), stage);
+            assertTrue(section.contains("capabilities = \"CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\""), stage);
         }
     }
 }

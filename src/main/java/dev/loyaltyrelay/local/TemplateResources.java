@@ -1,22 +1,11 @@
 package dev.loyaltyrelay.local;
 
 import dev.loyaltyrelay.domain.ProviderProfile;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -29,8 +18,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates the DynamoDB tables and SQS queues that {@code template.yaml} declares, in DynamoDB Local and the
- * embedded SQS server: the template is the one definition, used by AWS, the tests and the local run alike.
- * Not part of any Lambda function (its YAML parser is a {@code provided} dependency).
+ * embedded SQS server: the template is the one definition, used by AWS, the tests and the local run alike. It reads
+ * the template as {@link TemplateExpander} expands it (no loop left). Not part of any Lambda function (its YAML parser
+ * is a {@code provided} dependency).
  */
 public final class TemplateResources {
 
@@ -40,16 +30,34 @@ public final class TemplateResources {
         this.resources = resources;
     }
 
+    /** The template's resources, expanded by {@link TemplateExpander}, with each intrinsic read as its argument (see {@link #properties}). */
     @SuppressWarnings("unchecked")
     public static TemplateResources read(Path template) {
-        var options = new LoaderOptions();
-        var constructor = new CloudFormationConstructor(options);
-        try (Reader reader = Files.newBufferedReader(template)) {
-            Map<String, Object> root = new Yaml(constructor).load(reader);
-            return new TemplateResources((Map<String, Map<String, Object>>) (Map<String, ?>) root.get("Resources"));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + template, e);
+        Map<String, Object> resources = (Map<String, Object>) plain(TemplateExpander.read(template).get("Resources"));
+        return new TemplateResources((Map<String, Map<String, Object>>) (Map<String, ?>) resources);
+    }
+
+    /**
+     * A value of the expanded template with each intrinsic read as its argument: {@code {Ref: X}} as {@code X},
+     * {@code {Fn::GetAtt: [X, Arn]}} as {@code X.Arn}, {@code {Fn::Sub: s}} as {@code s}, {@code {Fn::If: [...]}} as the list.
+     */
+    private static Object plain(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(TemplateResources::plain).toList();
         }
+        if (!(value instanceof Map<?, ?> map)) {
+            return value;
+        }
+        if (map.size() == 1 && map.keySet().iterator().next() instanceof String function
+                && (function.equals("Ref") || function.startsWith("Fn::"))) {
+            Object argument = map.values().iterator().next();
+            return function.equals("Fn::GetAtt") && argument instanceof List<?> getAtt
+                    ? getAtt.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("."))
+                    : plain(argument);
+        }
+        var result = new LinkedHashMap<String, Object>();
+        map.forEach((key, entry) -> result.put((String) key, plain(entry)));
+        return result;
     }
 
     /** The logical id in template.yaml of a provider's delivery queue, e.g. {@code ZokoQueue}. */
@@ -149,24 +157,5 @@ public final class TemplateResources {
     private static List<KeySchemaElement> keySchema(List<Map<String, Object>> elements) {
         return elements.stream().map(k -> KeySchemaElement.builder().attributeName((String) k.get("AttributeName"))
                 .keyType((String) k.get("KeyType")).build()).toList();
-    }
-
-    /** Reads CloudFormation's short-form tags (!Ref, !Sub, !GetAtt, !If, ...) as plain values. */
-    private static final class CloudFormationConstructor extends SafeConstructor {
-        CloudFormationConstructor(LoaderOptions options) {
-            super(options);
-            this.yamlMultiConstructors.put("!", new AbstractConstruct() {
-                @Override
-                public Object construct(Node node) {
-                    if (node instanceof ScalarNode scalar) {
-                        return constructScalar(scalar);
-                    }
-                    if (node instanceof SequenceNode sequence) {
-                        return constructSequence(sequence);
-                    }
-                    return constructMapping((MappingNode) node);
-                }
-            });
-        }
     }
 }

@@ -1,24 +1,16 @@
 package dev.loyaltyrelay.support;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
+import dev.loyaltyrelay.local.TemplateExpander;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import java.util.stream.Collectors;
 
 /**
  * The functions of {@code template.yaml} as Lambda configures them: the runtime's handler, memory, timeout and
- * environment ({@code Globals.Function} merged with the function's own). Unlike
+ * environment ({@code Globals.Function} merged with the function's own), read from the template as
+ * {@link TemplateExpander} expands it (the same reading as the local run's). Unlike
  * {@link dev.loyaltyrelay.local.TemplateResources}, which reads {@code !Ref X} as plain {@code X}, this keeps each
  * short-form tag as an {@link Intrinsic}, so a literal can never be mistaken for a reference and a caller resolves
  * every reference deliberately.
@@ -55,12 +47,35 @@ public final class TemplateFunctions {
         this.root = root;
     }
 
+    /** The template as {@link TemplateExpander} expands it, each intrinsic kept as an {@link Intrinsic}. */
+    @SuppressWarnings("unchecked")
     public static TemplateFunctions read(Path template) {
-        try (Reader reader = Files.newBufferedReader(template)) {
-            return new TemplateFunctions(new Yaml(new IntrinsicConstructor(new LoaderOptions())).load(reader));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + template, e);
+        return new TemplateFunctions((Map<String, Object>) intrinsics(TemplateExpander.read(template)));
+    }
+
+    /**
+     * A value of the expanded template with each intrinsic as an {@link Intrinsic}, named as its short-form tag:
+     * {@code {Ref: X}} is {@code Intrinsic("Ref", "X")}, {@code {Fn::GetAtt: [X, Arn]}} is {@code Intrinsic("GetAtt", "X.Arn")},
+     * {@code {Fn::Sub: s}} is {@code Intrinsic("Sub", s)}.
+     */
+    private static Object intrinsics(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(TemplateFunctions::intrinsics).toList();
         }
+        if (!(value instanceof Map<?, ?> map)) {
+            return value;
+        }
+        if (map.size() == 1 && map.keySet().iterator().next() instanceof String function
+                && (function.equals("Ref") || function.startsWith("Fn::"))) {
+            Object argument = map.values().iterator().next();
+            String name = function.equals("Ref") ? function : function.substring("Fn::".length());
+            return new Intrinsic(name, name.equals("GetAtt") && argument instanceof List<?> getAtt
+                    ? getAtt.stream().map(String::valueOf).collect(Collectors.joining("."))
+                    : intrinsics(argument));
+        }
+        var result = new LinkedHashMap<String, Object>();
+        map.forEach((key, entry) -> result.put((String) key, intrinsics(entry)));
+        return result;
     }
 
     /** Every function of the template, in template order. */
@@ -104,27 +119,5 @@ public final class TemplateFunctions {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object value) {
         return value == null ? Map.of() : (Map<String, Object>) value;
-    }
-
-    /** Reads {@code !Ref}, {@code !GetAtt}, {@code !Sub}, {@code !If}, ... as {@link Intrinsic}s. */
-    private static final class IntrinsicConstructor extends SafeConstructor {
-        IntrinsicConstructor(LoaderOptions options) {
-            super(options);
-            this.yamlMultiConstructors.put("!", new AbstractConstruct() {
-                @Override
-                public Object construct(Node node) {
-                    String function = node.getTag().getValue().substring(1);
-                    Object argument;
-                    if (node instanceof ScalarNode scalar) {
-                        argument = constructScalar(scalar);
-                    } else if (node instanceof SequenceNode sequence) {
-                        argument = constructSequence(sequence);
-                    } else {
-                        argument = constructMapping((MappingNode) node);
-                    }
-                    return new Intrinsic(function, argument);
-                }
-            });
-        }
     }
 }
