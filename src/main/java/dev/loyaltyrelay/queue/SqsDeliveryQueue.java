@@ -43,14 +43,22 @@ public class SqsDeliveryQueue implements DeliveryQueue {
     public void enqueue(List<DeliveryJob> jobs) {
         Map<Provider, List<DeliveryJob>> byProvider = jobs.stream()
                 .collect(Collectors.groupingBy(DeliveryJob::provider, java.util.LinkedHashMap::new, Collectors.toList()));
-        // One provider's queue refusing its job must not keep the others' jobs from being queued: they go first.
+        // One provider's queue refusing its jobs, or out of reach, must not keep the others' jobs from being queued:
+        // every provider is tried, then the first failure is thrown, an unreachable queue before a refusal (Nector's
+        // retry then queues everything again, under the same delivery ids).
         QueueRefused refused = null;
+        QueueUnavailable unavailable = null;
         for (var entry : byProvider.entrySet()) {
             try {
                 enqueue(entry.getKey(), entry.getValue());
             } catch (QueueRefused refusal) {
                 refused = refused == null ? refusal : refused;
+            } catch (QueueUnavailable unreachable) {
+                unavailable = unavailable == null ? unreachable : unavailable;
             }
+        }
+        if (unavailable != null) {
+            throw unavailable;
         }
         if (refused != null) {
             throw refused;
@@ -59,7 +67,14 @@ public class SqsDeliveryQueue implements DeliveryQueue {
 
     /** One provider's jobs, in batches of at most ten that together are no larger than one message may be. */
     private void enqueue(Provider provider, List<DeliveryJob> providerJobs) {
-        String queueUrl = queues.queue(provider);
+        String queueUrl;
+        try {
+            queueUrl = queues.queue(provider);
+        } catch (IllegalStateException notGiven) {
+            // A provider whose plug-in this build carries but whose queue this function was not given: an operator's
+            // fix, after which Nector's retry queues the jobs.
+            throw new QueueUnavailable(notGiven.getMessage(), null);
+        }
         List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
         int batchBytes = 0;
         for (DeliveryJob job : providerJobs) {
