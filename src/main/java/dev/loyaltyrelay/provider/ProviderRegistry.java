@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * The providers this build carries: every {@link ProviderAdapter} bean, by key. Registering a provider is writing
- * its adapter as an {@code @ApplicationScoped} bean in its own folder; two adapters claiming one key stop the
+ * its adapter as an bean ({@code @Singleton}) in its own folder; two adapters claiming one key stop the
  * function at start-up rather than deliver through either.
  */
 @ApplicationScoped

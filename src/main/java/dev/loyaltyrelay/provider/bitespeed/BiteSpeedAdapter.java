@@ -7,16 +7,14 @@ import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
-import dev.loyaltyrelay.provider.ProviderAdapter;
-import dev.loyaltyrelay.provider.ProviderHttp;
-import dev.loyaltyrelay.provider.ProviderResponses;
-import jakarta.enterprise.context.ApplicationScoped;
+import dev.loyaltyrelay.provider.RestProviderAdapter;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /** BiteSpeed template send on the contract {@link BiteSpeedContract} assumes (no public API exists). */
-@ApplicationScoped
-public class BiteSpeedAdapter implements ProviderAdapter<BiteSpeedAdapter.Credentials> {
+@Singleton
+public class BiteSpeedAdapter extends RestProviderAdapter<BiteSpeedAdapter.Credentials, BiteSpeedApi> {
 
     public static final Provider PROVIDER = new Provider("bitespeed");
     public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "BiteSpeed", CommonProperty.MOBILE, false,
@@ -32,29 +30,15 @@ public class BiteSpeedAdapter implements ProviderAdapter<BiteSpeedAdapter.Creden
     }
 
     static final String DEFAULT_LANGUAGE = "en";
-    private final BiteSpeedApi api;
-    private final Clock clock;
 
     BiteSpeedAdapter(@RestClient BiteSpeedApi api, Clock clock) {
-        this.api = api;
-        this.clock = clock;
-    }
-
-    @Override
-    public ProviderProfile profile() {
-        return PROFILE;
-    }
-
-    @Override
-    public Class<Credentials> credentialType() {
-        return Credentials.class;
+        super(PROFILE, Credentials.class, api, clock);
     }
 
     @Override
     public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
         var request = new BiteSpeedApi.TemplateMessage(message.recipient().address(), message.templateId(),
                 message.languageOr(DEFAULT_LANGUAGE), message.variables());
-        var answer = ProviderHttp.exchange(() -> api.sendTemplate(credentials.channelId(), credentials.userId(), request), clock);
-        return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "messageId", "id", "data.id"));
+        return call(() -> api.sendTemplate(credentials.channelId(), credentials.userId(), request), "messageId", "id", "data.id");
     }
 }

@@ -11,10 +11,8 @@ import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
-import dev.loyaltyrelay.provider.ProviderAdapter;
-import dev.loyaltyrelay.provider.ProviderHttp;
-import dev.loyaltyrelay.provider.ProviderResponses;
-import jakarta.enterprise.context.ApplicationScoped;
+import dev.loyaltyrelay.provider.RestProviderAdapter;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,8 +23,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * into {@code country_code} ({@code +91}) and the national number by libphonenumber, the variables as
  * {@code message_data} keyed "1", "2", ... in the mapping's order.
  */
-@ApplicationScoped
-public class DelightChatAdapter implements ProviderAdapter<DelightChatAdapter.Credentials> {
+@Singleton
+public class DelightChatAdapter extends RestProviderAdapter<DelightChatAdapter.Credentials, DelightChatApi> {
 
     public static final Provider PROVIDER = new Provider("delightchat");
     public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "DelightChat", CommonProperty.MOBILE, false,
@@ -42,22 +40,9 @@ public class DelightChatAdapter implements ProviderAdapter<DelightChatAdapter.Cr
     }
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
-    private final DelightChatApi api;
-    private final Clock clock;
 
     DelightChatAdapter(@RestClient DelightChatApi api, Clock clock) {
-        this.api = api;
-        this.clock = clock;
-    }
-
-    @Override
-    public ProviderProfile profile() {
-        return PROFILE;
-    }
-
-    @Override
-    public Class<Credentials> credentialType() {
-        return Credentials.class;
+        super(PROFILE, Credentials.class, api, clock);
     }
 
     @Override
@@ -74,7 +59,6 @@ public class DelightChatAdapter implements ProviderAdapter<DelightChatAdapter.Cr
         }
         var request = new DelightChatApi.AutomationMessage("+" + number.getCountryCode(), PHONES.getNationalSignificantNumber(number),
                 message.templateId(), data);
-        var answer = ProviderHttp.exchange(() -> api.sendMessage(credentials.apiKey(), request), clock);
-        return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "message_id", "messageId", "id", "data.id", "data.message_id"));
+        return call(() -> api.sendMessage(credentials.apiKey(), request), "message_id", "messageId", "id", "data.id", "data.message_id");
     }
 }

@@ -10,10 +10,8 @@ import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
-import dev.loyaltyrelay.provider.ProviderAdapter;
-import dev.loyaltyrelay.provider.ProviderHttp;
-import dev.loyaltyrelay.provider.ProviderResponses;
-import jakarta.enterprise.context.ApplicationScoped;
+import dev.loyaltyrelay.provider.RestProviderAdapter;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +27,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * <p>LimeChat's direct template send has only a partial public description (no documented body for the
  * template variables), so it is not implemented: a merchant maps events to flows, as the guide describes.
  */
-@ApplicationScoped
-public class LimeChatAdapter implements ProviderAdapter<LimeChatAdapter.Credentials> {
+@Singleton
+public class LimeChatAdapter extends RestProviderAdapter<LimeChatAdapter.Credentials, LimeChatApi> {
 
     public static final Provider PROVIDER = new Provider("limechat");
     public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "LimeChat", CommonProperty.MOBILE, true,
@@ -46,22 +44,9 @@ public class LimeChatAdapter implements ProviderAdapter<LimeChatAdapter.Credenti
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final LimeChatApi api;
-    private final Clock clock;
 
     LimeChatAdapter(@RestClient LimeChatApi api, Clock clock) {
-        this.api = api;
-        this.clock = clock;
-    }
-
-    @Override
-    public ProviderProfile profile() {
-        return PROFILE;
-    }
-
-    @Override
-    public Class<Credentials> credentialType() {
-        return Credentials.class;
+        super(PROFILE, Credentials.class, api, clock);
     }
 
     @Override
@@ -71,8 +56,7 @@ public class LimeChatAdapter implements ProviderAdapter<LimeChatAdapter.Credenti
         }
         String phone = message.recipient().address().substring(1);
         var event = new LimeChatApi.CustomEvent(phone, phone, message.eventName(), flat(message.forwarded()));
-        var answer = ProviderHttp.exchange(() -> api.sendEvent(credentials.accessToken(), credentials.accountId(), event), clock);
-        return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "id", "event_id", "message_id", "data.id"));
+        return call(() -> api.sendEvent(credentials.accessToken(), credentials.accountId(), event), "id", "event_id", "message_id", "data.id");
     }
 
     static Map<String, Object> flat(Map<String, Object> properties) {

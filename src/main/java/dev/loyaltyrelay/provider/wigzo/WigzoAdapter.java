@@ -9,10 +9,8 @@ import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
-import dev.loyaltyrelay.provider.ProviderAdapter;
-import dev.loyaltyrelay.provider.ProviderHttp;
-import dev.loyaltyrelay.provider.ProviderResponses;
-import jakarta.enterprise.context.ApplicationScoped;
+import dev.loyaltyrelay.provider.RestProviderAdapter;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +26,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * again. The user id is a UUID (version-4 layout, as Wigzo asks) derived from the merchant and the email, so
  * the same customer always has the same id without storing one.
  */
-@ApplicationScoped
-public class WigzoAdapter implements ProviderAdapter<WigzoAdapter.Credentials> {
+@Singleton
+public class WigzoAdapter extends RestProviderAdapter<WigzoAdapter.Credentials, WigzoApi> {
 
     public static final Provider PROVIDER = new Provider("wigzo");
     public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "Wigzo", CommonProperty.EMAIL, true,
@@ -46,23 +44,10 @@ public class WigzoAdapter implements ProviderAdapter<WigzoAdapter.Credentials> {
 
     static final Duration IDENTIFY_REUSE = Duration.ofHours(12);
     static final int MAX_REMEMBERED = 50_000;
-    private final WigzoApi api;
-    private final Clock clock;
     private final Map<String, Instant> identifiedAt = new ConcurrentHashMap<>();
 
     WigzoAdapter(@RestClient WigzoApi api, Clock clock) {
-        this.api = api;
-        this.clock = clock;
-    }
-
-    @Override
-    public ProviderProfile profile() {
-        return PROFILE;
-    }
-
-    @Override
-    public Class<Credentials> credentialType() {
-        return Credentials.class;
+        super(PROFILE, Credentials.class, api, clock);
     }
 
     /** Identifies the recipient unless this container did in the last {@link #IDENTIFY_REUSE}. */
@@ -80,8 +65,7 @@ public class WigzoAdapter implements ProviderAdapter<WigzoAdapter.Credentials> {
             return Optional.empty();
         }
         var identify = new WigzoApi.Identify(userId, email);
-        DeliveryOutcome identified = ProviderResponses.classify(ProviderHttp.exchange(() -> api.identify(credentials.orgToken(), credentials.apiToken(), identify), clock),
-                body -> null);
+        DeliveryOutcome identified = call(() -> api.identify(credentials.orgToken(), credentials.apiToken(), identify));
         if (!(identified instanceof DeliveryOutcome.Sent)) {
             return Optional.of(identified);
         }
@@ -107,8 +91,7 @@ public class WigzoAdapter implements ProviderAdapter<WigzoAdapter.Credentials> {
         }
         String userId = userId(message.merchantId(), message.recipient().address());
         var event = new WigzoApi.CustomEvent(message.eventName(), "EXTERNAL", message.forwarded(), userId);
-        var answer = ProviderHttp.exchange(() -> api.event(credentials.orgToken(), credentials.apiToken(), event), clock);
-        return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "id", "eventId", "data.id"));
+        return call(() -> api.event(credentials.orgToken(), credentials.apiToken(), event), "id", "eventId", "data.id");
     }
 
     /** A stable UUID for a customer of a merchant, laid out as version 4 (random) with the IETF variant. */

@@ -7,11 +7,9 @@ import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
-import dev.loyaltyrelay.provider.ProviderAdapter;
-import dev.loyaltyrelay.provider.ProviderHttp;
-import dev.loyaltyrelay.provider.ProviderResponses;
+import dev.loyaltyrelay.provider.RestProviderAdapter;
 import dev.loyaltyrelay.provider.TemplateList;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -19,8 +17,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * Zoko template send: {@code POST /v2/message}, header {@code apikey}, the recipient in E.164 without
  * {@code +}, {@code templateArgs} in the mapping's order. Success is 202 {@code {"messageId": ...}}.
  */
-@ApplicationScoped
-public class ZokoAdapter implements ProviderAdapter<ZokoAdapter.Credentials> {
+@Singleton
+public class ZokoAdapter extends RestProviderAdapter<ZokoAdapter.Credentials, ZokoApi> {
 
     public static final Provider PROVIDER = new Provider("zoko");
     public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "Zoko", CommonProperty.MOBILE, false,
@@ -36,24 +34,11 @@ public class ZokoAdapter implements ProviderAdapter<ZokoAdapter.Credentials> {
     }
 
     static final String DEFAULT_LANGUAGE = "en";
-    private final ZokoApi api;
     private final ZokoTemplates templates;
-    private final Clock clock;
 
     ZokoAdapter(@RestClient ZokoApi api, ZokoTemplates templates, Clock clock) {
-        this.api = api;
+        super(PROFILE, Credentials.class, api, clock);
         this.templates = templates;
-        this.clock = clock;
-    }
-
-    @Override
-    public ProviderProfile profile() {
-        return PROFILE;
-    }
-
-    @Override
-    public Class<Credentials> credentialType() {
-        return Credentials.class;
     }
 
     /** The key is good when Zoko lists the account's templates with it. */
@@ -81,7 +66,6 @@ public class ZokoAdapter implements ProviderAdapter<ZokoAdapter.Credentials> {
     public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
         var request = new ZokoApi.TemplateMessage("whatsapp", message.recipient().address().substring(1), "template",
                 message.templateId(), message.languageOr(DEFAULT_LANGUAGE), message.variables());
-        var answer = ProviderHttp.exchange(() -> api.sendMessage(credentials.apiKey(), request), clock);
-        return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "messageId", "id"));
+        return call(() -> api.sendMessage(credentials.apiKey(), request), "messageId", "id");
     }
 }

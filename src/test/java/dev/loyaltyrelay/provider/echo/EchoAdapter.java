@@ -6,11 +6,9 @@ import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import dev.loyaltyrelay.provider.OutboundMessage;
-import dev.loyaltyrelay.provider.ProviderAdapter;
-import dev.loyaltyrelay.provider.ProviderHttp;
-import dev.loyaltyrelay.provider.ProviderResponses;
+import dev.loyaltyrelay.provider.RestProviderAdapter;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -19,8 +17,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * tree is its registration; every {@code @QuarkusTest} application carries it, and {@code EchoProviderTest} connects,
  * maps and delivers through it end to end.
  */
-@ApplicationScoped
-public class EchoAdapter implements ProviderAdapter<EchoAdapter.Credentials> {
+@Singleton
+public class EchoAdapter extends RestProviderAdapter<EchoAdapter.Credentials, EchoApi> {
 
     public static final Provider PROVIDER = new Provider("echo");
     public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "Echo", CommonProperty.MOBILE, false,
@@ -34,28 +32,13 @@ public class EchoAdapter implements ProviderAdapter<EchoAdapter.Credentials> {
         }
     }
 
-    private final EchoApi api;
-    private final Clock clock;
-
     EchoAdapter(@RestClient EchoApi api, Clock clock) {
-        this.api = api;
-        this.clock = clock;
-    }
-
-    @Override
-    public ProviderProfile profile() {
-        return PROFILE;
-    }
-
-    @Override
-    public Class<Credentials> credentialType() {
-        return Credentials.class;
+        super(PROFILE, Credentials.class, api, clock);
     }
 
     @Override
     public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
         var echo = new EchoApi.Echo(message.recipient().address(), message.templateId(), message.variables());
-        var answer = ProviderHttp.exchange(() -> api.echo(credentials.token(), echo), clock);
-        return ProviderResponses.classify(answer, body -> ProviderResponses.firstText(body, "echoId"));
+        return call(() -> api.echo(credentials.token(), echo), "echoId");
     }
 }
