@@ -2,6 +2,7 @@ package dev.loyaltyrelay.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.application.delivery.IntegrationDirectory;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
@@ -43,8 +44,8 @@ public class IntegrationCredentials {
     }
 
     /** The credentials the request gives, exactly the provider's fields. */
-    static ProviderCredentials fromRequest(Fields fields, Provider provider) {
-        Map<String, String> given = fields.stringMap("credentials");
+    static ProviderCredentials fromRequest(JsonNode credentials, Provider provider) {
+        Map<String, String> given = Fields.stringMap("credentials", credentials);
         var expected = new TreeSet<>(provider.credentialFields());
         for (String name : given.keySet()) {
             if (!expected.contains(name)) {
