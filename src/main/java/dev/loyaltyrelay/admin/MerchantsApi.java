@@ -12,6 +12,7 @@ import dev.loyaltyrelay.admin.MerchantBodies.WebhookSecretList;
 import dev.loyaltyrelay.admin.MerchantBodies.WebhookSecretView;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
+import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.AdminKey;
 import dev.loyaltyrelay.domain.AdminKeyStore;
 import dev.loyaltyrelay.domain.ConfigurationStore;
@@ -50,14 +51,17 @@ public class MerchantsApi {
     private final SecretCipher cipher;
     private final MerchantDirectory directory;
     private final Clock clock;
+    private final RelayConfig.MerchantDefaults defaults;
 
-    MerchantsApi(ConfigurationStore store, AdminKeyStore keys, AdminAuth auth, SecretCipher cipher, MerchantDirectory directory, Clock clock) {
+    MerchantsApi(ConfigurationStore store, AdminKeyStore keys, AdminAuth auth, SecretCipher cipher, MerchantDirectory directory, Clock clock,
+            RelayConfig config) {
         this.store = store;
         this.keys = keys;
         this.auth = auth;
         this.cipher = cipher;
         this.directory = directory;
         this.clock = clock;
+        this.defaults = config.merchantDefaults();
     }
 
     AdminResponse<MerchantSettings> putSettings(AdminRequest<MerchantSettingsChange> request) {
@@ -70,8 +74,8 @@ public class MerchantsApi {
             throw new ApiProblem(403, "forbidden", "only the operator creates merchants");
         }
         MerchantSettingsChange change = request.body();
-        Merchant base = current.map(MerchantConfiguration::merchant)
-                .orElse(new Merchant(merchantId, "IN", ZoneId.of("Asia/Kolkata"), SignaturePolicy.RECORD, Duration.ofHours(6), RepeatPolicy.COUNT));
+        Merchant base = current.map(MerchantConfiguration::merchant).orElseGet(() -> new Merchant(merchantId, defaults.defaultCountry(),
+                defaults.timezone(), defaults.bodySignature(), defaults.timestampWindow(), defaults.repeatedBodies()));
         String country = Fields.text("defaultCountry", change.defaultCountry(), 2).map(c -> c.toUpperCase(Locale.ROOT))
                 .orElse(base.defaultCountry());
         if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(country)) {
