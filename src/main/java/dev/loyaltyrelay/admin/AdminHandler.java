@@ -16,8 +16,6 @@ import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -61,7 +59,7 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         }
     }
 
-    private AdminResponse handle(APIGatewayV2HTTPEvent event) {
+    private AdminResponse<?> handle(APIGatewayV2HTTPEvent event) {
         var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
         String method = http == null || http.getMethod() == null ? "GET" : http.getMethod().toUpperCase(Locale.ROOT);
         String path = event.getRawPath() != null ? event.getRawPath() : http == null ? "" : http.getPath();
@@ -76,7 +74,7 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
             throw new ApiProblem(403, "forbidden", "this route needs the operator key");
         }
         Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
-        return match.route().action().apply(new AdminRequest(caller, match.pathParams(), query, body(event)));
+        return routes.handle(match, caller, query, body(event));
     }
 
     private JsonNode body(APIGatewayV2HTTPEvent event) {
@@ -112,7 +110,7 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         return lower;
     }
 
-    private APIGatewayV2HTTPResponse respond(AdminResponse response) {
+    private APIGatewayV2HTTPResponse respond(AdminResponse<?> response) {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(response.status())
                 .withHeaders(Map.of("content-type", "application/json", "cache-control", "no-store"))
@@ -121,18 +119,10 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
     }
 
     private APIGatewayV2HTTPResponse problem(ApiProblem problem) {
-        var body = new LinkedHashMap<String, Object>();
-        body.put("type", "https://loyalty-relay.dev/problems/" + problem.code());
-        body.put("title", problem.code());
-        body.put("status", problem.status());
-        body.put("detail", problem.getMessage());
-        if (!problem.errors().isEmpty()) {
-            body.put("errors", problem.errors().stream().map(e -> Map.of("field", e.field(), "reason", e.reason())).toList());
-        }
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(problem.status())
                 .withHeaders(Map.of("content-type", "application/problem+json", "cache-control", "no-store"))
-                .withBody(write(body))
+                .withBody(write(problem.body()))
                 .build();
     }
 

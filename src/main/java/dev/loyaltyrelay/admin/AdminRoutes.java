@@ -1,5 +1,41 @@
 package dev.loyaltyrelay.admin;
 
+import static dev.loyaltyrelay.admin.AdminRoutes.Body.NONE;
+import static dev.loyaltyrelay.admin.AdminRoutes.Body.optional;
+import static dev.loyaltyrelay.admin.AdminRoutes.Body.required;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loyaltyrelay.admin.DeliveryBodies.DeadLetterCount;
+import dev.loyaltyrelay.admin.DeliveryBodies.Delivery;
+import dev.loyaltyrelay.admin.DeliveryBodies.DeliveryPage;
+import dev.loyaltyrelay.admin.DeliveryBodies.Erasure;
+import dev.loyaltyrelay.admin.DeliveryBodies.Figures;
+import dev.loyaltyrelay.admin.DeliveryBodies.HeldEventList;
+import dev.loyaltyrelay.admin.DeliveryBodies.HeldEventReplay;
+import dev.loyaltyrelay.admin.DeliveryBodies.Redrive;
+import dev.loyaltyrelay.admin.DeliveryBodies.Redriven;
+import dev.loyaltyrelay.admin.DeliveryBodies.ReplayResult;
+import dev.loyaltyrelay.admin.DeliveryBodies.Requeued;
+import dev.loyaltyrelay.admin.DeliveryBodies.TestRecipient;
+import dev.loyaltyrelay.admin.IntegrationBodies.AttentionList;
+import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationChange;
+import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationList;
+import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationView;
+import dev.loyaltyrelay.admin.IntegrationBodies.NewIntegration;
+import dev.loyaltyrelay.admin.MappingBodies.Mapping;
+import dev.loyaltyrelay.admin.MappingBodies.MappingList;
+import dev.loyaltyrelay.admin.MappingBodies.SavedMapping;
+import dev.loyaltyrelay.admin.MerchantBodies.AdminKeyList;
+import dev.loyaltyrelay.admin.MerchantBodies.IssuedKey;
+import dev.loyaltyrelay.admin.MerchantBodies.MerchantSettings;
+import dev.loyaltyrelay.admin.MerchantBodies.MerchantSettingsChange;
+import dev.loyaltyrelay.admin.MerchantBodies.NewWebhookSecret;
+import dev.loyaltyrelay.admin.MerchantBodies.RetireSecret;
+import dev.loyaltyrelay.admin.MerchantBodies.WebhookSecretList;
+import dev.loyaltyrelay.admin.MerchantBodies.WebhookSecretView;
+import dev.loyaltyrelay.admin.TestEventBodies.TestResult;
+import dev.loyaltyrelay.admin.TestEventBodies.TestSend;
+import dev.loyaltyrelay.domain.ConfigurationStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,46 +46,108 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Every admin route, by method and path template ({@code /v1/admin/merchants/{merchantId}/...}). The OpenAPI
- * document ({@code docs/openapi.yaml}) lists exactly these; a test holds them together.
+ * Every admin route, in one table: method, path template ({@code /v1/admin/merchants/{merchantId}/...}), the record its
+ * body binds to and the record it answers. The OpenAPI document ({@code docs/openapi.yaml}) lists exactly these, with
+ * schemas equal to the records; OpenApiDocumentTest holds them together.
  */
 @ApplicationScoped
 public class AdminRoutes {
+
+    static final String MERCHANT = "/v1/admin/merchants/{merchantId}";
+    static final String SECRETS = MERCHANT + "/webhook-secrets";
+    static final String KEYS = MERCHANT + "/admin-keys";
+    static final String INTEGRATIONS = MERCHANT + "/integrations";
+    static final String MAPPINGS = INTEGRATIONS + "/{integrationId}/mappings";
+    static final String DELIVERIES = MERCHANT + "/deliveries";
+    static final String HELD = MERCHANT + "/held-events";
+    static final String DEAD_LETTERS = "/v1/admin/providers/{provider}/dead-letters";
+
+    /**
+     * What a route's body binds to.
+     *
+     * @param type     the body's record; {@link Void} for a route that takes no body ({@link #NONE})
+     * @param required whether a body must be given; one left out of an optional body reads as {@code {}}
+     * @param <B>      the record
+     */
+    public record Body<B>(Class<B> type, boolean required) {
+        static final Body<Void> NONE = new Body<>(Void.class, false);
+
+        static <B> Body<B> required(Class<B> type) {
+            return new Body<>(type, true);
+        }
+
+        static <B> Body<B> optional(Class<B> type) {
+            return new Body<>(type, false);
+        }
+    }
 
     /**
      * @param method       HTTP method
      * @param template     path template with {@code {name}} parameters
      * @param operatorOnly whether only the operator key may call it
+     * @param body         what its body binds to
+     * @param answer       the record its 2xx answer carries; {@link Void} for none (204)
      * @param action       what it does
      */
-    public record Route(String method, String template, boolean operatorOnly, Function<AdminRequest, AdminResponse> action) {
-        static Route merchant(String method, String template, Function<AdminRequest, AdminResponse> action) {
-            return new Route(method, template, false, action);
-        }
+    public record Route<B, R>(String method, String template, boolean operatorOnly, Body<B> body, Class<R> answer,
+            Function<AdminRequest<B>, AdminResponse<R>> action) {
 
-        static Route operator(String method, String template, Function<AdminRequest, AdminResponse> action) {
-            return new Route(method, template, true, action);
+        private AdminResponse<R> handle(AdminAuth.Caller caller, Map<String, String> pathParams, Map<String, String> query, JsonNode json,
+                ConfigurationStore merchants) {
+            return action.apply(new AdminRequest<>(caller, pathParams, query, () -> Bodies.read(json, body), merchants));
         }
     }
 
     /** A matched route and its path parameters. */
-    public record Match(Route route, Map<String, String> pathParams) {
+    public record Match(Route<?, ?> route, Map<String, String> pathParams) {
     }
 
-    private record Compiled(Route route, Pattern pattern, List<String> names) {
+    private record Compiled(Route<?, ?> route, Pattern pattern, List<String> names) {
     }
 
     private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z]+)}");
     private final List<Compiled> compiled = new ArrayList<>();
+    private final ConfigurationStore store;
 
-    AdminRoutes(MerchantsApi merchants, IntegrationsApi integrations, MappingsApi mappings, TestEventApi testEvents, DeliveriesApi deliveries) {
-        List<Route> all = new ArrayList<>();
-        all.addAll(merchants.routes());
-        all.addAll(integrations.routes());
-        all.addAll(mappings.routes());
-        all.addAll(testEvents.routes());
-        all.addAll(deliveries.routes());
-        for (Route route : all) {
+    AdminRoutes(ConfigurationStore store, MerchantsApi merchants, IntegrationsApi integrations, MappingsApi mappings, TestEventApi testEvents,
+            DeliveriesApi deliveries, FiguresApi figures, RecoveryApi recovery, ErasureApi erasure) {
+        this.store = store;
+        List<Route<?, ?>> all = List.of(
+                merchant("PUT", MERCHANT, required(MerchantSettingsChange.class), MerchantSettings.class, merchants::putSettings),
+                merchant("GET", MERCHANT, NONE, MerchantSettings.class, merchants::getSettings),
+                merchant("POST", SECRETS, optional(NewWebhookSecret.class), WebhookSecretView.class, merchants::addSecret),
+                merchant("GET", SECRETS, NONE, WebhookSecretList.class, merchants::listSecrets),
+                merchant("POST", SECRETS + "/{secretId}/retire", optional(RetireSecret.class), WebhookSecretView.class, merchants::retireSecret),
+                merchant("POST", KEYS, NONE, IssuedKey.class, merchants::issueKey),
+                merchant("GET", KEYS, NONE, AdminKeyList.class, merchants::listKeys),
+                merchant("POST", KEYS + "/{keyId}/rotate", NONE, IssuedKey.class, merchants::rotateKey),
+                merchant("DELETE", KEYS + "/{keyId}", NONE, Void.class, merchants::revokeKey),
+
+                merchant("POST", INTEGRATIONS, required(NewIntegration.class), IntegrationView.class, integrations::initialize),
+                merchant("GET", INTEGRATIONS, NONE, IntegrationList.class, integrations::listIntegrations),
+                merchant("GET", INTEGRATIONS + "/{integrationId}", NONE, IntegrationView.class, integrations::getIntegration),
+                merchant("PATCH", INTEGRATIONS + "/{integrationId}", required(IntegrationChange.class), IntegrationView.class,
+                        integrations::updateIntegration),
+                merchant("DELETE", INTEGRATIONS + "/{integrationId}", NONE, Void.class, integrations::deleteIntegration),
+                merchant("GET", MERCHANT + "/attention", NONE, AttentionList.class, integrations::needingAttention),
+
+                merchant("POST", MAPPINGS, required(Mapping.class), SavedMapping.class, mappings::createMapping),
+                merchant("GET", MAPPINGS, NONE, MappingList.class, mappings::listMappings),
+                merchant("GET", MAPPINGS + "/{mappingId}", NONE, Mapping.class, mappings::getMapping),
+                merchant("PUT", MAPPINGS + "/{mappingId}", required(Mapping.class), SavedMapping.class, mappings::replaceMapping),
+                merchant("DELETE", MAPPINGS + "/{mappingId}", NONE, Void.class, mappings::deleteMapping),
+                merchant("POST", MAPPINGS + "/{mappingId}/test", required(TestSend.class), TestResult.class, testEvents::sendTestEvent),
+
+                merchant("GET", DELIVERIES, NONE, DeliveryPage.class, deliveries::list),
+                merchant("GET", DELIVERIES + "/{deliveryId}", NONE, Delivery.class, deliveries::one),
+                merchant("POST", DELIVERIES + "/{deliveryId}/resend", NONE, Requeued.class, deliveries::resend),
+                merchant("GET", MERCHANT + "/figures", NONE, Figures.class, figures::figures),
+                merchant("GET", HELD, NONE, HeldEventList.class, recovery::heldEvents),
+                merchant("POST", HELD + "/replay", optional(HeldEventReplay.class), ReplayResult.class, recovery::replayHeld),
+                merchant("POST", MERCHANT + "/customers/erase", required(TestRecipient.class), Erasure.class, erasure::erase),
+                operator("GET", DEAD_LETTERS, NONE, DeadLetterCount.class, recovery::deadLetters),
+                operator("POST", DEAD_LETTERS + "/redrive", optional(Redrive.class), Redriven.class, recovery::redrive));
+        for (Route<?, ?> route : all) {
             List<String> names = new ArrayList<>();
             Matcher m = PARAMETER.matcher(route.template());
             StringBuilder regex = new StringBuilder("^");
@@ -64,9 +162,24 @@ public class AdminRoutes {
         }
     }
 
+    private static <B, R> Route<B, R> merchant(String method, String template, Body<B> body, Class<R> answer,
+            Function<AdminRequest<B>, AdminResponse<R>> action) {
+        return new Route<>(method, template, false, body, answer, action);
+    }
+
+    private static <B, R> Route<B, R> operator(String method, String template, Body<B> body, Class<R> answer,
+            Function<AdminRequest<B>, AdminResponse<R>> action) {
+        return new Route<>(method, template, true, body, answer, action);
+    }
+
     /** Every route (for the OpenAPI check). */
-    public List<Route> all() {
-        return compiled.stream().map(Compiled::route).toList();
+    public List<Route<?, ?>> all() {
+        return compiled.stream().<Route<?, ?>>map(Compiled::route).toList();
+    }
+
+    /** Runs the matched route's action on the call, its JSON body bound when the action asks for it. */
+    AdminResponse<?> handle(Match match, AdminAuth.Caller caller, Map<String, String> query, JsonNode json) {
+        return match.route().handle(caller, match.pathParams(), query, json, store);
     }
 
     /** @throws ApiProblem 404 for an unknown path, 405 for a known path with another method */

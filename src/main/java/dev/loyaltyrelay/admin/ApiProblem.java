@@ -1,5 +1,7 @@
 package dev.loyaltyrelay.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -9,7 +11,13 @@ import java.util.List;
 public final class ApiProblem extends RuntimeException {
 
     /** One invalid input field: its JSON path and why. */
+    @RegisterForReflection
     public record FieldError(String field, String reason) {
+    }
+
+    /** The problem as the answer's body: the document's {@code Problem}; {@code errors} only when a field is named. */
+    @RegisterForReflection
+    public record Body(String type, String title, int status, String detail, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<FieldError> errors) {
     }
 
     private final int status;
@@ -33,6 +41,10 @@ public final class ApiProblem extends RuntimeException {
 
     public static ApiProblem notFound(String what) {
         return new ApiProblem(404, "not_found", what + " not found");
+    }
+
+    Body body() {
+        return new Body("https://loyalty-relay.dev/problems/" + code, code, status, getMessage(), errors);
     }
 
     public int status() {

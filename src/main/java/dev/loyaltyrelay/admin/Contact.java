@@ -12,15 +12,15 @@ import java.util.Optional;
  */
 record Contact(CommonProperty kind, String address) {
 
-    static Contact from(Fields fields, String defaultCountry) {
-        if (fields.has("mobile") == fields.has("email")) {
+    static Contact from(String mobile, String email, String defaultCountry) {
+        if ((mobile != null) == (email != null)) {
             throw ApiProblem.invalid("mobile", "give exactly one of mobile or email");
         }
-        if (fields.has("mobile")) {
-            return new Contact(CommonProperty.MOBILE, RecipientResolver.mobileToE164(fields.requiredText("mobile", 32), defaultCountry)
+        if (mobile != null) {
+            return new Contact(CommonProperty.MOBILE, RecipientResolver.mobileToE164(Fields.requiredText("mobile", mobile, 32), defaultCountry)
                     .orElseThrow(() -> ApiProblem.invalid("mobile", "not a valid mobile number")));
         }
-        return new Contact(CommonProperty.EMAIL, RecipientResolver.normaliseEmail(fields.requiredText("email", 254))
+        return new Contact(CommonProperty.EMAIL, RecipientResolver.normaliseEmail(Fields.requiredText("email", email, 254))
                 .orElseThrow(() -> ApiProblem.invalid("email", "not a valid email address")));
     }
 

@@ -2,6 +2,7 @@ package dev.loyaltyrelay.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.application.delivery.IntegrationDirectory;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
@@ -47,9 +48,9 @@ public class IntegrationCredentials {
     }
 
     /** The provider a request names, when this build carries it. */
-    ProviderProfile named(Fields fields, String field) {
+    ProviderProfile named(String field, String value) {
         String allowed = String.join(", ", providers.all().stream().map(ProviderProfile::key).toList());
-        return fields.optionalChoice(field, providers::profile, allowed).orElseThrow(() -> ApiProblem.invalid(field, "required"));
+        return Fields.choice(field, value, providers::profile, allowed).orElseThrow(() -> ApiProblem.invalid(field, "required"));
     }
 
     /** The profile of an integration's provider; an integration of a provider this build no longer carries is gone for the admin API. */
@@ -59,8 +60,8 @@ public class IntegrationCredentials {
     }
 
     /** The credentials the request gives, exactly the provider's fields. */
-    static ProviderCredentials fromRequest(Fields fields, ProviderProfile provider) {
-        Map<String, String> given = fields.stringMap("credentials");
+    static ProviderCredentials fromRequest(JsonNode credentials, ProviderProfile provider) {
+        Map<String, String> given = Fields.stringMap("credentials", credentials);
         var expected = new TreeSet<>(provider.credentialFields());
         for (String name : given.keySet()) {
             if (!expected.contains(name)) {

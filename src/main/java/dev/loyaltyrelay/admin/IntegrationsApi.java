@@ -1,6 +1,11 @@
 package dev.loyaltyrelay.admin;
 
-import dev.loyaltyrelay.admin.AdminRoutes.Route;
+import dev.loyaltyrelay.admin.IntegrationBodies.AttentionList;
+import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationChange;
+import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationList;
+import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationView;
+import dev.loyaltyrelay.admin.IntegrationBodies.NeedingAttention;
+import dev.loyaltyrelay.admin.IntegrationBodies.NewIntegration;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.EventMapping;
@@ -12,11 +17,9 @@ import dev.loyaltyrelay.domain.SealedSecret;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -27,41 +30,25 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class IntegrationsApi {
 
-    static final String BASE = MerchantsApi.BASE + "/integrations";
-    static final String ONE = BASE + "/{integrationId}";
-    static final String MAPPINGS = ONE + "/mappings";
     static final Pattern ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final MerchantsApi merchants;
     private final ConfigurationStore store;
     private final IntegrationCredentials vault;
 
-    IntegrationsApi(MerchantsApi merchants, ConfigurationStore store, IntegrationCredentials vault) {
-        this.merchants = merchants;
+    IntegrationsApi(ConfigurationStore store, IntegrationCredentials vault) {
         this.store = store;
         this.vault = vault;
     }
 
-    List<Route> routes() {
-        return List.of(
-                Route.merchant("POST", BASE, this::initialize),
-                Route.merchant("GET", BASE, this::listIntegrations),
-                Route.merchant("GET", ONE, this::getIntegration),
-                Route.merchant("PATCH", ONE, this::updateIntegration),
-                Route.merchant("DELETE", ONE, this::deleteIntegration),
-                Route.merchant("GET", MerchantsApi.BASE + "/attention", this::needingAttention));
-    }
-
-    // ---- integrations ------------------------------------------------------------------------------------
-
-    private AdminResponse initialize(AdminRequest request) {
-        MerchantConfiguration configuration = merchants.existing(request.merchantId());
-        Fields fields = Fields.of(request.body()).only(Set.of("provider", "credentials", "commonProperty", "integrationId"));
-        ProviderProfile provider = vault.named(fields, "provider");
-        CommonProperty common = commonProperty(fields, provider);
-        ProviderCredentials credentials = IntegrationCredentials.fromRequest(fields, provider);
-        String integrationId = fields.optionalText("integrationId", 64).orElse(provider.key() + "-" + HexFormat.of().formatHex(randomBytes(3)));
+    AdminResponse<IntegrationView> initialize(AdminRequest<NewIntegration> request) {
+        MerchantConfiguration configuration = request.merchant();
+        NewIntegration given = request.body();
+        ProviderProfile provider = vault.named("provider", given.provider());
+        CommonProperty common = commonProperty(given.commonProperty(), provider);
+        ProviderCredentials credentials = IntegrationCredentials.fromRequest(given.credentials(), provider);
+        String integrationId = Fields.text("integrationId", given.integrationId(), 64)
+                .orElse(provider.key() + "-" + HexFormat.of().formatHex(randomBytes(3)));
         if (!ID.matcher(integrationId).matches()) {
             throw ApiProblem.invalid("integrationId", "letters, digits, _ and -, at most 64");
         }
@@ -73,36 +60,32 @@ public class IntegrationsApi {
                 true, null);
         store.saveIntegration(integration);
         vault.forget(integration);
-        var body = integrationView(integration, credentials);
-        body.put("credentialsCheck", check);
-        return AdminResponse.created(body);
+        return AdminResponse.created(IntegrationView.of(integration, credentials).withCheck(check));
     }
 
-    private AdminResponse listIntegrations(AdminRequest request) {
-        MerchantConfiguration configuration = merchants.existing(request.merchantId());
-        return AdminResponse.ok(Map.of("integrations", configuration.integrations().stream()
-                .map(i -> integrationView(i, vault.open(i))).toList()));
+    AdminResponse<IntegrationList> listIntegrations(AdminRequest<Void> request) {
+        MerchantConfiguration configuration = request.merchant();
+        return AdminResponse.ok(new IntegrationList(configuration.integrations().stream().map(i -> IntegrationView.of(i, vault.open(i))).toList()));
     }
 
-    private AdminResponse getIntegration(AdminRequest request) {
-        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+    AdminResponse<IntegrationView> getIntegration(AdminRequest<Void> request) {
+        MerchantConfiguration configuration = request.merchant();
         Integration integration = integration(configuration, request);
-        var body = integrationView(integration, vault.open(integration));
-        body.put("mappings", mappingsOf(configuration, integration.integrationId()).size());
-        return AdminResponse.ok(body);
+        return AdminResponse.ok(IntegrationView.of(integration, vault.open(integration))
+                .withMappings(mappingsOf(configuration, integration.integrationId()).size()));
     }
 
-    private AdminResponse updateIntegration(AdminRequest request) {
-        Integration current = integration(merchants.existing(request.merchantId()), request);
-        Fields fields = Fields.of(request.body()).only(Set.of("enabled", "credentials"));
-        boolean enabled = fields.optionalBoolean("enabled").orElse(current.enabled());
+    AdminResponse<IntegrationView> updateIntegration(AdminRequest<IntegrationChange> request) {
+        Integration current = integration(request.merchant(), request);
+        IntegrationChange change = request.body();
+        boolean enabled = change.enabled() == null ? current.enabled() : change.enabled();
         SealedSecret sealed = current.credentials();
         Integration.Attention attention = current.attention();
         String check = "unchanged";
         ProviderCredentials credentials;
-        if (fields.has("credentials")) {
+        if (change.changesCredentials()) {
             ProviderProfile provider = vault.profileOf(current);
-            credentials = IntegrationCredentials.fromRequest(fields, provider);
+            credentials = IntegrationCredentials.fromRequest(change.credentials(), provider);
             check = vault.check(provider, credentials);
             sealed = vault.seal(current.merchantId(), current.integrationId(), credentials);
             attention = null;
@@ -111,44 +94,36 @@ public class IntegrationsApi {
         }
         var updated = new Integration(current.merchantId(), current.integrationId(), current.provider(), current.commonProperty(), sealed,
                 enabled, attention);
-        if (fields.has("credentials")) {
+        if (change.changesCredentials()) {
             store.saveIntegration(updated);
         } else {
             // Only the switch: a flag a delivery set meanwhile (refused credentials) must survive it.
             store.setEnabled(current.merchantId(), current.integrationId(), enabled);
         }
         vault.forget(updated);
-        var body = integrationView(updated, credentials);
-        body.put("credentialsCheck", check);
-        return AdminResponse.ok(body);
+        return AdminResponse.ok(IntegrationView.of(updated, credentials).withCheck(check));
     }
 
-    private AdminResponse deleteIntegration(AdminRequest request) {
-        Integration integration = integration(merchants.existing(request.merchantId()), request);
+    AdminResponse<Void> deleteIntegration(AdminRequest<Void> request) {
+        Integration integration = integration(request.merchant(), request);
         store.deleteIntegration(integration.merchantId(), integration.integrationId());
         vault.forget(integration);
         return AdminResponse.noContent();
     }
 
-    private AdminResponse needingAttention(AdminRequest request) {
-        MerchantConfiguration configuration = merchants.existing(request.merchantId());
-        return AdminResponse.ok(Map.of("integrations", configuration.integrations().stream().filter(i -> i.attention() != null)
-                .map(i -> {
-                    var view = new LinkedHashMap<String, Object>();
-                    view.put("integrationId", i.integrationId());
-                    view.put("provider", i.provider().key());
-                    view.put("reason", i.attention().reason());
-                    view.put("since", i.attention().since().toString());
-                    return view;
-                }).toList()));
+    AdminResponse<AttentionList> needingAttention(AdminRequest<Void> request) {
+        MerchantConfiguration configuration = request.merchant();
+        return AdminResponse.ok(new AttentionList(configuration.integrations().stream().filter(i -> i.attention() != null)
+                .map(i -> new NeedingAttention(i.integrationId(), i.provider().key(), i.attention().reason(), Fields.timestamp(i.attention().since())))
+                .toList()));
     }
 
-    private CommonProperty commonProperty(Fields fields, ProviderProfile provider) {
-        Optional<String> given = fields.optionalText("commonProperty", 16);
+    private CommonProperty commonProperty(String commonProperty, ProviderProfile provider) {
+        Optional<String> given = Fields.text("commonProperty", commonProperty, 16);
         if (given.isEmpty()) {
             return provider.commonProperty();
         }
-        String expected = provider.commonProperty().name().toLowerCase();
+        String expected = provider.commonProperty().name().toLowerCase(Locale.ROOT);
         if (!given.get().equalsIgnoreCase(expected)) {
             throw new ApiProblem(422, "common_property_unsupported",
                     provider.key() + " addresses customers by " + expected + " only",
@@ -157,28 +132,15 @@ public class IntegrationsApi {
         return provider.commonProperty();
     }
 
-    private Map<String, Object> integrationView(Integration integration, ProviderCredentials credentials) {
-        var view = new LinkedHashMap<String, Object>();
-        view.put("integrationId", integration.integrationId());
-        view.put("provider", integration.provider().key());
-        view.put("commonProperty", integration.commonProperty().name().toLowerCase());
-        view.put("enabled", integration.enabled());
-        view.put("credentials", credentials == null ? Map.of() : credentials.masked());
-        if (integration.attention() != null) {
-            view.put("attention", Map.of("reason", integration.attention().reason(), "since", integration.attention().since().toString()));
-        }
-        return view;
-    }
-
     /** The path's integration, or a 404. */
-    static Integration integration(MerchantConfiguration configuration, AdminRequest request) {
+    static Integration integration(MerchantConfiguration configuration, AdminRequest<?> request) {
         return configuration.integrations().stream()
                 .filter(i -> i.integrationId().equals(request.path("integrationId"))).findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("integration"));
     }
 
     /** The path's mapping of the path's integration, or a 404. */
-    static EventMapping mapping(MerchantConfiguration configuration, AdminRequest request) {
+    static EventMapping mapping(MerchantConfiguration configuration, AdminRequest<?> request) {
         integration(configuration, request);
         return mappingsOf(configuration, request.path("integrationId")).stream()
                 .filter(m -> m.mappingId().equals(request.path("mappingId"))).findFirst()

@@ -1,8 +1,13 @@
 package dev.loyaltyrelay.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.loyaltyrelay.admin.AdminRoutes.Route;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.loyaltyrelay.admin.MappingBodies.Mapping;
+import dev.loyaltyrelay.admin.MappingBodies.MappingList;
+import dev.loyaltyrelay.admin.MappingBodies.SavedMapping;
+import dev.loyaltyrelay.admin.MappingBodies.Variable;
 import dev.loyaltyrelay.application.ingest.EventCatalogue;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.domain.ConfigurationStore;
@@ -16,14 +21,10 @@ import dev.loyaltyrelay.domain.VariableRenderer;
 import dev.loyaltyrelay.provider.TemplateList;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import static dev.loyaltyrelay.admin.IntegrationsApi.ID;
-import static dev.loyaltyrelay.admin.IntegrationsApi.MAPPINGS;
 import static dev.loyaltyrelay.admin.IntegrationsApi.freeMappingId;
 import static dev.loyaltyrelay.admin.IntegrationsApi.integration;
 import static dev.loyaltyrelay.admin.IntegrationsApi.mapping;
@@ -38,84 +39,70 @@ public class MappingsApi {
 
     private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(_[A-Z]{2})?$");
 
-    private final MerchantsApi merchants;
     private final ConfigurationStore store;
     private final EventCatalogue catalogue;
     private final IntegrationCredentials vault;
     private final MerchantDirectory directory;
 
-    MappingsApi(MerchantsApi merchants, ConfigurationStore store, EventCatalogue catalogue, IntegrationCredentials vault, MerchantDirectory directory) {
-        this.merchants = merchants;
+    MappingsApi(ConfigurationStore store, EventCatalogue catalogue, IntegrationCredentials vault, MerchantDirectory directory) {
         this.store = store;
         this.catalogue = catalogue;
         this.vault = vault;
         this.directory = directory;
     }
 
-    List<Route> routes() {
-        return List.of(
-                Route.merchant("POST", MAPPINGS, this::createMapping),
-                Route.merchant("GET", MAPPINGS, this::listMappings),
-                Route.merchant("GET", MAPPINGS + "/{mappingId}", this::getMapping),
-                Route.merchant("PUT", MAPPINGS + "/{mappingId}", this::replaceMapping),
-                Route.merchant("DELETE", MAPPINGS + "/{mappingId}", this::deleteMapping));
-    }
-
-    // ---- mappings ----------------------------------------------------------------------------------------
-
-    private AdminResponse createMapping(AdminRequest request) {
-        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+    AdminResponse<SavedMapping> createMapping(AdminRequest<Mapping> request) {
+        MerchantConfiguration configuration = request.merchant();
         Integration integration = integration(configuration, request);
-        Fields fields = Fields.of(request.body());
-        String mappingId = fields.optionalText("mappingId", 64).orElseGet(() -> freeMappingId(configuration, integration,
-                fields.optionalText("topic", 64).orElse("mapping")));
+        Mapping given = request.body();
+        String mappingId = Fields.text("mappingId", given.mappingId(), 64).orElseGet(() -> freeMappingId(configuration, integration,
+                Fields.text("topic", given.topic(), 64).orElse("mapping")));
         if (mappingsOf(configuration, integration.integrationId()).stream().anyMatch(m -> m.mappingId().equals(mappingId))) {
             throw new ApiProblem(409, "mapping_exists", "a mapping with this id exists; PUT it to change it");
         }
-        return saveMapping(request, configuration, integration, mappingId, fields, true);
+        return AdminResponse.created(saveMapping(request, configuration, integration, mappingId, given, true));
     }
 
-    private AdminResponse replaceMapping(AdminRequest request) {
-        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+    AdminResponse<SavedMapping> replaceMapping(AdminRequest<Mapping> request) {
+        MerchantConfiguration configuration = request.merchant();
         Integration integration = integration(configuration, request);
         mapping(configuration, request);
-        Fields fields = Fields.of(request.body());
-        if (fields.optionalText("mappingId", 64).filter(id -> !id.equals(request.path("mappingId"))).isPresent()) {
+        Mapping given = request.body();
+        if (Fields.text("mappingId", given.mappingId(), 64).filter(id -> !id.equals(request.path("mappingId"))).isPresent()) {
             throw ApiProblem.invalid("mappingId", "must be the mapping's id in the path (a mapping is not renamed)");
         }
-        return saveMapping(request, configuration, integration, request.path("mappingId"), fields, false);
+        return AdminResponse.ok(saveMapping(request, configuration, integration, request.path("mappingId"), given, false));
     }
 
-    private AdminResponse saveMapping(AdminRequest request, MerchantConfiguration configuration, Integration integration, String mappingId,
-            Fields fields, boolean created) {
-        fields.only(Set.of("mappingId", "topic", "templateId", "eventName", "variables", "language", "forwarded"));
+    private SavedMapping saveMapping(AdminRequest<Mapping> request, MerchantConfiguration configuration, Integration integration, String mappingId,
+            Mapping given, boolean created) {
         if (!ID.matcher(mappingId).matches()) {
             throw ApiProblem.invalid("mappingId", "letters, digits, _ and -, at most 64");
         }
         ProviderProfile provider = vault.profileOf(integration);
-        String topic = fields.requiredText("topic", 64);
+        String topic = Fields.requiredText("topic", given.topic(), 64);
         if (!catalogue.knows(topic)) {
             throw new ApiProblem(422, "unknown_topic", "not a Nector topic of the catalogue",
                     List.of(new ApiProblem.FieldError("topic", "one of " + String.join(", ", EventCatalogue.TOPICS))));
         }
-        Optional<String> templateId = fields.optionalText("templateId", 128);
+        Optional<String> templateId = Fields.text("templateId", given.templateId(), 128);
         if (provider.sendsWhatsAppTemplates() && templateId.isEmpty()) {
             throw ApiProblem.invalid("templateId", "required for " + provider.key() + " (the template or automation id)");
         }
         if (!provider.sendsWhatsAppTemplates() && templateId.isPresent()) {
             throw ApiProblem.invalid("templateId", provider.key() + " triggers a flow by event name; it takes no template id");
         }
-        Optional<String> eventName = fields.optionalText("eventName", 128);
+        Optional<String> eventName = Fields.text("eventName", given.eventName(), 128);
         if (eventName.isPresent() && (provider.sendsWhatsAppTemplates() || eventName.get().chars().anyMatch(Character::isWhitespace))) {
             throw ApiProblem.invalid("eventName", provider.sendsWhatsAppTemplates() ? "only for limechat and wigzo" : "must have no spaces");
         }
-        Optional<String> language = fields.optionalText("language", 8);
+        Optional<String> language = Fields.text("language", given.language(), 8);
         if (language.isPresent() && !LANGUAGE.matcher(language.get()).matches()) {
             throw ApiProblem.invalid("language", "a language code such as en or pt_BR");
         }
         List<String> warnings = new ArrayList<>();
-        List<TemplateVariable> variables = variables(fields.node("variables"), topic, warnings);
-        ForwardedProperties forwarded = forwarded(fields.node("forwarded"), provider);
+        List<TemplateVariable> variables = variables(given.variables(), topic, warnings);
+        ForwardedProperties forwarded = forwarded(given.forwarded(), provider);
         var mapping = new EventMapping(integration.integrationId(), mappingId, topic, templateId.orElse(null), eventName.orElse(null), variables,
                 language.orElse(null), forwarded);
         Optional<EventMapping> sameMessage = mappingsOf(configuration, integration.integrationId()).stream()
@@ -136,42 +123,33 @@ public class MappingsApi {
             store.saveMapping(request.merchantId(), mapping);
         }
         directory.invalidateAll();
-        var body = mappingView(mapping, provider);
-        body.put("warnings", warnings);
-        return created ? AdminResponse.created(body) : AdminResponse.ok(body);
+        return new SavedMapping(view(mapping, provider), warnings);
     }
 
-    private List<TemplateVariable> variables(JsonNode node, String topic, List<String> warnings) {
-        if (node.isMissingNode() || node.isNull()) {
+    private List<TemplateVariable> variables(List<Variable> given, String topic, List<String> warnings) {
+        if (given == null) {
             return List.of();
         }
-        if (!node.isArray() || node.size() > 30) {
-            throw ApiProblem.invalid("variables", "an array of at most 30 {property, fallback?, custom?}, in template order");
+        if (given.size() > 30) {
+            throw ApiProblem.invalid("variables", MappingBodies.VARIABLES);
         }
         JsonNode known = catalogue.document(topic).path("properties");
         List<TemplateVariable> variables = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
+        for (int i = 0; i < given.size(); i++) {
             String path = "variables[" + i + "]";
-            JsonNode entry = node.get(i);
-            if (!entry.isObject()) {
+            Variable entry = given.get(i);
+            if (entry == null) {
                 throw ApiProblem.invalid(path, "must be an object");
             }
-            Fields variable = Fields.of(entry).only(Set.of("property", "fallback", "custom"));
-            String property;
-            try {
-                property = variable.requiredText("property", 128);
-            } catch (ApiProblem p) {
-                throw ApiProblem.invalid(path + ".property", "required");
-            }
-            boolean custom = variable.optionalBoolean("custom").orElse(false);
+            String property = Fields.requiredText(path + ".property", entry.property(), 128);
             if (!known.has(property)) {
-                if (!custom) {
+                if (!Boolean.TRUE.equals(entry.custom())) {
                     throw new ApiProblem(422, "unknown_property", "the property is not in the topic's catalogue",
                             List.of(new ApiProblem.FieldError(path + ".property", "not a known property of " + topic + "; set custom: true to use it anyway")));
                 }
                 warnings.add(path + ": " + property + " is not in the catalogue of " + topic + "; it is sent only if Nector includes it");
             }
-            String fallback = variable.optionalText("fallback", 1024).orElse(null);
+            String fallback = Fields.text(path + ".fallback", entry.fallback(), 1024).orElse(null);
             if (fallback != null && VariableRenderer.readsAsNothing(fallback)) {
                 throw ApiProblem.invalid(path + ".fallback", "must have a visible character (only spaces or invisible characters)");
             }
@@ -181,7 +159,7 @@ public class MappingsApi {
     }
 
     private static ForwardedProperties forwarded(JsonNode node, ProviderProfile provider) {
-        if (node.isMissingNode() || node.isNull()) {
+        if (node == null || node.isNull()) {
             return ForwardedProperties.defaultFor(provider);
         }
         if (node.isTextual() && node.asText().equals("all")) {
@@ -229,47 +207,34 @@ public class MappingsApi {
         }
     }
 
-    private AdminResponse listMappings(AdminRequest request) {
-        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+    AdminResponse<MappingList> listMappings(AdminRequest<Void> request) {
+        MerchantConfiguration configuration = request.merchant();
         Integration integration = integration(configuration, request);
-        return AdminResponse.ok(Map.of("mappings", mappingsOf(configuration, integration.integrationId()).stream()
-                .map(m -> mappingView(m, vault.profileOf(integration))).toList()));
+        return AdminResponse.ok(new MappingList(mappingsOf(configuration, integration.integrationId()).stream()
+                .map(m -> view(m, vault.profileOf(integration))).toList()));
     }
 
-    private AdminResponse getMapping(AdminRequest request) {
-        MerchantConfiguration configuration = merchants.existing(request.merchantId());
-        return AdminResponse.ok(mappingView(mapping(configuration, request), vault.profileOf(integration(configuration, request))));
+    AdminResponse<Mapping> getMapping(AdminRequest<Void> request) {
+        MerchantConfiguration configuration = request.merchant();
+        return AdminResponse.ok(view(mapping(configuration, request), vault.profileOf(integration(configuration, request))));
     }
 
-    private AdminResponse deleteMapping(AdminRequest request) {
-        EventMapping mapping = mapping(merchants.existing(request.merchantId()), request);
+    AdminResponse<Void> deleteMapping(AdminRequest<Void> request) {
+        EventMapping mapping = mapping(request.merchant(), request);
         store.deleteMapping(request.merchantId(), mapping.integrationId(), mapping.mappingId());
         directory.invalidateAll();
         return AdminResponse.noContent();
     }
 
     /** A mapping in exactly the shape PUT takes, so a merchant edits it by sending back what GET returned. */
-    private LinkedHashMap<String, Object> mappingView(EventMapping mapping, ProviderProfile provider) {
-        var view = new LinkedHashMap<String, Object>();
-        view.put("mappingId", mapping.mappingId());
-        view.put("topic", mapping.topic());
-        if (provider.sendsWhatsAppTemplates()) {
-            view.put("templateId", mapping.templateId());
-        } else if (mapping.eventName() != null) {
-            // Only when set: shown as the topic, a GET sent back by PUT would pin it, and a later topic change keep it.
-            view.put("eventName", mapping.eventName());
-        }
-        view.put("language", mapping.language());
+    private Mapping view(EventMapping mapping, ProviderProfile provider) {
         JsonNode known = catalogue.knows(mapping.topic()) ? catalogue.document(mapping.topic()).path("properties") : MissingNode.getInstance();
-        view.put("variables", mapping.variables().stream().map(v -> {
-            var variable = new LinkedHashMap<String, Object>();
-            variable.put("property", v.property());
-            variable.put("fallback", v.fallback());
-            // Derived, not stored: PUT needs custom: true exactly for the properties the topic's catalogue lacks.
-            variable.put("custom", !known.has(v.property()));
-            return variable;
-        }).toList());
-        view.put("forwarded", mapping.forwarded().all() ? "all" : mapping.forwarded().names());
-        return view;
+        // custom is derived, not stored: PUT needs custom: true exactly for the properties the topic's catalogue lacks.
+        List<Variable> variables = mapping.variables().stream().map(v -> new Variable(v.property(), v.fallback(), !known.has(v.property()))).toList();
+        JsonNode forwarded = mapping.forwarded().all() ? TextNode.valueOf("all")
+                : JsonNodeFactory.instance.arrayNode().addAll(mapping.forwarded().names().stream().map(TextNode::valueOf).toList());
+        // eventName only when set: shown as the topic, a GET sent back by PUT would pin it, and a later topic change keep it.
+        return new Mapping(mapping.mappingId(), mapping.topic(), provider.sendsWhatsAppTemplates() ? mapping.templateId() : null,
+                provider.sendsWhatsAppTemplates() ? null : mapping.eventName(), mapping.language(), variables, forwarded);
     }
 }

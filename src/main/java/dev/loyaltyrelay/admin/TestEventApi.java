@@ -2,7 +2,9 @@ package dev.loyaltyrelay.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loyaltyrelay.admin.AdminRoutes.Route;
+import dev.loyaltyrelay.admin.TestEventBodies.Outcome;
+import dev.loyaltyrelay.admin.TestEventBodies.TestResult;
+import dev.loyaltyrelay.admin.TestEventBodies.TestSend;
 import dev.loyaltyrelay.application.delivery.MessageComposer;
 import dev.loyaltyrelay.application.ingest.EventCatalogue;
 import dev.loyaltyrelay.domain.CommonProperty;
@@ -25,8 +27,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import static dev.loyaltyrelay.admin.IntegrationsApi.integration;
 import static dev.loyaltyrelay.admin.IntegrationsApi.mapping;
 
@@ -38,7 +40,6 @@ import static dev.loyaltyrelay.admin.IntegrationsApi.mapping;
 @ApplicationScoped
 public class TestEventApi {
 
-    private final MerchantsApi merchants;
     private final ConfigurationStore store;
     private final CustomerStore customers;
     private final EventCatalogue catalogue;
@@ -47,9 +48,8 @@ public class TestEventApi {
     private final ObjectMapper json;
     private final Clock clock;
 
-    TestEventApi(MerchantsApi merchants, ConfigurationStore store, CustomerStore customers, EventCatalogue catalogue, ProviderGateway gateway,
+    TestEventApi(ConfigurationStore store, CustomerStore customers, EventCatalogue catalogue, ProviderGateway gateway,
             IntegrationCredentials vault, ObjectMapper json, Clock clock) {
-        this.merchants = merchants;
         this.store = store;
         this.customers = customers;
         this.catalogue = catalogue;
@@ -59,25 +59,21 @@ public class TestEventApi {
         this.clock = clock;
     }
 
-    List<Route> routes() {
-        return List.of(Route.merchant("POST", IntegrationsApi.MAPPINGS + "/{mappingId}/test", this::sendTestEvent));
-    }
-
-    private AdminResponse sendTestEvent(AdminRequest request) {
-        MerchantConfiguration configuration = merchants.existing(request.merchantId());
+    AdminResponse<TestResult> sendTestEvent(AdminRequest<TestSend> request) {
+        MerchantConfiguration configuration = request.merchant();
         Integration integration = integration(configuration, request);
         EventMapping mapping = mapping(configuration, request);
-        Fields fields = Fields.of(request.body()).only(Set.of("mobile", "email", "properties"));
-        Map<String, Object> given = givenProperties(fields.node("properties"), mapping);
-        CustomerProfile customer = testCustomer(fields, configuration);
+        TestSend given = request.body();
+        Map<String, Object> properties = givenProperties(given.properties(), mapping);
+        CustomerProfile customer = testCustomer(given, configuration);
         String address = integration.commonProperty() == CommonProperty.MOBILE ? customer.mobile() : customer.email();
         if (address == null) {
-            throw new ApiProblem(422, "customer_unreachable", "the customer has no " + integration.commonProperty().name().toLowerCase()
+            throw new ApiProblem(422, "customer_unreachable", "the customer has no " + integration.commonProperty().name().toLowerCase(Locale.ROOT)
                     + ", which " + integration.provider().key() + " needs");
         }
         var origins = new LinkedHashMap<String, String>();
-        Map<String, Object> properties = testProperties(mapping.topic(), customer, given, origins);
-        List<String> missing = mapping.variables().stream().filter(v -> v.fallback() == null && properties.get(v.property()) == null)
+        Map<String, Object> values = testProperties(mapping.topic(), customer, properties, origins);
+        List<String> missing = mapping.variables().stream().filter(v -> v.fallback() == null && values.get(v.property()) == null)
                 .map(TemplateVariable::property).distinct().toList();
         if (!missing.isEmpty()) {
             throw new ApiProblem(422, "test_values_missing", "no value for " + String.join(", ", missing)
@@ -87,29 +83,26 @@ public class TestEventApi {
         ProviderCredentials credentials = vault.openOrUnavailable(integration);
         var job = new DeliveryJob(DeliveryJob.SCHEMA_VERSION, "test_" + HexFormat.of().formatHex(IntegrationsApi.randomBytes(8)), request.merchantId(),
                 "test", mapping.topic(), integration.provider(), integration.integrationId(),
-                new Recipient(integration.commonProperty(), address), mapping, mapping.propertiesFor(properties), clock.instant());
-        var body = new LinkedHashMap<String, Object>();
-        body.put("recipient", job.recipient().masked());
-        switch (MessageComposer.compose(job, vault.profileOf(integration), configuration.merchant())) {
+                new Recipient(integration.commonProperty(), address), mapping, mapping.propertiesFor(values), clock.instant());
+        return switch (MessageComposer.compose(job, vault.profileOf(integration), configuration.merchant())) {
             case MessageComposer.Refused refused -> throw new ApiProblem(422, "not_renderable", "a variable cannot be rendered (" + refused.reason() + ")",
                     List.of(new ApiProblem.FieldError("variables[" + (refused.position() - 1) + "]", refused.reason())));
             case MessageComposer.Composed composed -> {
                 var addresses = new ArrayList<Recipient>(customer.addresses());
                 addresses.add(job.recipient());
-                body.put("rendered", composed.message().variables().stream()
-                        .map(value -> withoutAddresses(value, addresses, configuration.merchant().defaultCountry())).toList());
-                body.put("forwarded", composed.message().forwarded().keySet());
-                body.put("valueSources", valueSources(mapping, job.properties(), origins));
+                List<String> rendered = composed.message().variables().stream()
+                        .map(value -> withoutAddresses(value, addresses, configuration.merchant().defaultCountry())).toList();
+                List<String> forwarded = List.copyOf(composed.message().forwarded().keySet());
+                Map<String, String> sources = valueSources(mapping, job.properties(), origins);
                 DeliveryOutcome outcome = gateway.prepareAndSend(request.merchantId() + "/" + integration.integrationId(), composed.message(),
                         credentials);
                 if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {
                     store.flagRefusedCredentials(request.merchantId(), integration.integrationId(), integration.credentials(), clock.instant());
                     vault.forget(integration);
                 }
-                body.put("outcome", outcomeView(outcome));
+                yield AdminResponse.ok(new TestResult(job.recipient().masked(), rendered, forwarded, sources, Outcome.of(outcome)));
             }
-        }
-        return AdminResponse.ok(body);
+        };
     }
 
     /**
@@ -138,8 +131,8 @@ public class TestEventApi {
         return value;
     }
 
-    private CustomerProfile testCustomer(Fields fields, MerchantConfiguration configuration) {
-        Contact contact = Contact.from(fields, configuration.merchant().defaultCountry());
+    private CustomerProfile testCustomer(TestSend given, MerchantConfiguration configuration) {
+        Contact contact = Contact.from(given.mobile(), given.email(), configuration.merchant().defaultCountry());
         return contact.find(customers, configuration.merchant().merchantId()).orElseThrow(() -> new ApiProblem(404, "customer_not_found",
                 "no customer of this store has that " + contact.field() + "; a test goes to an existing customer"));
     }
@@ -149,24 +142,22 @@ public class TestEventApi {
      * has no sample of (custom variables) or to try other values. Only properties the mapping reads or forwards: a
      * misspelt name must not be silently ignored. Never logged.
      */
-    private Map<String, Object> givenProperties(JsonNode node, EventMapping mapping) {
-        if (node.isMissingNode() || node.isNull()) {
+    private Map<String, Object> givenProperties(Map<String, JsonNode> properties, EventMapping mapping) {
+        if (properties == null) {
             return Map.of();
         }
-        if (!node.isObject() || node.size() > 100) {
-            throw ApiProblem.invalid("properties", "an object of at most 100 property values");
+        if (properties.size() > 100) {
+            throw ApiProblem.invalid("properties", TestEventBodies.PROPERTIES);
         }
         var given = new LinkedHashMap<String, Object>();
-        node.fields().forEachRemaining(entry -> {
-            String name = entry.getKey();
+        properties.forEach((name, value) -> {
             String field = name.length() <= 128 ? "properties." + name : "properties";
             boolean used = mapping.forwarded().all() || mapping.forwarded().names().contains(name)
                     || mapping.variables().stream().anyMatch(v -> v.property().equals(name));
             if (!used) {
                 throw ApiProblem.invalid(field, "the mapping neither reads nor forwards this property");
             }
-            JsonNode value = entry.getValue();
-            if (!value.isTextual() && !value.isNumber() && !value.isBoolean()) {
+            if (value == null || !value.isTextual() && !value.isNumber() && !value.isBoolean()) {
                 throw ApiProblem.invalid(field, "a string, a number or true/false");
             }
             if (value.isTextual() && value.asText().length() > 4096) {
@@ -209,41 +200,6 @@ public class TestEventApi {
         }
         mapping.forwarded().select(sent).keySet().forEach(name -> sources.putIfAbsent(name, origins.get(name)));
         return sources;
-    }
-
-    static Map<String, Object> outcomeView(DeliveryOutcome outcome) {
-        var view = new LinkedHashMap<String, Object>();
-        switch (outcome) {
-            case DeliveryOutcome.Sent sent -> {
-                view.put("status", "sent");
-                view.put("httpStatus", sent.httpStatus());
-                view.put("providerMessageId", sent.providerMessageId());
-            }
-            case DeliveryOutcome.Rejected rejected -> {
-                view.put("status", "rejected");
-                view.put("reason", rejected.reason());
-                view.put("httpStatus", rejected.httpStatus());
-            }
-            case DeliveryOutcome.RetryLater retry -> {
-                view.put("status", "retry_later");
-                view.put("reason", retry.reason());
-                view.put("httpStatus", retry.httpStatus());
-                retry.requestedDelay().ifPresent(d -> view.put("retryAfterSeconds", d.toSeconds()));
-            }
-            case DeliveryOutcome.Unknown unknown -> {
-                view.put("status", "unknown");
-                view.put("reason", unknown.reason());
-            }
-            case DeliveryOutcome.Suppressed suppressed -> {
-                view.put("status", "suppressed");
-                view.put("reason", suppressed.reason());
-            }
-            case DeliveryOutcome.Deferred deferred -> {
-                view.put("status", "deferred");
-                view.put("reason", deferred.reason());
-            }
-        }
-        return view;
     }
 
     private static void put(Map<String, Object> properties, Map<String, String> origins, String name, Object value, String origin) {

@@ -1,8 +1,11 @@
 package dev.loyaltyrelay.config;
 
+import dev.loyaltyrelay.domain.RepeatPolicy;
+import dev.loyaltyrelay.domain.SignaturePolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Optional;
 
 /** Settings of every function, from {@code application.properties} and the environment ({@code RELAY_...}). */
@@ -176,6 +179,7 @@ public interface RelayConfig {
         Optional<String> localKey();
     }
 
+    /** What a merchant the admin API creates gets for each setting its first {@code PUT} leaves out. */
     interface MerchantDefaults {
         /**
          * Accepted distance of {@code x-nector-timestamp} from now. Nector retries 5 times with exponential
@@ -187,5 +191,17 @@ public interface RelayConfig {
         /** Region for mobile numbers without a country code. */
         @WithDefault("IN")
         String defaultCountry();
+
+        /** The store's timezone (quiet hours, figures by day), an IANA id. */
+        @WithDefault("Asia/Kolkata")
+        ZoneId timezone();
+
+        /** Whether a body HMAC mismatch is only recorded ({@code record}) or refused ({@code enforce}). */
+        @WithDefault("record")
+        SignaturePolicy bodySignature();
+
+        /** Whether a body repeated under a new delivery id is counted and still delivered ({@code count}) or dropped ({@code drop}). */
+        @WithDefault("count")
+        RepeatPolicy repeatedBodies();
     }
 }

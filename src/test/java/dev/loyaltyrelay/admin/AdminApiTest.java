@@ -194,7 +194,12 @@ class AdminApiTest {
         assertEquals(400, noTemplate.status());
         assertEquals("templateId", noTemplate.get("errors").get(0).get("field").asText());
         Answer misspelt = call("POST", path, key, object("topic", "walletreward_create", "templateId", "a", "variabels", List.of()));
+        assertEquals(400, misspelt.status());
+        assertEquals("application/problem+json", misspelt.contentType());
+        assertEquals("invalid_request", misspelt.get("title").asText());
         assertEquals("variabels", misspelt.get("errors").get(0).get("field").asText());
+        assertEquals("unknown field; allowed: eventName, forwarded, language, mappingId, templateId, topic, variables",
+                misspelt.get("errors").get(0).get("reason").asText());
     }
 
     @Test

@@ -1,0 +1,61 @@
+package dev.loyaltyrelay.admin;
+
+import dev.loyaltyrelay.admin.DeliveryBodies.Figures;
+import dev.loyaltyrelay.domain.DeliveryFigures;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A merchant's figures: sent, failed, unknown, suppressed and pending by provider, topic and reason, and the delivery rate. */
+@ApplicationScoped
+public class FiguresApi {
+
+    static final int MAX_FIGURE_DAYS = 366;
+
+    private final DeliveryFigures figures;
+    private final Clock clock;
+
+    FiguresApi(DeliveryFigures figures, Clock clock) {
+        this.figures = figures;
+        this.clock = clock;
+    }
+
+    AdminResponse<Figures> figures(AdminRequest<Void> request) {
+        request.merchant();
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate to = request.query("to").map(t -> Fields.date("to", t)).orElse(today);
+        LocalDate from = request.query("from").map(f -> Fields.date("from", f)).orElse(to.minusDays(29));
+        if (from.isAfter(to) || from.plusDays(MAX_FIGURE_DAYS).isBefore(to)) {
+            throw ApiProblem.invalid("from", "from must be on or before to, and at most " + MAX_FIGURE_DAYS + " days before it");
+        }
+        var totals = new TreeMap<String, Long>();
+        var byProvider = new TreeMap<String, Map<String, Long>>();
+        var byTopic = new TreeMap<String, Map<String, Long>>();
+        var byReason = new TreeMap<String, Long>();
+        for (DeliveryFigures.Figure figure : figures.read(request.merchantId(), from, to)) {
+            String outcome = figure.outcome().name().toLowerCase(Locale.ROOT);
+            totals.merge(outcome, figure.count(), Long::sum);
+            byProvider.computeIfAbsent(figure.provider().key(), k -> new TreeMap<>()).merge(outcome, figure.count(), Long::sum);
+            byTopic.computeIfAbsent(figure.topic(), k -> new TreeMap<>()).merge(outcome, figure.count(), Long::sum);
+            if (figure.outcome() != DeliveryFigures.Outcome.PENDING) {
+                byReason.merge(outcome + ":" + figure.reason(), figure.count(), Long::sum);
+            }
+        }
+        for (String outcome : List.of("sent", "failed", "unknown", "suppressed", "pending")) {
+            totals.putIfAbsent(outcome, 0L);
+        }
+        return AdminResponse.ok(new Figures(from.toString(), to.toString(), totals, deliveryRate(totals), byProvider, byTopic, byReason,
+                "counted by the UTC day the event was received; deliveryRate = sent / (sent + failed + unknown);"
+                        + " suppressed deliveries are left out of the rate, pending ones are still being retried"));
+    }
+
+    static Double deliveryRate(Map<String, Long> totals) {
+        long ended = totals.getOrDefault("sent", 0L) + totals.getOrDefault("failed", 0L) + totals.getOrDefault("unknown", 0L);
+        return ended == 0 ? null : Math.round(10_000.0 * totals.getOrDefault("sent", 0L) / ended) / 10_000.0;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.loyaltyrelay.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+
+/**
+ * The bodies of {@link MappingsApi}'s routes, as {@code docs/openapi.yaml} names their schemas (OpenApiDocumentTest
+ * holds each record and its schema together).
+ */
+final class MappingBodies {
+
+    static final String VARIABLES = "an array of at most 30 {property, fallback?, custom?}, in template order";
+
+    private MappingBodies() {
+    }
+
+    /**
+     * {@code Mapping}: what POST and PUT take and GET answers, so GET's answer can be sent back to PUT unchanged.
+     * {@code forwarded} is {@code "all"}, {@code "none"} or an array of property names. GET shows {@code templateId} for a
+     * template provider, {@code eventName} for a flow provider that set one.
+     */
+    @RegisterForReflection
+    record Mapping(String mappingId, @JsonProperty(required = true) String topic, @JsonInclude(JsonInclude.Include.NON_NULL) String templateId,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String eventName, String language,
+            @JsonPropertyDescription(VARIABLES) List<Variable> variables, JsonNode forwarded) {
+    }
+
+    /** A template variable: the property that fills it, its fallback, and whether the topic's catalogue lacks it. */
+    @RegisterForReflection
+    record Variable(@JsonProperty(required = true) String property, String fallback, Boolean custom) {
+    }
+
+    /** {@code MappingWithWarnings}: the mapping saved, and what the save could not check. */
+    @RegisterForReflection
+    record SavedMapping(@JsonUnwrapped Mapping mapping, List<String> warnings) {
+    }
+
+    /** {@code MappingList}. */
+    @RegisterForReflection
+    record MappingList(List<Mapping> mappings) {
+    }
+}
