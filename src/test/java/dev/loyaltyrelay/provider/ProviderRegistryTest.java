@@ -80,6 +80,29 @@ class ProviderRegistryTest {
         assertEquals("accountId", blank.field());
     }
 
+    record SecretFields(Secret apiKey, String accountId) {
+    }
+
+    @Test
+    void aCredentialsRecordOfSecrets_showsNoValueWhenPrinted_andEveryBuiltInAdapterHoldsOnlySecrets() {
+        var read = CredentialRecords.read(SecretFields.class, new ProviderCredentials(Map.of("apiKey", "sk-live-4242", "accountId", "acc-1")));
+        assertEquals("sk-live-4242", read.apiKey().value());
+        assertFalse(read.toString().contains("sk-live-4242"), read.toString());
+        for (var profile : dev.loyaltyrelay.support.BuiltIn.PROFILES) {
+            Class<?> credentials = switch (profile.key()) {
+                case "limechat" -> dev.loyaltyrelay.provider.limechat.LimeChatAdapter.Credentials.class;
+                case "delightchat" -> dev.loyaltyrelay.provider.delightchat.DelightChatAdapter.Credentials.class;
+                case "bitespeed" -> dev.loyaltyrelay.provider.bitespeed.BiteSpeedAdapter.Credentials.class;
+                case "zoko" -> dev.loyaltyrelay.provider.zoko.ZokoAdapter.Credentials.class;
+                case "wigzo" -> dev.loyaltyrelay.provider.wigzo.WigzoAdapter.Credentials.class;
+                default -> throw new AssertionError(profile.key());
+            };
+            for (var component : credentials.getRecordComponents()) {
+                assertEquals(Secret.class, component.getType(), profile.key() + "." + component.getName());
+            }
+        }
+    }
+
     @Test
     void aProviderKey_isLowerCaseLettersAndDigits() {
         assertEquals("zoko", new Provider("zoko").key());

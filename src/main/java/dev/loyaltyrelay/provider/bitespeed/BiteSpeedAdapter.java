@@ -8,6 +8,7 @@ import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.RestProviderAdapter;
+import dev.loyaltyrelay.provider.Secret;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -16,17 +17,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class BiteSpeedAdapter extends RestProviderAdapter<BiteSpeedAdapter.Credentials, BiteSpeedApi> {
 
-    public static final Provider PROVIDER = new Provider("bitespeed");
-    public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "BiteSpeed", CommonProperty.MOBILE, false,
-            CredentialRecords.fieldsOf(Credentials.class));
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("bitespeed", "BiteSpeed", CommonProperty.MOBILE, false, Credentials.class);
+    public static final Provider PROVIDER = PROFILE.provider();
 
-    /** What a merchant enters at Initialize. */
-    @RegisterForReflection
-    public record Credentials(String channelId, String userId) {
-        @Override
-        public String toString() {
-            return "BiteSpeed.Credentials[redacted]";
-        }
+    @RegisterForReflection // built by CredentialRecords through its canonical constructor
+    public record Credentials(Secret channelId, Secret userId) {
     }
 
     static final String DEFAULT_LANGUAGE = "en";
@@ -39,6 +34,6 @@ public class BiteSpeedAdapter extends RestProviderAdapter<BiteSpeedAdapter.Crede
     public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
         var request = new BiteSpeedApi.TemplateMessage(message.recipient().address(), message.templateId(),
                 message.languageOr(DEFAULT_LANGUAGE), message.variables());
-        return call(() -> api.sendTemplate(credentials.channelId(), credentials.userId(), request), "messageId", "id", "data.id");
+        return call(() -> api.sendTemplate(credentials.channelId().value(), credentials.userId().value(), request), "messageId", "id", "data.id");
     }
 }

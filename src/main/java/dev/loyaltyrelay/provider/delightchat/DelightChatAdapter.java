@@ -12,6 +12,7 @@ import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.RestProviderAdapter;
+import dev.loyaltyrelay.provider.Secret;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -26,17 +27,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class DelightChatAdapter extends RestProviderAdapter<DelightChatAdapter.Credentials, DelightChatApi> {
 
-    public static final Provider PROVIDER = new Provider("delightchat");
-    public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "DelightChat", CommonProperty.MOBILE, false,
-            CredentialRecords.fieldsOf(Credentials.class));
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("delightchat", "DelightChat", CommonProperty.MOBILE, false, Credentials.class);
+    public static final Provider PROVIDER = PROFILE.provider();
 
-    /** What a merchant enters at Initialize. */
-    @RegisterForReflection
-    public record Credentials(String apiKey) {
-        @Override
-        public String toString() {
-            return "DelightChat.Credentials[redacted]";
-        }
+    @RegisterForReflection // built by CredentialRecords through its canonical constructor
+    public record Credentials(Secret apiKey) {
     }
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
@@ -59,6 +54,6 @@ public class DelightChatAdapter extends RestProviderAdapter<DelightChatAdapter.C
         }
         var request = new DelightChatApi.AutomationMessage("+" + number.getCountryCode(), PHONES.getNationalSignificantNumber(number),
                 message.templateId(), data);
-        return call(() -> api.sendMessage(credentials.apiKey(), request), "message_id", "messageId", "id", "data.id", "data.message_id");
+        return call(() -> api.sendMessage(credentials.apiKey().value(), request), "message_id", "messageId", "id", "data.id", "data.message_id");
     }
 }

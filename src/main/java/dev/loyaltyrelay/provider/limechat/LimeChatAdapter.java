@@ -11,6 +11,7 @@ import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.RestProviderAdapter;
+import dev.loyaltyrelay.provider.Secret;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -30,17 +31,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class LimeChatAdapter extends RestProviderAdapter<LimeChatAdapter.Credentials, LimeChatApi> {
 
-    public static final Provider PROVIDER = new Provider("limechat");
-    public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "LimeChat", CommonProperty.MOBILE, true,
-            CredentialRecords.fieldsOf(Credentials.class));
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("limechat", "LimeChat", CommonProperty.MOBILE, true, Credentials.class);
+    public static final Provider PROVIDER = PROFILE.provider();
 
-    /** What a merchant enters at Initialize. */
-    @RegisterForReflection
-    public record Credentials(String accountId, String accessToken) {
-        @Override
-        public String toString() {
-            return "LimeChat.Credentials[redacted]";
-        }
+    @RegisterForReflection // built by CredentialRecords through its canonical constructor
+    public record Credentials(Secret accountId, Secret accessToken) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,7 +51,7 @@ public class LimeChatAdapter extends RestProviderAdapter<LimeChatAdapter.Credent
         }
         String phone = message.recipient().address().substring(1);
         var event = new LimeChatApi.CustomEvent(phone, phone, message.eventName(), flat(message.forwarded()));
-        return call(() -> api.sendEvent(credentials.accessToken(), credentials.accountId(), event), "id", "event_id", "message_id", "data.id");
+        return call(() -> api.sendEvent(credentials.accessToken().value(), credentials.accountId().value(), event), "id", "event_id", "message_id", "data.id");
     }
 
     static Map<String, Object> flat(Map<String, Object> properties) {

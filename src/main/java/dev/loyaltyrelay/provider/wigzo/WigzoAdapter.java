@@ -10,6 +10,7 @@ import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.RestProviderAdapter;
+import dev.loyaltyrelay.provider.Secret;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,17 +30,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class WigzoAdapter extends RestProviderAdapter<WigzoAdapter.Credentials, WigzoApi> {
 
-    public static final Provider PROVIDER = new Provider("wigzo");
-    public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "Wigzo", CommonProperty.EMAIL, true,
-            CredentialRecords.fieldsOf(Credentials.class));
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("wigzo", "Wigzo", CommonProperty.EMAIL, true, Credentials.class);
+    public static final Provider PROVIDER = PROFILE.provider();
 
-    /** What a merchant enters at Initialize. */
-    @RegisterForReflection
-    public record Credentials(String orgToken, String apiToken) {
-        @Override
-        public String toString() {
-            return "Wigzo.Credentials[redacted]";
-        }
+    @RegisterForReflection // built by CredentialRecords through its canonical constructor
+    public record Credentials(Secret orgToken, Secret apiToken) {
     }
 
     static final Duration IDENTIFY_REUSE = Duration.ofHours(12);
@@ -58,14 +53,14 @@ public class WigzoAdapter extends RestProviderAdapter<WigzoAdapter.Credentials, 
         }
         String email = message.recipient().address();
         String userId = userId(message.merchantId(), email);
-        String identityKey = DeliveryIds.sha256Hex(credentials.orgToken(), userId);
+        String identityKey = DeliveryIds.sha256Hex(credentials.orgToken().value(), userId);
         Instant now = clock.instant();
         Instant lastIdentified = identifiedAt.get(identityKey);
         if (lastIdentified != null && !lastIdentified.plus(IDENTIFY_REUSE).isBefore(now)) {
             return Optional.empty();
         }
         var identify = new WigzoApi.Identify(userId, email);
-        DeliveryOutcome identified = call(() -> api.identify(credentials.orgToken(), credentials.apiToken(), identify));
+        DeliveryOutcome identified = call(() -> api.identify(credentials.orgToken().value(), credentials.apiToken().value(), identify));
         if (!(identified instanceof DeliveryOutcome.Sent)) {
             return Optional.of(identified);
         }
@@ -91,7 +86,7 @@ public class WigzoAdapter extends RestProviderAdapter<WigzoAdapter.Credentials, 
         }
         String userId = userId(message.merchantId(), message.recipient().address());
         var event = new WigzoApi.CustomEvent(message.eventName(), "EXTERNAL", message.forwarded(), userId);
-        return call(() -> api.event(credentials.orgToken(), credentials.apiToken(), event), "id", "eventId", "data.id");
+        return call(() -> api.event(credentials.orgToken().value(), credentials.apiToken().value(), event), "id", "eventId", "data.id");
     }
 
     /** A stable UUID for a customer of a merchant, laid out as version 4 (random) with the IETF variant. */

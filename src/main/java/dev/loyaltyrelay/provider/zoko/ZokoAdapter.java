@@ -8,6 +8,7 @@ import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.RestProviderAdapter;
+import dev.loyaltyrelay.provider.Secret;
 import dev.loyaltyrelay.provider.TemplateList;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -20,17 +21,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class ZokoAdapter extends RestProviderAdapter<ZokoAdapter.Credentials, ZokoApi> {
 
-    public static final Provider PROVIDER = new Provider("zoko");
-    public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "Zoko", CommonProperty.MOBILE, false,
-            CredentialRecords.fieldsOf(Credentials.class));
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("zoko", "Zoko", CommonProperty.MOBILE, false, Credentials.class);
+    public static final Provider PROVIDER = PROFILE.provider();
 
-    /** What a merchant enters at Initialize. */
-    @RegisterForReflection
-    public record Credentials(String apiKey) {
-        @Override
-        public String toString() {
-            return "Zoko.Credentials[redacted]";
-        }
+    @RegisterForReflection // built by CredentialRecords through its canonical constructor
+    public record Credentials(Secret apiKey) {
     }
 
     static final String DEFAULT_LANGUAGE = "en";
@@ -44,7 +39,7 @@ public class ZokoAdapter extends RestProviderAdapter<ZokoAdapter.Credentials, Zo
     /** The key is good when Zoko lists the account's templates with it. */
     @Override
     public CredentialCheck check(Credentials credentials) {
-        return switch (templates.list(credentials.apiKey())) {
+        return switch (templates.list(credentials.apiKey().value())) {
             case TemplateList.Templates listed -> new CredentialCheck.Verified();
             case TemplateList.CredentialsRefused refused -> new CredentialCheck.Refused(refused.httpStatus());
             case TemplateList.Unavailable unavailable -> new CredentialCheck.Unavailable(unavailable.reason());
@@ -59,13 +54,13 @@ public class ZokoAdapter extends RestProviderAdapter<ZokoAdapter.Credentials, Zo
 
     @Override
     public TemplateList templates(Credentials credentials) {
-        return templates.list(credentials.apiKey());
+        return templates.list(credentials.apiKey().value());
     }
 
     @Override
     public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
         var request = new ZokoApi.TemplateMessage("whatsapp", message.recipient().address().substring(1), "template",
                 message.templateId(), message.languageOr(DEFAULT_LANGUAGE), message.variables());
-        return call(() -> api.sendMessage(credentials.apiKey(), request), "messageId", "id");
+        return call(() -> api.sendMessage(credentials.apiKey().value(), request), "messageId", "id");
     }
 }

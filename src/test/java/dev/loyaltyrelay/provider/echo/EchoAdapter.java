@@ -7,6 +7,7 @@ import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import dev.loyaltyrelay.provider.OutboundMessage;
 import dev.loyaltyrelay.provider.RestProviderAdapter;
+import dev.loyaltyrelay.provider.Secret;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -20,16 +21,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class EchoAdapter extends RestProviderAdapter<EchoAdapter.Credentials, EchoApi> {
 
-    public static final Provider PROVIDER = new Provider("echo");
-    public static final ProviderProfile PROFILE = new ProviderProfile(PROVIDER, "Echo", CommonProperty.MOBILE, false,
-            CredentialRecords.fieldsOf(Credentials.class));
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("echo", "Echo", CommonProperty.MOBILE, false, Credentials.class);
+    public static final Provider PROVIDER = PROFILE.provider();
 
-    @RegisterForReflection
-    public record Credentials(String token) {
-        @Override
-        public String toString() {
-            return "Echo.Credentials[redacted]";
-        }
+    @RegisterForReflection // built by CredentialRecords through its canonical constructor
+    public record Credentials(Secret token) {
     }
 
     EchoAdapter(@RestClient EchoApi api, Clock clock) {
@@ -39,6 +35,6 @@ public class EchoAdapter extends RestProviderAdapter<EchoAdapter.Credentials, Ec
     @Override
     public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
         var echo = new EchoApi.Echo(message.recipient().address(), message.templateId(), message.variables());
-        return call(() -> api.echo(credentials.token(), echo), "echoId");
+        return call(() -> api.echo(credentials.token().value(), echo), "echoId");
     }
 }
