@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.admin;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.loyaltyrelay.domain.RelayMetrics;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -31,14 +32,25 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
     private final AdminAuth auth;
     private final ObjectMapper json;
 
-    AdminHandler(AdminRoutes routes, AdminAuth auth, ObjectMapper json) {
+    private final RelayMetrics metrics;
+
+    AdminHandler(AdminRoutes routes, AdminAuth auth, ObjectMapper json, RelayMetrics metrics) {
         this.routes = routes;
+        this.metrics = metrics;
         this.auth = auth;
         this.json = json;
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        try {
+            return answer(event);
+        } finally {
+            metrics.flush();
+        }
+    }
+
+    private APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event) {
         try {
             return respond(handle(event));
         } catch (ApiProblem problem) {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.loyaltyrelay.application.delivery.BatchDelivery;
 import dev.loyaltyrelay.application.delivery.BatchDelivery.QueueMessage;
 import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.RelayMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,8 +28,11 @@ public class DeliveryPipeline {
     private static final Logger LOG = Logger.getLogger(DeliveryPipeline.class);
     private final BatchDelivery delivery;
 
-    DeliveryPipeline(BatchDelivery delivery) {
+    private final RelayMetrics metrics;
+
+    DeliveryPipeline(BatchDelivery delivery, RelayMetrics metrics) {
         this.delivery = delivery;
+        this.metrics = metrics;
     }
 
     /**
@@ -42,6 +46,8 @@ public class DeliveryPipeline {
             LOG.errorf("%s batch failed: %s; every record retried", provider.key(), unexpected.getClass().getName());
             List<SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
             return new SQSBatchResponse(records.stream().map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId())).toList());
+        } finally {
+            metrics.flush();
         }
     }
 

@@ -7,4 +7,12 @@ public interface RelayMetrics {
 
     /** Adds one to {@code name}, split by {@code dimensions} (identifiers and reason codes only, never personal data). */
     void increment(String name, Map<String, String> dimensions);
+
+    /**
+     * Writes what was counted since the last flush, summed by name and dimensions, and forgets it. Each function's edge
+     * calls it once at the end of every invocation, as Powertools' metrics do: one line per counter and invocation.
+     * Nothing to do for counters that are written at once.
+     */
+    default void flush() {
+    }
 }

@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.figures;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.loyaltyrelay.domain.RelayMetrics;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,13 +35,24 @@ public class FiguresHandler implements RequestStreamHandler {
     private final FigureProjection projection;
     private final ObjectMapper json;
 
-    FiguresHandler(FigureProjection projection, ObjectMapper json) {
+    private final RelayMetrics metrics;
+
+    FiguresHandler(FigureProjection projection, ObjectMapper json, RelayMetrics metrics) {
         this.projection = projection;
+        this.metrics = metrics;
         this.json = json;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) {
+        try {
+            project(input, output);
+        } finally {
+            metrics.flush();
+        }
+    }
+
+    private void project(InputStream input, OutputStream output) {
         String firstSequence = null;
         Optional<String> retryFrom;
         try {

@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.RelayMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Named;
@@ -34,8 +35,11 @@ public class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
     private final ObjectMapper json;
     private final int maxBodyBytes;
 
-    IngestHandler(WebhookIngestion ingestion, ObjectMapper json, RelayConfig config) {
+    private final RelayMetrics metrics;
+
+    IngestHandler(WebhookIngestion ingestion, ObjectMapper json, RelayConfig config, RelayMetrics metrics) {
         this.ingestion = ingestion;
+        this.metrics = metrics;
         this.json = json;
         this.maxBodyBytes = config.ingest().maxBodyBytes();
     }
@@ -55,6 +59,8 @@ public class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
             // Lambda thread with no answer, and Nector's every retry would do the same.
             Log.errorf("ingest: unexpected %s", e.getClass().getName());
             return respond(IngestReply.internalError());
+        } finally {
+            metrics.flush();
         }
     }
 

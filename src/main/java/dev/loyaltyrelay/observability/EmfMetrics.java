@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counters as CloudWatch Embedded Metric Format lines on stdout: CloudWatch Logs turns them into metrics with
- * no API call on the request path. Also keeps in-process totals, which the local run and the tests read.
+ * no API call on the request path. Counts are summed through an invocation and written when its edge flushes (one
+ * line per counter and dimensions, its value the count). Also keeps in-process totals, which the local run and the
+ * tests read.
  */
 @ApplicationScoped
 public class EmfMetrics implements RelayMetrics {
@@ -26,6 +28,11 @@ public class EmfMetrics implements RelayMetrics {
     private final Clock clock;
     private final PrintStream out;
     private final Map<String, AtomicLong> totals = new ConcurrentHashMap<>();
+    /** Counted since the last flush, by name and sorted dimensions. */
+    private final Map<Counter, Long> pending = new ConcurrentHashMap<>();
+
+    private record Counter(String name, TreeMap<String, String> dimensions) {
+    }
 
     @Inject
     EmfMetrics(ObjectMapper json, Clock clock) {
@@ -42,15 +49,30 @@ public class EmfMetrics implements RelayMetrics {
     public void increment(String name, Map<String, String> dimensions) {
         var sorted = new TreeMap<>(dimensions);
         totals.computeIfAbsent(key(name, sorted), k -> new AtomicLong()).incrementAndGet();
+        pending.merge(new Counter(name, sorted), 1L, Long::sum);
+    }
+
+    @Override
+    public void flush() {
+        for (Counter counter : List.copyOf(pending.keySet())) {
+            // remove hands over the count atomically: an increment racing it starts a new count for the next flush.
+            Long count = pending.remove(counter);
+            if (count != null) {
+                print(counter, count);
+            }
+        }
+    }
+
+    private void print(Counter counter, long count) {
         var line = new LinkedHashMap<String, Object>();
         line.put("_aws", Map.of(
                 "Timestamp", clock.millis(),
                 "CloudWatchMetrics", List.of(Map.of(
                         "Namespace", NAMESPACE,
-                        "Dimensions", List.of(new ArrayList<>(sorted.keySet())),
-                        "Metrics", List.of(Map.of("Name", name, "Unit", "Count"))))));
-        line.putAll(sorted);
-        line.put(name, 1);
+                        "Dimensions", List.of(new ArrayList<>(counter.dimensions().keySet())),
+                        "Metrics", List.of(Map.of("Name", counter.name(), "Unit", "Count"))))));
+        line.putAll(counter.dimensions());
+        line.put(counter.name(), count);
         try {
             out.println(json.writeValueAsString(line));
         } catch (Exception e) {

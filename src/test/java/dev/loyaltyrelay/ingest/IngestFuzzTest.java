@@ -187,7 +187,7 @@ class IngestFuzzTest {
         var directory = new MerchantDirectory(store, CIPHER, clock, config);
         var ingestion = new WebhookIngestion(directory, Catalogue.INSTANCE, new NoCustomers(), new KeptHeldEvents(held), new FreshLedger(),
                 queued::addAll, (name, dimensions) -> { }, clock, config);
-        return new IngestHandler(ingestion, JSON, config);
+        return new IngestHandler(ingestion, JSON, config, (name, dimensions) -> { });
     }
 
     /** The catalogue loads 18 JSON schemas: once per JVM, not once per input. */
