@@ -21,7 +21,7 @@ import dev.loyaltyrelay.domain.Recipient;
 import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientResolver;
 import dev.loyaltyrelay.domain.StoreUnavailable;
-import dev.loyaltyrelay.application.ingest.IngestReply;
+import dev.loyaltyrelay.application.ingest.IngestOutcome;
 import dev.loyaltyrelay.application.ingest.WebhookIngestion;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -230,9 +230,9 @@ public class DeliveriesApi {
                 break;
             }
             for (HeldEvent event : page.events()) {
-                IngestReply reply = ingestion.replay(event);
-                results.add(replayResult(event, reply));
-                if (reply.status() == 409 || reply.status() >= 500) {
+                IngestOutcome outcome = ingestion.replay(event);
+                results.add(replayResult(event, outcome));
+                if (outcome instanceof IngestOutcome.RetryLater) {
                     stoppedBy = "retry_later";
                     break;
                 }
@@ -258,12 +258,30 @@ public class DeliveriesApi {
         return AdminResponse.ok(body);
     }
 
-    private static Map<String, Object> replayResult(HeldEvent event, IngestReply reply) {
+    /**
+     * A replayed event's line: the status the webhook endpoint answers the same outcome with, and its status word or
+     * error code (ingest/IngestHandler's answer; IngestOutcomeAnswersTest keeps the two in step).
+     */
+    static Map<String, Object> replayResult(HeldEvent event, IngestOutcome outcome) {
+        record Answered(int httpStatus, String result) {
+        }
+        Answered answered = switch (outcome) {
+            case IngestOutcome.Accepted accepted -> new Answered(202, "accepted");
+            case IngestOutcome.Held held -> new Answered(202, "held");
+            case IngestOutcome.Ignored ignored -> new Answered(202, "ignored");
+            case IngestOutcome.Duplicate duplicate -> new Answered(200, "duplicate");
+            case IngestOutcome.Refused refused -> switch (refused.refusal().kind()) {
+                case UNAUTHENTIC -> new Answered(401, "unauthorized");
+                case MALFORMED -> new Answered(400, refused.refusal().code());
+                case CONFLICT -> new Answered(422, refused.refusal().code());
+            };
+            case IngestOutcome.RetryLater retry -> new Answered(retry.reason() == IngestOutcome.Wait.IN_PROGRESS ? 409 : 503, retry.reason().code());
+        };
         var result = new LinkedHashMap<String, Object>();
         result.put("nectorDeliveryId", event.nectorDeliveryId());
         result.put("topic", event.topic());
-        result.put("httpStatus", reply.status());
-        result.put("result", reply.body().getOrDefault("status", reply.body().get("error")));
+        result.put("httpStatus", answered.httpStatus());
+        result.put("result", answered.result());
         return result;
     }
 

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loyaltyrelay.application.ingest.EventCatalogue;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
 import dev.loyaltyrelay.application.ingest.WebhookIngestion;
-import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.CustomerProfile;
 import dev.loyaltyrelay.domain.CustomerStore;
-import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryQueue;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.ForwardedProperties;
@@ -37,6 +34,8 @@ import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.domain.WebhookSecret;
 import dev.loyaltyrelay.secrets.LocalKeyCipherAccess;
 import dev.loyaltyrelay.support.BuiltIn;
+import dev.loyaltyrelay.support.CapturedLogs;
+import dev.loyaltyrelay.support.IngestParts;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -56,9 +55,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -310,36 +308,21 @@ class IngestAnswersTest {
         RuntimeException heldReleaseFailure;
 
         /** Runs {@code action}, tracing the relay's log lines (level and text, not the logger's name). */
-        <T> T logged(java.util.function.Supplier<T> action) {
-            Handler capture = new Handler() {
-                @Override
-                public void publish(LogRecord entry) {
-                    if (entry.getLoggerName() != null && entry.getLoggerName().startsWith("dev.loyaltyrelay")) {
-                        Object[] parameters = entry.getParameters();
-                        String text = parameters == null || parameters.length == 0 ? entry.getMessage()
-                                : entry.getMessage() + " " + Arrays.toString(parameters);
-                        trace.add("log " + entry.getLevel() + " " + text);
-                    }
+        <T> T logged(Supplier<T> action) {
+            var result = new AtomicReference<T>();
+            CapturedLogs.during(() -> result.set(action.get()), entry -> {
+                if (entry.getLoggerName() != null && entry.getLoggerName().startsWith("dev.loyaltyrelay")) {
+                    Object[] parameters = entry.getParameters();
+                    String text = parameters == null || parameters.length == 0 ? entry.getMessage()
+                            : entry.getMessage() + " " + Arrays.toString(parameters);
+                    trace.add("log " + entry.getLevel() + " " + text);
                 }
-
-                @Override
-                public void flush() {
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-            Logger.getLogger("").addHandler(capture);
-            try {
-                return action.get();
-            } finally {
-                Logger.getLogger("").removeHandler(capture);
-            }
+            });
+            return result.get();
         }
 
         IngestHandler handler() {
-            return new IngestHandler(ingestion(), JSON, config());
+            return new IngestHandler(ingestion(), JSON, IngestParts.config());
         }
 
         WebhookIngestion ingestion() {
@@ -376,8 +359,8 @@ class IngestAnswersTest {
                     throw queueFailure;
                 }
             };
-            return new WebhookIngestion(new MerchantDirectory(store, cipher, clock, config()), Catalogue.INSTANCE, new Customers(),
-                    new HeldEvents(), new Ledger(), queue, metrics, clock, config());
+            return new WebhookIngestion(new MerchantDirectory(store, cipher, clock, IngestParts.config()), IngestParts.catalogue(), new Customers(),
+                    new HeldEvents(), new Ledger(), queue, metrics, clock, IngestParts.config());
         }
 
         MerchantConfiguration configuration() {
@@ -494,33 +477,12 @@ class IngestAnswersTest {
         }
     }
 
-    /** The catalogue loads 18 JSON schemas: once per JVM. */
-    private static final class Catalogue {
-        static final EventCatalogue INSTANCE = new EventCatalogue(JSON);
-    }
-
-    static RelayConfig config() {
-        RelayConfig.Ingest ingest = (RelayConfig.Ingest) Proxy.newProxyInstance(RelayConfig.class.getClassLoader(),
-                new Class<?>[] {RelayConfig.Ingest.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "maxBodyBytes" -> 262_144;
-                    case "maxNestingDepth" -> 16;
-                    case "maxStringLength" -> 65_536;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-        return (RelayConfig) Proxy.newProxyInstance(RelayConfig.class.getClassLoader(), new Class<?>[] {RelayConfig.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "ingest" -> ingest;
-                    case "configCacheTtl" -> Duration.ofSeconds(30);
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
-    /** How a replay's result is written: as the webhook endpoint writes the same answer. */
+    /** How a replay's outcome is written: as the webhook endpoint writes the same outcome. */
     static final class ReplayAnswers {
         static Answer of(WebhookIngestion ingestion, HeldEvent held) {
             try {
-                var reply = ingestion.replay(held);
-                return new Answer(reply.status(), JSON.writeValueAsString(reply.body()));
+                IngestHandler.Answer answer = IngestHandler.answer(ingestion.replay(held));
+                return new Answer(answer.status(), JSON.writeValueAsString(answer.body()));
             } catch (RuntimeException e) {
                 return new Answer(-1, "threw " + e.getClass().getSimpleName());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
