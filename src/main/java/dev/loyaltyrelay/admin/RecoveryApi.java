@@ -9,7 +9,7 @@ import dev.loyaltyrelay.admin.DeliveryBodies.Redriven;
 import dev.loyaltyrelay.admin.DeliveryBodies.ReplayResult;
 import dev.loyaltyrelay.admin.DeliveryBodies.Replayed;
 import dev.loyaltyrelay.application.delivery.Recovery;
-import dev.loyaltyrelay.application.ingest.IngestReply;
+import dev.loyaltyrelay.application.ingest.IngestOutcome;
 import dev.loyaltyrelay.application.ingest.WebhookIngestion;
 import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
@@ -94,10 +94,9 @@ public class RecoveryApi {
                 break;
             }
             for (HeldEvent event : page.events()) {
-                IngestReply reply = ingestion.replay(event);
-                results.add(new Replayed(event.nectorDeliveryId(), event.topic(), reply.status(),
-                        Objects.toString(reply.body().getOrDefault("status", reply.body().get("error")), null)));
-                if (reply.status() == 409 || reply.status() >= 500) {
+                IngestOutcome outcome = ingestion.replay(event);
+                results.add(replayed(event, outcome));
+                if (outcome instanceof IngestOutcome.RetryLater) {
                     stoppedBy = "retry_later";
                     break;
                 }
@@ -117,6 +116,28 @@ public class RecoveryApi {
             resumeAfter = page.continueAfter();
         }
         return AdminResponse.ok(new ReplayResult(results, stoppedBy == null ? null : heldCursor(resumeAfter), stoppedBy));
+    }
+
+    /**
+     * A replayed event's line: the status the webhook endpoint answers the same outcome with, and its status word or
+     * error code (ingest/IngestHandler's answer; ReplayResultTest keeps the two in step).
+     */
+    static Replayed replayed(HeldEvent event, IngestOutcome outcome) {
+        record Answered(int httpStatus, String result) {
+        }
+        Answered answered = switch (outcome) {
+            case IngestOutcome.Accepted accepted -> new Answered(202, "accepted");
+            case IngestOutcome.Held held -> new Answered(202, "held");
+            case IngestOutcome.Ignored ignored -> new Answered(202, "ignored");
+            case IngestOutcome.Duplicate duplicate -> new Answered(200, "duplicate");
+            case IngestOutcome.Refused refused -> switch (refused.refusal().kind()) {
+                case UNAUTHENTIC -> new Answered(401, "unauthorized");
+                case MALFORMED -> new Answered(400, refused.refusal().code());
+                case CONFLICT -> new Answered(422, refused.refusal().code());
+            };
+            case IngestOutcome.RetryLater retry -> new Answered(retry.reason() == IngestOutcome.Wait.IN_PROGRESS ? 409 : 503, retry.reason().code());
+        };
+        return new Replayed(event.nectorDeliveryId(), event.topic(), answered.httpStatus(), answered.result());
     }
 
     AdminResponse<DeadLetterCount> deadLetters(AdminRequest<Void> request) {

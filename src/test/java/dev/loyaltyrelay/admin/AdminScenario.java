@@ -23,6 +23,7 @@ import dev.loyaltyrelay.local.SqsEventSource;
 import dev.loyaltyrelay.provider.bitespeed.BiteSpeedContract;
 import dev.loyaltyrelay.support.AdminCalls;
 import dev.loyaltyrelay.support.AdminCalls.Answer;
+import dev.loyaltyrelay.support.CapturedLogs;
 import dev.loyaltyrelay.support.LocalAws;
 import dev.loyaltyrelay.support.ProviderStubs;
 import dev.loyaltyrelay.support.TestMerchants;
@@ -37,9 +38,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.yaml.snakeyaml.Yaml;
 
 /** What the guides have a merchant do, as admin API calls, and the webhooks Nector would send meanwhile. */
@@ -124,26 +122,7 @@ final class AdminScenario {
     /** Every log record written while {@code action} runs, as its message followed by its parameters. */
     static List<String> logLinesDuring(Runnable action) {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord entry) {
-                lines.add(entry.getMessage() + " " + Arrays.toString(entry.getParameters()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger.getLogger("").addHandler(capture);
-        try {
-            action.run();
-        } finally {
-            Logger.getLogger("").removeHandler(capture);
-        }
+        CapturedLogs.during(action, entry -> lines.add(entry.getMessage() + " " + Arrays.toString(entry.getParameters())));
         return List.copyOf(lines);
     }
 

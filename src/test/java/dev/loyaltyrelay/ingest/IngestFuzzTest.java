@@ -1,8 +1,10 @@
 package dev.loyaltyrelay.ingest;
 
 import dev.loyaltyrelay.support.BuiltIn;
+import dev.loyaltyrelay.support.IngestParts;
 import dev.loyaltyrelay.application.ingest.EventCatalogue;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
+import dev.loyaltyrelay.application.ingest.NectorHeaders;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
 import dev.loyaltyrelay.application.ingest.WebhookIngestion;
 
@@ -79,8 +81,8 @@ class IngestFuzzTest {
     private static final DeliveryJobCodec CODEC = new DeliveryJobCodec(JSON);
     private static final SecretCipher CIPHER = LocalKeyCipherAccess.testCipher();
     private static final MerchantConfiguration CONFIGURATION = configuration();
-    private static final List<String> HEADERS = List.of(WebhookIngestion.TOPIC, WebhookIngestion.DELIVERY_ID, WebhookIngestion.TIMESTAMP,
-            WebhookIngestion.SECRET_HASH, WebhookIngestion.SECRET_HASH_ALGO, WebhookIngestion.BODY_HMAC, WebhookIngestion.BODY_HMAC_ALGO,
+    private static final List<String> HEADERS = List.of(NectorHeaders.TOPIC, NectorHeaders.DELIVERY_ID, NectorHeaders.TIMESTAMP,
+            NectorHeaders.SECRET_HASH, NectorHeaders.SECRET_HASH_ALGO, NectorHeaders.BODY_HMAC, NectorHeaders.BODY_HMAC_ALGO,
             "content-type", "x-source");
 
     @FuzzTest(maxDuration = "10s")
@@ -149,7 +151,7 @@ class IngestFuzzTest {
             return false;
         }
         String timestamp = headerValue(headers, "x-nector-timestamp");
-        boolean fresh = timestamp != null && WebhookIngestion.parseTimestamp(timestamp)
+        boolean fresh = timestamp != null && NectorSignature.parseTimestamp(timestamp)
                 .filter(sentAt -> Duration.between(sentAt, NOW).abs().compareTo(Duration.ofHours(6)) <= 0).isPresent();
         String hash = headerValue(headers, "x-nector-webhook-secret");
         String hmac = headerValue(headers, "x-nector-webhook-hmac");
@@ -174,7 +176,7 @@ class IngestFuzzTest {
     }
 
     private static IngestHandler handler(List<DeliveryJob> queued, List<HeldEvent> held) {
-        RelayConfig config = config();
+        RelayConfig config = IngestParts.config();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         // Ingest only reads a configuration; any other call would be a finding.
         ConfigurationStore store = (ConfigurationStore) Proxy.newProxyInstance(ConfigurationStore.class.getClassLoader(),
@@ -185,14 +187,9 @@ class IngestFuzzTest {
                     throw new UnsupportedOperationException(method.getName());
                 });
         var directory = new MerchantDirectory(store, CIPHER, clock, config);
-        var ingestion = new WebhookIngestion(directory, Catalogue.INSTANCE, new NoCustomers(), new KeptHeldEvents(held), new FreshLedger(),
+        var ingestion = new WebhookIngestion(directory, IngestParts.catalogue(), new NoCustomers(), new KeptHeldEvents(held), new FreshLedger(),
                 queued::addAll, (name, dimensions) -> { }, clock, config);
         return new IngestHandler(ingestion, JSON, config, (name, dimensions) -> { });
-    }
-
-    /** The catalogue loads 18 JSON schemas: once per JVM, not once per input. */
-    private static final class Catalogue {
-        static final EventCatalogue INSTANCE = new EventCatalogue(JSON);
     }
 
     private static MerchantConfiguration configuration() {
@@ -213,22 +210,6 @@ class IngestFuzzTest {
             }
         }
         return new MerchantConfiguration(merchant, List.of(secret), integrations, mappings);
-    }
-
-    private static RelayConfig config() {
-        RelayConfig.Ingest ingest = (RelayConfig.Ingest) Proxy.newProxyInstance(RelayConfig.class.getClassLoader(),
-                new Class<?>[] {RelayConfig.Ingest.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "maxBodyBytes" -> 262_144;
-                    case "maxNestingDepth" -> 16;
-                    case "maxStringLength" -> 65_536;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-        return (RelayConfig) Proxy.newProxyInstance(RelayConfig.class.getClassLoader(), new Class<?>[] {RelayConfig.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "ingest" -> ingest;
-                    case "configCacheTtl" -> Duration.ofSeconds(30);
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
     }
 
     /** A ledger with nothing in it: every input is the first request with its delivery id. */

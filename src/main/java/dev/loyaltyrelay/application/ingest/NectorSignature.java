@@ -3,9 +3,11 @@ package dev.loyaltyrelay.application.ingest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -64,6 +66,19 @@ public final class NectorSignature {
             presented = decodeBase64(value);
         }
         return presented != null && MessageDigest.isEqual(presented, expected);
+    }
+
+    /** Unix seconds, as Nector documents; milliseconds are recognised by their size and accepted too. */
+    public static Optional<Instant> parseTimestamp(String value) {
+        try {
+            long number = Long.parseLong(value.trim());
+            if (number <= 0) {
+                return Optional.empty();
+            }
+            return Optional.of(number > 100_000_000_000L ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** The headers Nector would send for {@code body}: used by the signing script, fixtures and tests. */

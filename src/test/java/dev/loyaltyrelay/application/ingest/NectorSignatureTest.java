@@ -37,10 +37,10 @@ class NectorSignatureTest {
 
     @Test
     void timestamps_areUnixSeconds_orMilliseconds_andNothingElse() {
-        assertTrue(WebhookIngestion.parseTimestamp("1795000000").orElseThrow().getEpochSecond() == 1_795_000_000L);
-        assertTrue(WebhookIngestion.parseTimestamp("1795000000000").orElseThrow().getEpochSecond() == 1_795_000_000L);
-        assertTrue(WebhookIngestion.parseTimestamp("-5").isEmpty());
-        assertTrue(WebhookIngestion.parseTimestamp("2026-11-18T10:00:00Z").isEmpty());
-        assertTrue(WebhookIngestion.parseTimestamp("99999999999999999999999").isEmpty());
+        assertTrue(NectorSignature.parseTimestamp("1795000000").orElseThrow().getEpochSecond() == 1_795_000_000L);
+        assertTrue(NectorSignature.parseTimestamp("1795000000000").orElseThrow().getEpochSecond() == 1_795_000_000L);
+        assertTrue(NectorSignature.parseTimestamp("-5").isEmpty());
+        assertTrue(NectorSignature.parseTimestamp("2026-11-18T10:00:00Z").isEmpty());
+        assertTrue(NectorSignature.parseTimestamp("99999999999999999999999").isEmpty());
     }
 }

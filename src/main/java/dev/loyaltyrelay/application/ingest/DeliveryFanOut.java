@@ -1,0 +1,76 @@
+package dev.loyaltyrelay.application.ingest;
+
+import dev.loyaltyrelay.application.ingest.IngestOutcome.Accepted;
+import dev.loyaltyrelay.application.ingest.IngestOutcome.BodySignature;
+import dev.loyaltyrelay.application.ingest.IngestOutcome.Queued;
+import dev.loyaltyrelay.application.ingest.IngestOutcome.Skipped;
+import dev.loyaltyrelay.domain.DeliveryIds;
+import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.DeliveryQueue;
+import dev.loyaltyrelay.domain.IngestLedger;
+import dev.loyaltyrelay.domain.Merchant;
+import dev.loyaltyrelay.domain.MerchantConfiguration.Route;
+import dev.loyaltyrelay.domain.RecipientResolver;
+import dev.loyaltyrelay.domain.RelayMetrics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * One delivery job per route whose recipient resolves, on its provider's queue, then the claims completed with the
+ * queued delivery ids. Each job's id is derived from the event's delivery id, the integration and the mapping, so a
+ * fan-out done again queues the same ids.
+ */
+final class DeliveryFanOut {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryFanOut.class);
+
+    private final DeliveryQueue queue;
+    private final RelayMetrics metrics;
+
+    DeliveryFanOut(DeliveryQueue queue, RelayMetrics metrics) {
+        this.queue = queue;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @throws dev.loyaltyrelay.domain.QueueUnavailable when a queue cannot be reached (some jobs may be queued)
+     * @throws dev.loyaltyrelay.domain.QueueRefused     when a queue will never take a job as it is
+     */
+    Accepted fanOut(Merchant merchant, WebhookEvent event, List<Route> routes, IngestClaims.Claims claims, BodySignature signature,
+            Instant now) {
+        String eventDeliveryId = claims.eventDeliveryId();
+        List<DeliveryJob> jobs = new ArrayList<>();
+        List<Queued> queued = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        for (Route route : routes) {
+            var integration = route.integration();
+            var mapping = route.mapping();
+            var resolution = RecipientResolver.resolve(integration.commonProperty(), event.properties(), merchant.defaultCountry());
+            if (resolution instanceof RecipientResolver.Unresolved unresolved) {
+                skipped.add(new Skipped(integration.provider().key(), integration.integrationId(), mapping.mappingId(), unresolved.reason()));
+                metrics.increment("SkippedDeliveries", Map.of("provider", integration.provider().key(), "reason", unresolved.reason()));
+                continue;
+            }
+            var recipient = ((RecipientResolver.Resolved) resolution).recipient();
+            String deliveryId = DeliveryIds.derive(merchant.merchantId(), eventDeliveryId, integration.integrationId(), mapping.mappingId());
+            jobs.add(new DeliveryJob(DeliveryJob.SCHEMA_VERSION, deliveryId, merchant.merchantId(), eventDeliveryId, event.topic(),
+                    integration.provider(), integration.integrationId(), recipient, mapping, mapping.propertiesFor(event.properties()), now));
+            queued.add(new Queued(deliveryId, integration.provider().key(), integration.integrationId(), mapping.mappingId()));
+        }
+        if (!jobs.isEmpty()) {
+            queue.enqueue(jobs);
+        }
+        claims.complete(queued.stream().map(Queued::deliveryId).toList(), now);
+        for (Queued q : queued) {
+            metrics.increment("QueuedDeliveries", Map.of("provider", q.provider(), "topic", event.topic()));
+        }
+        IngestLedger.Claim own = claims.own();
+        LOG.infof("ingest: %s of merchant %s (%s): %d queued, %d skipped%s%s", own.nectorDeliveryId(), merchant.merchantId(), event.topic(),
+                queued.size(), skipped.size(), own.takeover() ? ", after a lapsed claim" : "",
+                eventDeliveryId.equals(own.nectorDeliveryId()) ? "" : ", as the event first received as " + eventDeliveryId);
+        return new Accepted(signature, queued, skipped);
+    }
+}
