@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.admin;
 
 import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.Identifiers;
 import dev.loyaltyrelay.domain.AdminKey;
 import dev.loyaltyrelay.domain.AdminKeyStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +51,7 @@ public class AdminAuth {
         }
     }
 
-    private static final Pattern MERCHANT_KEY = Pattern.compile("^lrk_([A-Za-z0-9_-]{1,64})\\.([0-9a-f]{12})\\.([A-Za-z0-9_-]{43})$");
+    private static final Pattern MERCHANT_KEY = Pattern.compile("^lrk_(" + Identifiers.ID + ")\\.([0-9a-f]{12})\\.([A-Za-z0-9_-]{43})$");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final AdminKeyStore keys;

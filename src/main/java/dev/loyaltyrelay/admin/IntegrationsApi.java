@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.admin;
 
 import dev.loyaltyrelay.admin.IntegrationBodies.AttentionList;
+import dev.loyaltyrelay.domain.Identifiers;
 import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationChange;
 import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationList;
 import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationView;
@@ -30,7 +31,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class IntegrationsApi {
 
-    static final Pattern ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ConfigurationStore store;
@@ -49,7 +49,7 @@ public class IntegrationsApi {
         ProviderCredentials credentials = IntegrationCredentials.fromRequest(given.credentials(), provider);
         String integrationId = Fields.text("integrationId", given.integrationId(), 64)
                 .orElse(provider.key() + "-" + HexFormat.of().formatHex(randomBytes(3)));
-        if (!ID.matcher(integrationId).matches()) {
+        if (!Identifiers.isValid(integrationId)) {
             throw ApiProblem.invalid("integrationId", "letters, digits, _ and -, at most 64");
         }
         if (configuration.integrations().stream().anyMatch(i -> i.integrationId().equals(integrationId))) {

@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loyaltyrelay.domain.Identifiers;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import static dev.loyaltyrelay.admin.IntegrationsApi.ID;
 import static dev.loyaltyrelay.admin.IntegrationsApi.freeMappingId;
 import static dev.loyaltyrelay.admin.IntegrationsApi.integration;
 import static dev.loyaltyrelay.admin.IntegrationsApi.mapping;
@@ -76,7 +76,7 @@ public class MappingsApi {
 
     private SavedMapping saveMapping(AdminRequest<Mapping> request, MerchantConfiguration configuration, Integration integration, String mappingId,
             Mapping given, boolean created) {
-        if (!ID.matcher(mappingId).matches()) {
+        if (!Identifiers.isValid(mappingId)) {
             throw ApiProblem.invalid("mappingId", "letters, digits, _ and -, at most 64");
         }
         ProviderProfile provider = vault.profileOf(integration);

@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.admin;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import dev.loyaltyrelay.domain.Identifiers;
 import dev.loyaltyrelay.admin.MerchantBodies.AdminKeyList;
 import dev.loyaltyrelay.admin.MerchantBodies.AdminKeyView;
 import dev.loyaltyrelay.admin.MerchantBodies.IssuedKey;
@@ -42,7 +43,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class MerchantsApi {
 
-    private static final Pattern MERCHANT_ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ConfigurationStore store;
@@ -66,7 +66,7 @@ public class MerchantsApi {
 
     AdminResponse<MerchantSettings> putSettings(AdminRequest<MerchantSettingsChange> request) {
         String merchantId = request.merchantId();
-        if (!MERCHANT_ID.matcher(merchantId).matches()) {
+        if (!Identifiers.isValid(merchantId)) {
             throw ApiProblem.invalid("merchantId", "letters, digits, _ and -, at most 64");
         }
         Optional<MerchantConfiguration> current = store.load(merchantId);

@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.application.ingest;
 
 import dev.loyaltyrelay.application.ingest.IngestOutcome.BodySignature;
+import dev.loyaltyrelay.domain.Identifiers;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.Refused;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.Refusal;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory.KnownMerchant;
@@ -24,7 +25,6 @@ import org.jboss.logging.Logger;
 final class WebhookVerifier {
 
     private static final Logger LOG = Logger.getLogger(WebhookVerifier.class);
-    private static final Pattern MERCHANT_ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
 
     /** The request is the merchant's; {@code signature} says what was made of its body HMAC. */
     record Authentic(KnownMerchant merchant, BodySignature signature) {
@@ -44,7 +44,7 @@ final class WebhookVerifier {
      */
     Step<Authentic> verify(WebhookRequest request, Instant now) {
         String merchantId = request.merchantId();
-        if (merchantId == null || !MERCHANT_ID.matcher(merchantId).matches()) {
+        if (!Identifiers.isValid(merchantId)) {
             return Step.stop(unknownMerchant());
         }
         Optional<KnownMerchant> found = merchants.find(merchantId);
