@@ -37,7 +37,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Merchant settings, webhook secrets and admin keys. */
 @ApplicationScoped

@@ -6,7 +6,6 @@ import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
-import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
