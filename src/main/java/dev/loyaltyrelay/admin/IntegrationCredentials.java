@@ -1,16 +1,11 @@
 package dev.loyaltyrelay.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.loyaltyrelay.application.delivery.IntegrationDirectory;
-import dev.loyaltyrelay.application.ingest.MerchantDirectory;
+import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.SealedSecret;
-import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.ProviderAdapter;
@@ -23,28 +18,18 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The one place the admin side seals, opens and checks an integration's credentials (through the provider's plug-in),
- * and the one place it tells the caches that an integration changed.
+ * An integration's credentials as the admin API handles them: the fields a request gives, checked by the provider's
+ * plug-in, sealed and opened (through {@link ConfigurationSecrets}), and the account's templates.
  */
 @ApplicationScoped
 public class IntegrationCredentials {
 
-    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {
-    };
-
-    private final SecretCipher cipher;
+    private final ConfigurationSecrets secrets;
     private final ProviderRegistry providers;
-    private final IntegrationDirectory integrations;
-    private final MerchantDirectory directory;
-    private final ObjectMapper json;
 
-    IntegrationCredentials(SecretCipher cipher, ProviderRegistry providers, IntegrationDirectory integrations, MerchantDirectory directory,
-            ObjectMapper json) {
-        this.cipher = cipher;
+    IntegrationCredentials(ConfigurationSecrets secrets, ProviderRegistry providers) {
+        this.secrets = secrets;
         this.providers = providers;
-        this.integrations = integrations;
-        this.directory = directory;
-        this.json = json;
     }
 
     /** The provider a request names, when this build carries it. */
@@ -90,26 +75,16 @@ public class IntegrationCredentials {
     }
 
     SealedSecret seal(String merchantId, String integrationId, ProviderCredentials credentials) {
-        try {
-            return cipher.seal(json.writeValueAsBytes(credentials.fields()), EncryptionContext.forIntegration(merchantId, integrationId));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("credentials not serialisable", e);
-        }
+        return secrets.sealCredentials(merchantId, integrationId, credentials);
     }
 
     /** The integration's credentials, or null when they do not open (shown as none). */
     ProviderCredentials open(Integration integration) {
         try {
-            byte[] plaintext = cipher.open(integration.credentials(), EncryptionContext.forIntegration(integration.merchantId(), integration.integrationId()));
-            return new ProviderCredentials(json.readValue(plaintext, FIELDS));
-        } catch (SecretCipher.SecretUnavailable | java.io.IOException e) {
+            return secrets.openCredentials(integration);
+        } catch (SecretCipher.SecretUnavailable e) {
             return null;
         }
-    }
-
-    void forget(Integration integration) {
-        integrations.forget(integration.merchantId(), integration.integrationId());
-        directory.invalidateAll();
     }
 
     /** The credentials, or a 503 when they cannot be opened now (the key service, say). */

@@ -58,7 +58,6 @@ public class IntegrationsApi {
         var integration = new Integration(request.merchantId(), integrationId, provider.provider(), common, vault.seal(request.merchantId(), integrationId, credentials),
                 true, null);
         store.saveIntegration(integration);
-        vault.forget(integration);
         return AdminResponse.created(IntegrationView.of(integration, credentials).withCheck(check));
     }
 
@@ -99,14 +98,12 @@ public class IntegrationsApi {
             // Only the switch: a flag a delivery set meanwhile (refused credentials) must survive it.
             store.setEnabled(current.merchantId(), current.integrationId(), enabled);
         }
-        vault.forget(updated);
         return AdminResponse.ok(IntegrationView.of(updated, credentials).withCheck(check));
     }
 
     AdminResponse<Void> deleteIntegration(AdminRequest<Void> request) {
         Integration integration = integration(request.merchant(), request);
         store.deleteIntegration(integration.merchantId(), integration.integrationId());
-        vault.forget(integration);
         return AdminResponse.noContent();
     }
 

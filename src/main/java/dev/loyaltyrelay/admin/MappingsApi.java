@@ -10,7 +10,6 @@ import dev.loyaltyrelay.admin.MappingBodies.MappingList;
 import dev.loyaltyrelay.admin.MappingBodies.SavedMapping;
 import dev.loyaltyrelay.admin.MappingBodies.Variable;
 import dev.loyaltyrelay.application.ingest.EventCatalogue;
-import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.ForwardedProperties;
@@ -42,13 +41,11 @@ public class MappingsApi {
     private final ConfigurationStore store;
     private final EventCatalogue catalogue;
     private final IntegrationCredentials vault;
-    private final MerchantDirectory directory;
 
-    MappingsApi(ConfigurationStore store, EventCatalogue catalogue, IntegrationCredentials vault, MerchantDirectory directory) {
+    MappingsApi(ConfigurationStore store, EventCatalogue catalogue, IntegrationCredentials vault) {
         this.store = store;
         this.catalogue = catalogue;
         this.vault = vault;
-        this.directory = directory;
     }
 
     AdminResponse<SavedMapping> createMapping(AdminRequest<Mapping> request) {
@@ -122,7 +119,6 @@ public class MappingsApi {
         } else {
             store.saveMapping(request.merchantId(), mapping);
         }
-        directory.invalidateAll();
         return new SavedMapping(view(mapping, provider), warnings);
     }
 
@@ -222,7 +218,6 @@ public class MappingsApi {
     AdminResponse<Void> deleteMapping(AdminRequest<Void> request) {
         EventMapping mapping = mapping(request.merchant(), request);
         store.deleteMapping(request.merchantId(), mapping.integrationId(), mapping.mappingId());
-        directory.invalidateAll();
         return AdminResponse.noContent();
     }
 

@@ -11,7 +11,7 @@ import dev.loyaltyrelay.admin.MerchantBodies.NewWebhookSecret;
 import dev.loyaltyrelay.admin.MerchantBodies.RetireSecret;
 import dev.loyaltyrelay.admin.MerchantBodies.WebhookSecretList;
 import dev.loyaltyrelay.admin.MerchantBodies.WebhookSecretView;
-import dev.loyaltyrelay.application.ingest.MerchantDirectory;
+import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.AdminKey;
@@ -20,8 +20,6 @@ import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.RepeatPolicy;
-import dev.loyaltyrelay.domain.SecretCipher;
-import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.WebhookSecret;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,18 +45,16 @@ public class MerchantsApi {
     private final ConfigurationStore store;
     private final AdminKeyStore keys;
     private final AdminAuth auth;
-    private final SecretCipher cipher;
-    private final MerchantDirectory directory;
+    private final ConfigurationSecrets secrets;
     private final Clock clock;
     private final RelayConfig.MerchantDefaults defaults;
 
-    MerchantsApi(ConfigurationStore store, AdminKeyStore keys, AdminAuth auth, SecretCipher cipher, MerchantDirectory directory, Clock clock,
+    MerchantsApi(ConfigurationStore store, AdminKeyStore keys, AdminAuth auth, ConfigurationSecrets secrets, Clock clock,
             RelayConfig config) {
         this.store = store;
         this.keys = keys;
         this.auth = auth;
-        this.cipher = cipher;
-        this.directory = directory;
+        this.secrets = secrets;
         this.clock = clock;
         this.defaults = config.merchantDefaults();
     }
@@ -89,7 +85,6 @@ public class MerchantsApi {
                 .orElse(base.repeatPolicy());
         Merchant merchant = new Merchant(merchantId, country, timezone, signature, window, repeats);
         store.saveMerchant(merchant);
-        directory.invalidateAll();
         return current.isEmpty() ? AdminResponse.created(MerchantSettings.of(merchant, 0))
                 : AdminResponse.ok(MerchantSettings.of(merchant, current.get().webhookSecrets().size()));
     }
@@ -116,10 +111,9 @@ public class MerchantsApi {
             }
         }
         String secretId = "s" + HexFormat.of().formatHex(randomBytes(4));
-        var sealed = cipher.seal(secret.getBytes(StandardCharsets.UTF_8), EncryptionContext.forWebhookSecret(request.merchantId(), secretId));
+        var sealed = secrets.sealWebhookSecret(request.merchantId(), secretId, secret);
         Instant now = clock.instant();
         store.saveWebhookSecret(request.merchantId(), new WebhookSecret(secretId, digest, sealed, now, null));
-        directory.invalidateAll();
         long validSecrets = configuration.webhookSecrets().stream().filter(s -> s.isValidAt(now)).count() + 1;
         return AdminResponse.created(WebhookSecretView.added(new WebhookSecret(secretId, "", sealed, now, null), now,
                 pasted.isEmpty() ? Optional.of(secret) : Optional.empty(), validSecrets));
@@ -149,7 +143,6 @@ public class MerchantsApi {
                     .findFirst().orElseThrow(() -> new ApiProblem(409, "last_valid_secret",
                             "every other secret is retired or scheduled to retire; add a new secret before retiring this one"));
             if (store.retireWebhookSecret(request.merchantId(), secretId, at, keeper.secretId())) {
-                directory.invalidateAll();
                 return AdminResponse.ok(WebhookSecretView.of(new WebhookSecret(secret.secretId(), secret.sha256Hex(), secret.sealed(),
                         secret.createdAt(), at), now));
             }

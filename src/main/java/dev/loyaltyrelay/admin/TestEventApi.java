@@ -98,7 +98,6 @@ public class TestEventApi {
                         credentials);
                 if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {
                     store.flagRefusedCredentials(request.merchantId(), integration.integrationId(), integration.credentials(), clock.instant());
-                    vault.forget(integration);
                 }
                 yield AdminResponse.ok(new TestResult(job.recipient().masked(), rendered, forwarded, sources, Outcome.of(outcome)));
             }

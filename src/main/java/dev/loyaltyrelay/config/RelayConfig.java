@@ -30,8 +30,15 @@ public interface RelayConfig {
     /** Defaults for a merchant that has not chosen otherwise. */
     MerchantDefaults merchantDefaults();
 
-    /** How long a warm container reuses a merchant's configuration before reading it again. */
-    @WithDefault("PT30S")
+    /**
+     * How long a warm container uses what it derived from a merchant's configuration (opened secrets and credentials)
+     * without asking whether the configuration changed: the bound on how late another function's change applies here.
+     */
+    @WithDefault("PT1S")
+    Duration configFreshFor();
+
+    /** The longest a warm container keeps a merchant's configuration, even while its version says it is unchanged. */
+    @WithDefault("PT5M")
     Duration configCacheTtl();
 
     interface Tables {
@@ -128,10 +135,6 @@ public interface RelayConfig {
         /** Records processed at once within one batch (virtual threads). */
         @WithDefault("10")
         int maxConcurrentSends();
-
-        /** How long a warm container reuses an integration's opened credentials. */
-        @WithDefault("PT60S")
-        Duration credentialsCacheTtl();
 
         /** How long a delivery record (and its recipient) is kept for status queries. */
         @WithDefault("P30D")

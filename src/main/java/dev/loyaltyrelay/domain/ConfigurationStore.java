@@ -5,11 +5,21 @@ import java.util.Optional;
 
 /**
  * Merchants, webhook secrets, integrations and mappings. Reads everything of one merchant in one round trip.
+ * Every write that changes a merchant's configuration also changes its {@link #version}, after the change, so a
+ * cache that read the version before loading never keeps an older configuration under a newer version.
  * Methods throw {@link StoreUnavailable} when the store cannot be reached.
  */
 public interface ConfigurationStore {
 
+    /** Everything of the merchant, read consistently (a write acknowledged before the call is in it). */
     Optional<MerchantConfiguration> load(String merchantId);
+
+    /**
+     * The merchant's configuration version, read consistently in one small read: a token that differs after every
+     * change (never reused, so a merchant deleted and created again cannot match an old one). Empty when the merchant
+     * has never been written.
+     */
+    Optional<String> version(String merchantId);
 
     void saveMerchant(Merchant merchant);
 
@@ -46,7 +56,10 @@ public interface ConfigurationStore {
         INTEGRATION_GONE
     }
 
-    /** Flags an integration as needing the merchant's attention (only if it has no flag yet), keeping the time of the first flag. */
+    /**
+     * Flags an integration as needing the merchant's attention (only if it has no flag yet, or the new flag is refused
+     * credentials, which replaces any other), keeping the time of the first flag.
+     */
     void markAttention(String merchantId, String integrationId, Integration.Attention attention);
 
     /** Clears the flag if it is still for {@code reason} (the cause went away). */

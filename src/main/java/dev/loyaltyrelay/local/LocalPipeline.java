@@ -2,6 +2,7 @@ package dev.loyaltyrelay.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.AdminKey;
 import dev.loyaltyrelay.domain.AdminKeyStore;
@@ -14,8 +15,7 @@ import dev.loyaltyrelay.config.QueueUrls;
 import dev.loyaltyrelay.domain.ProviderCatalogue;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.RepeatPolicy;
-import dev.loyaltyrelay.domain.SecretCipher;
-import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
+import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.domain.WebhookSecret;
@@ -28,7 +28,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +65,7 @@ public class LocalPipeline {
     }
 
     void start(@Observes StartupEvent startup, DynamoDbClient dynamo, SqsClient sqs, ConfigurationStore store,
-            SecretCipher cipher, RelayConfig config, QueueUrls queues, ProviderCatalogue providers, ObjectMapper json, AdminKeyStore adminKeys,
+            ConfigurationSecrets secrets, RelayConfig config, QueueUrls queues, ProviderCatalogue providers, ObjectMapper json, AdminKeyStore adminKeys,
             @ConfigProperty(name = "local-run.dynamodb-port") int dynamoPort,
             @ConfigProperty(name = "local-run.sqs-port") int sqsPort,
             @ConfigProperty(name = "local-run.http-port") int httpPort) {
@@ -84,7 +83,7 @@ public class LocalPipeline {
             }
         }
         JsonNode seed = readSeed(json);
-        String merchantId = seedDemoMerchant(seed, store, cipher, json, providers);
+        String merchantId = seedDemoMerchant(seed, store, secrets, providers);
         seedAdminKey(seed, adminKeys);
         sandbox.zokoTemplates(zokoTemplates(seed));
         int port = LocalFront.startOnce(httpPort);
@@ -129,28 +128,22 @@ public class LocalPipeline {
         return templates;
     }
 
-    static String seedDemoMerchant(JsonNode seed, ConfigurationStore store, SecretCipher cipher, ObjectMapper json, ProviderCatalogue providers) {
+    static String seedDemoMerchant(JsonNode seed, ConfigurationStore store, ConfigurationSecrets secrets, ProviderCatalogue providers) {
         String merchantId = seed.get("merchantId").asText();
         store.saveMerchant(new Merchant(merchantId, seed.get("defaultCountry").asText(), ZoneId.of(seed.get("timezone").asText()),
                 SignaturePolicy.valueOf(seed.get("signaturePolicy").asText()), Duration.parse(seed.get("timestampWindow").asText()),
                 RepeatPolicy.valueOf(seed.get("repeatPolicy").asText())));
         String secret = seed.get("webhookSecret").asText();
         store.saveWebhookSecret(merchantId, new WebhookSecret("demo", NectorSignature.hexSha256(secret),
-                cipher.seal(secret.getBytes(StandardCharsets.UTF_8), EncryptionContext.forWebhookSecret(merchantId, "demo")),
+                secrets.sealWebhookSecret(merchantId, "demo", secret),
                 Instant.EPOCH, null));
         for (JsonNode integration : seed.get("integrations")) {
             String integrationId = integration.get("integrationId").asText();
             ProviderProfile provider = providers.profile(integration.get("provider").asText()).orElseThrow();
             Map<String, String> credentials = new TreeMap<>();
             integration.get("credentials").fields().forEachRemaining(f -> credentials.put(f.getKey(), f.getValue().asText()));
-            byte[] credentialsJson;
-            try {
-                credentialsJson = json.writeValueAsBytes(credentials);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
             store.saveIntegration(new Integration(merchantId, integrationId, provider.provider(), provider.commonProperty(),
-                    cipher.seal(credentialsJson, EncryptionContext.forIntegration(merchantId, integrationId)), true, null));
+                    secrets.sealCredentials(merchantId, integrationId, new ProviderCredentials(credentials)), true, null));
             for (JsonNode mapping : integration.get("mappings")) {
                 List<TemplateVariable> variables = new ArrayList<>();
                 mapping.path("variables").forEach(v -> variables.add(new TemplateVariable(v.get("property").asText(),

@@ -4,6 +4,7 @@ import static dev.loyaltyrelay.store.Attributes.n;
 import static dev.loyaltyrelay.store.Attributes.s;
 import static dev.loyaltyrelay.store.Attributes.string;
 
+import dev.loyaltyrelay.domain.ConfigurationChanged;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.Integration;
@@ -12,12 +13,16 @@ import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.SealedSecret;
 import dev.loyaltyrelay.domain.WebhookSecret;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
@@ -31,7 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 /**
  * Merchant configuration in the config table: one partition per merchant, read with one query. Each type has one
  * mapping to its item ({@link MerchantItems}, {@link WebhookSecretItems}, {@link IntegrationItems},
- * {@link EventMappingItems}); changes of an existing integration's fields are {@link IntegrationUpdates}'.
+ * {@link EventMappingItems}); changes of an existing integration's fields are {@link IntegrationUpdates}'. Every write
+ * that changed something then writes a new version token to the merchant's {@code VERSION} item and tells this
+ * process ({@link ConfigurationChanged}).
  */
 @ApplicationScoped
 public class DynamoConfigurationStore implements ConfigurationStore {
@@ -42,11 +49,18 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     private final DynamoDbClient dynamo;
     private final Tables tables;
     private final IntegrationUpdates integrations;
+    private final Consumer<ConfigurationChanged> changes;
 
-    DynamoConfigurationStore(DynamoDbClient dynamo, Tables tables) {
+    @Inject
+    DynamoConfigurationStore(DynamoDbClient dynamo, Tables tables, Event<ConfigurationChanged> changes) {
+        this(dynamo, tables, changes::fire);
+    }
+
+    DynamoConfigurationStore(DynamoDbClient dynamo, Tables tables, Consumer<ConfigurationChanged> changes) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.integrations = new IntegrationUpdates(dynamo, tables);
+        this.changes = changes;
     }
 
     @Override
@@ -59,6 +73,7 @@ public class DynamoConfigurationStore implements ConfigurationStore {
                     .expressionAttributeNames(Map.of("#pk", Keys.PK))
                     .expressionAttributeValues(Map.of(":pk", s(Keys.merchant(merchantId))))
                     .exclusiveStartKey(startKey)
+                    .consistentRead(true)
                     .build();
             var response = DynamoCalls.call("load merchant configuration", () -> dynamo.query(request));
             items.addAll(response.items());
@@ -85,13 +100,23 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     }
 
     @Override
+    public Optional<String> version(String merchantId) {
+        var item = DynamoCalls.call("read configuration version", () -> dynamo.getItem(r -> r.tableName(tables.config())
+                .key(Keys.merchantItem(merchantId, Keys.VERSION)).consistentRead(true)
+                .projectionExpression("#version").expressionAttributeNames(Map.of("#version", "version")))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(string(item, "version"));
+    }
+
+    @Override
     public void saveMerchant(Merchant merchant) {
         put(MerchantItems.toItem(merchant));
+        changed(merchant.merchantId());
     }
 
     @Override
     public void saveWebhookSecret(String merchantId, WebhookSecret secret) {
         put(WebhookSecretItems.toItem(merchantId, secret));
+        changed(merchantId);
     }
 
     @Override
@@ -113,6 +138,7 @@ public class DynamoConfigurationStore implements ConfigurationStore {
                 dynamo.transactWriteItems(r -> r.transactItems(
                         TransactWriteItem.builder().update(retire).build(),
                         TransactWriteItem.builder().conditionCheck(keeperStaysValid).build()));
+                changed(merchantId);
                 return true;
             } catch (TransactionCanceledException e) {
                 if (e.cancellationReasons().stream().allMatch(r -> STATE_CHANGED.contains(r.code()))) {
@@ -126,6 +152,7 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     @Override
     public void saveIntegration(Integration integration) {
         put(IntegrationItems.toItem(integration));
+        changed(integration.merchantId());
     }
 
     @Override
@@ -139,36 +166,49 @@ public class DynamoConfigurationStore implements ConfigurationStore {
             delete(merchantId, string(mapping, Keys.SK));
         }
         delete(merchantId, Keys.INTEGRATION_PREFIX + integrationId);
+        changed(merchantId);
     }
 
     @Override
     public void deleteMapping(String merchantId, String integrationId, String mappingId) {
         delete(merchantId, Keys.mapping(integrationId, mappingId));
+        changed(merchantId);
     }
 
     @Override
     public void setEnabled(String merchantId, String integrationId, boolean enabled) {
-        integrations.setEnabled(merchantId, integrationId, enabled);
+        if (integrations.setEnabled(merchantId, integrationId, enabled)) {
+            changed(merchantId);
+        }
     }
 
     @Override
     public RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, Instant since) {
-        return integrations.flagRefusedCredentials(merchantId, integrationId, used, since);
+        RefusalFlag flag = integrations.flagRefusedCredentials(merchantId, integrationId, used, since);
+        if (flag == RefusalFlag.FLAGGED) {
+            changed(merchantId);
+        }
+        return flag;
     }
 
     @Override
     public void markAttention(String merchantId, String integrationId, Integration.Attention attention) {
-        integrations.markAttention(merchantId, integrationId, attention);
+        if (integrations.markAttention(merchantId, integrationId, attention)) {
+            changed(merchantId);
+        }
     }
 
     @Override
     public void clearAttention(String merchantId, String integrationId, String reason) {
-        integrations.clearAttention(merchantId, integrationId, reason);
+        if (integrations.clearAttention(merchantId, integrationId, reason)) {
+            changed(merchantId);
+        }
     }
 
     @Override
     public void saveMapping(String merchantId, EventMapping mapping) {
         put(EventMappingItems.toItem(merchantId, mapping));
+        changed(merchantId);
     }
 
     @Override
@@ -176,10 +216,21 @@ public class DynamoConfigurationStore implements ConfigurationStore {
         try {
             DynamoCalls.call("create mapping", () -> dynamo.putItem(r -> r.tableName(tables.config()).item(EventMappingItems.toItem(merchantId, mapping))
                     .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))));
+            changed(merchantId);
             return true;
         } catch (ConditionalCheckFailedException exists) {
             return false;
         }
+    }
+
+    /**
+     * A new version token, written after the change it announces: a reader that sees it reads the change too. Were this
+     * write lost (the process dies between the two), readers keep the older configuration until their cache's age limit.
+     */
+    private void changed(String merchantId) {
+        DynamoCalls.call("write configuration version", () -> dynamo.putItem(r -> r.tableName(tables.config())
+                .item(Map.of(Keys.PK, s(Keys.merchant(merchantId)), Keys.SK, s(Keys.VERSION), "version", s(UUID.randomUUID().toString())))));
+        changes.accept(new ConfigurationChanged(merchantId));
     }
 
     private void put(Map<String, AttributeValue> item) {

@@ -24,12 +24,13 @@ record IntegrationUpdates(DynamoDbClient dynamo, Tables tables) {
 
     private static final String CREDENTIALS_REFUSED = DeliveryOutcome.Rejected.CREDENTIALS_REFUSED;
 
-    void setEnabled(String merchantId, String integrationId, boolean enabled) {
-        update("switch integration", merchantId, integrationId, r -> r
+    /** @return whether the integration exists (and is now on or off) */
+    boolean setEnabled(String merchantId, String integrationId, boolean enabled) {
+        return update("switch integration", merchantId, integrationId, r -> r
                 .updateExpression("SET #enabled = :enabled")
                 .conditionExpression("attribute_exists(#pk)")
                 .expressionAttributeNames(Map.of("#enabled", "enabled", "#pk", Keys.PK))
-                .expressionAttributeValues(Map.of(":enabled", bool(enabled))));
+                .expressionAttributeValues(Map.of(":enabled", bool(enabled)))).applied();
     }
 
     RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, Instant since) {
@@ -49,25 +50,27 @@ record IntegrationUpdates(DynamoDbClient dynamo, Tables tables) {
         return used.encode().equals(string(flagged.item(), "credentials")) ? RefusalFlag.ALREADY_FLAGGED : RefusalFlag.CREDENTIALS_REPLACED;
     }
 
-    void markAttention(String merchantId, String integrationId, Integration.Attention attention) {
+    /** @return whether the flag was written */
+    boolean markAttention(String merchantId, String integrationId, Integration.Attention attention) {
         // Refused credentials replace any other flag (they stop sending); other causes only fill an empty flag, and the
         // first flag's time is kept.
-        update("mark integration attention", merchantId, integrationId, r -> r
+        return update("mark integration attention", merchantId, integrationId, r -> r
                 .updateExpression("SET #reason = :reason, #since = :since")
                 .conditionExpression("attribute_exists(#pk) AND (attribute_not_exists(#reason)"
                         + " OR (#reason <> :reason AND :reason = :refused))")
                 .expressionAttributeNames(Map.of("#reason", "attentionReason", "#since", "attentionSince", "#pk", Keys.PK))
                 .expressionAttributeValues(Map.of(":reason", s(attention.reason()), ":since", n(attention.since().toEpochMilli()),
-                        ":refused", s(CREDENTIALS_REFUSED))));
+                        ":refused", s(CREDENTIALS_REFUSED)))).applied();
     }
 
-    void clearAttention(String merchantId, String integrationId, String reason) {
+    /** @return whether a flag was cleared */
+    boolean clearAttention(String merchantId, String integrationId, String reason) {
         // A different cause (refused credentials) stays until the merchant acts.
-        update("clear integration attention", merchantId, integrationId, r -> r
+        return update("clear integration attention", merchantId, integrationId, r -> r
                 .updateExpression("REMOVE #reason, #since")
                 .conditionExpression("#reason = :reason")
                 .expressionAttributeNames(Map.of("#reason", "attentionReason", "#since", "attentionSince"))
-                .expressionAttributeValues(Map.of(":reason", s(reason))));
+                .expressionAttributeValues(Map.of(":reason", s(reason)))).applied();
     }
 
     private ConditionalUpdate update(String operation, String merchantId, String integrationId, Consumer<UpdateItemRequest.Builder> change) {

@@ -33,6 +33,8 @@ final class Keys {
     static final String SECRET_PREFIX = "SECRET#";
     static final String INTEGRATION_PREFIX = "INTEGRATION#";
     static final String MAPPING_PREFIX = "MAPPING#";
+    /** The item holding a merchant's configuration version ({@code ConfigurationStore#version}). */
+    static final String VERSION = "VERSION";
 
     private Keys() {
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
 import dev.loyaltyrelay.application.ingest.WebhookIngestion;
@@ -329,13 +330,17 @@ class IngestAnswersTest {
             Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
             ConfigurationStore store = (ConfigurationStore) Proxy.newProxyInstance(ConfigurationStore.class.getClassLoader(),
                     new Class<?>[] {ConfigurationStore.class}, (proxy, method, args) -> {
-                        if (!method.getName().equals("load")) {
+                        if (!method.getName().equals("load") && !method.getName().equals("version")) {
                             throw new UnsupportedOperationException(method.getName());
                         }
                         if (loadFailure != null) {
                             throw loadFailure;
                         }
-                        return MERCHANT.equals(args[0]) && !merchantGone ? Optional.of(configuration()) : Optional.empty();
+                        boolean known = MERCHANT.equals(args[0]) && !merchantGone;
+                        if (method.getName().equals("version")) {
+                            return known ? Optional.of("v1") : Optional.empty();
+                        }
+                        return known ? Optional.of(configuration()) : Optional.empty();
                     });
             SecretCipher cipher = new SecretCipher() {
                 @Override
@@ -359,7 +364,7 @@ class IngestAnswersTest {
                     throw queueFailure;
                 }
             };
-            return new WebhookIngestion(new MerchantDirectory(store, cipher, clock, IngestParts.config()), IngestParts.catalogue(), new Customers(),
+            return new WebhookIngestion(new MerchantDirectory(store, new ConfigurationSecrets(cipher, JSON), clock, IngestParts.config()), IngestParts.catalogue(), new Customers(),
                     new HeldEvents(), new Ledger(), queue, metrics, clock, IngestParts.config());
         }
 

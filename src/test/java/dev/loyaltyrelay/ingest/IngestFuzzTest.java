@@ -3,6 +3,7 @@ package dev.loyaltyrelay.ingest;
 import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.support.IngestParts;
 import dev.loyaltyrelay.application.ingest.EventCatalogue;
+import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.application.ingest.NectorHeaders;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
@@ -184,9 +185,12 @@ class IngestFuzzTest {
                     if (method.getName().equals("load")) {
                         return MERCHANT.equals(args[0]) ? Optional.of(CONFIGURATION) : Optional.empty();
                     }
+                    if (method.getName().equals("version")) {
+                        return MERCHANT.equals(args[0]) ? Optional.of("v1") : Optional.empty();
+                    }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        var directory = new MerchantDirectory(store, CIPHER, clock, config);
+        var directory = new MerchantDirectory(store, new ConfigurationSecrets(CIPHER, JSON), clock, config);
         var ingestion = new WebhookIngestion(directory, IngestParts.catalogue(), new NoCustomers(), new KeptHeldEvents(held), new FreshLedger(),
                 queued::addAll, (name, dimensions) -> { }, clock, config);
         return new IngestHandler(ingestion, JSON, config, (name, dimensions) -> { });

@@ -2,6 +2,7 @@ package dev.loyaltyrelay.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.SecretCipher;
 
@@ -19,6 +20,6 @@ public final class DemoMerchantAccess {
 
     /** Stores the demo merchant, its secret and credentials sealed by {@code cipher}; returns its id. */
     public static String seedInto(ConfigurationStore store, SecretCipher cipher) {
-        return LocalPipeline.seedDemoMerchant(seed(), store, cipher, JSON, new dev.loyaltyrelay.support.BuiltInCatalogue());
+        return LocalPipeline.seedDemoMerchant(seed(), store, new ConfigurationSecrets(cipher, JSON), new dev.loyaltyrelay.support.BuiltInCatalogue());
     }
 }

@@ -3,7 +3,10 @@ package dev.loyaltyrelay.store;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The DynamoDB configuration store for tests that run outside Quarkus (seeding the tables a packaged function reads). */
+/**
+ * The DynamoDB configuration store for tests that run outside Quarkus (seeding the tables a packaged function reads,
+ * or standing for another function's container); its changes reach no cache of this JVM, as another process's would not.
+ */
 public final class StoreAccess {
     private StoreAccess() {
     }
@@ -19,6 +22,7 @@ public final class StoreAccess {
             public String records() {
                 return recordsTable;
             }
+        }, change -> {
         });
     }
 }

@@ -12,7 +12,7 @@ public final class IngestParts {
     private IngestParts() {
     }
 
-    /** The ingest limits of {@code application.properties} (256 KiB, 16 deep, 64 K characters) and a 30 s cache. */
+    /** The ingest limits of {@code application.properties} (256 KiB, 16 deep, 64 K characters) and the configuration cache's defaults (1 s fresh, 5 min at most). */
     public static RelayConfig config() {
         RelayConfig.Ingest ingest = (RelayConfig.Ingest) Proxy.newProxyInstance(RelayConfig.class.getClassLoader(),
                 new Class<?>[] {RelayConfig.Ingest.class}, (proxy, method, args) -> switch (method.getName()) {
@@ -24,7 +24,8 @@ public final class IngestParts {
         return (RelayConfig) Proxy.newProxyInstance(RelayConfig.class.getClassLoader(), new Class<?>[] {RelayConfig.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "ingest" -> ingest;
-                    case "configCacheTtl" -> Duration.ofSeconds(30);
+                    case "configCacheTtl" -> Duration.ofMinutes(5);
+                    case "configFreshFor" -> Duration.ofSeconds(1);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }

@@ -32,10 +32,26 @@ public class TestMerchants {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private final ConfigurationStore store;
     private final SecretCipher cipher;
+    private final ConfigurationStore storeOfAnotherFunction;
 
-    TestMerchants(ConfigurationStore store, SecretCipher cipher) {
+    @jakarta.inject.Inject
+    TestMerchants(ConfigurationStore store, SecretCipher cipher, software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo,
+            dev.loyaltyrelay.config.RelayConfig config) {
+        this(store, cipher, dev.loyaltyrelay.store.StoreAccess.configurationStore(dynamo, config.tables().config(), config.tables().records()));
+    }
+
+    private TestMerchants(ConfigurationStore store, SecretCipher cipher, ConfigurationStore storeOfAnotherFunction) {
         this.store = store;
         this.cipher = cipher;
+        this.storeOfAnotherFunction = storeOfAnotherFunction;
+    }
+
+    /**
+     * Seeds as another function (the admin function, in AWS) would: through a store that tells no cache of this JVM,
+     * so this JVM's containers learn of the change only through the configuration's version.
+     */
+    public TestMerchants inAnotherFunction() {
+        return new TestMerchants(storeOfAnotherFunction, cipher, storeOfAnotherFunction);
     }
 
     public static String freshId() {

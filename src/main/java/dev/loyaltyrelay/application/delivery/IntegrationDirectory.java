@@ -1,28 +1,26 @@
 package dev.loyaltyrelay.application.delivery;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loyaltyrelay.application.ConfigurationCache;
+import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.ConfigurationChanged;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.SecretCipher;
-import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Integrations with their credentials opened, kept briefly in the warm container so a batch costs one
- * configuration read and one KMS call per integration, not per message. Credentials live only in memory here
- * and are never logged ({@link ProviderCredentials#toString()} shows field names only).
+ * Integrations with their credentials opened, kept in the warm container so a batch costs no configuration read and
+ * no KMS call per message; how stale they can be is {@link ConfigurationCache}'s (a disabled integration or replaced
+ * credentials apply everywhere within {@code relay.config-fresh-for}). Credentials live only in memory here and are
+ * never logged ({@link ProviderCredentials#toString()} shows field names only).
  */
 @ApplicationScoped
 public class IntegrationDirectory {
@@ -35,26 +33,19 @@ public class IntegrationDirectory {
         }
     }
 
-    private record Entry(Optional<SendingContext> context, Instant loadedAt) {
+    private record Key(String merchantId, String integrationId) {
     }
 
     static final int MAX_ENTRIES = 10_000;
-    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {
-    };
 
     private final ConfigurationStore store;
-    private final SecretCipher cipher;
-    private final ObjectMapper json;
-    private final Clock clock;
-    private final Duration ttl;
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final ConfigurationSecrets secrets;
+    private final ConfigurationCache<Key, SendingContext> cache;
 
-    IntegrationDirectory(ConfigurationStore store, SecretCipher cipher, ObjectMapper json, Clock clock, RelayConfig config) {
+    public IntegrationDirectory(ConfigurationStore store, ConfigurationSecrets secrets, Clock clock, RelayConfig config) {
         this.store = store;
-        this.cipher = cipher;
-        this.json = json;
-        this.clock = clock;
-        this.ttl = config.delivery().credentialsCacheTtl();
+        this.secrets = secrets;
+        this.cache = new ConfigurationCache<>(store, clock, config.configFreshFor(), config.configCacheTtl(), MAX_ENTRIES, Key::merchantId);
     }
 
     /**
@@ -63,47 +54,28 @@ public class IntegrationDirectory {
      * @throws SecretCipher.SecretUnavailable when the credentials cannot be opened (key service down, tampering)
      */
     public Optional<SendingContext> find(String merchantId, String integrationId) {
-        String key = merchantId + "/" + integrationId;
-        Instant now = clock.instant();
-        Entry entry = cache.get(key);
-        if (entry != null && entry.loadedAt().plus(ttl).isAfter(now)) {
-            return entry.context();
-        }
-        Optional<SendingContext> context = store.load(merchantId).flatMap(configuration -> open(configuration, integrationId));
-        if (context.isEmpty()) {
-            // Not remembered: jobs of a missing integration are rare, and one re-created under the same id works at once.
-            return context;
-        }
-        if (cache.size() >= MAX_ENTRIES) {
-            cache.clear();
-        }
-        cache.put(key, new Entry(context, now));
-        return context;
+        return cache.get(new Key(merchantId, integrationId), key -> store.load(key.merchantId()).flatMap(configuration -> open(configuration, key.integrationId())));
     }
 
     /** Forgets an integration, so the next job reads it again (after its credentials were refused). */
     public void forget(String merchantId, String integrationId) {
-        cache.remove(merchantId + "/" + integrationId);
+        cache.forget(new Key(merchantId, integrationId));
     }
 
+    /** Drops everything (tests that empty the tables under a running application). */
     public void forgetAll() {
-        cache.clear();
+        cache.forgetAll();
+    }
+
+    /** A change this container made (an attention flag, in the delivery function) applies here at once. */
+    void changed(@Observes(notifyObserver = Reception.IF_EXISTS) ConfigurationChanged change) {
+        cache.forgetMerchant(change.merchantId());
     }
 
     private Optional<SendingContext> open(MerchantConfiguration configuration, String integrationId) {
         return configuration.integrations().stream()
                 .filter(integration -> integration.integrationId().equals(integrationId))
                 .findFirst()
-                .map(integration -> new SendingContext(configuration.merchant(), integration, credentials(integration)));
-    }
-
-    private ProviderCredentials credentials(Integration integration) {
-        byte[] plaintext = cipher.open(integration.credentials(),
-                EncryptionContext.forIntegration(integration.merchantId(), integration.integrationId()));
-        try {
-            return new ProviderCredentials(json.readValue(plaintext, FIELDS));
-        } catch (IOException e) {
-            throw new SecretCipher.SecretUnavailable("credentials are not a JSON object of strings", null);
-        }
+                .map(integration -> new SendingContext(configuration.merchant(), integration, secrets.openCredentials(integration)));
     }
 }

@@ -1,26 +1,28 @@
 package dev.loyaltyrelay.application.ingest;
 
+import dev.loyaltyrelay.application.ConfigurationCache;
+import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.ConfigurationChanged;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.SecretCipher;
-import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.WebhookSecret;
 import org.jboss.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Merchant configurations with their webhook secrets opened, kept for a short time in the warm container so
- * that an event costs no configuration read (and no KMS call). Unknown merchants are remembered too, so a
- * flood of requests for a made-up merchant does not become a flood of queries.
+ * Merchant configurations with their webhook secrets opened, kept in the warm container so that an event costs no
+ * configuration read (and no KMS call); how stale they can be is {@link ConfigurationCache}'s (a retired secret stops
+ * authenticating everywhere within {@code relay.config-fresh-for}). Unknown merchants are remembered too, so a flood
+ * of requests for a made-up merchant does not become a flood of queries.
  */
 @ApplicationScoped
 public class MerchantDirectory {
@@ -53,23 +55,17 @@ public class MerchantDirectory {
         }
     }
 
-    private record Entry(Optional<KnownMerchant> merchant, Instant loadedAt) {
-    }
-
     /** Bounds the memory a flood of made-up merchant ids can take in one container. */
     static final int MAX_ENTRIES = 10_000;
 
     private final ConfigurationStore store;
-    private final SecretCipher cipher;
-    private final Clock clock;
-    private final Duration ttl;
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final ConfigurationSecrets secrets;
+    private final ConfigurationCache<String, KnownMerchant> cache;
 
-    public MerchantDirectory(ConfigurationStore store, SecretCipher cipher, Clock clock, RelayConfig config) {
+    public MerchantDirectory(ConfigurationStore store, ConfigurationSecrets secrets, Clock clock, RelayConfig config) {
         this.store = store;
-        this.cipher = cipher;
-        this.clock = clock;
-        this.ttl = config.configCacheTtl();
+        this.secrets = secrets;
+        this.cache = new ConfigurationCache<>(store, clock, config.configFreshFor(), config.configCacheTtl(), MAX_ENTRIES, merchantId -> merchantId);
     }
 
     /**
@@ -79,38 +75,17 @@ public class MerchantDirectory {
      *                                            so the next request tries again)
      */
     public Optional<KnownMerchant> find(String merchantId) {
-        Instant now = clock.instant();
-        Entry entry = cache.get(merchantId);
-        if (entry != null && now.isBefore(entry.loadedAt().plus(ttlOf(entry))) && !now.isBefore(entry.loadedAt())) {
-            return entry.merchant();
-        }
-        Optional<KnownMerchant> loaded = store.load(merchantId).map(this::open);
-        if (cache.size() >= MAX_ENTRIES) {
-            cache.values().removeIf(e -> !now.isBefore(e.loadedAt().plus(ttl)));
-        }
-        if (cache.size() < MAX_ENTRIES || loaded.isPresent()) {
-            cache.put(merchantId, new Entry(loaded, now));
-        }
-        return loaded;
+        return cache.get(merchantId, id -> store.load(id).map(this::open));
     }
 
-    /**
-     * An unknown merchant is remembered for a shorter time than a known one: a merchant the admin API just
-     * created should not wait long in containers that looked it up before it existed.
-     */
-    private Duration ttlOf(Entry entry) {
-        return entry.merchant().isPresent() || ttl.compareTo(UNKNOWN_MERCHANT_TTL) < 0 ? ttl : UNKNOWN_MERCHANT_TTL;
+    /** A change this container made applies here at once; other containers see it through the version. */
+    void changed(@Observes(notifyObserver = Reception.IF_EXISTS) ConfigurationChanged change) {
+        cache.forgetMerchant(change.merchantId());
     }
 
-    static final Duration UNKNOWN_MERCHANT_TTL = Duration.ofSeconds(5);
-
-    int cachedEntries() {
-        return cache.size();
-    }
-
-    /** Drops every cached configuration (the admin API after a change; tests). */
+    /** Drops every cached configuration (tests that empty the tables under a running application). */
     public void invalidateAll() {
-        cache.clear();
+        cache.forgetAll();
     }
 
     private KnownMerchant open(MerchantConfiguration configuration) {
@@ -120,7 +95,7 @@ public class MerchantDirectory {
         for (WebhookSecret secret : configuration.webhookSecrets()) {
             byte[] plain;
             try {
-                plain = cipher.open(secret.sealed(), EncryptionContext.forWebhookSecret(merchantId, secret.secretId()));
+                plain = secrets.openWebhookSecret(merchantId, secret);
             } catch (SecretCipher.KeyServiceUnavailable retryable) {
                 throw retryable;
             } catch (SecretCipher.SecretUnavailable doesNotOpen) {

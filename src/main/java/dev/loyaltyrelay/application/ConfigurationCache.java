@@ -1,0 +1,113 @@
+package dev.loyaltyrelay.application;
+
+import dev.loyaltyrelay.domain.ConfigurationStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * What a warm container derives from merchants' configurations (opened webhook secrets, opened credentials), kept so
+ * that a request costs no configuration read and no key-service call, and checked against each merchant's
+ * configuration version ({@link ConfigurationStore#version}). How stale an entry can be, in one container:
+ * <ul>
+ * <li>a change this container made applies at once ({@link #forgetMerchant}, on {@code ConfigurationChanged});</li>
+ * <li>a change another function made applies within {@code freshFor} ({@code relay.config-fresh-for}): an entry older
+ * than that is used only after one small consistent read finds the merchant's version unchanged since it was loaded;
+ * so a retired webhook secret or a disabled integration stops working everywhere within that bound;</li>
+ * <li>every entry is loaded again after {@code maxAge} ({@code relay.config-cache-ttl}) whatever its version says,
+ * which bounds what a lost version write could cost.</li>
+ * </ul>
+ * Absence (no such merchant or integration) is kept the same way: creating one changes the version. A load that throws
+ * leaves nothing behind, so the next call tries again.
+ *
+ * @param <K> the key of an entry, which names its merchant
+ * @param <T> what is kept
+ */
+public final class ConfigurationCache<K, T> {
+
+    private record Entry<T>(Optional<T> value, Optional<String> version, Instant loadedAt, Instant checkedAt) {
+    }
+
+    private final ConfigurationStore store;
+    private final Clock clock;
+    private final Duration freshFor;
+    private final Duration maxAge;
+    private final int maxEntries;
+    private final Function<K, String> merchantOf;
+    private final Map<K, Entry<T>> entries = new ConcurrentHashMap<>();
+
+    /**
+     * @param maxEntries bounds the memory a flood of made-up ids can take: when full, absent values are not kept
+     * @param merchantOf the merchant whose configuration an entry comes from
+     */
+    public ConfigurationCache(ConfigurationStore store, Clock clock, Duration freshFor, Duration maxAge, int maxEntries,
+            Function<K, String> merchantOf) {
+        this.store = store;
+        this.clock = clock;
+        this.freshFor = freshFor;
+        this.maxAge = maxAge;
+        this.maxEntries = maxEntries;
+        this.merchantOf = merchantOf;
+    }
+
+    /** The kept value, or what {@code load} gives now when there is none, it is too old, or the merchant's version moved. */
+    public Optional<T> get(K key, Function<K, Optional<T>> load) {
+        Instant now = clock.instant();
+        Entry<T> entry = entries.get(key);
+        if (entry != null && within(now, entry.loadedAt(), maxAge)) {
+            if (within(now, entry.checkedAt(), freshFor)) {
+                return entry.value();
+            }
+            Optional<String> version = store.version(merchantOf.apply(key));
+            if (version.equals(entry.version())) {
+                entries.replace(key, entry, new Entry<>(entry.value(), version, entry.loadedAt(), now));
+                return entry.value();
+            }
+            return load(key, version, now, load);
+        }
+        // The version is read before the configuration: were a change to land in between, the newer configuration is
+        // kept under the older version, and the next check loads it again; never the other way round.
+        return load(key, store.version(merchantOf.apply(key)), now, load);
+    }
+
+    private Optional<T> load(K key, Optional<String> version, Instant now, Function<K, Optional<T>> load) {
+        Optional<T> value = load.apply(key);
+        if (entries.size() >= maxEntries) {
+            entries.values().removeIf(e -> !within(now, e.loadedAt(), maxAge));
+        }
+        if (entries.size() >= maxEntries && value.isPresent()) {
+            entries.clear();
+        }
+        if (entries.size() < maxEntries) {
+            entries.put(key, new Entry<>(value, version, now, now));
+        }
+        return value;
+    }
+
+    private static boolean within(Instant now, Instant since, Duration span) {
+        return !now.isBefore(since) && now.isBefore(since.plus(span));
+    }
+
+    /** Drops one entry, so the next call loads it again. */
+    public void forget(K key) {
+        entries.remove(key);
+    }
+
+    /** Drops every entry of the merchant (this container changed its configuration). */
+    public void forgetMerchant(String merchantId) {
+        entries.keySet().removeIf(key -> merchantOf.apply(key).equals(merchantId));
+    }
+
+    /** Drops everything (tests that empty the tables under a running application). */
+    public void forgetAll() {
+        entries.clear();
+    }
+
+    public int size() {
+        return entries.size();
+    }
+}
