@@ -5,7 +5,7 @@ import dev.loyaltyrelay.application.ingest.IngestOutcome.DuplicateOf;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.Refusal;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.Refused;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.RetryLater;
-import dev.loyaltyrelay.domain.DeliveryIds;
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.IngestLedger;
 import dev.loyaltyrelay.domain.IngestLedger.Claim;
 import dev.loyaltyrelay.domain.Merchant;
@@ -99,7 +99,7 @@ final class IngestClaims {
      * over and goes on under the earlier id.
      */
     Step<Claims> settleRepeat(Merchant merchant, Claims claims, String topic, String bodyHash, Instant now) {
-        String fingerprint = DeliveryIds.sha256Hex(topic, bodyHash);
+        String fingerprint = Hashes.sha256HexOfParts(topic, bodyHash);
         if (!(ledger.recordFingerprint(merchant.merchantId(), fingerprint, claims.nectorDeliveryId, now) instanceof IngestLedger.RepeatOf repeat)) {
             return Step.proceed(claims);
         }

@@ -16,6 +16,7 @@ import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.CustomerProfile;
 import dev.loyaltyrelay.domain.CustomerStore;
 import dev.loyaltyrelay.domain.DeliveryQueue;
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
 import dev.loyaltyrelay.domain.IngestLedger;
@@ -30,7 +31,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -165,7 +165,7 @@ public class WebhookIngestion {
     private IngestOutcome claimThenFanOut(Merchant merchant, WebhookRequest request, WebhookEvent event, List<Route> routes, Instant now,
             BodySignature signature) {
         String merchantId = merchant.merchantId();
-        String bodyHash = HexFormat.of().formatHex(NectorSignature.sha256(request.body()));
+        String bodyHash = Hashes.sha256Hex(request.body());
         Claims inHand;
         switch (claims.claim(merchantId, event.nectorDeliveryId(), bodyHash, now)) {
             case Step.Stop<Claims>(IngestOutcome answered) -> {
