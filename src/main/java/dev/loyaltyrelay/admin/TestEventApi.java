@@ -15,6 +15,7 @@ import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.Integration;
+import dev.loyaltyrelay.domain.IntegrationKey;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.Recipient;
@@ -94,7 +95,7 @@ public class TestEventApi {
                         .map(value -> withoutAddresses(value, addresses, configuration.merchant().defaultCountry())).toList();
                 List<String> forwarded = List.copyOf(composed.message().forwarded().keySet());
                 Map<String, String> sources = valueSources(mapping, job.properties(), origins);
-                DeliveryOutcome outcome = gateway.prepareAndSend(request.merchantId() + "/" + integration.integrationId(), composed.message(),
+                DeliveryOutcome outcome = gateway.prepareAndSend(new IntegrationKey(request.merchantId(), integration.integrationId()), composed.message(),
                         credentials);
                 if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {
                     store.flagRefusedCredentials(request.merchantId(), integration.integrationId(), integration.credentials(), clock.instant());

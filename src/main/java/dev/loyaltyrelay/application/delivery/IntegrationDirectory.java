@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.Integration;
+import dev.loyaltyrelay.domain.IntegrationKey;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.ProviderCredentials;
@@ -30,8 +31,8 @@ public class IntegrationDirectory {
     /** What sending through one integration needs. */
     public record SendingContext(Merchant merchant, Integration integration, ProviderCredentials credentials) {
         /** The circuit breaker's scope. */
-        public String integrationKey() {
-            return merchant.merchantId() + "/" + integration.integrationId();
+        public IntegrationKey integrationKey() {
+            return new IntegrationKey(merchant.merchantId(), integration.integrationId());
         }
     }
 
@@ -47,7 +48,7 @@ public class IntegrationDirectory {
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration ttl;
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Map<IntegrationKey, Entry> cache = new ConcurrentHashMap<>();
 
     IntegrationDirectory(ConfigurationStore store, SecretCipher cipher, ObjectMapper json, Clock clock, RelayConfig config) {
         this.store = store;
@@ -63,7 +64,7 @@ public class IntegrationDirectory {
      * @throws SecretCipher.SecretUnavailable when the credentials cannot be opened (key service down, tampering)
      */
     public Optional<SendingContext> find(String merchantId, String integrationId) {
-        String key = merchantId + "/" + integrationId;
+        var key = new IntegrationKey(merchantId, integrationId);
         Instant now = clock.instant();
         Entry entry = cache.get(key);
         if (entry != null && entry.loadedAt().plus(ttl).isAfter(now)) {
@@ -83,7 +84,7 @@ public class IntegrationDirectory {
 
     /** Forgets an integration, so the next job reads it again (after its credentials were refused). */
     public void forget(String merchantId, String integrationId) {
-        cache.remove(merchantId + "/" + integrationId);
+        cache.remove(new IntegrationKey(merchantId, integrationId));
     }
 
     public void forgetAll() {
