@@ -1,9 +1,7 @@
 package dev.loyaltyrelay.provider;
 
 import dev.loyaltyrelay.config.RelayConfig;
-import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
-import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.IntegrationKey;
 import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
@@ -12,7 +10,6 @@ import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -42,21 +39,17 @@ public class ProviderGateway {
     private final Map<IntegrationKey, Guard> preparationGuards = new ConcurrentHashMap<>();
     /** When each open breaker lets a trial call through ({@link System#nanoTime()}), as the breaker's own delay does. */
     private final Map<IntegrationKey, Long> openUntilNanos = new ConcurrentHashMap<>();
-    /** The attention reason while an integration's breaker is open. */
-    public static final String PROVIDER_FAILING = "provider_failing";
     /** Why a message for a provider this build does not carry is not sent. */
     public static final String PROVIDER_UNKNOWN = "provider_unknown";
 
     private final ProviderRegistry adapters;
     private final RelayConfig.Delivery settings;
-    private final ConfigurationStore configuration;
-    private final Clock clock;
+    private final BreakerListener breakers;
 
-    ProviderGateway(ProviderRegistry adapters, RelayConfig config, ConfigurationStore configuration, Clock clock) {
+    ProviderGateway(ProviderRegistry adapters, RelayConfig config, BreakerListener breakers) {
         this.adapters = adapters;
         this.settings = config.delivery();
-        this.configuration = configuration;
-        this.clock = clock;
+        this.breakers = breakers;
     }
 
     /**
@@ -166,8 +159,8 @@ public class ProviderGateway {
     }
 
     /**
-     * Flags the integration for the merchant's attention while its breaker is open ({@code provider_failing}),
-     * and clears the flag when it closes. A flag that cannot be written never affects the send.
+     * Remembers until when an open breaker refuses calls, and tells the listener (which flags the integration for the
+     * merchant while it is open). A listener that fails never affects the send.
      */
     private void breakerChanged(IntegrationKey integrationKey, CircuitBreakerState state) {
         if (state == CircuitBreakerState.OPEN) {
@@ -177,9 +170,9 @@ public class ProviderGateway {
         }
         try {
             if (state == CircuitBreakerState.OPEN) {
-                configuration.markAttention(integrationKey.merchantId(), integrationKey.integrationId(), new Integration.Attention(PROVIDER_FAILING, clock.instant()));
+                breakers.providerFailing(integrationKey);
             } else if (state == CircuitBreakerState.CLOSED) {
-                configuration.clearAttention(integrationKey.merchantId(), integrationKey.integrationId(), PROVIDER_FAILING);
+                breakers.providerRecovered(integrationKey);
             }
         } catch (RuntimeException e) {
             Log.warnf("breaker of %s is %s; attention flag not written (%s)", integrationKey, state, e.getClass().getSimpleName());
