@@ -1,5 +1,6 @@
 package dev.loyaltyrelay;
 
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -168,7 +169,7 @@ class FunctionZipBootIT {
         byte[] body = event.get("body").asText().getBytes(StandardCharsets.UTF_8);
         // The sample was signed when it was written; Nector signs at sending time.
         Webhooks.withHeader(event, "x-nector-timestamp", Long.toString(Instant.now().getEpochSecond()));
-        Webhooks.withHeader(event, "x-nector-webhook-secret", NectorSignature.hexSha256(secret));
+        Webhooks.withHeader(event, "x-nector-webhook-secret", Hashes.sha256Hex(secret));
         Webhooks.withHeader(event, "x-nector-webhook-hmac", NectorSignature.hexHmac(secret, body));
 
         JsonNode answer = invoke("ingest", event, Map.of());
@@ -432,7 +433,7 @@ class FunctionZipBootIT {
             return switch (logicalId) {
                 case "Stage" -> STAGE;
                 case "Native" -> Boolean.toString(nativeZip);
-                case "OperatorKeySha256" -> NectorSignature.hexSha256(OPERATOR_KEY);
+                case "OperatorKeySha256" -> Hashes.sha256Hex(OPERATOR_KEY);
                 default -> String.valueOf(template.parameterDefault(logicalId));
             };
         }

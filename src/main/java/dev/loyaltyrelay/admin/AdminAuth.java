@@ -4,8 +4,8 @@ import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.Identifiers;
 import dev.loyaltyrelay.domain.AdminKey;
 import dev.loyaltyrelay.domain.AdminKeyStore;
+import dev.loyaltyrelay.domain.Hashes;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -71,7 +71,7 @@ public class AdminAuth {
             throw unauthenticated();
         }
         String token = authorization.substring(7).trim();
-        byte[] digest = sha256(token);
+        byte[] digest = Hashes.sha256(token);
         if (operatorKeyDigest.isPresent() && MessageDigest.isEqual(operatorKeyDigest.get(), digest)) {
             return new Operator();
         }
@@ -98,18 +98,10 @@ public class AdminAuth {
         String plaintext = "lrk_" + merchantId + "." + HexFormat.of().formatHex(id) + "."
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant();
-        var key = new AdminKey(merchantId, HexFormat.of().formatHex(id), HexFormat.of().formatHex(sha256(plaintext)),
+        var key = new AdminKey(merchantId, HexFormat.of().formatHex(id), Hashes.sha256Hex(plaintext),
                 plaintext.substring(plaintext.length() - 4), now, null);
         keys.save(key);
         return new IssuedKey(key, plaintext);
-    }
-
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static ApiProblem unauthenticated() {

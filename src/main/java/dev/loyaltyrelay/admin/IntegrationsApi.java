@@ -7,6 +7,7 @@ import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationList;
 import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationView;
 import dev.loyaltyrelay.admin.IntegrationBodies.NeedingAttention;
 import dev.loyaltyrelay.admin.IntegrationBodies.NewIntegration;
+import dev.loyaltyrelay.application.delivery.IntegrationAttention;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.EventMapping;
@@ -86,7 +87,7 @@ public class IntegrationsApi {
             credentials = IntegrationCredentials.fromRequest(change.credentials(), provider);
             check = vault.check(provider, credentials);
             sealed = vault.seal(current.merchantId(), current.integrationId(), credentials);
-            attention = null;
+            attention = IntegrationAttention.afterNewCredentials();
         } else {
             credentials = vault.open(current);
         }

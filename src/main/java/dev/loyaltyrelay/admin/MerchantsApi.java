@@ -12,11 +12,11 @@ import dev.loyaltyrelay.admin.MerchantBodies.RetireSecret;
 import dev.loyaltyrelay.admin.MerchantBodies.WebhookSecretList;
 import dev.loyaltyrelay.admin.MerchantBodies.WebhookSecretView;
 import dev.loyaltyrelay.application.ConfigurationSecrets;
-import dev.loyaltyrelay.application.ingest.NectorSignature;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.AdminKey;
 import dev.loyaltyrelay.domain.AdminKeyStore;
 import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.RepeatPolicy;
@@ -101,7 +101,7 @@ public class MerchantsApi {
             throw ApiProblem.invalid("secret", "at least 16 characters");
         }
         String secret = pasted.orElseGet(MerchantsApi::generatedSecret);
-        String digest = NectorSignature.hexSha256(secret);
+        String digest = Hashes.sha256Hex(secret);
         for (WebhookSecret existing : configuration.webhookSecrets()) {
             if (MessageDigest.isEqual(digest.getBytes(StandardCharsets.US_ASCII), existing.sha256Hex().getBytes(StandardCharsets.US_ASCII))) {
                 // Pasting a retired secret again must not revive it: retirement is how a leaked secret is revoked.

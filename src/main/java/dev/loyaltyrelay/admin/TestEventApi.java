@@ -5,16 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.admin.TestEventBodies.Outcome;
 import dev.loyaltyrelay.admin.TestEventBodies.TestResult;
 import dev.loyaltyrelay.admin.TestEventBodies.TestSend;
+import dev.loyaltyrelay.application.delivery.IntegrationAttention;
 import dev.loyaltyrelay.application.delivery.MessageComposer;
 import dev.loyaltyrelay.application.ingest.EventCatalogue;
 import dev.loyaltyrelay.domain.CommonProperty;
-import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.CustomerProfile;
 import dev.loyaltyrelay.domain.CustomerStore;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.Integration;
+import dev.loyaltyrelay.domain.IntegrationKey;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.Recipient;
@@ -40,7 +41,7 @@ import static dev.loyaltyrelay.admin.IntegrationsApi.mapping;
 @ApplicationScoped
 public class TestEventApi {
 
-    private final ConfigurationStore store;
+    private final IntegrationAttention attention;
     private final CustomerStore customers;
     private final EventCatalogue catalogue;
     private final ProviderGateway gateway;
@@ -48,9 +49,9 @@ public class TestEventApi {
     private final ObjectMapper json;
     private final Clock clock;
 
-    TestEventApi(ConfigurationStore store, CustomerStore customers, EventCatalogue catalogue, ProviderGateway gateway,
+    TestEventApi(IntegrationAttention attention, CustomerStore customers, EventCatalogue catalogue, ProviderGateway gateway,
             IntegrationCredentials vault, ObjectMapper json, Clock clock) {
-        this.store = store;
+        this.attention = attention;
         this.customers = customers;
         this.catalogue = catalogue;
         this.gateway = gateway;
@@ -94,10 +95,10 @@ public class TestEventApi {
                         .map(value -> withoutAddresses(value, addresses, configuration.merchant().defaultCountry())).toList();
                 List<String> forwarded = List.copyOf(composed.message().forwarded().keySet());
                 Map<String, String> sources = valueSources(mapping, job.properties(), origins);
-                DeliveryOutcome outcome = gateway.prepareAndSend(request.merchantId() + "/" + integration.integrationId(), composed.message(),
+                DeliveryOutcome outcome = gateway.prepareAndSend(new IntegrationKey(request.merchantId(), integration.integrationId()), composed.message(),
                         credentials);
                 if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {
-                    store.flagRefusedCredentials(request.merchantId(), integration.integrationId(), integration.credentials(), clock.instant());
+                    attention.credentialsRefused(integration);
                 }
                 yield AdminResponse.ok(new TestResult(job.recipient().masked(), rendered, forwarded, sources, Outcome.of(outcome)));
             }

@@ -45,7 +45,7 @@ public record CustomerProfile(
     /** A digest of every field, so an unchanged profile is recognised without comparing field by field. */
     public String contentHash() {
         String absent = "\u0000";
-        return DeliveryIds.sha256Hex(merchantId, customerKey, Objects.toString(mobile, absent), Objects.toString(email, absent),
+        return Hashes.sha256HexOfParts(merchantId, customerKey, Objects.toString(mobile, absent), Objects.toString(email, absent),
                 Objects.toString(name, absent), Objects.toString(tier, absent), Objects.toString(type, absent),
                 Objects.toString(referralCode, absent)).substring(0, 32);
     }
@@ -64,7 +64,7 @@ public record CustomerProfile(
 
     /** The customer id as a key: as it is when short, else its hash (a store key has a length limit; an id has none). */
     static String idKey(String customerId) {
-        return customerId.length() <= MAX_ID_IN_KEY ? "id:" + customerId : "idsha:" + DeliveryIds.sha256Hex(customerId);
+        return customerId.length() <= MAX_ID_IN_KEY ? "id:" + customerId : "idsha:" + Hashes.sha256HexOfParts(customerId);
     }
 
     /** Longest customer id kept in a key as it is. */

@@ -7,6 +7,7 @@ import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.AdminKey;
 import dev.loyaltyrelay.domain.AdminKeyStore;
 import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.ForwardedProperties;
 import dev.loyaltyrelay.domain.Integration;
@@ -19,7 +20,6 @@ import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.domain.WebhookSecret;
-import dev.loyaltyrelay.application.ingest.NectorSignature;
 import io.quarkus.arc.profile.IfBuildProfile;
 import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
@@ -114,7 +114,7 @@ public class LocalPipeline {
         String key = seed.get("adminKey").asText();
         String merchantId = seed.get("merchantId").asText();
         String keyId = key.substring(key.indexOf('.') + 1, key.lastIndexOf('.'));
-        adminKeys.save(new AdminKey(merchantId, keyId, NectorSignature.hexSha256(key), key.substring(key.length() - 4), Instant.EPOCH, null));
+        adminKeys.save(new AdminKey(merchantId, keyId, Hashes.sha256Hex(key), key.substring(key.length() - 4), Instant.EPOCH, null));
     }
 
     /** The sandbox's Zoko account has the templates the seed's Zoko mappings use, with their variable counts. */
@@ -134,7 +134,7 @@ public class LocalPipeline {
                 SignaturePolicy.valueOf(seed.get("signaturePolicy").asText()), Duration.parse(seed.get("timestampWindow").asText()),
                 RepeatPolicy.valueOf(seed.get("repeatPolicy").asText())));
         String secret = seed.get("webhookSecret").asText();
-        store.saveWebhookSecret(merchantId, new WebhookSecret("demo", NectorSignature.hexSha256(secret),
+        store.saveWebhookSecret(merchantId, new WebhookSecret("demo", Hashes.sha256Hex(secret),
                 secrets.sealWebhookSecret(merchantId, "demo", secret),
                 Instant.EPOCH, null));
         for (JsonNode integration : seed.get("integrations")) {

@@ -18,6 +18,37 @@ import java.util.List;
  */
 public final class CredentialRecords {
 
+    /**
+     * Each record's shape, found by reflection the first time the record is read rather than on every send (ClassValue:
+     * the JDK's cache per class, read without a lock). Native images support it; the reflection it caches is the
+     * registered one.
+     */
+    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+        @Override
+        protected Shape computeValue(Class<?> type) {
+            RecordComponent[] components = type.getRecordComponents();
+            String[] names = new String[components.length];
+            boolean[] secret = new boolean[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                Class<?> fieldType = components[i].getType();
+                if (fieldType != Secret.class && fieldType != String.class) {
+                    throw new IllegalStateException(type.getSimpleName() + "." + components[i].getName() + " is neither a Secret nor a String");
+                }
+                names[i] = components[i].getName();
+                secret[i] = fieldType == Secret.class;
+                types[i] = fieldType;
+            }
+            try {
+                Constructor<?> canonical = type.getDeclaredConstructor(types);
+                canonical.setAccessible(true);
+                return new Shape(names, secret, canonical);
+            } catch (ReflectiveOperationException unreadable) {
+                throw new IllegalStateException(type.getSimpleName() + " cannot be built from its fields", unreadable);
+            }
+        }
+    };
+
     private CredentialRecords() {
     }
 
@@ -34,22 +65,14 @@ public final class CredentialRecords {
 
     /** @throws ProviderCredentials.Incomplete when a field is missing or blank: nothing can be sent until the merchant fixes it */
     public static <C extends Record> C read(Class<C> type, ProviderCredentials credentials) {
-        RecordComponent[] components = type.getRecordComponents();
-        Object[] values = new Object[components.length];
-        Class<?>[] types = new Class<?>[components.length];
-        for (int i = 0; i < components.length; i++) {
-            Class<?> fieldType = components[i].getType();
-            if (fieldType != Secret.class && fieldType != String.class) {
-                throw new IllegalStateException(type.getSimpleName() + "." + components[i].getName() + " is neither a Secret nor a String");
-            }
-            String value = credentials.require(components[i].getName());
-            values[i] = fieldType == Secret.class ? new Secret(value) : value;
-            types[i] = fieldType;
+        Shape shape = SHAPES.get(type);
+        Object[] values = new Object[shape.names().length];
+        for (int i = 0; i < values.length; i++) {
+            String value = credentials.require(shape.names()[i]);
+            values[i] = shape.secret()[i] ? new Secret(value) : value;
         }
         try {
-            Constructor<C> canonical = type.getDeclaredConstructor(types);
-            canonical.setAccessible(true);
-            return canonical.newInstance(values);
+            return type.cast(shape.canonical().newInstance(values));
         } catch (InvocationTargetException thrown) {
             if (thrown.getCause() instanceof RuntimeException refused) {
                 throw refused;
@@ -58,5 +81,9 @@ public final class CredentialRecords {
         } catch (ReflectiveOperationException unreadable) {
             throw new IllegalStateException(type.getSimpleName() + " cannot be built from its fields", unreadable);
         }
+    }
+
+    /** A credentials record's fields, which of them are {@link Secret}s, and its canonical constructor. */
+    private record Shape(String[] names, boolean[] secret, Constructor<?> canonical) {
     }
 }

@@ -1,9 +1,8 @@
 package dev.loyaltyrelay.provider;
 
 import dev.loyaltyrelay.config.RelayConfig;
-import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
-import dev.loyaltyrelay.domain.Integration;
+import dev.loyaltyrelay.domain.IntegrationKey;
 import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
 import dev.loyaltyrelay.domain.ProviderCredentials;
@@ -11,7 +10,6 @@ import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -37,32 +35,28 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 @ApplicationScoped
 public class ProviderGateway {
 
-    private final Map<String, Guard> guards = new ConcurrentHashMap<>();
-    private final Map<String, Guard> preparationGuards = new ConcurrentHashMap<>();
+    private final Map<IntegrationKey, Guard> guards = new ConcurrentHashMap<>();
+    private final Map<IntegrationKey, Guard> preparationGuards = new ConcurrentHashMap<>();
     /** When each open breaker lets a trial call through ({@link System#nanoTime()}), as the breaker's own delay does. */
-    private final Map<String, Long> openUntilNanos = new ConcurrentHashMap<>();
-    /** The attention reason while an integration's breaker is open. */
-    public static final String PROVIDER_FAILING = "provider_failing";
+    private final Map<IntegrationKey, Long> openUntilNanos = new ConcurrentHashMap<>();
     /** Why a message for a provider this build does not carry is not sent. */
     public static final String PROVIDER_UNKNOWN = "provider_unknown";
 
     private final ProviderRegistry adapters;
     private final RelayConfig.Delivery settings;
-    private final ConfigurationStore configuration;
-    private final Clock clock;
+    private final BreakerListener breakers;
 
-    ProviderGateway(ProviderRegistry adapters, RelayConfig config, ConfigurationStore configuration, Clock clock) {
+    ProviderGateway(ProviderRegistry adapters, RelayConfig config, BreakerListener breakers) {
         this.adapters = adapters;
         this.settings = config.delivery();
-        this.configuration = configuration;
-        this.clock = clock;
+        this.breakers = breakers;
     }
 
     /**
      * Whether a call through the integration would be made now: false while its breaker is open and its delay has
      * not passed. The delivery pipeline asks before it claims a delivery, so a wait takes no claim.
      */
-    public boolean accepting(String integrationKey) {
+    public boolean accepting(IntegrationKey integrationKey) {
         Long until = openUntilNanos.get(integrationKey);
         return until == null || System.nanoTime() - until >= 0;
     }
@@ -73,7 +67,7 @@ public class ProviderGateway {
      *
      * @return empty when the message may be sent now
      */
-    public Optional<DeliveryOutcome> prepare(String integrationKey, OutboundMessage message, ProviderCredentials credentials) {
+    public Optional<DeliveryOutcome> prepare(IntegrationKey integrationKey, OutboundMessage message, ProviderCredentials credentials) {
         Optional<ProviderAdapter<?>> registered = adapters.adapter(message.provider());
         if (registered.isEmpty()) {
             return Optional.of(DeliveryOutcome.Rejected.beforeCall(PROVIDER_UNKNOWN));
@@ -125,9 +119,9 @@ public class ProviderGateway {
     /**
      * Sends one message through the integration's guard: the message request only (see {@link #prepare}).
      *
-     * @param integrationKey identifies the integration (merchant and integration id): the breaker's scope
+     * @param integrationKey the integration: the breaker's scope
      */
-    public DeliveryOutcome send(String integrationKey, OutboundMessage message, ProviderCredentials credentials) {
+    public DeliveryOutcome send(IntegrationKey integrationKey, OutboundMessage message, ProviderCredentials credentials) {
         Optional<ProviderAdapter<?>> registered = adapters.adapter(message.provider());
         if (registered.isEmpty()) {
             return DeliveryOutcome.Rejected.beforeCall(PROVIDER_UNKNOWN);
@@ -160,31 +154,25 @@ public class ProviderGateway {
     }
 
     /** Preparation then message, as one delivery makes them (the admin API's test send). */
-    public DeliveryOutcome prepareAndSend(String integrationKey, OutboundMessage message, ProviderCredentials credentials) {
+    public DeliveryOutcome prepareAndSend(IntegrationKey integrationKey, OutboundMessage message, ProviderCredentials credentials) {
         return prepare(integrationKey, message, credentials).orElseGet(() -> send(integrationKey, message, credentials));
     }
 
     /**
-     * Flags the integration for the merchant's attention while its breaker is open ({@code provider_failing}),
-     * and clears the flag when it closes. A flag that cannot be written never affects the send.
+     * Remembers until when an open breaker refuses calls, and tells the listener (which flags the integration for the
+     * merchant while it is open). A listener that fails never affects the send.
      */
-    private void breakerChanged(String integrationKey, CircuitBreakerState state) {
+    private void breakerChanged(IntegrationKey integrationKey, CircuitBreakerState state) {
         if (state == CircuitBreakerState.OPEN) {
             openUntilNanos.put(integrationKey, System.nanoTime() + settings.breakerDelay().toNanos());
         } else {
             openUntilNanos.remove(integrationKey);
         }
-        int slash = integrationKey.indexOf('/');
-        if (slash < 0) {
-            return;
-        }
-        String merchantId = integrationKey.substring(0, slash);
-        String integrationId = integrationKey.substring(slash + 1);
         try {
             if (state == CircuitBreakerState.OPEN) {
-                configuration.markAttention(merchantId, integrationId, new Integration.Attention(PROVIDER_FAILING, clock.instant()));
+                breakers.providerFailing(integrationKey);
             } else if (state == CircuitBreakerState.CLOSED) {
-                configuration.clearAttention(merchantId, integrationId, PROVIDER_FAILING);
+                breakers.providerRecovered(integrationKey);
             }
         } catch (RuntimeException e) {
             Log.warnf("breaker of %s is %s; attention flag not written (%s)", integrationKey, state, e.getClass().getSimpleName());
@@ -211,7 +199,7 @@ public class ProviderGateway {
                     .done();
     }
 
-    private Guard newGuard(String integrationKey) {
+    private Guard newGuard(IntegrationKey integrationKey) {
         Duration timeout = settings.callTimeout();
         return retryingOnlyWithoutConnection()
                 .withCircuitBreaker()

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Changes of one field of an existing integration's item, each one conditional write: on or off, and its attention flag.
- * A deleted integration stays deleted.
+ * A deleted integration stays deleted. The flag's rules are stated by their one caller, application/delivery's
+ * {@code IntegrationAttention}; the conditions here apply them in the write itself, so concurrent writers keep them.
  */
 record IntegrationUpdates(DynamoDbClient dynamo, Tables tables) {
 

@@ -3,18 +3,16 @@ package dev.loyaltyrelay.store;
 import static dev.loyaltyrelay.store.Attributes.s;
 import static dev.loyaltyrelay.store.Attributes.string;
 
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.SealedSecret;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
@@ -44,14 +42,8 @@ public class RecipientKeyring {
 
     /** The keyed hash of a merchant's recipient (hex). */
     String hash(RecipientKey recipient) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
-            String subject = recipient.merchantId() + "\n" + recipient.recipient().kind().name() + "\n" + recipient.recipient().address();
-            return HexFormat.of().formatHex(mac.doFinal(subject.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        String subject = recipient.merchantId() + "\n" + recipient.recipient().kind().name() + "\n" + recipient.recipient().address();
+        return HexFormat.of().formatHex(Hashes.hmacSha256(key(), subject.getBytes(StandardCharsets.UTF_8)));
     }
 
     private byte[] key() {

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.admin;
 
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.support.DeliveryFunction;
 import dev.loyaltyrelay.support.BuiltIn;
 import static dev.loyaltyrelay.admin.AdminScenario.merchants;
@@ -247,11 +248,11 @@ class HostileInputTest {
                 "x-nector-delivery-id")) {
             webhook("signatures", "without " + header, Webhooks.withoutHeader(signed(attacker, attackerSecret, valid), header), Set.of());
         }
-        for (String secretHash : List.of("", "00", "z".repeat(64), NectorSignature.hexSha256(attackerSecret).toUpperCase(),
-                NectorSignature.hexSha256(Webhooks.DEMO_SECRET))) {
+        for (String secretHash : List.of("", "00", "z".repeat(64), Hashes.sha256Hex(attackerSecret).toUpperCase(),
+                Hashes.sha256Hex(Webhooks.DEMO_SECRET))) {
             ObjectNode event = signed(attacker, attackerSecret, valid);
             Webhooks.withHeader(event, "x-nector-webhook-secret", secretHash);
-            webhook("signatures", "secret hash " + printable(secretHash), event, secretHash.equals(NectorSignature.hexSha256(attackerSecret)
+            webhook("signatures", "secret hash " + printable(secretHash), event, secretHash.equals(Hashes.sha256Hex(attackerSecret)
                     .toUpperCase()) ? IGNORED : Set.of());
         }
         for (long skew : new long[] {-7 * 3600, 7 * 3600, -365L * 86_400, Long.MAX_VALUE / 2}) {
@@ -274,7 +275,7 @@ class HostileInputTest {
         webhook("another merchant", "attacker's secret at the victim's url", signed(victim, attackerSecret, valid), Set.of());
         webhook("another merchant", "guessed secret at the victim's url", signed(victim, "guess-" + attackerSecret, valid), Set.of());
         ObjectNode unsignedForVictim = signed(victim, attackerSecret, valid);
-        Webhooks.withHeader(unsignedForVictim, "x-nector-webhook-secret", NectorSignature.hexSha256(Webhooks.DEMO_SECRET));
+        Webhooks.withHeader(unsignedForVictim, "x-nector-webhook-secret", Hashes.sha256Hex(Webhooks.DEMO_SECRET));
         webhook("another merchant", "victim's secret hash, forged hmac", unsignedForVictim, Set.of());
 
         // Paths: traversal, encodings, oversized and odd ids.
@@ -309,7 +310,7 @@ class HostileInputTest {
         event.put("body", body);
         Webhooks.withDeliveryId(event, "hostile-" + (++sequence));
         Webhooks.withHeader(event, "x-nector-timestamp", Long.toString(clock.instant().getEpochSecond()));
-        Webhooks.withHeader(event, "x-nector-webhook-secret", NectorSignature.hexSha256(secret));
+        Webhooks.withHeader(event, "x-nector-webhook-secret", Hashes.sha256Hex(secret));
         Webhooks.withHeader(event, "x-nector-webhook-hmac", NectorSignature.hexHmac(secret, body.getBytes(StandardCharsets.UTF_8)));
         return event;
     }

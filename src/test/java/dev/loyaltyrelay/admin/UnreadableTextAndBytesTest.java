@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.admin;
 
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.support.DeliveryFunction;
 import dev.loyaltyrelay.support.BuiltIn;
 import static dev.loyaltyrelay.admin.AdminScenario.merchants;
@@ -61,7 +62,7 @@ class UnreadableTextAndBytesTest {
         ObjectNode event = Webhooks.forMerchant(Webhooks.load("ingest-walletreward_create.json"), merchant);
         Webhooks.withDeliveryId(event, "nd-" + UUID.randomUUID());
         Webhooks.withHeader(event, "x-nector-timestamp", Long.toString(clock.instant().getEpochSecond()));
-        Webhooks.withHeader(event, "x-nector-webhook-secret", NectorSignature.hexSha256(Webhooks.DEMO_SECRET));
+        Webhooks.withHeader(event, "x-nector-webhook-secret", Hashes.sha256Hex(Webhooks.DEMO_SECRET));
         Webhooks.withHeader(event, "x-nector-webhook-hmac", NectorSignature.hexHmac(Webhooks.DEMO_SECRET, body));
         event.put("body", Base64.getEncoder().encodeToString(body));
         event.put("isBase64Encoded", true);

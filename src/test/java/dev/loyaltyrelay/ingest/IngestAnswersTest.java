@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.ingest;
 
+import dev.loyaltyrelay.domain.Hashes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -121,7 +122,7 @@ class IngestAnswersTest {
         webhook("merchant without a secret", w -> w.secrets = List.of(), e -> { });
         webhook("unsupported secret hash algorithm", w -> { }, e -> e.getHeaders().put("x-nector-webhook-secret-algo", "md5"));
         webhook("secret hash missing", w -> { }, e -> e.getHeaders().remove("x-nector-webhook-secret"));
-        webhook("secret hash wrong", w -> { }, e -> e.getHeaders().put("x-nector-webhook-secret", NectorSignature.hexSha256("other")));
+        webhook("secret hash wrong", w -> { }, e -> e.getHeaders().put("x-nector-webhook-secret", Hashes.sha256Hex("other")));
         webhook("secret unreadable", w -> w.secrets = List.of(unreadableSecret()), e -> { });
         webhook("timestamp missing", w -> { }, e -> e.getHeaders().remove("x-nector-timestamp"));
         webhook("timestamp stale", w -> { }, e -> e.getHeaders().put("x-nector-timestamp", Long.toString(NOW.getEpochSecond() - 30_000)));
@@ -269,7 +270,7 @@ class IngestAnswersTest {
     }
 
     private static void sign(APIGatewayV2HTTPEvent event, byte[] body) {
-        event.getHeaders().put("x-nector-webhook-secret", NectorSignature.hexSha256(SECRET));
+        event.getHeaders().put("x-nector-webhook-secret", Hashes.sha256Hex(SECRET));
         event.getHeaders().put("x-nector-webhook-hmac", NectorSignature.hexHmac(SECRET, body));
         event.setIsBase64Encoded(true);
         event.setBody(Base64.getEncoder().encodeToString(body));
@@ -277,13 +278,13 @@ class IngestAnswersTest {
 
     private static WebhookSecret readableSecret() {
         SealedSecret sealed = CIPHER.seal(SECRET.getBytes(StandardCharsets.UTF_8), EncryptionContext.forWebhookSecret(MERCHANT, "s1"));
-        return new WebhookSecret("s1", NectorSignature.hexSha256(SECRET), sealed, NOW.minus(Duration.ofDays(30)), null);
+        return new WebhookSecret("s1", Hashes.sha256Hex(SECRET), sealed, NOW.minus(Duration.ofDays(30)), null);
     }
 
     /** Sealed for another merchant: it does not open under this one's context. */
     private static WebhookSecret unreadableSecret() {
         SealedSecret sealed = CIPHER.seal(SECRET.getBytes(StandardCharsets.UTF_8), EncryptionContext.forWebhookSecret("m-other", "s1"));
-        return new WebhookSecret("s1", NectorSignature.hexSha256(SECRET), sealed, NOW.minus(Duration.ofDays(30)), null);
+        return new WebhookSecret("s1", Hashes.sha256Hex(SECRET), sealed, NOW.minus(Duration.ofDays(30)), null);
     }
 
     /** What each port does in one scenario, and the trace of what it was asked. */

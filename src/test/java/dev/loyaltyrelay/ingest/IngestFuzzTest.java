@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.ingest;
 
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.support.IngestParts;
 import dev.loyaltyrelay.application.ingest.EventCatalogue;
@@ -109,7 +110,7 @@ class IngestFuzzTest {
         }
         byte[] body = data.consumeRemainingAsBytes();
         if (signed) {
-            headers.put("x-nector-webhook-secret", NectorSignature.hexSha256(SECRET));
+            headers.put("x-nector-webhook-secret", Hashes.sha256Hex(SECRET));
             headers.put("x-nector-webhook-hmac", NectorSignature.hexHmac(SECRET, body));
         }
 
@@ -156,7 +157,7 @@ class IngestFuzzTest {
                 .filter(sentAt -> Duration.between(sentAt, NOW).abs().compareTo(Duration.ofHours(6)) <= 0).isPresent();
         String hash = headerValue(headers, "x-nector-webhook-secret");
         String hmac = headerValue(headers, "x-nector-webhook-hmac");
-        return fresh && hash != null && hash.trim().equalsIgnoreCase(NectorSignature.hexSha256(SECRET))
+        return fresh && hash != null && hash.trim().equalsIgnoreCase(Hashes.sha256Hex(SECRET))
                 && hmac != null && NectorSignature.bodyHmacMatches(hmac.trim(), SECRET.getBytes(StandardCharsets.UTF_8), body);
     }
 
@@ -199,7 +200,7 @@ class IngestFuzzTest {
     private static MerchantConfiguration configuration() {
         var merchant = new Merchant(MERCHANT, "IN", ZoneId.of("Asia/Kolkata"), SignaturePolicy.ENFORCE, Duration.ofHours(6), RepeatPolicy.DROP);
         var sealedSecret = CIPHER.seal(SECRET.getBytes(StandardCharsets.UTF_8), EncryptionContext.forWebhookSecret(MERCHANT, "s1"));
-        var secret = new WebhookSecret("s1", NectorSignature.hexSha256(SECRET), sealedSecret, NOW.minus(Duration.ofDays(30)), null);
+        var secret = new WebhookSecret("s1", Hashes.sha256Hex(SECRET), sealedSecret, NOW.minus(Duration.ofDays(30)), null);
         var integrations = new ArrayList<Integration>();
         var mappings = new ArrayList<EventMapping>();
         List<TemplateVariable> variables = List.of(new TemplateVariable("user_name", "there"), new TemplateVariable("coins", null),

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.ingest;
 
+import dev.loyaltyrelay.domain.Hashes;
 import java.util.LinkedHashMap;
 import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
@@ -455,7 +456,7 @@ class IngestHandlerTest {
         String merchantId = merchants.demoLike();
         ObjectNode event = wallet(merchantId);
         byte[] body = event.get("body").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        String bodyHash = java.util.HexFormat.of().formatHex(NectorSignature.sha256(body));
+        String bodyHash = Hashes.sha256Hex(body);
         // A process claimed the delivery id and died before enqueueing anything.
         var crashed = ledger.claim(merchantId, "nector-dlv-0001", bodyHash, clock.instant());
         assertTrue(crashed instanceof IngestLedger.Claim);
@@ -552,10 +553,10 @@ class IngestHandlerTest {
         String dropping = merchants.demoLike(SignaturePolicy.RECORD, RepeatPolicy.DROP);
         ObjectNode event = wallet(dropping);
         byte[] body = event.get("body").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        String bodyHash = java.util.HexFormat.of().formatHex(NectorSignature.sha256(body));
+        String bodyHash = Hashes.sha256Hex(body);
         // A process claimed the delivery id, recorded the body's fingerprint and died before enqueueing anything.
         assertTrue(ledger.claim(dropping, "nector-dlv-0001", bodyHash, clock.instant()) instanceof IngestLedger.Claim);
-        assertTrue(ledger.recordFingerprint(dropping, dev.loyaltyrelay.domain.DeliveryIds.sha256Hex("walletreward_create", bodyHash),
+        assertTrue(ledger.recordFingerprint(dropping, Hashes.sha256HexOfParts("walletreward_create", bodyHash),
                 "nector-dlv-0001", clock.instant()) instanceof IngestLedger.FirstSeen);
 
         Reply duringTheLease = post(withDeliveryId(wallet(dropping), "nector-dlv-0001-retry"));
@@ -663,7 +664,7 @@ class IngestHandlerTest {
 
         assertEquals(202, post(wallet(merchantId)).status(), "the old secret is still valid");
         ObjectNode signedWithNew = withDeliveryId(wallet(merchantId), "rotated-2");
-        withHeader(signedWithNew, "x-nector-webhook-secret", NectorSignature.hexSha256("the-new-secret"));
+        withHeader(signedWithNew, "x-nector-webhook-secret", Hashes.sha256Hex("the-new-secret"));
         withHeader(signedWithNew, "x-nector-webhook-hmac", NectorSignature.hexHmac("the-new-secret",
                 signedWithNew.get("body").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         Reply newSecret = post(signedWithNew);

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.ingest;
 
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.support.BuiltIn;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
@@ -84,7 +85,7 @@ class IngestWithKmsTest {
 
     static ObjectNode signedWith(String merchantId, String secret, String deliveryId) {
         ObjectNode event = withDeliveryId(forMerchant(load("ingest-walletreward_create.json"), merchantId), deliveryId);
-        withHeader(event, "x-nector-webhook-secret", NectorSignature.hexSha256(secret));
+        withHeader(event, "x-nector-webhook-secret", Hashes.sha256Hex(secret));
         String body = event.get("body").asText();
         return withHeader(event, "x-nector-webhook-hmac", NectorSignature.hexHmac(secret, body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }

@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.IntegrationKey;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Sent;
@@ -244,14 +245,14 @@ class ProviderAdaptersTest {
     @Test
     void aRepeatedServerErrorOpensTheBreakerOfThatIntegrationOnly() {
         ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(503)));
-        String failing = "merchant-a/" + UUID.randomUUID();
+        IntegrationKey failing = new IntegrationKey("merchant-a", UUID.randomUUID().toString());
         for (int i = 0; i < 8; i++) {
             assertEquals("http_503", gateway.send(failing, message(BuiltIn.ZOKO), credentials(BuiltIn.ZOKO)).reason());
         }
         int callsBefore = ProviderStubs.requests(BuiltIn.ZOKO).size();
 
         DeliveryOutcome whileOpen = gateway.send(failing, message(BuiltIn.ZOKO), credentials(BuiltIn.ZOKO));
-        DeliveryOutcome otherIntegration = gateway.send("merchant-b/" + UUID.randomUUID(), message(BuiltIn.ZOKO), credentials(BuiltIn.ZOKO));
+        DeliveryOutcome otherIntegration = gateway.send(new IntegrationKey("merchant-b", UUID.randomUUID().toString()), message(BuiltIn.ZOKO), credentials(BuiltIn.ZOKO));
 
         assertEquals(RetryLater.withoutCall("circuit_open", Duration.ofSeconds(30)), whileOpen);
         assertEquals("http_503", otherIntegration.reason(), "another merchant's integration still calls the provider");
@@ -274,7 +275,7 @@ class ProviderAdaptersTest {
     @Test
     void clientErrorsNeverOpenTheBreaker() {
         ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(400)));
-        String integration = "merchant-c/" + UUID.randomUUID();
+        IntegrationKey integration = new IntegrationKey("merchant-c", UUID.randomUUID().toString());
         for (int i = 0; i < 12; i++) {
             assertEquals(new Rejected("http_400", true, 400), gateway.send(integration, message(BuiltIn.ZOKO), credentials(BuiltIn.ZOKO)));
         }
@@ -282,7 +283,7 @@ class ProviderAdaptersTest {
     }
 
     private DeliveryOutcome send(OutboundMessage message, ProviderCredentials credentials) {
-        return gateway.prepareAndSend("merchant-1/" + UUID.randomUUID(), message, credentials);
+        return gateway.prepareAndSend(new IntegrationKey("merchant-1", UUID.randomUUID().toString()), message, credentials);
     }
 
     static String sendPath(Provider provider) {

@@ -83,6 +83,18 @@ class ProviderRegistryTest {
     record SecretFields(Secret apiKey, String accountId) {
     }
 
+    record NumberField(Secret apiKey, int port) {
+    }
+
+    @Test
+    void aCredentialsRecordWithAFieldNeitherSecretNorString_isRefusedByName_everyTime() {
+        var credentials = new ProviderCredentials(Map.of("apiKey", "k", "port", "443"));
+        for (int read = 0; read < 2; read++) {
+            var refused = assertThrows(IllegalStateException.class, () -> CredentialRecords.read(NumberField.class, credentials));
+            assertTrue(refused.getMessage().contains("NumberField.port is neither a Secret nor a String"), refused.getMessage());
+        }
+    }
+
     @Test
     void aCredentialsRecordOfSecrets_showsNoValueWhenPrinted_andEveryBuiltInAdapterHoldsOnlySecrets() {
         var read = CredentialRecords.read(SecretFields.class, new ProviderCredentials(Map.of("apiKey", "sk-live-4242", "accountId", "acc-1")));

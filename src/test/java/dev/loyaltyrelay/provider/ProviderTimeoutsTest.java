@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
+import dev.loyaltyrelay.domain.IntegrationKey;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.support.ProviderStubs;
 import dev.loyaltyrelay.support.ShortCallTimeoutProfile;
@@ -33,7 +34,7 @@ class ProviderTimeoutsTest {
         ProviderStubs.of(provider).stubFor(post(urlPathEqualTo(ProviderAdaptersTest.sendPath(provider)))
                 .willReturn(aResponse().withStatus(200).withFixedDelay(ShortCallTimeoutProfile.NEVER_IN_TIME)));
 
-        var outcome = gateway.prepareAndSend("merchant-1/" + UUID.randomUUID(), ProviderAdaptersTest.message(provider),
+        var outcome = gateway.prepareAndSend(new IntegrationKey("merchant-1", UUID.randomUUID().toString()), ProviderAdaptersTest.message(provider),
                 ProviderAdaptersTest.credentials(provider));
 
         assertEquals(new Unknown("timeout"), outcome);

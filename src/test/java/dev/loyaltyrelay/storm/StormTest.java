@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.storm;
 
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.support.DeliveryFunction;
 import java.util.LinkedHashMap;
 import dev.loyaltyrelay.support.BuiltIn;
@@ -337,7 +338,7 @@ class StormTest {
         ObjectNode webhook = Webhooks.forMerchant(Webhooks.load("ingest-walletreward_create.json"), merchant.id());
         webhook.put("body", text);
         Webhooks.withDeliveryId(webhook, run + "-nd-" + event);
-        Webhooks.withHeader(webhook, "x-nector-webhook-secret", NectorSignature.hexSha256(merchant.secret()));
+        Webhooks.withHeader(webhook, "x-nector-webhook-secret", Hashes.sha256Hex(merchant.secret()));
         Webhooks.withHeader(webhook, "x-nector-webhook-hmac", NectorSignature.hexHmac(merchant.secret(), text.getBytes(StandardCharsets.UTF_8)));
         for (int attempt = 1; attempt <= 8; attempt++) {
             Webhooks.withHeader(webhook, "x-nector-timestamp", Long.toString(clock.instant().getEpochSecond()));

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.support;
 
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.ForwardedProperties;
@@ -12,7 +13,6 @@ import dev.loyaltyrelay.domain.SecretCipher.EncryptionContext;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.domain.WebhookSecret;
-import dev.loyaltyrelay.application.ingest.NectorSignature;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,7 +66,7 @@ public class TestMerchants {
 
     public void secret(String merchantId, String secretId, String secret, Instant retiredAt) {
         var sealed = cipher.seal(secret.getBytes(StandardCharsets.UTF_8), EncryptionContext.forWebhookSecret(merchantId, secretId));
-        store.saveWebhookSecret(merchantId, new WebhookSecret(secretId, NectorSignature.hexSha256(secret), sealed,
+        store.saveWebhookSecret(merchantId, new WebhookSecret(secretId, Hashes.sha256Hex(secret), sealed,
                 Instant.parse("2026-01-01T00:00:00Z"), retiredAt));
     }
 

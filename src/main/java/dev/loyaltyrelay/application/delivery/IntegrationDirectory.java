@@ -6,6 +6,7 @@ import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.ConfigurationChanged;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.Integration;
+import dev.loyaltyrelay.domain.IntegrationKey;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.ProviderCredentials;
@@ -28,24 +29,21 @@ public class IntegrationDirectory {
     /** What sending through one integration needs. */
     public record SendingContext(Merchant merchant, Integration integration, ProviderCredentials credentials) {
         /** The circuit breaker's scope. */
-        public String integrationKey() {
-            return merchant.merchantId() + "/" + integration.integrationId();
+        public IntegrationKey integrationKey() {
+            return new IntegrationKey(merchant.merchantId(), integration.integrationId());
         }
-    }
-
-    private record Key(String merchantId, String integrationId) {
     }
 
     static final int MAX_ENTRIES = 10_000;
 
     private final ConfigurationStore store;
     private final ConfigurationSecrets secrets;
-    private final ConfigurationCache<Key, SendingContext> cache;
+    private final ConfigurationCache<IntegrationKey, SendingContext> cache;
 
     public IntegrationDirectory(ConfigurationStore store, ConfigurationSecrets secrets, Clock clock, RelayConfig config) {
         this.store = store;
         this.secrets = secrets;
-        this.cache = new ConfigurationCache<>(store, clock, config.configFreshFor(), config.configCacheTtl(), MAX_ENTRIES, Key::merchantId);
+        this.cache = new ConfigurationCache<>(store, clock, config.configFreshFor(), config.configCacheTtl(), MAX_ENTRIES, IntegrationKey::merchantId);
     }
 
     /**
@@ -54,12 +52,12 @@ public class IntegrationDirectory {
      * @throws SecretCipher.SecretUnavailable when the credentials cannot be opened (key service down, tampering)
      */
     public Optional<SendingContext> find(String merchantId, String integrationId) {
-        return cache.get(new Key(merchantId, integrationId), key -> store.load(key.merchantId()).flatMap(configuration -> open(configuration, key.integrationId())));
+        return cache.get(new IntegrationKey(merchantId, integrationId), key -> store.load(key.merchantId()).flatMap(configuration -> open(configuration, key.integrationId())));
     }
 
     /** Forgets an integration, so the next job reads it again (after its credentials were refused). */
     public void forget(String merchantId, String integrationId) {
-        cache.forget(new Key(merchantId, integrationId));
+        cache.forget(new IntegrationKey(merchantId, integrationId));
     }
 
     /** Drops everything (tests that empty the tables under a running application). */

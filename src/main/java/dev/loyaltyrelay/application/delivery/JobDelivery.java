@@ -3,7 +3,6 @@ package dev.loyaltyrelay.application.delivery;
 import dev.loyaltyrelay.application.delivery.IntegrationDirectory.SendingContext;
 import dev.loyaltyrelay.application.delivery.SendReadiness.NotSent;
 import dev.loyaltyrelay.application.delivery.SendReadiness.Ready;
-import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.ConfigurationStore.RefusalFlag;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryLedger;
@@ -49,7 +48,7 @@ public class JobDelivery {
     private final ClaimedRecording recording;
     private final UnclaimedSettling settling;
     private final IntegrationDirectory integrations;
-    private final ConfigurationStore configuration;
+    private final IntegrationAttention attention;
     private final ProviderGateway gateway;
     private final ProviderQueues queues;
     private final RecipientPolicies policies;
@@ -58,14 +57,14 @@ public class JobDelivery {
     private final Clock clock;
 
     JobDelivery(DeliveryLedger ledger, SendReadiness readiness, ClaimedRecording recording, UnclaimedSettling settling,
-            IntegrationDirectory integrations, ConfigurationStore configuration, ProviderGateway gateway, ProviderQueues queues,
+            IntegrationDirectory integrations, IntegrationAttention attention, ProviderGateway gateway, ProviderQueues queues,
             RecipientPolicies policies, DeliveryReport report, DeliveryRules rules, Clock clock) {
         this.ledger = ledger;
         this.readiness = readiness;
         this.recording = recording;
         this.settling = settling;
         this.integrations = integrations;
-        this.configuration = configuration;
+        this.attention = attention;
         this.gateway = gateway;
         this.queues = queues;
         this.policies = policies;
@@ -256,8 +255,7 @@ public class JobDelivery {
         DeliveryJob job = delivery.job();
         integrations.forget(job.merchantId(), job.integrationId());
         try {
-            RefusalFlag flag = configuration.flagRefusedCredentials(job.merchantId(), job.integrationId(),
-                    context.integration().credentials(), clock.instant());
+            RefusalFlag flag = attention.credentialsRefused(context.integration());
             if (flag == RefusalFlag.CREDENTIALS_REPLACED) {
                 return new RetryLater("credentials_replaced", Optional.of(Duration.ZERO), rejected.providerCalled(), rejected.httpStatus());
             }

@@ -63,7 +63,7 @@ class SendReadiness {
             if (!integration.enabled()) {
                 return new NotSent(Rejected.beforeCall("integration_disabled"));
             }
-            if (integration.attention() != null && Rejected.CREDENTIALS_REFUSED.equals(integration.attention().reason())) {
+            if (IntegrationAttention.stopsSending(integration)) {
                 return new NotSent(Rejected.beforeCall("integration_needs_attention"));
             }
             Optional<ProviderProfile> profile = providers.profile(job.provider());

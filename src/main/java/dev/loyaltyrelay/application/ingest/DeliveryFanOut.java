@@ -11,11 +11,9 @@ import dev.loyaltyrelay.domain.IngestLedger;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.MerchantConfiguration.Route;
 import dev.loyaltyrelay.domain.RecipientResolver;
-import dev.loyaltyrelay.domain.RelayMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,11 +26,11 @@ final class DeliveryFanOut {
     private static final Logger LOG = Logger.getLogger(DeliveryFanOut.class);
 
     private final DeliveryQueue queue;
-    private final RelayMetrics metrics;
+    private final IngestCounters counters;
 
-    DeliveryFanOut(DeliveryQueue queue, RelayMetrics metrics) {
+    DeliveryFanOut(DeliveryQueue queue, IngestCounters counters) {
         this.queue = queue;
-        this.metrics = metrics;
+        this.counters = counters;
     }
 
     /**
@@ -51,7 +49,7 @@ final class DeliveryFanOut {
             var resolution = RecipientResolver.resolve(integration.commonProperty(), event.properties(), merchant.defaultCountry());
             if (resolution instanceof RecipientResolver.Unresolved unresolved) {
                 skipped.add(new Skipped(integration.provider().key(), integration.integrationId(), mapping.mappingId(), unresolved.reason()));
-                metrics.increment("SkippedDeliveries", Map.of("provider", integration.provider().key(), "reason", unresolved.reason()));
+                counters.skipped(integration.provider().key(), unresolved.reason());
                 continue;
             }
             var recipient = ((RecipientResolver.Resolved) resolution).recipient();
@@ -65,7 +63,7 @@ final class DeliveryFanOut {
         }
         claims.complete(queued.stream().map(Queued::deliveryId).toList(), now);
         for (Queued q : queued) {
-            metrics.increment("QueuedDeliveries", Map.of("provider", q.provider(), "topic", event.topic()));
+            counters.queued(q.provider(), event.topic());
         }
         IngestLedger.Claim own = claims.own();
         LOG.infof("ingest: %s of merchant %s (%s): %d queued, %d skipped%s%s", own.nectorDeliveryId(), merchant.merchantId(), event.topic(),

@@ -4,7 +4,6 @@ import dev.loyaltyrelay.application.ingest.IngestOutcome.Held;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.HoldReason;
 import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
-import dev.loyaltyrelay.domain.RelayMetrics;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,18 +20,18 @@ final class EventHolding {
     private static final Logger LOG = Logger.getLogger(EventHolding.class);
 
     private final HeldEventStore held;
-    private final RelayMetrics metrics;
+    private final IngestCounters counters;
 
-    EventHolding(HeldEventStore held, RelayMetrics metrics) {
+    EventHolding(HeldEventStore held, IngestCounters counters) {
         this.held = held;
-        this.metrics = metrics;
+        this.counters = counters;
     }
 
     /** A documented property does not have its documented type: held before anything is claimed. */
     Held holdInvalid(String merchantId, WebhookRequest request, WebhookEvent event, List<String> violations, Instant now) {
         String detail = String.join("; ", violations);
         keep(merchantId, request, event, HoldReason.SCHEMA_VIOLATION, detail, now);
-        count(merchantId, event, HoldReason.SCHEMA_VIOLATION);
+        counters.held(merchantId, event.topic(), HoldReason.SCHEMA_VIOLATION);
         LOG.infof("ingest: held %s of merchant %s (%s)", event.nectorDeliveryId(), merchantId, detail);
         return new Held(HoldReason.SCHEMA_VIOLATION, violations, "kept for replay: a documented property does not have its documented type");
     }
@@ -46,7 +45,7 @@ final class EventHolding {
             Instant now) {
         keep(merchantId, request, event, HoldReason.QUEUE_REFUSED, reason, now);
         claims.release();
-        count(merchantId, event, HoldReason.QUEUE_REFUSED);
+        counters.held(merchantId, event.topic(), HoldReason.QUEUE_REFUSED);
         LOG.warnf("ingest: held %s of merchant %s: the queue refused its jobs (%s)", event.nectorDeliveryId(), merchantId, reason);
         return new Held(HoldReason.QUEUE_REFUSED, List.of(reason), "kept for replay: a delivery queue will not take this event's jobs as they are");
     }
@@ -54,10 +53,6 @@ final class EventHolding {
     private void keep(String merchantId, WebhookRequest request, WebhookEvent event, HoldReason reason, String detail, Instant now) {
         held.hold(new HeldEvent(merchantId, event.nectorDeliveryId(), event.topic(), reason.code(), detail, replayHeaders(request),
                 request.bodyText(), now));
-    }
-
-    private void count(String merchantId, WebhookEvent event, HoldReason reason) {
-        metrics.increment("HeldEvents", Map.of("merchant", merchantId, "topic", event.topic(), "reason", reason.code()));
     }
 
     private static Map<String, String> replayHeaders(WebhookRequest request) {

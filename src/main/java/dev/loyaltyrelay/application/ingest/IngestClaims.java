@@ -5,18 +5,16 @@ import dev.loyaltyrelay.application.ingest.IngestOutcome.DuplicateOf;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.Refusal;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.Refused;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.RetryLater;
-import dev.loyaltyrelay.domain.DeliveryIds;
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.IngestLedger;
 import dev.loyaltyrelay.domain.IngestLedger.Claim;
 import dev.loyaltyrelay.domain.Merchant;
-import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.RepeatPolicy;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,11 +26,11 @@ final class IngestClaims {
     private static final Logger LOG = Logger.getLogger(IngestClaims.class);
 
     private final IngestLedger ledger;
-    private final RelayMetrics metrics;
+    private final IngestCounters counters;
 
-    IngestClaims(IngestLedger ledger, RelayMetrics metrics) {
+    IngestClaims(IngestLedger ledger, IngestCounters counters) {
         this.ledger = ledger;
-        this.metrics = metrics;
+        this.counters = counters;
     }
 
     /**
@@ -81,11 +79,11 @@ final class IngestClaims {
         return switch (ledger.claim(merchantId, nectorDeliveryId, bodyHash, now)) {
             case IngestLedger.InProgress inProgress -> Step.stop(inProgress(now, inProgress, "this delivery id is being processed; retry later"));
             case IngestLedger.AlreadyCompleted done -> {
-                metrics.increment("DuplicateWebhooks", Map.of("merchant", merchantId, "reason", "delivery_id"));
+                counters.duplicateDeliveryId(merchantId);
                 yield Step.stop(new Duplicate(DuplicateOf.DELIVERY_ID_ALREADY_PROCESSED));
             }
             case IngestLedger.BodyMismatch mismatch -> {
-                metrics.increment("RefusedWebhooks", Map.of("merchant", merchantId, "check", Refusal.DELIVERY_ID_REUSED.code()));
+                counters.refused(merchantId, Refusal.DELIVERY_ID_REUSED);
                 yield Step.stop(new Refused(Refusal.DELIVERY_ID_REUSED, "this delivery id was already received with a different body"));
             }
             case Claim claim -> Step.proceed(new Claims(claim, nectorDeliveryId));
@@ -99,18 +97,18 @@ final class IngestClaims {
      * over and goes on under the earlier id.
      */
     Step<Claims> settleRepeat(Merchant merchant, Claims claims, String topic, String bodyHash, Instant now) {
-        String fingerprint = DeliveryIds.sha256Hex(topic, bodyHash);
+        String fingerprint = Hashes.sha256HexOfParts(topic, bodyHash);
         if (!(ledger.recordFingerprint(merchant.merchantId(), fingerprint, claims.nectorDeliveryId, now) instanceof IngestLedger.RepeatOf repeat)) {
             return Step.proceed(claims);
         }
         if (merchant.repeatPolicy() != RepeatPolicy.DROP) {
-            metrics.increment("RepeatedBodies", Map.of("merchant", merchant.merchantId(), "policy", merchant.repeatPolicy().name()));
+            counters.repeatedBody(merchant);
             return Step.proceed(claims);
         }
         Claim own = claims.own();
         return switch (ledger.adopt(own, repeat.firstDeliveryId(), bodyHash, now)) {
             case IngestLedger.AlreadyCompleted done -> {
-                metrics.increment("RepeatedBodies", Map.of("merchant", merchant.merchantId(), "policy", merchant.repeatPolicy().name()));
+                counters.repeatedBody(merchant);
                 ledger.complete(own, List.of(), now);
                 yield Step.stop(new Duplicate(DuplicateOf.SAME_BODY_UNDER_NEW_DELIVERY_ID));
             }

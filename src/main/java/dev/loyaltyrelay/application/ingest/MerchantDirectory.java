@@ -5,6 +5,7 @@ import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.ConfigurationChanged;
 import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.WebhookSecret;
@@ -105,7 +106,7 @@ public class MerchantDirectory {
                 unreadable.add(new UnreadableSecret(secret.secretId(), secret.retiredAt()));
                 continue;
             }
-            opened.add(new OpenedSecret(secret.secretId(), NectorSignature.sha256(plain), plain, secret.retiredAt()));
+            opened.add(new OpenedSecret(secret.secretId(), Hashes.sha256(plain), plain, secret.retiredAt()));
         }
         return new KnownMerchant(configuration, opened, unreadable);
     }

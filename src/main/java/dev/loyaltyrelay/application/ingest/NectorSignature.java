@@ -1,21 +1,19 @@
 package dev.loyaltyrelay.application.ingest;
 
+import dev.loyaltyrelay.domain.Hashes;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * How Nector signs a webhook, in one place.
  *
  * <p>Documented: {@code x-nector-webhook-secret} is the SHA-256 of the merchant's webhook secret
- * ({@code x-nector-webhook-secret-algo: sha256}), written here as lower-case hex.
+ * ({@code x-nector-webhook-secret-algo: sha256}), written as lower-case hex ({@link Hashes#sha256Hex(String)}).
  *
  * <p><b>Assumed</b> (Nector has not published the HMAC's input): {@code x-nector-webhook-hmac} is
  * HMAC-SHA256 keyed with the webhook secret's UTF-8 bytes over the raw request body, hex-encoded; a
@@ -30,14 +28,6 @@ public final class NectorSignature {
     private NectorSignature() {
     }
 
-    public static byte[] sha256(byte[] value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Constant-time comparison of the header's hex hash with the secret's hash. */
     public static boolean secretHashMatches(String headerValue, byte[] secretSha256) {
         byte[] presented = decodeHex(headerValue.trim().toLowerCase(Locale.ROOT));
@@ -45,13 +35,7 @@ public final class NectorSignature {
     }
 
     public static byte[] bodyHmac(byte[] secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.hmacSha256(secret, body);
     }
 
     /** Whether the header carries this body's HMAC under the assumed scheme (hex or base64), compared in constant time. */
@@ -84,10 +68,6 @@ public final class NectorSignature {
     /** The headers Nector would send for {@code body}: used by the signing script, fixtures and tests. */
     public static String hexHmac(String secret, byte[] body) {
         return HexFormat.of().formatHex(bodyHmac(secret.getBytes(StandardCharsets.UTF_8), body));
-    }
-
-    public static String hexSha256(String secret) {
-        return HexFormat.of().formatHex(sha256(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] decodeHex(String value) {

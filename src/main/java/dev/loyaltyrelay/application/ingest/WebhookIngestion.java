@@ -16,6 +16,7 @@ import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.CustomerProfile;
 import dev.loyaltyrelay.domain.CustomerStore;
 import dev.loyaltyrelay.domain.DeliveryQueue;
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
 import dev.loyaltyrelay.domain.IngestLedger;
@@ -30,7 +31,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +54,7 @@ public class WebhookIngestion {
     private final EventCatalogue catalogue;
     private final CustomerStore customers;
     private final HeldEventStore held;
-    private final RelayMetrics metrics;
+    private final IngestCounters counters;
     private final Clock clock;
     private final WebhookVerifier verifier;
     private final WebhookReader reader;
@@ -68,13 +68,13 @@ public class WebhookIngestion {
         this.catalogue = catalogue;
         this.customers = customers;
         this.held = held;
-        this.metrics = metrics;
+        this.counters = new IngestCounters(metrics);
         this.clock = clock;
-        this.verifier = new WebhookVerifier(merchants, metrics);
+        this.verifier = new WebhookVerifier(merchants, counters);
         this.reader = new WebhookReader(config.ingest());
-        this.holding = new EventHolding(held, metrics);
-        this.claims = new IngestClaims(ledger, metrics);
-        this.fanOut = new DeliveryFanOut(queue, metrics);
+        this.holding = new EventHolding(held, counters);
+        this.claims = new IngestClaims(ledger, counters);
+        this.fanOut = new DeliveryFanOut(queue, counters);
     }
 
     public IngestOutcome ingest(WebhookRequest request) {
@@ -165,7 +165,7 @@ public class WebhookIngestion {
     private IngestOutcome claimThenFanOut(Merchant merchant, WebhookRequest request, WebhookEvent event, List<Route> routes, Instant now,
             BodySignature signature) {
         String merchantId = merchant.merchantId();
-        String bodyHash = HexFormat.of().formatHex(NectorSignature.sha256(request.body()));
+        String bodyHash = Hashes.sha256Hex(request.body());
         Claims inHand;
         switch (claims.claim(merchantId, event.nectorDeliveryId(), bodyHash, now)) {
             case Step.Stop<Claims>(IngestOutcome answered) -> {
@@ -184,7 +184,7 @@ public class WebhookIngestion {
             inHand.release();
             if (e instanceof QueueUnavailable) {
                 LOG.warnf("ingest: queue unavailable for %s of merchant %s: %s", event.nectorDeliveryId(), merchantId, e.getMessage());
-                metrics.increment("QueueUnavailable", Map.of("merchant", merchantId));
+                counters.queueUnavailable(merchantId);
                 return RetryLater.unavailable(Wait.QUEUE_UNAVAILABLE, "a delivery queue could not be reached; retry later");
             }
             throw e;
@@ -192,7 +192,7 @@ public class WebhookIngestion {
     }
 
     private Ignored ignored(String merchantId, IgnoreReason reason, String message) {
-        metrics.increment("IgnoredEvents", Map.of("merchant", merchantId, "reason", reason.code()));
+        counters.ignored(merchantId, reason);
         return new Ignored(reason, message);
     }
 
@@ -202,7 +202,7 @@ public class WebhookIngestion {
             CustomerProfile.fromEvent(merchant.merchantId(), properties, merchant.defaultCountry()).ifPresent(customers::upsert);
         } catch (RuntimeException e) {
             // Unreachable, or refused (a key the store will not take): either way the event goes on without it.
-            metrics.increment("CustomerUpsertFailed", Map.of("merchant", merchant.merchantId()));
+            counters.customerNotRecorded(merchant.merchantId());
             LOG.warnf("ingest: customer not recorded for merchant %s: %s", merchant.merchantId(), e.getMessage());
         }
     }

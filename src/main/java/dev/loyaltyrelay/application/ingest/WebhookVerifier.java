@@ -7,12 +7,10 @@ import dev.loyaltyrelay.application.ingest.IngestOutcome.Refusal;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory.KnownMerchant;
 import dev.loyaltyrelay.application.ingest.MerchantDirectory.OpenedSecret;
 import dev.loyaltyrelay.domain.Merchant;
-import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -30,11 +28,11 @@ final class WebhookVerifier {
     }
 
     private final MerchantDirectory merchants;
-    private final RelayMetrics metrics;
+    private final IngestCounters counters;
 
-    WebhookVerifier(MerchantDirectory merchants, RelayMetrics metrics) {
+    WebhookVerifier(MerchantDirectory merchants, IngestCounters counters) {
         this.merchants = merchants;
-        this.metrics = metrics;
+        this.counters = counters;
     }
 
     /**
@@ -93,7 +91,7 @@ final class WebhookVerifier {
         if (hmacMatches) {
             return Step.proceed(new Authentic(known, BodySignature.VERIFIED));
         }
-        metrics.increment("BodySignatureMismatch", Map.of("merchant", merchantId, "policy", merchant.signaturePolicy().name()));
+        counters.bodySignatureMismatch(merchantId, merchant.signaturePolicy());
         if (merchant.signaturePolicy() == SignaturePolicy.ENFORCE) {
             return Step.stop(refuse(merchantId, Refusal.BODY_HMAC, NectorHeaders.BODY_HMAC + " does not match the body"));
         }
@@ -107,7 +105,7 @@ final class WebhookVerifier {
     }
 
     private Refused refuse(String merchantId, Refusal refusal, String message) {
-        metrics.increment("RefusedWebhooks", Map.of("merchant", merchantId, "check", refusal.code()));
+        counters.refused(merchantId, refusal);
         return new Refused(refusal, message);
     }
 }

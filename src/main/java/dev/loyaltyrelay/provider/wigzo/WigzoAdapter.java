@@ -1,6 +1,6 @@
 package dev.loyaltyrelay.provider.wigzo;
 
-import dev.loyaltyrelay.domain.DeliveryIds;
+import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.Provider;
@@ -53,7 +53,7 @@ public class WigzoAdapter extends RestProviderAdapter<WigzoAdapter.Credentials, 
         }
         String email = message.recipient().address();
         String userId = userId(message.merchantId(), email);
-        String identityKey = DeliveryIds.sha256Hex(credentials.orgToken().value(), userId);
+        String identityKey = Hashes.sha256HexOfParts(credentials.orgToken().value(), userId);
         Instant now = clock.instant();
         Instant lastIdentified = identifiedAt.get(identityKey);
         if (lastIdentified != null && !lastIdentified.plus(IDENTIFY_REUSE).isBefore(now)) {
@@ -91,7 +91,7 @@ public class WigzoAdapter extends RestProviderAdapter<WigzoAdapter.Credentials, 
 
     /** A stable UUID for a customer of a merchant, laid out as version 4 (random) with the IETF variant. */
     static String userId(String merchantId, String email) {
-        char[] hex = DeliveryIds.sha256Hex("wigzo-user", merchantId, email).substring(0, 32).toCharArray();
+        char[] hex = Hashes.sha256HexOfParts("wigzo-user", merchantId, email).substring(0, 32).toCharArray();
         hex[12] = '4';
         hex[16] = "89ab".charAt(Character.digit(hex[16], 16) & 0x3);
         String h = new String(hex);

@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.application.ingest;
 
 
+import dev.loyaltyrelay.domain.Hashes;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,12 +17,12 @@ class NectorSignatureTest {
 
     @Test
     void secretHash_isTheSha256HexOfTheSecret_caseInsensitive() {
-        String hex = NectorSignature.hexSha256("s3cret");
-        assertTrue(NectorSignature.secretHashMatches(hex, NectorSignature.sha256(SECRET)));
-        assertTrue(NectorSignature.secretHashMatches(hex.toUpperCase(), NectorSignature.sha256(SECRET)));
-        assertFalse(NectorSignature.secretHashMatches(NectorSignature.hexSha256("other"), NectorSignature.sha256(SECRET)));
-        assertFalse(NectorSignature.secretHashMatches("s3cret", NectorSignature.sha256(SECRET)), "the secret itself is not its hash");
-        assertFalse(NectorSignature.secretHashMatches(hex.substring(2), NectorSignature.sha256(SECRET)));
+        String hex = Hashes.sha256Hex("s3cret");
+        assertTrue(NectorSignature.secretHashMatches(hex, Hashes.sha256(SECRET)));
+        assertTrue(NectorSignature.secretHashMatches(hex.toUpperCase(), Hashes.sha256(SECRET)));
+        assertFalse(NectorSignature.secretHashMatches(Hashes.sha256Hex("other"), Hashes.sha256(SECRET)));
+        assertFalse(NectorSignature.secretHashMatches("s3cret", Hashes.sha256(SECRET)), "the secret itself is not its hash");
+        assertFalse(NectorSignature.secretHashMatches(hex.substring(2), Hashes.sha256(SECRET)));
     }
 
     @Test

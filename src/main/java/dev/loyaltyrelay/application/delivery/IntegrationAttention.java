@@ -1,0 +1,75 @@
+package dev.loyaltyrelay.application.delivery;
+
+import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.ConfigurationStore.RefusalFlag;
+import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
+import dev.loyaltyrelay.domain.Integration;
+import dev.loyaltyrelay.domain.IntegrationKey;
+import dev.loyaltyrelay.provider.BreakerListener;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+
+/**
+ * The one writer of an integration's attention flag: why it needs the merchant, and since when. Deliveries, test sends,
+ * the breaker and new credentials all go through here, so the rules between the two reasons are these, and only these:
+ * <ul>
+ *   <li>{@code credentials_refused} (the provider answered 401/403): set only while the refused credentials are still the
+ *       integration's, so a warm function holding a key the merchant already replaced flags nothing; it replaces
+ *       {@code provider_failing}; a later refusal keeps the first one's time; it stops sending ({@link #stopsSending});
+ *       only new credentials clear it, not switching the integration off and on;</li>
+ *   <li>{@code provider_failing} (the integration's breaker opened): set only on an integration with no flag, so it
+ *       never hides refused credentials; cleared when the breaker closes, and only while it is still the flag.</li>
+ * </ul>
+ * The store applies each rule in the same conditional write that sets or clears the flag, so two functions writing at
+ * once cannot break them.
+ */
+@ApplicationScoped
+public class IntegrationAttention implements BreakerListener {
+
+    public static final String CREDENTIALS_REFUSED = Rejected.CREDENTIALS_REFUSED;
+    public static final String PROVIDER_FAILING = "provider_failing";
+
+    private final ConfigurationStore store;
+    private final Clock clock;
+
+    IntegrationAttention(ConfigurationStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * The provider refused the credentials {@code refusedWith} holds (a delivery's or a test send's).
+     *
+     * @return {@link RefusalFlag#CREDENTIALS_REPLACED} when the merchant replaced them since: the refusal was of the old
+     *         ones and nothing is flagged
+     * @throws dev.loyaltyrelay.domain.StoreUnavailable when the flag cannot be written
+     */
+    public RefusalFlag credentialsRefused(Integration refusedWith) {
+        return store.flagRefusedCredentials(refusedWith.merchantId(), refusedWith.integrationId(), refusedWith.credentials(),
+                clock.instant());
+    }
+
+    @Override
+    public void providerFailing(IntegrationKey integration) {
+        store.markAttention(integration.merchantId(), integration.integrationId(),
+                new Integration.Attention(PROVIDER_FAILING, clock.instant()));
+    }
+
+    @Override
+    public void providerRecovered(IntegrationKey integration) {
+        store.clearAttention(integration.merchantId(), integration.integrationId(), PROVIDER_FAILING);
+    }
+
+    /**
+     * The flag an integration keeps when the merchant gives it new credentials: none. A refusal was of the old credentials,
+     * and a provider still failing is flagged again when its breaker next opens.
+     */
+    public static Integration.Attention afterNewCredentials() {
+        return null;
+    }
+
+    /** Whether the flag keeps deliveries from being sent: refused credentials would only be refused again. */
+    public static boolean stopsSending(Integration integration) {
+        return integration.attention() != null && CREDENTIALS_REFUSED.equals(integration.attention().reason());
+    }
+}
