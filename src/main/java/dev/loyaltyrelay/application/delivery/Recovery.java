@@ -115,7 +115,7 @@ public class Recovery {
                     continue;
                 }
                 handled++;
-                Optional<DeliveryJob> job = decode(letter.body());
+                Optional<DeliveryJob> job = codec.tryDecode(letter.body());
                 if (job.isEmpty()) {
                     unreadable++;
                     continue;
@@ -217,7 +217,7 @@ public class Recovery {
         }
         DeliveryRecord record = found.get();
         Optional<String> body = ledger.job(deliveryId);
-        Optional<DeliveryJob> job = body.flatMap(this::decode);
+        Optional<DeliveryJob> job = body.flatMap(codec::tryDecode);
         if (job.isEmpty()) {
             return Resend.JOB_GONE;
         }
@@ -254,14 +254,6 @@ public class Recovery {
         } catch (QueueUnavailable e) {
             LOG.warnf("resend of %s not queued: %s", job.deliveryId(), e.getMessage());
             return false;
-        }
-    }
-
-    private Optional<DeliveryJob> decode(String body) {
-        try {
-            return Optional.of(codec.decode(body));
-        } catch (RuntimeException unreadable) {
-            return Optional.empty();
         }
     }
 }
