@@ -86,6 +86,15 @@ public class Recovery {
     }
 
     /**
+     * About how many of the provider's dead letters a redrive would take, those taken out of sight for a while included.
+     *
+     * @throws QueueUnavailable when the dead-letter queue cannot be read
+     */
+    public int deadLetterCount(Provider provider) {
+        return queues.deadLetterCount(provider);
+    }
+
+    /**
      * Redrives up to {@code maxLetters} dead letters, stopping when {@code timeBudget} is spent.
      *
      * @throws QueueUnavailable when a queue cannot be reached (what was done stands; calling again goes on)
