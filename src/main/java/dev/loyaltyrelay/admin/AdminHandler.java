@@ -1,7 +1,6 @@
 package dev.loyaltyrelay.admin;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.loyaltyrelay.domain.RelayMetrics;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -12,6 +11,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.loyaltyrelay.domain.QueueUnavailable;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.StoreUnavailable;
+import dev.loyaltyrelay.observability.FlushMetrics;
 import io.quarkus.logging.Log;
 import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
@@ -32,25 +32,15 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
     private final AdminAuth auth;
     private final ObjectMapper json;
 
-    private final RelayMetrics metrics;
-
-    AdminHandler(AdminRoutes routes, AdminAuth auth, ObjectMapper json, RelayMetrics metrics) {
+    AdminHandler(AdminRoutes routes, AdminAuth auth, ObjectMapper json) {
         this.routes = routes;
-        this.metrics = metrics;
         this.auth = auth;
         this.json = json;
     }
 
     @Override
+    @FlushMetrics
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        try {
-            return answer(event);
-        } finally {
-            metrics.flush();
-        }
-    }
-
-    private APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event) {
         try {
             return respond(handle(event));
         } catch (ApiProblem problem) {

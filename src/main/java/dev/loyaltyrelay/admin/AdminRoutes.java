@@ -110,7 +110,7 @@ public class AdminRoutes {
     private final ConfigurationStore store;
 
     AdminRoutes(ConfigurationStore store, MerchantsApi merchants, IntegrationsApi integrations, MappingsApi mappings, TestEventApi testEvents,
-            DeliveriesApi deliveries, FiguresApi figures, RecoveryApi recovery, ErasureApi erasure) {
+            DeliveriesApi deliveries, FiguresApi figures, HeldEventsApi held, DeadLettersApi deadLetters, ErasureApi erasure) {
         this.store = store;
         List<Route<?, ?>> all = List.of(
                 merchant("PUT", MERCHANT, required(MerchantSettingsChange.class), MerchantSettings.class, merchants::putSettings),
@@ -142,11 +142,11 @@ public class AdminRoutes {
                 merchant("GET", DELIVERIES + "/{deliveryId}", NONE, Delivery.class, deliveries::one),
                 merchant("POST", DELIVERIES + "/{deliveryId}/resend", NONE, Requeued.class, deliveries::resend),
                 merchant("GET", MERCHANT + "/figures", NONE, Figures.class, figures::figures),
-                merchant("GET", HELD, NONE, HeldEventList.class, recovery::heldEvents),
-                merchant("POST", HELD + "/replay", optional(HeldEventReplay.class), ReplayResult.class, recovery::replayHeld),
+                merchant("GET", HELD, NONE, HeldEventList.class, held::heldEvents),
+                merchant("POST", HELD + "/replay", optional(HeldEventReplay.class), ReplayResult.class, held::replayHeld),
                 merchant("POST", MERCHANT + "/customers/erase", required(TestRecipient.class), Erasure.class, erasure::erase),
-                operator("GET", DEAD_LETTERS, NONE, DeadLetterCount.class, recovery::deadLetters),
-                operator("POST", DEAD_LETTERS + "/redrive", optional(Redrive.class), Redriven.class, recovery::redrive));
+                operator("GET", DEAD_LETTERS, NONE, DeadLetterCount.class, deadLetters::deadLetters),
+                operator("POST", DEAD_LETTERS + "/redrive", optional(Redrive.class), Redriven.class, deadLetters::redrive));
         for (Route<?, ?> route : all) {
             List<String> names = new ArrayList<>();
             Matcher m = PARAMETER.matcher(route.template());

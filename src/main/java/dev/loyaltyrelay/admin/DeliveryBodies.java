@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The bodies of the routes on what happened to a merchant's events ({@link DeliveriesApi}, {@link FiguresApi},
- * {@link ErasureApi}, {@link RecoveryApi}), as {@code docs/openapi.yaml} names their schemas
+ * {@link ErasureApi}, {@link HeldEventsApi}, {@link DeadLettersApi}), as {@code docs/openapi.yaml} names their schemas
  * (OpenApiDocumentTest holds each record and its schema together).
  */
 final class DeliveryBodies {

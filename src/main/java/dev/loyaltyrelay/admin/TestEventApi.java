@@ -23,6 +23,7 @@ import dev.loyaltyrelay.domain.RecipientResolver;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.provider.ProviderGateway;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -41,24 +42,22 @@ import static dev.loyaltyrelay.admin.IntegrationsApi.mapping;
 @ApplicationScoped
 public class TestEventApi {
 
-    private final IntegrationAttention attention;
-    private final CustomerStore customers;
-    private final EventCatalogue catalogue;
-    private final ProviderGateway gateway;
-    private final IntegrationCredentials vault;
-    private final ObjectMapper json;
-    private final Clock clock;
-
-    TestEventApi(IntegrationAttention attention, CustomerStore customers, EventCatalogue catalogue, ProviderGateway gateway,
-            IntegrationCredentials vault, ObjectMapper json, Clock clock) {
-        this.attention = attention;
-        this.customers = customers;
-        this.catalogue = catalogue;
-        this.gateway = gateway;
-        this.vault = vault;
-        this.json = json;
-        this.clock = clock;
-    }
+    // Seven collaborators, injected into package-private fields as Quarkus' guides do, rather than through a constructor
+    // that would name each of them three times.
+    @Inject
+    IntegrationAttention attention;
+    @Inject
+    CustomerStore customers;
+    @Inject
+    EventCatalogue catalogue;
+    @Inject
+    ProviderGateway gateway;
+    @Inject
+    IntegrationCredentials vault;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    Clock clock;
 
     AdminResponse<TestResult> sendTestEvent(AdminRequest<TestSend> request) {
         MerchantConfiguration configuration = request.merchant();

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.loyaltyrelay.application.delivery.BatchDelivery;
 import dev.loyaltyrelay.application.delivery.BatchDelivery.QueueMessage;
 import dev.loyaltyrelay.domain.Provider;
-import dev.loyaltyrelay.domain.RelayMetrics;
+import dev.loyaltyrelay.observability.FlushMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,17 +28,15 @@ public class DeliveryPipeline {
     private static final Logger LOG = Logger.getLogger(DeliveryPipeline.class);
     private final BatchDelivery delivery;
 
-    private final RelayMetrics metrics;
-
-    DeliveryPipeline(BatchDelivery delivery, RelayMetrics metrics) {
+    DeliveryPipeline(BatchDelivery delivery) {
         this.delivery = delivery;
-        this.metrics = metrics;
     }
 
     /**
      * A provider's batch as its function handles it: never throws, Errors included; a batch that fails as a whole
      * comes back whole (every record a failure), so nothing is deleted unhandled.
      */
+    @FlushMetrics
     public SQSBatchResponse handle(Provider provider, SQSEvent event, Context context) {
         try {
             return process(provider, event, context);
@@ -46,8 +44,6 @@ public class DeliveryPipeline {
             LOG.errorf("%s batch failed: %s; every record retried", provider.key(), unexpected.getClass().getName());
             List<SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
             return new SQSBatchResponse(records.stream().map(r -> new SQSBatchResponse.BatchItemFailure(r.getMessageId())).toList());
-        } finally {
-            metrics.flush();
         }
     }
 

@@ -1,13 +1,13 @@
 package dev.loyaltyrelay.figures;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.loyaltyrelay.domain.RelayMetrics;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.observability.FlushMetrics;
 import jakarta.inject.Named;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,24 +35,14 @@ public class FiguresHandler implements RequestStreamHandler {
     private final FigureProjection projection;
     private final ObjectMapper json;
 
-    private final RelayMetrics metrics;
-
-    FiguresHandler(FigureProjection projection, ObjectMapper json, RelayMetrics metrics) {
+    FiguresHandler(FigureProjection projection, ObjectMapper json) {
         this.projection = projection;
-        this.metrics = metrics;
         this.json = json;
     }
 
     @Override
+    @FlushMetrics
     public void handleRequest(InputStream input, OutputStream output, Context context) {
-        try {
-            project(input, output);
-        } finally {
-            metrics.flush();
-        }
-    }
-
-    private void project(InputStream input, OutputStream output) {
         String firstSequence = null;
         Optional<String> retryFrom;
         try {

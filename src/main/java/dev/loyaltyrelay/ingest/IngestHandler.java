@@ -11,7 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.config.RelayConfig;
-import dev.loyaltyrelay.domain.RelayMetrics;
+import dev.loyaltyrelay.observability.FlushMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Named;
@@ -38,16 +38,14 @@ public class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
     private final ObjectMapper json;
     private final int maxBodyBytes;
 
-    private final RelayMetrics metrics;
-
-    IngestHandler(WebhookIngestion ingestion, ObjectMapper json, RelayConfig config, RelayMetrics metrics) {
+    IngestHandler(WebhookIngestion ingestion, ObjectMapper json, RelayConfig config) {
         this.ingestion = ingestion;
-        this.metrics = metrics;
         this.json = json;
         this.maxBodyBytes = config.ingest().maxBodyBytes();
     }
 
     @Override
+    @FlushMetrics
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         try {
             Answer answer = handle(event);
@@ -63,8 +61,6 @@ public class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
             Log.errorf("ingest: unexpected %s", e.getClass().getName());
             // A defect, not the sender's fault: answered so that Nector retries.
             return respond(Answer.error(500, "internal_error", "unexpected error; retry later"));
-        } finally {
-            metrics.flush();
         }
     }
 

@@ -80,6 +80,11 @@ public class EmfMetrics implements RelayMetrics {
         }
     }
 
+    /** Whether counts wait for a flush: none should once an invocation has ended (the edges' {@link FlushMetrics}). */
+    boolean waitingForFlush() {
+        return !pending.isEmpty();
+    }
+
     /** The total of {@code name} with exactly these dimensions since start. */
     public long total(String name, Map<String, String> dimensions) {
         AtomicLong total = totals.get(key(name, new TreeMap<>(dimensions)));

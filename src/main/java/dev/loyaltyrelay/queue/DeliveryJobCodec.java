@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON form of a {@link DeliveryJob}, written field by field so the wire format is exactly the published
@@ -114,6 +115,18 @@ public class DeliveryJobCodec {
         } catch (RuntimeException unreadable) {
             // A missing or malformed field (receivedAt, say): the class only, as the message may quote the text.
             throw new IllegalArgumentException("delivery job is not readable: " + unreadable.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * The job the text holds, or empty when it holds none: a message or a letter that is not a job is dead-lettered or
+     * left where it is, never delivered, so the reason does not matter here.
+     */
+    public Optional<DeliveryJob> tryDecode(String text) {
+        try {
+            return Optional.of(decode(text));
+        } catch (RuntimeException unreadable) {
+            return Optional.empty();
         }
     }
 

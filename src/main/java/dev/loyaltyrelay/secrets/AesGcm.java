@@ -27,10 +27,7 @@ final class AesGcm {
 
     static byte[] encrypt(byte[] key, byte[] nonce, byte[] plaintext, EncryptionContext context) {
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(aad(context));
-            return cipher.doFinal(plaintext);
+            return run(Cipher.ENCRYPT_MODE, key, nonce, plaintext, context);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
@@ -38,13 +35,18 @@ final class AesGcm {
 
     static byte[] decrypt(byte[] key, byte[] nonce, byte[] ciphertext, EncryptionContext context) {
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(aad(context));
-            return cipher.doFinal(ciphertext);
+            return run(Cipher.DECRYPT_MODE, key, nonce, ciphertext, context);
         } catch (GeneralSecurityException e) {
             throw new SecretUnavailable("sealed value does not open under this key and context", null);
         }
+    }
+
+    /** One pass either way; a failure means a defect when sealing, and a wrong key, context or tampering when opening. */
+    private static byte[] run(int mode, byte[] key, byte[] nonce, byte[] input, EncryptionContext context) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+        cipher.updateAAD(aad(context));
+        return cipher.doFinal(input);
     }
 
     private static byte[] aad(EncryptionContext context) {

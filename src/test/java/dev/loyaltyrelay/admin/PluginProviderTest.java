@@ -17,6 +17,7 @@ import dev.loyaltyrelay.application.ingest.MerchantDirectory;
 import dev.loyaltyrelay.delivery.DeliveryPipeline;
 import dev.loyaltyrelay.domain.DeliveryLedger;
 import dev.loyaltyrelay.domain.DeliveryStatus;
+import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderCatalogue;
 import dev.loyaltyrelay.ingest.IngestHandler;
 import dev.loyaltyrelay.provider.echo.EchoAdapter;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.Test;
 @TestProfile(AdminFunctionProfile.class)
 class PluginProviderTest {
 
+    private static final Provider ECHO = EchoAdapter.PROFILE.provider();
+
     @Inject
     IngestHandler ingest;
     @Inject
@@ -62,13 +65,13 @@ class PluginProviderTest {
         directory.invalidateAll();
         Queues.purgeAll();
         AdminScenario.providersAccept();
-        ProviderStubs.of(EchoAdapter.PROVIDER).stubFor(post(urlEqualTo("/v1/echoes"))
+        ProviderStubs.of(ECHO).stubFor(post(urlEqualTo("/v1/echoes"))
                 .willReturn(aResponse().withStatus(201).withBody("{\"echoId\":\"echo-77\"}")));
     }
 
     @Test
     void aProviderRegisteredByItsFolderAlone_isInitializedMappedAndDeliveredEndToEnd() {
-        assertTrue(catalogue.profile(EchoAdapter.PROVIDER).isPresent(), "registered by being a bean");
+        assertTrue(catalogue.profile(ECHO).isPresent(), "registered by being a bean");
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
 
@@ -89,9 +92,9 @@ class PluginProviderTest {
         assertEquals(201, mapped.status(), mapped.toString());
 
         assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
-        assertEquals(1, AdminScenario.deliver(EchoAdapter.PROVIDER, (event, context) -> pipeline.handle(EchoAdapter.PROVIDER, event, context)));
+        assertEquals(1, AdminScenario.deliver(ECHO, (event, context) -> pipeline.handle(ECHO, event, context)));
 
-        ProviderStubs.of(EchoAdapter.PROVIDER).verify(1, postRequestedFor(urlEqualTo("/v1/echoes"))
+        ProviderStubs.of(ECHO).verify(1, postRequestedFor(urlEqualTo("/v1/echoes"))
                 .withHeader("x-echo-token", equalTo("echo-secret-0001"))
                 .withRequestBody(equalToJson("{\"to\":\"+919876543210\",\"template\":\"echo_wallet\",\"values\":[\"Riya\",\"100\"]}")));
         Answer deliveries = call("GET", merchants(merchantId) + "/deliveries", key, null);

@@ -52,7 +52,7 @@ class ReplayResultTest {
     @ParameterizedTest
     @MethodSource("everyOutcome")
     void aReplayedEventsLine_carriesTheWebhookEndpointsStatusAndWord_forTheSameOutcome(IngestOutcome outcome) {
-        DeliveryBodies.Replayed line = RecoveryApi.replayed(HELD, outcome);
+        DeliveryBodies.Replayed line = HeldEventsApi.replayed(HELD, outcome);
         Map<String, Object> answered = IngestAnswerAccess.body(outcome);
 
         assertEquals(IngestAnswerAccess.status(outcome), line.httpStatus());

@@ -324,7 +324,7 @@ class IngestAnswersTest {
         }
 
         IngestHandler handler() {
-            return new IngestHandler(ingestion(), JSON, IngestParts.config(), (name, dimensions) -> { });
+            return new IngestHandler(ingestion(), JSON, IngestParts.config());
         }
 
         WebhookIngestion ingestion() {

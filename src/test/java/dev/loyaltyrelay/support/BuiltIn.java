@@ -16,18 +16,18 @@ import java.util.List;
  */
 public final class BuiltIn {
 
-    public static final Provider LIMECHAT = LimeChatAdapter.PROVIDER;
-    public static final Provider DELIGHTCHAT = DelightChatAdapter.PROVIDER;
-    public static final Provider BITESPEED = BiteSpeedAdapter.PROVIDER;
-    public static final Provider ZOKO = ZokoAdapter.PROVIDER;
-    public static final Provider WIGZO = WigzoAdapter.PROVIDER;
+    public static final Provider LIMECHAT = LimeChatAdapter.PROFILE.provider();
+    public static final Provider DELIGHTCHAT = DelightChatAdapter.PROFILE.provider();
+    public static final Provider BITESPEED = BiteSpeedAdapter.PROFILE.provider();
+    public static final Provider ZOKO = ZokoAdapter.PROFILE.provider();
+    public static final Provider WIGZO = WigzoAdapter.PROFILE.provider();
 
     public static final List<ProviderProfile> PROFILES = List.of(LimeChatAdapter.PROFILE, DelightChatAdapter.PROFILE,
             BiteSpeedAdapter.PROFILE, ZokoAdapter.PROFILE, WigzoAdapter.PROFILE);
     public static final List<Provider> ALL = PROFILES.stream().map(ProviderProfile::provider).toList();
 
     /** Providers registered by a plug-in in the test tree alone (no template block): the engines and stubs serve them too. */
-    public static final List<Provider> TEST_TREE = List.of(dev.loyaltyrelay.provider.echo.EchoAdapter.PROVIDER);
+    public static final List<Provider> TEST_TREE = List.of(dev.loyaltyrelay.provider.echo.EchoAdapter.PROFILE.provider());
 
     private BuiltIn() {
     }

@@ -91,12 +91,7 @@ public class BatchDelivery {
 
     /** The message as the pipeline sees it: its job (null when unreadable, to be dead-lettered) and what travels with it. */
     private QueuedJob queuedJob(QueueMessage message) {
-        DeliveryJob job;
-        try {
-            job = codec.decode(message.body());
-        } catch (RuntimeException unreadable) {
-            job = null;
-        }
+        DeliveryJob job = codec.tryDecode(message.body()).orElse(null);
         return new QueuedJob(message.body(), Math.max(1, message.receiveCount()), job, CarriedOutcome.from(message.attributes()).orElse(null));
     }
 

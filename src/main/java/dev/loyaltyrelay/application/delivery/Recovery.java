@@ -86,6 +86,15 @@ public class Recovery {
     }
 
     /**
+     * About how many of the provider's dead letters a redrive would take, those taken out of sight for a while included.
+     *
+     * @throws QueueUnavailable when the dead-letter queue cannot be read
+     */
+    public int deadLetterCount(Provider provider) {
+        return queues.deadLetterCount(provider);
+    }
+
+    /**
      * Redrives up to {@code maxLetters} dead letters, stopping when {@code timeBudget} is spent.
      *
      * @throws QueueUnavailable when a queue cannot be reached (what was done stands; calling again goes on)
@@ -115,7 +124,7 @@ public class Recovery {
                     continue;
                 }
                 handled++;
-                Optional<DeliveryJob> job = decode(letter.body());
+                Optional<DeliveryJob> job = codec.tryDecode(letter.body());
                 if (job.isEmpty()) {
                     unreadable++;
                     continue;
@@ -217,7 +226,7 @@ public class Recovery {
         }
         DeliveryRecord record = found.get();
         Optional<String> body = ledger.job(deliveryId);
-        Optional<DeliveryJob> job = body.flatMap(this::decode);
+        Optional<DeliveryJob> job = body.flatMap(codec::tryDecode);
         if (job.isEmpty()) {
             return Resend.JOB_GONE;
         }
@@ -254,14 +263,6 @@ public class Recovery {
         } catch (QueueUnavailable e) {
             LOG.warnf("resend of %s not queued: %s", job.deliveryId(), e.getMessage());
             return false;
-        }
-    }
-
-    private Optional<DeliveryJob> decode(String body) {
-        try {
-            return Optional.of(codec.decode(body));
-        } catch (RuntimeException unreadable) {
-            return Optional.empty();
         }
     }
 }

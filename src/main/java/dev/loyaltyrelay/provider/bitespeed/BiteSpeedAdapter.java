@@ -1,7 +1,6 @@
 package dev.loyaltyrelay.provider.bitespeed;
 
 import dev.loyaltyrelay.domain.DeliveryOutcome;
-import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
@@ -18,7 +17,6 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class BiteSpeedAdapter extends RestProviderAdapter<BiteSpeedAdapter.Credentials, BiteSpeedApi> {
 
     public static final ProviderProfile PROFILE = CredentialRecords.profile("bitespeed", "BiteSpeed", CommonProperty.MOBILE, false, Credentials.class);
-    public static final Provider PROVIDER = PROFILE.provider();
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret channelId, Secret userId) {

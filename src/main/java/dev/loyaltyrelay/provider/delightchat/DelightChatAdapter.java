@@ -5,7 +5,6 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
-import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
@@ -28,7 +27,6 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class DelightChatAdapter extends RestProviderAdapter<DelightChatAdapter.Credentials, DelightChatApi> {
 
     public static final ProviderProfile PROFILE = CredentialRecords.profile("delightchat", "DelightChat", CommonProperty.MOBILE, false, Credentials.class);
-    public static final Provider PROVIDER = PROFILE.provider();
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret apiKey) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
-import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
@@ -32,7 +31,6 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class LimeChatAdapter extends RestProviderAdapter<LimeChatAdapter.Credentials, LimeChatApi> {
 
     public static final ProviderProfile PROFILE = CredentialRecords.profile("limechat", "LimeChat", CommonProperty.MOBILE, true, Credentials.class);
-    public static final Provider PROVIDER = PROFILE.provider();
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret accountId, Secret accessToken) {

@@ -3,7 +3,6 @@ package dev.loyaltyrelay.provider.wigzo;
 import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
-import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
@@ -31,7 +30,6 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class WigzoAdapter extends RestProviderAdapter<WigzoAdapter.Credentials, WigzoApi> {
 
     public static final ProviderProfile PROFILE = CredentialRecords.profile("wigzo", "Wigzo", CommonProperty.EMAIL, true, Credentials.class);
-    public static final Provider PROVIDER = PROFILE.provider();
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret orgToken, Secret apiToken) {

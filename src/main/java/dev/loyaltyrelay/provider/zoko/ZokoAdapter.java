@@ -1,7 +1,6 @@
 package dev.loyaltyrelay.provider.zoko;
 
 import dev.loyaltyrelay.domain.DeliveryOutcome;
-import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
@@ -22,7 +21,6 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class ZokoAdapter extends RestProviderAdapter<ZokoAdapter.Credentials, ZokoApi> {
 
     public static final ProviderProfile PROFILE = CredentialRecords.profile("zoko", "Zoko", CommonProperty.MOBILE, false, Credentials.class);
-    public static final Provider PROVIDER = PROFILE.provider();
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret apiKey) {

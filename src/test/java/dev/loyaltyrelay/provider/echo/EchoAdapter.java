@@ -2,7 +2,6 @@ package dev.loyaltyrelay.provider.echo;
 
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
-import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import dev.loyaltyrelay.provider.OutboundMessage;
@@ -22,7 +21,6 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class EchoAdapter extends RestProviderAdapter<EchoAdapter.Credentials, EchoApi> {
 
     public static final ProviderProfile PROFILE = CredentialRecords.profile("echo", "Echo", CommonProperty.MOBILE, false, Credentials.class);
-    public static final Provider PROVIDER = PROFILE.provider();
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret token) {

@@ -1,22 +1,15 @@
 package dev.loyaltyrelay.admin;
 
-import dev.loyaltyrelay.admin.DeliveryBodies.DeadLetterCount;
 import dev.loyaltyrelay.admin.DeliveryBodies.Held;
 import dev.loyaltyrelay.admin.DeliveryBodies.HeldEventList;
 import dev.loyaltyrelay.admin.DeliveryBodies.HeldEventReplay;
-import dev.loyaltyrelay.admin.DeliveryBodies.Redrive;
-import dev.loyaltyrelay.admin.DeliveryBodies.Redriven;
 import dev.loyaltyrelay.admin.DeliveryBodies.ReplayResult;
 import dev.loyaltyrelay.admin.DeliveryBodies.Replayed;
-import dev.loyaltyrelay.application.delivery.Recovery;
 import dev.loyaltyrelay.application.ingest.IngestOutcome;
 import dev.loyaltyrelay.application.ingest.WebhookIngestion;
 import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
 import dev.loyaltyrelay.domain.HeldEventStore.HeldPage;
-import dev.loyaltyrelay.domain.Provider;
-import dev.loyaltyrelay.domain.ProviderQueues;
-import dev.loyaltyrelay.domain.QueueUnavailable;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -24,44 +17,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
-import java.util.TreeMap;
 
 /**
- * Recovery: events held as invalid, listed a page at a time and replayed through ingest once the catalogue or the
- * mapping is fixed; and a provider's dead letters (operator only), counted and redriven a page at a time. (A single
- * delivery's resend is {@link DeliveriesApi}'s.)
+ * A merchant's events held as invalid, listed a page at a time and replayed through ingest once the catalogue or the
+ * mapping is fixed. (A provider's dead letters are {@link DeadLettersApi}'s; a single delivery's resend is
+ * {@link DeliveriesApi}'s.)
  */
 @ApplicationScoped
-public class RecoveryApi {
+public class HeldEventsApi {
 
     /**
      * Replay stops taking new events after this long, leaving the rest of the admin function's 29 s for the event in hand
      * (a few store and queue calls, with the SDK's retries) and the answer.
      */
     static final Duration HELD_REPLAY_TIME_BUDGET = Duration.ofSeconds(20);
-    /** Letters one redrive call takes at most; the operator calls again until {@code complete}. */
-    static final int MAX_REDRIVE_PAGE = 500;
-    /** Well inside the admin function's 29 s timeout, so a call always answers with what it did. */
-    static final Duration REDRIVE_TIME_BUDGET = Duration.ofSeconds(20);
     private static final String HELD_CURSOR_PREFIX = "held:";
 
     private final HeldEventStore held;
     private final WebhookIngestion ingestion;
-    private final ProviderQueues queues;
-    private final Recovery recovery;
 
-    RecoveryApi(HeldEventStore held, WebhookIngestion ingestion, ProviderQueues queues, Recovery recovery) {
+    HeldEventsApi(HeldEventStore held, WebhookIngestion ingestion) {
         this.held = held;
         this.ingestion = ingestion;
-        this.queues = queues;
-        this.recovery = recovery;
     }
 
     AdminResponse<HeldEventList> heldEvents(AdminRequest<Void> request) {
         request.merchant();
         int limit = request.query("limit").map(l -> Fields.wholeNumber("limit", l, 1, 100)).orElse(25);
-        String after = request.query("cursor").map(RecoveryApi::heldEventAfter).orElse(null);
+        String after = request.query("cursor").map(HeldEventsApi::heldEventAfter).orElse(null);
         HeldPage page = held.page(request.merchantId(), after, limit);
         return AdminResponse.ok(new HeldEventList(page.events().stream().map(Held::of).toList(),
                 page.continueAfter() == null ? null : heldCursor(page.continueAfter())));
@@ -77,7 +60,7 @@ public class RecoveryApi {
         request.merchant();
         HeldEventReplay given = request.body();
         int max = Fields.whole("max", given.max(), 1, 100).orElse(25L).intValue();
-        String resumeAfter = Fields.text("cursor", given.cursor(), 1_000).map(RecoveryApi::heldEventAfter).orElse(null);
+        String resumeAfter = Fields.text("cursor", given.cursor(), 1_000).map(HeldEventsApi::heldEventAfter).orElse(null);
         long deadline = System.nanoTime() + HELD_REPLAY_TIME_BUDGET.toNanos();
         List<Replayed> results = new ArrayList<>();
         String stoppedBy = null;
@@ -137,33 +120,6 @@ public class RecoveryApi {
             case IngestOutcome.RetryLater retry -> new Answered(retry.reason() == IngestOutcome.Wait.IN_PROGRESS ? 409 : 503, retry.reason().code());
         };
         return new Replayed(event.nectorDeliveryId(), event.topic(), answered.httpStatus(), answered.result());
-    }
-
-    AdminResponse<DeadLetterCount> deadLetters(AdminRequest<Void> request) {
-        Provider provider = provider(request);
-        try {
-            return AdminResponse.ok(new DeadLetterCount(provider.key(), queues.deadLetterCount(provider)));
-        } catch (QueueUnavailable e) {
-            throw new ApiProblem(503, "queue_unavailable", "the dead-letter queue cannot be read now");
-        }
-    }
-
-    AdminResponse<Redriven> redrive(AdminRequest<Redrive> request) {
-        Provider provider = provider(request);
-        int max = Fields.whole("max", request.body().max(), 1, MAX_REDRIVE_PAGE).orElse(100L).intValue();
-        try {
-            Recovery.Redriven redriven = recovery.redrive(provider, max, REDRIVE_TIME_BUDGET);
-            var ended = new TreeMap<String, Integer>();
-            redriven.alreadyEnded().forEach((status, count) -> ended.put(status.name().toLowerCase(Locale.ROOT), count));
-            return AdminResponse.ok(new Redriven(provider.key(), redriven.requeued(), ended, redriven.unreadable(), redriven.remaining(),
-                    redriven.stoppedBy(), "empty".equals(redriven.stoppedBy())));
-        } catch (QueueUnavailable e) {
-            throw new ApiProblem(503, "queue_unavailable", "the queues cannot be reached now; what was moved stays moved, call again to go on");
-        }
-    }
-
-    private static Provider provider(AdminRequest<?> request) {
-        return Provider.fromKey(request.path("provider")).orElseThrow(() -> ApiProblem.notFound("provider"));
     }
 
     /** A held-events cursor: where to continue, after a delivery id (or from the first, when null). */
