@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.application;
 
+import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,30 +33,42 @@ public final class ConfigurationCache<K, T> {
     private record Entry<T>(Optional<T> value, Optional<String> version, Instant loadedAt, Instant checkedAt) {
     }
 
+    /** Bounds the memory a flood of made-up merchant or integration ids can take in one container. */
+    public static final int MAX_ENTRIES = 10_000;
+
     private final ConfigurationStore store;
     private final Clock clock;
     private final Duration freshFor;
     private final Duration maxAge;
     private final int maxEntries;
     private final Function<K, String> merchantOf;
+    private final Function<K, Optional<T>> load;
     private final Map<K, Entry<T>> entries = new ConcurrentHashMap<>();
 
     /**
      * @param maxEntries bounds the memory a flood of made-up ids can take: when full, absent values are not kept
      * @param merchantOf the merchant whose configuration an entry comes from
+     * @param load       what is kept for a key, read and derived now (empty: there is no such thing)
      */
     public ConfigurationCache(ConfigurationStore store, Clock clock, Duration freshFor, Duration maxAge, int maxEntries,
-            Function<K, String> merchantOf) {
+            Function<K, String> merchantOf, Function<K, Optional<T>> load) {
         this.store = store;
         this.clock = clock;
         this.freshFor = freshFor;
         this.maxAge = maxAge;
         this.maxEntries = maxEntries;
         this.merchantOf = merchantOf;
+        this.load = load;
+    }
+
+    /** A cache with the configured bounds ({@code relay.config-fresh-for}, {@code relay.config-cache-ttl}) of {@link #MAX_ENTRIES}. */
+    public static <K, T> ConfigurationCache<K, T> configured(ConfigurationStore store, Clock clock, RelayConfig config,
+            Function<K, String> merchantOf, Function<K, Optional<T>> load) {
+        return new ConfigurationCache<>(store, clock, config.configFreshFor(), config.configCacheTtl(), MAX_ENTRIES, merchantOf, load);
     }
 
     /** The kept value, or what {@code load} gives now when there is none, it is too old, or the merchant's version moved. */
-    public Optional<T> get(K key, Function<K, Optional<T>> load) {
+    public Optional<T> get(K key) {
         Instant now = clock.instant();
         Entry<T> entry = entries.get(key);
         if (entry != null && within(now, entry.loadedAt(), maxAge)) {
@@ -67,14 +80,14 @@ public final class ConfigurationCache<K, T> {
                 entries.replace(key, entry, new Entry<>(entry.value(), version, entry.loadedAt(), now));
                 return entry.value();
             }
-            return load(key, version, now, load);
+            return load(key, version, now);
         }
         // The version is read before the configuration: were a change to land in between, the newer configuration is
         // kept under the older version, and the next check loads it again; never the other way round.
-        return load(key, store.version(merchantOf.apply(key)), now, load);
+        return load(key, store.version(merchantOf.apply(key)), now);
     }
 
-    private Optional<T> load(K key, Optional<String> version, Instant now, Function<K, Optional<T>> load) {
+    private Optional<T> load(K key, Optional<String> version, Instant now) {
         Optional<T> value = load.apply(key);
         if (entries.size() >= maxEntries) {
             entries.values().removeIf(e -> !within(now, e.loadedAt(), maxAge));

@@ -109,14 +109,12 @@ public class DynamoConfigurationStore implements ConfigurationStore {
 
     @Override
     public void saveMerchant(Merchant merchant) {
-        put(MerchantItems.toItem(merchant));
-        changed(merchant.merchantId());
+        write(merchant.merchantId(), MerchantItems.toItem(merchant));
     }
 
     @Override
     public void saveWebhookSecret(String merchantId, WebhookSecret secret) {
-        put(WebhookSecretItems.toItem(merchantId, secret));
-        changed(merchantId);
+        write(merchantId, WebhookSecretItems.toItem(merchantId, secret));
     }
 
     @Override
@@ -151,8 +149,7 @@ public class DynamoConfigurationStore implements ConfigurationStore {
 
     @Override
     public void saveIntegration(Integration integration) {
-        put(IntegrationItems.toItem(integration));
-        changed(integration.merchantId());
+        write(integration.merchantId(), IntegrationItems.toItem(integration));
     }
 
     @Override
@@ -177,38 +174,29 @@ public class DynamoConfigurationStore implements ConfigurationStore {
 
     @Override
     public void setEnabled(String merchantId, String integrationId, boolean enabled) {
-        if (integrations.setEnabled(merchantId, integrationId, enabled)) {
-            changed(merchantId);
-        }
+        changedIf(integrations.setEnabled(merchantId, integrationId, enabled), merchantId);
     }
 
     @Override
     public RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, Instant since) {
         RefusalFlag flag = integrations.flagRefusedCredentials(merchantId, integrationId, used, since);
-        if (flag == RefusalFlag.FLAGGED) {
-            changed(merchantId);
-        }
+        changedIf(flag == RefusalFlag.FLAGGED, merchantId);
         return flag;
     }
 
     @Override
     public void markAttention(String merchantId, String integrationId, Integration.Attention attention) {
-        if (integrations.markAttention(merchantId, integrationId, attention)) {
-            changed(merchantId);
-        }
+        changedIf(integrations.markAttention(merchantId, integrationId, attention), merchantId);
     }
 
     @Override
     public void clearAttention(String merchantId, String integrationId, String reason) {
-        if (integrations.clearAttention(merchantId, integrationId, reason)) {
-            changed(merchantId);
-        }
+        changedIf(integrations.clearAttention(merchantId, integrationId, reason), merchantId);
     }
 
     @Override
     public void saveMapping(String merchantId, EventMapping mapping) {
-        put(EventMappingItems.toItem(merchantId, mapping));
-        changed(merchantId);
+        write(merchantId, EventMappingItems.toItem(merchantId, mapping));
     }
 
     @Override
@@ -233,9 +221,18 @@ public class DynamoConfigurationStore implements ConfigurationStore {
         changes.accept(new ConfigurationChanged(merchantId));
     }
 
-    private void put(Map<String, AttributeValue> item) {
+    /** A conditional write that found nothing to change changes no version: no cache anywhere is made to reload for it. */
+    private void changedIf(boolean written, String merchantId) {
+        if (written) {
+            changed(merchantId);
+        }
+    }
+
+    /** One item of the merchant's configuration written whole, then the version that announces it. */
+    private void write(String merchantId, Map<String, AttributeValue> item) {
         DynamoCalls.call("save configuration", () -> dynamo.putItem(r -> r.tableName(tables.config()).item(item)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+        changed(merchantId);
     }
 
     private void delete(String merchantId, String sortKey) {

@@ -50,8 +50,11 @@ class ConfigurationCacheTest {
         clock.set(Instant.parse("2026-12-02T10:00:00Z"));
     }
 
+    /** What the cache under test loads with; a test may put another in (a change racing the load). */
+    private Function<String, Optional<String>> loader = load;
+
     private ConfigurationCache<String, String> cache(int maxEntries) {
-        return new ConfigurationCache<>(store, clock, FRESH_FOR, MAX_AGE, maxEntries, merchantId -> merchantId);
+        return new ConfigurationCache<>(store, clock, FRESH_FOR, MAX_AGE, maxEntries, merchantId -> merchantId, merchantId -> loader.apply(merchantId));
     }
 
     private void changeElsewhere(String merchantId, String value) {
@@ -63,9 +66,9 @@ class ConfigurationCacheTest {
     void withinFreshFor_aLookupReadsNothing() {
         changeElsewhere("m1", "enabled");
         var cache = cache(100);
-        assertEquals(Optional.of("enabled"), cache.get("m1", load));
+        assertEquals(Optional.of("enabled"), cache.get("m1"));
         clock.advance(FRESH_FOR.minusMillis(1));
-        assertEquals(Optional.of("enabled"), cache.get("m1", load));
+        assertEquals(Optional.of("enabled"), cache.get("m1"));
         assertEquals(1, loads.get());
         assertEquals(1, versionReads.get(), "the version is read once, before the load");
     }
@@ -74,22 +77,22 @@ class ConfigurationCacheTest {
     void anotherFunctionsChange_appliesOnceFreshForHasPassed() {
         changeElsewhere("m1", "enabled");
         var cache = cache(100);
-        cache.get("m1", load);
+        cache.get("m1");
         changeElsewhere("m1", "disabled");
-        assertEquals(Optional.of("enabled"), cache.get("m1", load), "within the bound the old value may still be used");
+        assertEquals(Optional.of("enabled"), cache.get("m1"), "within the bound the old value may still be used");
         clock.advance(FRESH_FOR);
-        assertEquals(Optional.of("disabled"), cache.get("m1", load));
+        assertEquals(Optional.of("disabled"), cache.get("m1"));
     }
 
     @Test
     void anUnchangedVersion_costsOneSmallReadPerFreshFor_andNoLoad() {
         changeElsewhere("m1", "enabled");
         var cache = cache(100);
-        cache.get("m1", load);
+        cache.get("m1");
         for (int i = 0; i < 10; i++) {
             clock.advance(FRESH_FOR);
-            cache.get("m1", load);
-            cache.get("m1", load);
+            cache.get("m1");
+            cache.get("m1");
         }
         assertEquals(1, loads.get());
         assertEquals(11, versionReads.get());
@@ -99,37 +102,38 @@ class ConfigurationCacheTest {
     void afterMaxAge_theConfigurationIsLoadedAgain_evenWhenItsVersionDidNotMove() {
         changeElsewhere("m1", "enabled");
         var cache = cache(100);
-        cache.get("m1", load);
+        cache.get("m1");
         current.put("m1", "written without a version (the version write was lost)");
         clock.advance(MAX_AGE.minusSeconds(1));
-        assertEquals(Optional.of("enabled"), cache.get("m1", load));
+        assertEquals(Optional.of("enabled"), cache.get("m1"));
         clock.advance(Duration.ofSeconds(1));
-        assertEquals(Optional.of("written without a version (the version write was lost)"), cache.get("m1", load));
+        assertEquals(Optional.of("written without a version (the version write was lost)"), cache.get("m1"));
     }
 
     @Test
     void anUnknownMerchant_isFoundOnceCreated_withinFreshFor() {
         var cache = cache(100);
-        assertEquals(Optional.empty(), cache.get("new-merchant", load));
-        assertEquals(Optional.empty(), cache.get("new-merchant", load));
+        assertEquals(Optional.empty(), cache.get("new-merchant"));
+        assertEquals(Optional.empty(), cache.get("new-merchant"));
         assertEquals(1, loads.get(), "absence is remembered too: a flood for a made-up id is not a flood of queries");
         changeElsewhere("new-merchant", "created");
         clock.advance(FRESH_FOR);
-        assertEquals(Optional.of("created"), cache.get("new-merchant", load));
+        assertEquals(Optional.of("created"), cache.get("new-merchant"));
     }
 
     @Test
     void aChangeLandingBetweenTheVersionReadAndTheLoad_isLoadedAgainAtTheNextCheck() {
         changeElsewhere("m1", "old");
         var cache = cache(100);
-        Function<String, Optional<String>> racingLoad = merchantId -> {
+        loader = merchantId -> {
             changeElsewhere("m1", "new");
             return load.apply(merchantId);
         };
-        assertEquals(Optional.of("new"), cache.get("m1", racingLoad));
+        assertEquals(Optional.of("new"), cache.get("m1"));
+        loader = load;
         changeElsewhere("m1", "newer");
         clock.advance(FRESH_FOR);
-        assertEquals(Optional.of("newer"), cache.get("m1", load),
+        assertEquals(Optional.of("newer"), cache.get("m1"),
                 "kept under the version read before the load, so the next check cannot mistake it for current");
     }
 
@@ -137,14 +141,15 @@ class ConfigurationCacheTest {
     void forgetMerchant_dropsThatMerchantsEntriesOnly() {
         changeElsewhere("m1", "a");
         changeElsewhere("m2", "b");
-        var cache = new ConfigurationCache<String, String>(store, clock, FRESH_FOR, MAX_AGE, 100, key -> key.split("/")[0]);
-        cache.get("m1/int-1", key -> load.apply("m1"));
-        cache.get("m1/int-2", key -> load.apply("m1"));
-        cache.get("m2/int-1", key -> load.apply("m2"));
+        Function<String, String> merchantOf = key -> key.split("/")[0];
+        var cache = new ConfigurationCache<String, String>(store, clock, FRESH_FOR, MAX_AGE, 100, merchantOf, key -> load.apply(merchantOf.apply(key)));
+        cache.get("m1/int-1");
+        cache.get("m1/int-2");
+        cache.get("m2/int-1");
         current.put("m1", "changed here");
         cache.forgetMerchant("m1");
-        assertEquals(Optional.of("changed here"), cache.get("m1/int-1", key -> load.apply("m1")), "a change this container made applies at once");
-        assertEquals(Optional.of("b"), cache.get("m2/int-1", key -> load.apply("m2")));
+        assertEquals(Optional.of("changed here"), cache.get("m1/int-1"), "a change this container made applies at once");
+        assertEquals(Optional.of("b"), cache.get("m2/int-1"));
         assertEquals(4, loads.get());
     }
 
@@ -152,23 +157,25 @@ class ConfigurationCacheTest {
     void aLoadThatFails_leavesNothingBehind() {
         changeElsewhere("m1", "enabled");
         var cache = cache(100);
-        assertThrows(StoreUnavailable.class, () -> cache.get("m1", merchantId -> {
+        loader = merchantId -> {
             throw new StoreUnavailable("load merchant configuration", new IllegalStateException("unreachable"));
-        }));
-        assertEquals(Optional.of("enabled"), cache.get("m1", load));
+        };
+        assertThrows(StoreUnavailable.class, () -> cache.get("m1"));
+        loader = load;
+        assertEquals(Optional.of("enabled"), cache.get("m1"));
     }
 
     @Test
     void aFloodOfMadeUpIds_doesNotGrowTheCacheWithoutBound_norEvictKnownMerchants() {
         changeElsewhere("known", "enabled");
         var cache = cache(1_000);
-        cache.get("known", load);
+        cache.get("known");
         for (int i = 0; i < 5_000; i++) {
-            cache.get("made-up-" + i, load);
+            cache.get("made-up-" + i);
         }
         assertTrue(cache.size() <= 1_000, "entries: " + cache.size());
         int loadsBefore = loads.get();
-        assertEquals(Optional.of("enabled"), cache.get("known", load));
+        assertEquals(Optional.of("enabled"), cache.get("known"));
         assertEquals(loadsBefore, loads.get(), "the known merchant was not pushed out by made-up ones");
     }
 }

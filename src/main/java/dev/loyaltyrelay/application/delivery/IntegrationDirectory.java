@@ -34,16 +34,13 @@ public class IntegrationDirectory {
         }
     }
 
-    static final int MAX_ENTRIES = 10_000;
-
-    private final ConfigurationStore store;
     private final ConfigurationSecrets secrets;
     private final ConfigurationCache<IntegrationKey, SendingContext> cache;
 
     public IntegrationDirectory(ConfigurationStore store, ConfigurationSecrets secrets, Clock clock, RelayConfig config) {
-        this.store = store;
         this.secrets = secrets;
-        this.cache = new ConfigurationCache<>(store, clock, config.configFreshFor(), config.configCacheTtl(), MAX_ENTRIES, IntegrationKey::merchantId);
+        this.cache = ConfigurationCache.configured(store, clock, config, IntegrationKey::merchantId,
+                key -> store.load(key.merchantId()).flatMap(configuration -> open(configuration, key.integrationId())));
     }
 
     /**
@@ -52,7 +49,7 @@ public class IntegrationDirectory {
      * @throws SecretCipher.SecretUnavailable when the credentials cannot be opened (key service down, tampering)
      */
     public Optional<SendingContext> find(String merchantId, String integrationId) {
-        return cache.get(new IntegrationKey(merchantId, integrationId), key -> store.load(key.merchantId()).flatMap(configuration -> open(configuration, key.integrationId())));
+        return cache.get(new IntegrationKey(merchantId, integrationId));
     }
 
     /** Forgets an integration, so the next job reads it again (after its credentials were refused). */

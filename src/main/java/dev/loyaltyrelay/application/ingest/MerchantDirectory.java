@@ -56,17 +56,12 @@ public class MerchantDirectory {
         }
     }
 
-    /** Bounds the memory a flood of made-up merchant ids can take in one container. */
-    static final int MAX_ENTRIES = 10_000;
-
-    private final ConfigurationStore store;
     private final ConfigurationSecrets secrets;
     private final ConfigurationCache<String, KnownMerchant> cache;
 
     public MerchantDirectory(ConfigurationStore store, ConfigurationSecrets secrets, Clock clock, RelayConfig config) {
-        this.store = store;
         this.secrets = secrets;
-        this.cache = new ConfigurationCache<>(store, clock, config.configFreshFor(), config.configCacheTtl(), MAX_ENTRIES, merchantId -> merchantId);
+        this.cache = ConfigurationCache.configured(store, clock, config, merchantId -> merchantId, merchantId -> store.load(merchantId).map(this::open));
     }
 
     /**
@@ -76,7 +71,7 @@ public class MerchantDirectory {
      *                                            so the next request tries again)
      */
     public Optional<KnownMerchant> find(String merchantId) {
-        return cache.get(merchantId, id -> store.load(id).map(this::open));
+        return cache.get(merchantId);
     }
 
     /** A change this container made applies here at once; other containers see it through the version. */
