@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * {@code figures}) are siblings that each parse their AWS event, call a use case of {@code application} and shape the
  * answer; none reaches into another. {@code domain} and {@code application} hold no AWS, Quarkus, JAX-RS or
  * fault-tolerance type; {@code application} may carry CDI's {@code jakarta.inject}/{@code jakarta.enterprise}
- * annotations, the standard its use cases are wired by. Each rule is written for a root package, so the same rules
+ * annotations, the standard its use cases are wired by, and reaches adapters only through the domain's ports. Each rule is written for a root package, so the same rules
  * are shown to fail on a violation planted in the test tree ({@code architecture.planted}).
  */
 class ArchitectureTest {
@@ -43,6 +43,16 @@ class ArchitectureTest {
         return noClasses().that().resideInAPackage(root + ".application..")
                 .should().dependOnClassesThat().resideInAnyPackage(EDGES.stream().map(edge -> root + "." + edge + "..").toArray(String[]::new))
                 .because("an edge calls a use case, never the other way round");
+    }
+
+    /** The adapters: what implements a port (or serves only the local run). */
+    static final List<String> ADAPTERS = List.of("provider", "queue", "store", "secrets", "observability", "local");
+
+    /** A use case reaches the outside through the domain's ports only, as buckpal's services do. */
+    static ArchRule useCasesReachNoAdapter(String root) {
+        return noClasses().that().resideInAPackage(root + ".application..")
+                .should().dependOnClassesThat().resideInAnyPackage(ADAPTERS.stream().map(adapter -> root + "." + adapter + "..").toArray(String[]::new))
+                .because("a use case names a port (DeliveryJobFormat, ProviderGateway, ConfigurationStore ...), never the adapter behind it");
     }
 
     static ArchRule useCasesAndDomainHoldNoFrameworkType(String root) {
@@ -97,6 +107,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void useCases_reachAdaptersOnlyThroughPorts() {
+        useCasesReachNoAdapter(ROOT).check(MAIN);
+    }
+
+    @Test
     void domainAndUseCases_importNoAwsQuarkusOrJaxRsType() {
         useCasesAndDomainHoldNoFrameworkType(ROOT).check(MAIN);
         domainHoldsNoWiring(ROOT).check(MAIN);
@@ -122,6 +137,8 @@ class ArchitectureTest {
         assertTrue(edgeIntoEdge.getMessage().contains("PlantedAdminEdge"), edgeIntoEdge.getMessage());
         AssertionError useCaseIntoEdge = assertThrows(AssertionError.class, () -> useCasesReachNoEdge(PLANTED_ROOT).check(PLANTED));
         assertTrue(useCaseIntoEdge.getMessage().contains("PlantedUseCase"), useCaseIntoEdge.getMessage());
+        AssertionError useCaseIntoAdapter = assertThrows(AssertionError.class, () -> useCasesReachNoAdapter(PLANTED_ROOT).check(PLANTED));
+        assertTrue(useCaseIntoAdapter.getMessage().contains("PlantedAdapterReach"), useCaseIntoAdapter.getMessage());
         AssertionError awsInUseCase = assertThrows(AssertionError.class, () -> useCasesAndDomainHoldNoFrameworkType(PLANTED_ROOT).check(PLANTED));
         assertTrue(awsInUseCase.getMessage().contains("com.amazonaws.services.lambda.runtime.Context"), awsInUseCase.getMessage());
         assertTrue(providerFolders(PLANTED, PLANTED_ROOT).contains("acme"));

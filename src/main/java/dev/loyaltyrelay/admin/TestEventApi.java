@@ -21,7 +21,7 @@ import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.Recipient;
 import dev.loyaltyrelay.domain.RecipientResolver;
 import dev.loyaltyrelay.domain.TemplateVariable;
-import dev.loyaltyrelay.provider.ProviderGateway;
+import dev.loyaltyrelay.domain.ProviderGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;

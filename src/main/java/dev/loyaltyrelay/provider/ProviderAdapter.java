@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.provider;
 
+import dev.loyaltyrelay.domain.OutboundMessage;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.ProviderProfile;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.DeliveryJobFormat;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.ForwardedProperties;
 import dev.loyaltyrelay.domain.Provider;
@@ -30,7 +31,7 @@ import java.util.Optional;
  * schema ({@code schemas/delivery-job.v1.schema.json}) and needs no reflection in a native image.
  */
 @ApplicationScoped
-public class DeliveryJobCodec {
+public class DeliveryJobCodec implements DeliveryJobFormat {
 
     /**
      * SQS carries only #x9, #xA, #xD, #x20 to #xD7FF, #xE000 to #xFFFD and beyond #xFFFF: surrogates (an unpaired one
@@ -118,10 +119,7 @@ public class DeliveryJobCodec {
         }
     }
 
-    /**
-     * The job the text holds, or empty when it holds none: a message or a letter that is not a job is dead-lettered or
-     * left where it is, never delivered, so the reason does not matter here.
-     */
+    @Override
     public Optional<DeliveryJob> tryDecode(String text) {
         try {
             return Optional.of(decode(text));

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.provider;
 
+import dev.loyaltyrelay.domain.OutboundMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

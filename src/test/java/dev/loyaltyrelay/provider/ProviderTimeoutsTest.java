@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.provider;
 
+import dev.loyaltyrelay.domain.ProviderGateway;
 import dev.loyaltyrelay.support.BuiltIn;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;

@@ -3,6 +3,7 @@ package dev.loyaltyrelay.application.delivery;
 
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.DeliveryJobFormat;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.ProviderQueues.Postponement;
@@ -11,7 +12,6 @@ import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.StoreUnavailable;
-import dev.loyaltyrelay.queue.DeliveryJobCodec;
 import java.util.Map;
 import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,14 +48,14 @@ public class BatchDelivery {
     private final JobDelivery delivery;
     private final ProviderQueues queues;
     private final RecipientPolicies policies;
-    private final DeliveryJobCodec codec;
+    private final DeliveryJobFormat jobFormat;
     private final RelayConfig.Delivery settings;
 
-    BatchDelivery(JobDelivery delivery, ProviderQueues queues, RecipientPolicies policies, DeliveryJobCodec codec, RelayConfig config) {
+    BatchDelivery(JobDelivery delivery, ProviderQueues queues, RecipientPolicies policies, DeliveryJobFormat jobFormat, RelayConfig config) {
         this.delivery = delivery;
         this.queues = queues;
         this.policies = policies;
-        this.codec = codec;
+        this.jobFormat = jobFormat;
         this.settings = config.delivery();
     }
 
@@ -91,7 +91,7 @@ public class BatchDelivery {
 
     /** The message as the pipeline sees it: its job (null when unreadable, to be dead-lettered) and what travels with it. */
     private QueuedJob queuedJob(QueueMessage message) {
-        DeliveryJob job = codec.tryDecode(message.body()).orElse(null);
+        DeliveryJob job = jobFormat.tryDecode(message.body()).orElse(null);
         return new QueuedJob(message.body(), Math.max(1, message.receiveCount()), job, CarriedOutcome.from(message.attributes()).orElse(null));
     }
 

@@ -5,7 +5,7 @@ import dev.loyaltyrelay.domain.ConfigurationStore.RefusalFlag;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.IntegrationKey;
-import dev.loyaltyrelay.provider.BreakerListener;
+import dev.loyaltyrelay.domain.BreakerListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 

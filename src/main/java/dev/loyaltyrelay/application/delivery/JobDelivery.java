@@ -20,7 +20,7 @@ import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.StoreUnavailable;
-import dev.loyaltyrelay.provider.ProviderGateway;
+import dev.loyaltyrelay.domain.ProviderGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;

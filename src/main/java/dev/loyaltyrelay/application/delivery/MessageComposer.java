@@ -7,7 +7,7 @@ import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.VariableRenderer;
 import dev.loyaltyrelay.domain.VariableRenderer.Rendered;
 import dev.loyaltyrelay.domain.VariableRenderer.Unrenderable;
-import dev.loyaltyrelay.provider.OutboundMessage;
+import dev.loyaltyrelay.domain.OutboundMessage;
 
 /**
  * Turns a job into the message an adapter sends: the mapping's variables rendered in order, the forwarded

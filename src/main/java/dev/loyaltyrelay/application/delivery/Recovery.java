@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.application.delivery;
 
 import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.DeliveryJobFormat;
 import dev.loyaltyrelay.domain.DeliveryLedger;
 import dev.loyaltyrelay.domain.DeliveryLedger.Reopening;
 import dev.loyaltyrelay.domain.DeliveryRecord;
@@ -13,7 +14,6 @@ import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.StoreUnavailable;
-import dev.loyaltyrelay.queue.DeliveryJobCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,14 +74,14 @@ public class Recovery {
     private final RecipientPolicies policies;
     private final ProviderQueues queues;
     private final DeliveryLedger ledger;
-    private final DeliveryJobCodec codec;
+    private final DeliveryJobFormat jobFormat;
     private final Clock clock;
 
-    Recovery(ProviderQueues queues, DeliveryLedger ledger, DeliveryJobCodec codec, RecipientPolicies policies, Clock clock) {
+    Recovery(ProviderQueues queues, DeliveryLedger ledger, DeliveryJobFormat jobFormat, RecipientPolicies policies, Clock clock) {
         this.policies = policies;
         this.queues = queues;
         this.ledger = ledger;
-        this.codec = codec;
+        this.jobFormat = jobFormat;
         this.clock = clock;
     }
 
@@ -124,7 +124,7 @@ public class Recovery {
                     continue;
                 }
                 handled++;
-                Optional<DeliveryJob> job = codec.tryDecode(letter.body());
+                Optional<DeliveryJob> job = jobFormat.tryDecode(letter.body());
                 if (job.isEmpty()) {
                     unreadable++;
                     continue;
@@ -226,7 +226,7 @@ public class Recovery {
         }
         DeliveryRecord record = found.get();
         Optional<String> body = ledger.job(deliveryId);
-        Optional<DeliveryJob> job = body.flatMap(codec::tryDecode);
+        Optional<DeliveryJob> job = body.flatMap(jobFormat::tryDecode);
         if (job.isEmpty()) {
             return Resend.JOB_GONE;
         }

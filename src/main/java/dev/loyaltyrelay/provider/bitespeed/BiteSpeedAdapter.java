@@ -5,7 +5,7 @@ import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import dev.loyaltyrelay.provider.OutboundMessage;
+import dev.loyaltyrelay.domain.OutboundMessage;
 import dev.loyaltyrelay.provider.RestProviderAdapter;
 import dev.loyaltyrelay.provider.Secret;
 import jakarta.inject.Singleton;

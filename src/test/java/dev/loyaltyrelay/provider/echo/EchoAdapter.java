@@ -4,7 +4,7 @@ import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
-import dev.loyaltyrelay.provider.OutboundMessage;
+import dev.loyaltyrelay.domain.OutboundMessage;
 import dev.loyaltyrelay.provider.RestProviderAdapter;
 import dev.loyaltyrelay.provider.Secret;
 import io.quarkus.runtime.annotations.RegisterForReflection;

@@ -1,5 +1,8 @@
 package dev.loyaltyrelay.provider;
 
+import dev.loyaltyrelay.domain.BreakerListener;
+import dev.loyaltyrelay.domain.OutboundMessage;
+import dev.loyaltyrelay.domain.ProviderGateway;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.IntegrationKey;
@@ -33,29 +36,24 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * </ul>
  */
 @ApplicationScoped
-public class ProviderGateway {
+public class GuardedProviderGateway implements ProviderGateway {
 
     private final Map<IntegrationKey, Guard> guards = new ConcurrentHashMap<>();
     private final Map<IntegrationKey, Guard> preparationGuards = new ConcurrentHashMap<>();
     /** When each open breaker lets a trial call through ({@link System#nanoTime()}), as the breaker's own delay does. */
     private final Map<IntegrationKey, Long> openUntilNanos = new ConcurrentHashMap<>();
-    /** Why a message for a provider this build does not carry is not sent. */
-    public static final String PROVIDER_UNKNOWN = "provider_unknown";
 
     private final ProviderRegistry adapters;
     private final RelayConfig.Delivery settings;
     private final BreakerListener breakers;
 
-    ProviderGateway(ProviderRegistry adapters, RelayConfig config, BreakerListener breakers) {
+    GuardedProviderGateway(ProviderRegistry adapters, RelayConfig config, BreakerListener breakers) {
         this.adapters = adapters;
         this.settings = config.delivery();
         this.breakers = breakers;
     }
 
-    /**
-     * Whether a call through the integration would be made now: false while its breaker is open and its delay has
-     * not passed. The delivery pipeline asks before it claims a delivery, so a wait takes no claim.
-     */
+    @Override
     public boolean accepting(IntegrationKey integrationKey) {
         Long until = openUntilNanos.get(integrationKey);
         return until == null || System.nanoTime() - until >= 0;
@@ -67,6 +65,7 @@ public class ProviderGateway {
      *
      * @return empty when the message may be sent now
      */
+    @Override
     public Optional<DeliveryOutcome> prepare(IntegrationKey integrationKey, OutboundMessage message, ProviderCredentials credentials) {
         Optional<ProviderAdapter<?>> registered = adapters.adapter(message.provider());
         if (registered.isEmpty()) {
@@ -121,6 +120,7 @@ public class ProviderGateway {
      *
      * @param integrationKey the integration: the breaker's scope
      */
+    @Override
     public DeliveryOutcome send(IntegrationKey integrationKey, OutboundMessage message, ProviderCredentials credentials) {
         Optional<ProviderAdapter<?>> registered = adapters.adapter(message.provider());
         if (registered.isEmpty()) {
@@ -151,11 +151,6 @@ public class ProviderGateway {
             Log.warnf("send through %s failed unexpectedly: %s", integrationKey, unexpected.getClass().getSimpleName());
             return new Unknown("unexpected_error");
         }
-    }
-
-    /** Preparation then message, as one delivery makes them (the admin API's test send). */
-    public DeliveryOutcome prepareAndSend(IntegrationKey integrationKey, OutboundMessage message, ProviderCredentials credentials) {
-        return prepare(integrationKey, message, credentials).orElseGet(() -> send(integrationKey, message, credentials));
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.loyaltyrelay.provider;
+package dev.loyaltyrelay.domain;
 
 import dev.loyaltyrelay.domain.IntegrationKey;
 
