@@ -36,6 +36,7 @@ public class DynamoFaults implements ExecutionInterceptor {
     }
 
     private static final List<Interleaving> INTERLEAVINGS = new CopyOnWriteArrayList<>();
+    private static final List<Interleaving> AFTERWARDS = new CopyOnWriteArrayList<>();
 
     private static final List<Fault> FAULTS = new CopyOnWriteArrayList<>();
     private static final AtomicLong FIRED = new AtomicLong();
@@ -50,9 +51,15 @@ public class DynamoFaults implements ExecutionInterceptor {
         INTERLEAVINGS.add(new Interleaving(matches, action, new AtomicInteger(1)));
     }
 
+    /** Runs {@code action} once, just after the answer to the next request that matches came back (before its caller reads it). */
+    public static void justAfter(Predicate<SdkRequest> matches, Runnable action) {
+        AFTERWARDS.add(new Interleaving(matches, action, new AtomicInteger(1)));
+    }
+
     public static void clear() {
         FAULTS.clear();
         INTERLEAVINGS.clear();
+        AFTERWARDS.clear();
     }
 
     /** How many faults fired since start. */
@@ -102,6 +109,11 @@ public class DynamoFaults implements ExecutionInterceptor {
 
     @Override
     public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        for (Interleaving afterwards : AFTERWARDS) {
+            if (afterwards.matches().test(context.request()) && afterwards.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                afterwards.action().run();
+            }
+        }
         fire(context.request(), When.AFTER_APPLYING);
     }
 
