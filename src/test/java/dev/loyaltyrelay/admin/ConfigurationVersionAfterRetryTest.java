@@ -114,6 +114,34 @@ class ConfigurationVersionAfterRetryTest {
                         + ", another delivery container still sends through the deleted integration with its credentials");
     }
 
+    // The delivery function's own write: JobDelivery logs "not flagged ... the flag is set again by the next refusal" when
+    // the version write fails, but the flag is written; the next refusal finds it ALREADY_FLAGGED and moves no version.
+    @Test
+    void credentialsFlaggedRefused_whoseVersionWriteFailed_stopSendingInAnotherDeliveryContainer_withinFreshFor() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
+        String integrationId = initialized.get("integrationId").asText();
+        var deliveryContainer = new IntegrationDirectory(store, secrets, otherContainerClock, config);
+        var used = deliveryContainer.find(merchantId, integrationId).orElseThrow().integration();
+
+        versionWritesFail();
+        try {
+            store.flagRefusedCredentials(merchantId, integrationId, used.credentials(), adminClock.instant());
+        } catch (dev.loyaltyrelay.domain.StoreUnavailable expected) {
+            // what JobDelivery.afterRefusal catches and logs as "not flagged"
+        }
+        DynamoFaults.clear();
+        assertEquals(ConfigurationStore.RefusalFlag.ALREADY_FLAGGED,
+                store.flagRefusedCredentials(merchantId, integrationId, used.credentials(), adminClock.instant()), "the next refusal");
+
+        otherContainerClock.advance(config.configFreshFor().plus(Duration.ofSeconds(1)));
+        assertTrue(dev.loyaltyrelay.application.delivery.IntegrationAttention.stopsSending(
+                deliveryContainer.find(merchantId, integrationId).orElseThrow().integration()),
+                "flagged twice, yet another delivery container keeps sending with the refused credentials");
+    }
+
     private Set<String> valid(MerchantDirectory directory, String merchantId) {
         return directory.find(merchantId).orElseThrow().validSecrets(otherContainerClock.instant()).stream()
                 .map(OpenedSecret::secretId).collect(Collectors.toSet());
