@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -44,6 +45,11 @@ public final class ConfigurationCache<K, T> {
     private final Function<K, String> merchantOf;
     private final Function<K, Optional<T>> load;
     private final Map<K, Entry<T>> entries = new ConcurrentHashMap<>();
+    /**
+     * Moved by every change this container announces: a load that began before one may have read the configuration
+     * before it, so what it read is returned to its caller but not kept.
+     */
+    private final AtomicLong changesHere = new AtomicLong();
 
     /**
      * @param maxEntries bounds the memory a flood of made-up ids can take: when full, absent values are not kept
@@ -69,6 +75,7 @@ public final class ConfigurationCache<K, T> {
 
     /** The kept value, or what {@code load} gives now when there is none, it is too old, or the merchant's version moved. */
     public Optional<T> get(K key) {
+        long changesBefore = changesHere.get();
         Instant now = clock.instant();
         Entry<T> entry = entries.get(key);
         if (entry != null && within(now, entry.loadedAt(), maxAge)) {
@@ -80,17 +87,24 @@ public final class ConfigurationCache<K, T> {
                 entries.replace(key, entry, new Entry<>(entry.value(), version, entry.loadedAt(), now));
                 return entry.value();
             }
-            return load(key, version, now);
+            return load(key, version, now, changesBefore);
         }
         // The version is read before the configuration: were a change to land in between, the newer configuration is
         // kept under the older version, and the next check loads it again; never the other way round.
-        return load(key, store.version(merchantOf.apply(key)), now);
+        return load(key, store.version(merchantOf.apply(key)), now, changesBefore);
     }
 
-    private Optional<T> load(K key, Optional<String> version, Instant now) {
+    private Optional<T> load(K key, Optional<String> version, Instant now, long changesBefore) {
         Optional<T> value = load.apply(key);
+        if (changesHere.get() != changesBefore) {
+            return value;
+        }
         if (entries.size() >= maxEntries) {
             entries.values().removeIf(e -> !within(now, e.loadedAt(), maxAge));
+        }
+        if (entries.size() >= maxEntries && value.isPresent()) {
+            // Room for a real merchant or integration is made at the expense of remembered absences first.
+            entries.values().removeIf(e -> e.value().isEmpty());
         }
         if (entries.size() >= maxEntries && value.isPresent()) {
             entries.clear();
@@ -107,16 +121,19 @@ public final class ConfigurationCache<K, T> {
 
     /** Drops one entry, so the next call loads it again. */
     public void forget(K key) {
+        changesHere.incrementAndGet();
         entries.remove(key);
     }
 
     /** Drops every entry of the merchant (this container changed its configuration). */
     public void forgetMerchant(String merchantId) {
+        changesHere.incrementAndGet();
         entries.keySet().removeIf(key -> merchantOf.apply(key).equals(merchantId));
     }
 
     /** Drops everything (tests that empty the tables under a running application). */
     public void forgetAll() {
+        changesHere.incrementAndGet();
         entries.clear();
     }
 

@@ -2,18 +2,17 @@ package dev.loyaltyrelay.config;
 
 import dev.loyaltyrelay.domain.Provider;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Each provider's delivery queue ({@code relay-queues.<provider>}) and dead-letter queue
- * ({@code relay-dead-letter-queues.<provider>}), read by the provider's key so that a new provider needs no
- * configuration class: its function is given {@code RELAY_QUEUES_<PROVIDER>} and {@code RELAY_DEAD_LETTER_QUEUES_<PROVIDER>}.
- * They sit beside {@link RelayConfig}'s {@code relay.} prefix, not under it: that mapping refuses keys it does not
- * declare, and an empty value in a mapped {@code Map} would stop the function
- * (the built-in five keep the names {@code <PROVIDER>_QUEUE_URL} and {@code <PROVIDER>_DLQ_URL} through
- * {@code application.properties}). Each function is given only the queues it uses: ingest all five delivery queues,
- * a delivery function its own two, the admin function all ten; an unset or empty value is no queue.
+ * Each provider's delivery queue and dead-letter queue, read by the provider's key so that a new provider needs no
+ * configuration class and no line of {@code application.properties}: in AWS, {@code template.yaml}'s Globals give every
+ * function {@code <KEY>_QUEUE_URL} and {@code <KEY>_DLQ_URL} for every provider (upper case); the local run and the
+ * tests set {@code relay-queues.<key>} and {@code relay-dead-letter-queues.<key>}, which win. Neither sits under
+ * {@link RelayConfig}'s {@code relay.} prefix: that mapping refuses keys it does not declare, and an empty value in a
+ * mapped {@code Map} would stop the function. An unset or empty value is no queue.
  */
 @ApplicationScoped
 public class QueueUrls {
@@ -26,12 +25,17 @@ public class QueueUrls {
 
     /** @throws IllegalStateException when this function was not given the provider's queue */
     public String queue(Provider provider) {
-        return config.getOptionalValue("relay-queues." + provider.key(), String.class)
+        return url("relay-queues.", "_QUEUE_URL", provider)
                 .orElseThrow(() -> new IllegalStateException("no queue URL configured for " + provider.key()));
     }
 
     /** The provider's dead-letter queue URL, when this function was given it. */
     public Optional<String> deadLetterQueue(Provider provider) {
-        return config.getOptionalValue("relay-dead-letter-queues." + provider.key(), String.class);
+        return url("relay-dead-letter-queues.", "_DLQ_URL", provider);
+    }
+
+    private Optional<String> url(String propertyPrefix, String environmentSuffix, Provider provider) {
+        return config.getOptionalValue(propertyPrefix + provider.key(), String.class)
+                .or(() -> config.getOptionalValue(provider.key().toUpperCase(Locale.ROOT) + environmentSuffix, String.class));
     }
 }

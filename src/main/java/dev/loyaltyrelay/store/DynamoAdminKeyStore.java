@@ -43,10 +43,11 @@ public class DynamoAdminKeyStore implements AdminKeyStore {
         DynamoCalls.call("save admin key", () -> dynamo.putItem(r -> r.tableName(tables.config()).item(item)));
     }
 
+    /** Read consistently: a key revoked a moment ago must not pass. */
     @Override
     public Optional<AdminKey> find(String merchantId, String keyId) {
         var item = DynamoCalls.call("read admin key", () -> dynamo.getItem(r -> r.tableName(tables.config())
-                .key(Keys.merchantItem(merchantId, PREFIX + keyId)))).item();
+                .key(Keys.merchantItem(merchantId, PREFIX + keyId)).consistentRead(true))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(from(merchantId, item));
     }
 

@@ -20,36 +20,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Merchant configuration in the config table: one partition per merchant, read with one query. Each type has one
  * mapping to its item ({@link MerchantItems}, {@link WebhookSecretItems}, {@link IntegrationItems},
  * {@link EventMappingItems}); changes of an existing integration's fields are {@link IntegrationUpdates}'. Every write
- * that changed something then writes a new version token to the merchant's {@code VERSION} item and tells this
- * process ({@link ConfigurationChanged}).
+ * goes through {@link VersionedWrites}: the change and a new version token on the merchant's {@code VERSION} item in one
+ * transaction, then this process is told ({@link ConfigurationChanged}).
  */
 @ApplicationScoped
 public class DynamoConfigurationStore implements ConfigurationStore {
 
-    /** Cancellation reasons that mean "the items changed": read again and decide again ("None" marks the items that passed). */
-    private static final Set<String> STATE_CHANGED = Set.of("None", "ConditionalCheckFailed", "TransactionConflict");
+    /** Items of a change in one transaction: DynamoDB's 100, less the version. */
+    private static final int MAX_CHANGE_ITEMS = 99;
 
     private final DynamoDbClient dynamo;
     private final Tables tables;
+    private final VersionedWrites writes;
     private final IntegrationUpdates integrations;
-    private final Consumer<ConfigurationChanged> changes;
 
     @Inject
     DynamoConfigurationStore(DynamoDbClient dynamo, Tables tables, Event<ConfigurationChanged> changes) {
@@ -59,8 +56,8 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     DynamoConfigurationStore(DynamoDbClient dynamo, Tables tables, Consumer<ConfigurationChanged> changes) {
         this.dynamo = dynamo;
         this.tables = tables;
-        this.integrations = new IntegrationUpdates(dynamo, tables);
-        this.changes = changes;
+        this.writes = new VersionedWrites(dynamo, tables, changes);
+        this.integrations = new IntegrationUpdates(dynamo, tables, writes);
     }
 
     @Override
@@ -109,12 +106,12 @@ public class DynamoConfigurationStore implements ConfigurationStore {
 
     @Override
     public void saveMerchant(Merchant merchant) {
-        write(merchant.merchantId(), MerchantItems.toItem(merchant));
+        put(merchant.merchantId(), MerchantItems.toItem(merchant));
     }
 
     @Override
     public void saveWebhookSecret(String merchantId, WebhookSecret secret) {
-        write(merchantId, WebhookSecretItems.toItem(merchantId, secret));
+        put(merchantId, WebhookSecretItems.toItem(merchantId, secret));
     }
 
     @Override
@@ -131,112 +128,80 @@ public class DynamoConfigurationStore implements ConfigurationStore {
                 .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#retiredAt)")
                 .expressionAttributeNames(Map.of("#pk", Keys.PK, "#retiredAt", "retiredAt"))
                 .build();
-        return DynamoCalls.call("retire webhook secret", () -> {
-            try {
-                dynamo.transactWriteItems(r -> r.transactItems(
-                        TransactWriteItem.builder().update(retire).build(),
-                        TransactWriteItem.builder().conditionCheck(keeperStaysValid).build()));
-                changed(merchantId);
-                return true;
-            } catch (TransactionCanceledException e) {
-                if (e.cancellationReasons().stream().allMatch(r -> STATE_CHANGED.contains(r.code()))) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return writes.write("retire webhook secret", merchantId, TransactWriteItem.builder().update(retire).build(),
+                TransactWriteItem.builder().conditionCheck(keeperStaysValid).build());
     }
 
     @Override
     public void saveIntegration(Integration integration) {
-        write(integration.merchantId(), IntegrationItems.toItem(integration));
+        put(integration.merchantId(), IntegrationItems.toItem(integration));
     }
 
+    /**
+     * The mappings go first and the integration last, each transaction with its version (a transaction holds 100 items):
+     * an integration is never left without the mappings a job of it may name, and no mapping outlives a finished delete.
+     */
     @Override
     public void deleteIntegration(String merchantId, String integrationId) {
         var mappings = DynamoCalls.call("list mappings", () -> dynamo.query(r -> r.tableName(tables.config())
                 .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
                 .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-                .expressionAttributeValues(Map.of(":pk", s(Keys.merchant(merchantId)), ":prefix", s(Keys.MAPPING_PREFIX + integrationId + "#")))))
+                .expressionAttributeValues(Map.of(":pk", s(Keys.merchant(merchantId)), ":prefix", s(Keys.MAPPING_PREFIX + integrationId + "#")))
+                .consistentRead(true)))
                 .items();
+        List<TransactWriteItem> deletes = new ArrayList<>();
         for (var mapping : mappings) {
-            delete(merchantId, string(mapping, Keys.SK));
+            deletes.add(delete(merchantId, string(mapping, Keys.SK)));
         }
-        delete(merchantId, Keys.INTEGRATION_PREFIX + integrationId);
-        changed(merchantId);
+        deletes.add(delete(merchantId, Keys.INTEGRATION_PREFIX + integrationId));
+        for (int from = 0; from < deletes.size(); from += MAX_CHANGE_ITEMS) {
+            writes.write("delete integration", merchantId, deletes.subList(from, Math.min(deletes.size(), from + MAX_CHANGE_ITEMS)));
+        }
     }
 
     @Override
     public void deleteMapping(String merchantId, String integrationId, String mappingId) {
-        delete(merchantId, Keys.mapping(integrationId, mappingId));
-        changed(merchantId);
+        writes.write("delete mapping", merchantId, delete(merchantId, Keys.mapping(integrationId, mappingId)));
     }
 
     @Override
     public void setEnabled(String merchantId, String integrationId, boolean enabled) {
-        changedIf(integrations.setEnabled(merchantId, integrationId, enabled), merchantId);
+        integrations.setEnabled(merchantId, integrationId, enabled);
     }
 
     @Override
     public RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, Instant since) {
-        RefusalFlag flag = integrations.flagRefusedCredentials(merchantId, integrationId, used, since);
-        changedIf(flag == RefusalFlag.FLAGGED, merchantId);
-        return flag;
+        return integrations.flagRefusedCredentials(merchantId, integrationId, used, since);
     }
 
     @Override
     public void markAttention(String merchantId, String integrationId, Integration.Attention attention) {
-        changedIf(integrations.markAttention(merchantId, integrationId, attention), merchantId);
+        integrations.markAttention(merchantId, integrationId, attention);
     }
 
     @Override
     public void clearAttention(String merchantId, String integrationId, String reason) {
-        changedIf(integrations.clearAttention(merchantId, integrationId, reason), merchantId);
+        integrations.clearAttention(merchantId, integrationId, reason);
     }
 
     @Override
     public void saveMapping(String merchantId, EventMapping mapping) {
-        write(merchantId, EventMappingItems.toItem(merchantId, mapping));
+        put(merchantId, EventMappingItems.toItem(merchantId, mapping));
     }
 
     @Override
     public boolean createMapping(String merchantId, EventMapping mapping) {
-        try {
-            DynamoCalls.call("create mapping", () -> dynamo.putItem(r -> r.tableName(tables.config()).item(EventMappingItems.toItem(merchantId, mapping))
-                    .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))));
-            changed(merchantId);
-            return true;
-        } catch (ConditionalCheckFailedException exists) {
-            return false;
-        }
+        return writes.write("create mapping", merchantId, TransactWriteItem.builder().put(Put.builder().tableName(tables.config())
+                .item(EventMappingItems.toItem(merchantId, mapping))
+                .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK)).build()).build());
     }
 
-    /**
-     * A new version token, written after the change it announces: a reader that sees it reads the change too. Were this
-     * write lost (the process dies between the two), readers keep the older configuration until their cache's age limit.
-     */
-    private void changed(String merchantId) {
-        DynamoCalls.call("write configuration version", () -> dynamo.putItem(r -> r.tableName(tables.config())
-                .item(Map.of(Keys.PK, s(Keys.merchant(merchantId)), Keys.SK, s(Keys.VERSION), "version", s(UUID.randomUUID().toString())))));
-        changes.accept(new ConfigurationChanged(merchantId));
+    /** One item of the merchant's configuration written whole. */
+    private void put(String merchantId, Map<String, AttributeValue> item) {
+        writes.write("save configuration", merchantId, TransactWriteItem.builder().put(Put.builder().tableName(tables.config()).item(item).build()).build());
     }
 
-    /** A conditional write that found nothing to change changes no version: no cache anywhere is made to reload for it. */
-    private void changedIf(boolean written, String merchantId) {
-        if (written) {
-            changed(merchantId);
-        }
-    }
-
-    /** One item of the merchant's configuration written whole, then the version that announces it. */
-    private void write(String merchantId, Map<String, AttributeValue> item) {
-        DynamoCalls.call("save configuration", () -> dynamo.putItem(r -> r.tableName(tables.config()).item(item)
-                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-        changed(merchantId);
-    }
-
-    private void delete(String merchantId, String sortKey) {
-        DynamoCalls.call("delete configuration item", () -> dynamo.deleteItem(r -> r.tableName(tables.config())
-                .key(Keys.merchantItem(merchantId, sortKey))));
+    private TransactWriteItem delete(String merchantId, String sortKey) {
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(tables.config()).key(Keys.merchantItem(merchantId, sortKey)).build()).build();
     }
 }

@@ -13,15 +13,14 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Changes of one field of an existing integration's item, each one conditional write: on or off, and its attention flag.
- * A deleted integration stays deleted. The flag's rules are stated by their one caller, application/delivery's
- * {@code IntegrationAttention}; the conditions here apply them in the write itself, so concurrent writers keep them.
+ * Changes of one field of an existing integration's item, each one conditional write (with the merchant's new version,
+ * through {@link VersionedWrites}): on or off, and its attention flag. A deleted integration stays deleted.
  */
-record IntegrationUpdates(DynamoDbClient dynamo, Tables tables) {
+record IntegrationUpdates(DynamoDbClient dynamo, Tables tables, VersionedWrites writes) {
 
     private static final String CREDENTIALS_REFUSED = DeliveryOutcome.Rejected.CREDENTIALS_REFUSED;
 
@@ -31,24 +30,27 @@ record IntegrationUpdates(DynamoDbClient dynamo, Tables tables) {
                 .updateExpression("SET #enabled = :enabled")
                 .conditionExpression("attribute_exists(#pk)")
                 .expressionAttributeNames(Map.of("#enabled", "enabled", "#pk", Keys.PK))
-                .expressionAttributeValues(Map.of(":enabled", bool(enabled)))).applied();
+                .expressionAttributeValues(Map.of(":enabled", bool(enabled))));
     }
 
     RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, Instant since) {
-        var flagged = update("flag refused credentials", merchantId, integrationId, r -> r
+        boolean flagged = update("flag refused credentials", merchantId, integrationId, r -> r
                 .updateExpression("SET #reason = :reason, #since = :since")
                 .conditionExpression("attribute_exists(#pk) AND #credentials = :used AND (attribute_not_exists(#reason) OR #reason <> :reason)")
                 .expressionAttributeNames(Map.of("#reason", "attentionReason", "#since", "attentionSince", "#pk", Keys.PK,
                         "#credentials", "credentials"))
-                .expressionAttributeValues(Map.of(":reason", s(CREDENTIALS_REFUSED), ":since", n(since.toEpochMilli()), ":used", s(used.encode())))
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-        if (flagged.applied()) {
+                .expressionAttributeValues(Map.of(":reason", s(CREDENTIALS_REFUSED), ":since", n(since.toEpochMilli()), ":used", s(used.encode()))));
+        if (flagged) {
             return RefusalFlag.FLAGGED;
         }
-        if (flagged.item().isEmpty()) {
+        // Why the condition failed, read consistently after it: the flag only ever moves forward, and replaced
+        // credentials are not replaced back, so what is read now is what the condition met.
+        var item = DynamoCalls.call("read integration", () -> dynamo.getItem(r -> r.tableName(tables.config())
+                .key(IntegrationItems.key(merchantId, integrationId)).consistentRead(true))).item();
+        if (item == null || item.isEmpty()) {
             return RefusalFlag.INTEGRATION_GONE;
         }
-        return used.encode().equals(string(flagged.item(), "credentials")) ? RefusalFlag.ALREADY_FLAGGED : RefusalFlag.CREDENTIALS_REPLACED;
+        return used.encode().equals(string(item, "credentials")) ? RefusalFlag.ALREADY_FLAGGED : RefusalFlag.CREDENTIALS_REPLACED;
     }
 
     /** @return whether the flag was written */
@@ -61,7 +63,7 @@ record IntegrationUpdates(DynamoDbClient dynamo, Tables tables) {
                         + " OR (#reason <> :reason AND :reason = :refused))")
                 .expressionAttributeNames(Map.of("#reason", "attentionReason", "#since", "attentionSince", "#pk", Keys.PK))
                 .expressionAttributeValues(Map.of(":reason", s(attention.reason()), ":since", n(attention.since().toEpochMilli()),
-                        ":refused", s(CREDENTIALS_REFUSED)))).applied();
+                        ":refused", s(CREDENTIALS_REFUSED))));
     }
 
     /** @return whether a flag was cleared */
@@ -71,11 +73,12 @@ record IntegrationUpdates(DynamoDbClient dynamo, Tables tables) {
                 .updateExpression("REMOVE #reason, #since")
                 .conditionExpression("#reason = :reason")
                 .expressionAttributeNames(Map.of("#reason", "attentionReason", "#since", "attentionSince"))
-                .expressionAttributeValues(Map.of(":reason", s(reason)))).applied();
+                .expressionAttributeValues(Map.of(":reason", s(reason))));
     }
 
-    private ConditionalUpdate update(String operation, String merchantId, String integrationId, Consumer<UpdateItemRequest.Builder> change) {
-        return ConditionalUpdate.send(operation, dynamo, r -> change.accept(r.tableName(tables.config())
-                .key(IntegrationItems.key(merchantId, integrationId))));
+    private boolean update(String operation, String merchantId, String integrationId, Consumer<Update.Builder> change) {
+        var update = Update.builder().tableName(tables.config()).key(IntegrationItems.key(merchantId, integrationId));
+        change.accept(update);
+        return writes.write(operation, merchantId, TransactWriteItem.builder().update(update.build()).build());
     }
 }

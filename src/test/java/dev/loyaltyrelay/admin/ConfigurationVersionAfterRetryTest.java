@@ -28,11 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review of issue 12. README "Configuration caches": "a retired secret or a disabled integration stops working
- * everywhere within that second", and "503 means retry". When the admin function's change is written but its
- * VERSION write fails, the answer is 503; the merchant retries as told, and the retry answers 200 / 404 without
- * ever writing a version (the retried write "changed nothing", or is refused before any write). Every other container
- * keeps the old configuration until relay.config-cache-ttl (5 min), not relay.config-fresh-for (1 s).
+ * Found by the review of issue 12. README "Configuration caches": "a retired secret or a disabled integration stops
+ * working everywhere within that second", and "503 means retry". When a change was stored but its VERSION write failed,
+ * the answer was 503, and the merchant's retry answered 200 / 404 without ever writing a version: every other container
+ * kept the old configuration until relay.config-cache-ttl (5 min). The change and its version are now one transaction.
  */
 @QuarkusTest
 @TestProfile(AdminFunctionProfile.class)
@@ -115,7 +114,7 @@ class ConfigurationVersionAfterRetryTest {
     }
 
     // The delivery function's own write: JobDelivery logs "not flagged ... the flag is set again by the next refusal" when
-    // the version write fails, but the flag is written; the next refusal finds it ALREADY_FLAGGED and moves no version.
+    // the write fails; the flag and its version are one transaction, so that is true, and the next refusal announces it.
     @Test
     void credentialsFlaggedRefused_whoseVersionWriteFailed_stopSendingInAnotherDeliveryContainer_withinFreshFor() {
         String merchantId = AdminScenario.fresh();
@@ -133,8 +132,9 @@ class ConfigurationVersionAfterRetryTest {
             // what JobDelivery.afterRefusal catches and logs as "not flagged"
         }
         DynamoFaults.clear();
-        assertEquals(ConfigurationStore.RefusalFlag.ALREADY_FLAGGED,
-                store.flagRefusedCredentials(merchantId, integrationId, used.credentials(), adminClock.instant()), "the next refusal");
+        assertEquals(ConfigurationStore.RefusalFlag.FLAGGED,
+                store.flagRefusedCredentials(merchantId, integrationId, used.credentials(), adminClock.instant()),
+                "the next refusal: the failed write stored neither the flag nor its version, so this one writes both");
 
         otherContainerClock.advance(config.configFreshFor().plus(Duration.ofSeconds(1)));
         assertTrue(dev.loyaltyrelay.application.delivery.IntegrationAttention.stopsSending(

@@ -166,6 +166,36 @@ class ConfigurationCacheTest {
     }
 
     @Test
+    void aRealMerchantArrivingWhenTheCacheIsFull_makesRoomFromRememberedAbsences_notFromOtherKnownMerchants() {
+        changeElsewhere("known", "enabled");
+        var cache = cache(10);
+        cache.get("known");
+        for (int i = 0; i < 9; i++) {
+            cache.get("made-up-" + i);
+        }
+        changeElsewhere("new", "created");
+        assertEquals(Optional.of("created"), cache.get("new"));
+        int loadsBefore = loads.get();
+        assertEquals(Optional.of("enabled"), cache.get("known"));
+        assertEquals(loadsBefore, loads.get(), "the known merchant stayed");
+    }
+
+    @Test
+    void aLoadThatBeganBeforeAChangeHere_isReturnedButNotKept() {
+        changeElsewhere("m1", "old");
+        var cache = cache(100);
+        loader = merchantId -> {
+            Optional<String> read = load.apply(merchantId);
+            current.put("m1", "changed here");
+            cache.forgetMerchant("m1");
+            return read;
+        };
+        assertEquals(Optional.of("old"), cache.get("m1"));
+        loader = load;
+        assertEquals(Optional.of("changed here"), cache.get("m1"), "no time has passed: the change made here applies here at once");
+    }
+
+    @Test
     void aFloodOfMadeUpIds_doesNotGrowTheCacheWithoutBound_norEvictKnownMerchants() {
         changeElsewhere("known", "enabled");
         var cache = cache(1_000);

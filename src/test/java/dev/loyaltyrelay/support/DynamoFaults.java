@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -104,7 +105,14 @@ public class DynamoFaults implements ExecutionInterceptor {
     public static Predicate<SdkRequest> writeOf(String sk) {
         return request -> request instanceof UpdateItemRequest update && update.key().get("sk") != null && sk.equals(update.key().get("sk").s())
                 || request instanceof software.amazon.awssdk.services.dynamodb.model.PutItemRequest put && put.item().get("sk") != null
-                        && sk.equals(put.item().get("sk").s());
+                        && sk.equals(put.item().get("sk").s())
+                || request instanceof TransactWriteItemsRequest transaction && transaction.transactItems().stream().anyMatch(item -> sk.equals(sortKeyOf(item)));
+    }
+
+    private static String sortKeyOf(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem item) {
+        java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> key = item.put() != null ? item.put().item()
+                : item.update() != null ? item.update().key() : item.delete() != null ? item.delete().key() : item.conditionCheck().key();
+        return key.get("sk") == null ? null : key.get("sk").s();
     }
 
     @Override
