@@ -87,13 +87,19 @@ public class IntegrationCredentials {
         }
     }
 
-    /** The credentials, or a 503 when they cannot be opened now (the key service, say). */
+    /**
+     * The credentials; a 503 when the key service cannot open them now (a retry may), a 409 when they never will
+     * (tampered, or sealed under another key: only re-initializing the integration with new credentials helps).
+     */
     ProviderCredentials openOrUnavailable(Integration integration) {
-        ProviderCredentials credentials = open(integration);
-        if (credentials == null) {
+        try {
+            return secrets.openCredentials(integration);
+        } catch (SecretCipher.KeyServiceUnavailable e) {
             throw new ApiProblem(503, "credentials_unavailable", "the integration's credentials cannot be opened now; retry later");
+        } catch (SecretCipher.SecretUnavailable e) {
+            throw new ApiProblem(409, "credentials_unreadable",
+                    "the integration's stored credentials cannot be read; initialize the integration again with its credentials");
         }
-        return credentials;
     }
 
     /** The account's templates, for checking a mapping at save time; {@link TemplateList.NotOffered} without opening anything. */

@@ -67,6 +67,8 @@ class AdminApiTest {
     dev.loyaltyrelay.domain.ConfigurationStore configuration;
     @Inject
     HeldEventStore held;
+    @Inject
+    dev.loyaltyrelay.application.ConfigurationSecrets secrets;
         DeliveryFunction zoko = DeliveryFunction.of(BuiltIn.ZOKO);
         DeliveryFunction delightchat = DeliveryFunction.of(BuiltIn.DELIGHTCHAT);
         DeliveryFunction bitespeed = DeliveryFunction.of(BuiltIn.BITESPEED);
@@ -367,6 +369,27 @@ class AdminApiTest {
         assertEquals(30, read.get("timestampWindowMinutes").asInt());
         assertEquals("AE", read.get("defaultCountry").asText());
         assertEquals("Asia/Kolkata", read.get("timezone").asText());
+    }
+
+    @Test
+    void aTestSendWithStoredCredentialsThatNeverOpen_isAnswered409_notARetryThatCannotHelp() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String integrationId = connect(merchantId, key, BuiltIn.DELIGHTCHAT);
+        AdminScenario.webhook(ingest, merchantId, "lead_create");
+        var stored = configuration.load(merchantId).orElseThrow().integrations().get(0);
+        // Credentials sealed for another integration (as if copied between records) never open under this one's context.
+        var sealedForAnother = secrets.sealCredentials(merchantId, integrationId + "-copy",
+                new dev.loyaltyrelay.domain.ProviderCredentials(java.util.Map.of("apiKey", "dc-key-sealed-for-another-integration")));
+        configuration.saveIntegration(new dev.loyaltyrelay.domain.Integration(merchantId, integrationId, stored.provider(), stored.commonProperty(),
+                sealedForAnother, true, null));
+
+        Answer tested = call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings/wallet/test", key,
+                object("mobile", "+919876543210"));
+
+        assertEquals(409, tested.status(), tested.toString());
+        assertEquals("credentials_unreadable", tested.get("title").asText());
+        assertEquals(0, ProviderStubs.requests(BuiltIn.DELIGHTCHAT).size(), "nothing was sent");
     }
 
     @Test
