@@ -136,6 +136,9 @@ class ConsentTest {
         }
         Answer suppressed = call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("status", "suppressed"));
         assertEquals(5, suppressed.get("deliveries").size(), suppressed.toString());
+        assertEquals(5, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("reason", "opted_out")).get("deliveries").size(),
+                "the listing filters by reason");
+        assertEquals(0, call("GET", merchants(merchantId) + "/deliveries", key, null, Map.of("reason", "recipient_erased")).get("deliveries").size());
         suppressed.get("deliveries").forEach(d -> assertEquals("opted_out", d.get("reason").asText(), d.toString()));
         long countedAfter = BuiltIn.ALL.stream().mapToLong(p -> metrics.total("DeliveryOutcome",
                 Map.of("provider", p.key(), "status", "SUPPRESSED", "reason", "opted_out"))).sum();
