@@ -27,7 +27,7 @@ import java.util.Map;
 @Named("admin")
 public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-    static final int MAX_BODY_BYTES = 65_536;
+    static final int MAX_BODY_BYTES = AdminRoutes.Body.MAX_BYTES;
     private final AdminRoutes routes;
     private final AdminAuth auth;
     private final ObjectMapper json;
@@ -76,10 +76,10 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
             throw new ApiProblem(403, "forbidden", "this route needs the operator key");
         }
         Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
-        return routes.handle(match, caller, query, body(event));
+        return routes.handle(match, caller, query, body(event, match.route().body().maxBytes()));
     }
 
-    private JsonNode body(APIGatewayV2HTTPEvent event) {
+    private JsonNode body(APIGatewayV2HTTPEvent event, int maxBytes) {
         String body = event.getBody();
         if (body == null || body.isBlank()) {
             return MissingNode.getInstance();
@@ -94,8 +94,8 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         } else {
             bytes = body.getBytes(StandardCharsets.UTF_8);
         }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new ApiProblem(413, "body_too_large", "the body exceeds " + MAX_BODY_BYTES + " bytes");
+        if (bytes.length > maxBytes) {
+            throw new ApiProblem(413, "body_too_large", "the body exceeds " + maxBytes + " bytes");
         }
         try {
             return json.readTree(bytes);

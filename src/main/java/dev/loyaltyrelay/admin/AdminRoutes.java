@@ -5,6 +5,10 @@ import static dev.loyaltyrelay.admin.AdminRoutes.Body.optional;
 import static dev.loyaltyrelay.admin.AdminRoutes.Body.required;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loyaltyrelay.admin.ConsentBodies.ConsentBulk;
+import dev.loyaltyrelay.admin.ConsentBodies.ConsentBulkResult;
+import dev.loyaltyrelay.admin.ConsentBodies.ConsentChange;
+import dev.loyaltyrelay.admin.ConsentBodies.ConsentView;
 import dev.loyaltyrelay.admin.DeliveryBodies.DeadLetterCount;
 import dev.loyaltyrelay.admin.DeliveryBodies.Delivery;
 import dev.loyaltyrelay.admin.DeliveryBodies.DeliveryPage;
@@ -60,6 +64,7 @@ public class AdminRoutes {
     static final String MAPPINGS = INTEGRATIONS + "/{integrationId}/mappings";
     static final String DELIVERIES = MERCHANT + "/deliveries";
     static final String HELD = MERCHANT + "/held-events";
+    static final String CONSENT = MERCHANT + "/consent";
     static final String DEAD_LETTERS = "/v1/admin/providers/{provider}/dead-letters";
 
     /**
@@ -67,17 +72,25 @@ public class AdminRoutes {
      *
      * @param type     the body's record; {@link Void} for a route that takes no body ({@link #NONE})
      * @param required whether a body must be given; one left out of an optional body reads as {@code {}}
+     * @param maxBytes the largest body taken (413 beyond): {@link #MAX_BYTES} but for a bulk route
      * @param <B>      the record
      */
-    public record Body<B>(Class<B> type, boolean required) {
-        static final Body<Void> NONE = new Body<>(Void.class, false);
+    public record Body<B>(Class<B> type, boolean required, int maxBytes) {
+        /** What a route's body may weigh unless it says otherwise. */
+        static final int MAX_BYTES = 65_536;
+        static final Body<Void> NONE = new Body<>(Void.class, false, MAX_BYTES);
 
         static <B> Body<B> required(Class<B> type) {
-            return new Body<>(type, true);
+            return new Body<>(type, true, MAX_BYTES);
         }
 
         static <B> Body<B> optional(Class<B> type) {
-            return new Body<>(type, false);
+            return new Body<>(type, false, MAX_BYTES);
+        }
+
+        /** A required body of a bulk route, up to {@code maxBytes} (under Lambda's 6 MB request payload, base64 included). */
+        static <B> Body<B> bulk(Class<B> type, int maxBytes) {
+            return new Body<>(type, true, maxBytes);
         }
     }
 
@@ -110,7 +123,7 @@ public class AdminRoutes {
     private final ConfigurationStore store;
 
     AdminRoutes(ConfigurationStore store, MerchantsApi merchants, IntegrationsApi integrations, MappingsApi mappings, TestEventApi testEvents,
-            DeliveriesApi deliveries, FiguresApi figures, HeldEventsApi held, DeadLettersApi deadLetters, ErasureApi erasure) {
+            DeliveriesApi deliveries, FiguresApi figures, HeldEventsApi held, DeadLettersApi deadLetters, ErasureApi erasure, ConsentApi consent) {
         this.store = store;
         List<Route<?, ?>> all = List.of(
                 merchant("PUT", MERCHANT, required(MerchantSettingsChange.class), MerchantSettings.class, merchants::putSettings),
@@ -145,6 +158,11 @@ public class AdminRoutes {
                 merchant("GET", HELD, NONE, HeldEventList.class, held::heldEvents),
                 merchant("POST", HELD + "/replay", optional(HeldEventReplay.class), ReplayResult.class, held::replayHeld),
                 merchant("POST", MERCHANT + "/customers/erase", required(TestRecipient.class), Erasure.class, erasure::erase),
+                merchant("POST", CONSENT + "/opt-out", required(ConsentChange.class), ConsentView.class, consent::optOut),
+                merchant("POST", CONSENT + "/opt-in", required(ConsentChange.class), ConsentView.class, consent::optIn),
+                merchant("POST", CONSENT + "/bulk", Body.bulk(ConsentBulk.class, ConsentApi.MAX_BULK_BYTES), ConsentBulkResult.class,
+                        consent::bulk),
+                merchant("POST", CONSENT + "/lookup", required(TestRecipient.class), ConsentView.class, consent::lookup),
                 operator("GET", DEAD_LETTERS, NONE, DeadLetterCount.class, deadLetters::deadLetters),
                 operator("POST", DEAD_LETTERS + "/redrive", optional(Redrive.class), Redriven.class, deadLetters::redrive));
         for (Route<?, ?> route : all) {

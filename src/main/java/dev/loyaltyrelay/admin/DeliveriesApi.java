@@ -35,6 +35,12 @@ public class DeliveriesApi {
                 ? RecipientResolver.normaliseEmail(r).orElseThrow(() -> ApiProblem.invalid("recipient", "not a valid email or mobile"))
                 : RecipientResolver.mobileToE164(r, configuration.merchant().defaultCountry())
                         .orElseThrow(() -> ApiProblem.invalid("recipient", "not a valid email or mobile"))).orElse(null);
+        String reason = request.query("reason").map(r -> {
+            if (!r.matches("[a-z0-9_:.-]{1,128}")) {
+                throw ApiProblem.invalid("reason", "a reason code, e.g. opted_out");
+            }
+            return r;
+        }).orElse(null);
         int limit = request.query("limit").map(l -> Fields.wholeNumber("limit", l, 1, 100)).orElse(25);
         Instant from = request.query("from").map(f -> Fields.instant("from", f)).orElse(null);
         Instant to = request.query("to").map(t -> Fields.instant("to", t)).orElse(null);
@@ -44,7 +50,7 @@ public class DeliveriesApi {
         DeliveryLedger.DeliveryPage page;
         try {
             page = ledger.list(request.merchantId(), new DeliveryQuery(from, to, status, request.query("topic").orElse(null), provider, recipient,
-                    limit, request.query("cursor").orElse(null)));
+                    limit, request.query("cursor").orElse(null), reason));
         } catch (DeliveryLedger.InvalidCursor e) {
             throw ApiProblem.invalid("cursor", "not a cursor this API gave out");
         }

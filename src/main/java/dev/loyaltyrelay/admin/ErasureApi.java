@@ -39,7 +39,8 @@ public class ErasureApi {
      * Erases a customer: every customer record that carries the address (and, in turn, the other address those
      * records carry), the recipient and kept job of every delivery to any of those addresses, and any delivery still
      * waiting for a retry (ended {@code SUPPRESSED}). A job already queued about the person is not sent: the erasure is
-     * remembered under a keyed hash of each address, first, so a delivery that starts meanwhile is suppressed too.
+     * remembered under a keyed hash of each address, first, so a delivery that starts meanwhile is suppressed too. The
+     * person's opt-outs are left as they are: erasure removes the person, not the fact that they must not be messaged.
      */
     AdminResponse<Erasure> erase(AdminRequest<TestRecipient> request) {
         MerchantConfiguration configuration = request.merchant();
@@ -69,6 +70,6 @@ public class ErasureApi {
         }
         profiles.values().forEach(customers::erase);
         return AdminResponse.ok(new Erasure(profiles.size(), addresses.size(), deliveries,
-                "held events keep their raw body until they expire (14 days); consent records are not kept yet"));
+                "held events keep their raw body until they expire (14 days); opt-outs stay (a keyed hash, never the address), so the person is still not messaged"));
     }
 }

@@ -3,6 +3,8 @@ package dev.loyaltyrelay.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.admin.TestEventBodies.Outcome;
+import dev.loyaltyrelay.admin.TestEventBodies.RealEvent;
+import dev.loyaltyrelay.application.policy.CustomerPolicies;
 import dev.loyaltyrelay.admin.TestEventBodies.TestResult;
 import dev.loyaltyrelay.admin.TestEventBodies.TestSend;
 import dev.loyaltyrelay.application.delivery.IntegrationAttention;
@@ -31,18 +33,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import static dev.loyaltyrelay.admin.IntegrationsApi.integration;
 import static dev.loyaltyrelay.admin.IntegrationsApi.mapping;
 
 /**
  * "Send Test Event" from the guides: the mapping rendered with the catalogue's samples, the customer's own details and
  * the request's values, and sent through the same adapter as real deliveries; the answer shows the rendered variables
- * (addresses masked), where each value came from, and the provider's answer.
+ * (addresses masked), where each value came from, and the provider's answer. The customer's policies are checked as
+ * for a real event (consent first): where a real event would be suppressed, the test is not sent either, and the answer
+ * says so and why ({@code realEvent}).
  */
 @ApplicationScoped
 public class TestEventApi {
 
-    // Seven collaborators, injected into package-private fields as Quarkus' guides do, rather than through a constructor
+    // Eight collaborators, injected into package-private fields as Quarkus' guides do, rather than through a constructor
     // that would name each of them three times.
     @Inject
     IntegrationAttention attention;
@@ -58,6 +63,8 @@ public class TestEventApi {
     ObjectMapper json;
     @Inject
     Clock clock;
+    @Inject
+    CustomerPolicies policies;
 
     AdminResponse<TestResult> sendTestEvent(AdminRequest<TestSend> request) {
         MerchantConfiguration configuration = request.merchant();
@@ -94,12 +101,15 @@ public class TestEventApi {
                         .map(value -> withoutAddresses(value, addresses, configuration.merchant().defaultCountry())).toList();
                 List<String> forwarded = List.copyOf(composed.message().forwarded().keySet());
                 Map<String, String> sources = valueSources(mapping, job.properties(), origins);
-                DeliveryOutcome outcome = gateway.prepareAndSend(new IntegrationKey(request.merchantId(), integration.integrationId()), composed.message(),
-                        credentials);
+                // What a real event to this customer would meet; a test is not sent where a real one would not be.
+                Optional<DeliveryOutcome> stopped = policies.checkNow(job, vault.profileOf(integration).channel());
+                DeliveryOutcome outcome = stopped.isPresent() ? stopped.get()
+                        : gateway.prepareAndSend(new IntegrationKey(request.merchantId(), integration.integrationId()), composed.message(), credentials);
                 if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {
                     attention.credentialsRefused(integration);
                 }
-                yield AdminResponse.ok(new TestResult(job.recipient().masked(), rendered, forwarded, sources, Outcome.of(outcome)));
+                yield AdminResponse.ok(new TestResult(job.recipient().masked(), rendered, forwarded, sources, Outcome.of(outcome),
+                        RealEvent.of(stopped)));
             }
         };
     }

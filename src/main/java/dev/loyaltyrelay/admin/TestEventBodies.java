@@ -24,9 +24,22 @@ final class TestEventBodies {
     record TestSend(String mobile, String email, @JsonPropertyDescription(PROPERTIES) Map<String, JsonNode> properties) {
     }
 
-    /** {@code TestResult}: what was rendered (addresses masked), where each value came from, and the provider's answer. */
+    /**
+     * {@code TestResult}: what was rendered (addresses masked), where each value came from, the provider's answer, and
+     * what a real event to this customer would meet now.
+     */
     @RegisterForReflection
-    record TestResult(String recipient, List<String> rendered, List<String> forwarded, Map<String, String> valueSources, Outcome outcome) {
+    record TestResult(String recipient, List<String> rendered, List<String> forwarded, Map<String, String> valueSources, Outcome outcome,
+            RealEvent realEvent) {
+    }
+
+    /** {@code TestRealEvent}: {@code send}, or {@code suppressed} / {@code deferred} with the reason (e.g. {@code opted_out}). */
+    @RegisterForReflection
+    record RealEvent(String status, String reason) {
+        static RealEvent of(java.util.Optional<DeliveryOutcome> stopped) {
+            return stopped.map(outcome -> new RealEvent(outcome instanceof DeliveryOutcome.Deferred ? "deferred" : "suppressed", outcome.reason()))
+                    .orElse(new RealEvent("send", null));
+        }
     }
 
     /** The provider's answer, classified as a delivery's would be: one shape per kind. */

@@ -139,9 +139,14 @@ public interface DeliveryLedger {
      * @param recipient only to this address (E.164 or lower-cased email), or null
      * @param limit     page size
      * @param cursor    where the previous page ended, or null
+     * @param reason    only this reason ({@code opted_out}, {@code recipient_opted_out}, ...), or null
      */
     record DeliveryQuery(Instant from, Instant to, DeliveryStatus status, String topic, Provider provider, String recipient, int limit,
-            String cursor) {
+            String cursor, String reason) {
+        public DeliveryQuery(Instant from, Instant to, DeliveryStatus status, String topic, Provider provider, String recipient, int limit,
+                String cursor) {
+            this(from, to, status, topic, provider, recipient, limit, cursor, null);
+        }
     }
 
     /** A page cursor that this ledger did not give out. */

@@ -76,6 +76,13 @@ public sealed interface DeliveryOutcome
         }
 
         public static final String CREDENTIALS_REFUSED = "credentials_refused";
+
+        /** The provider answered that the recipient opted out (Meta 131050): the relay records their opt-out. */
+        public static final String RECIPIENT_OPTED_OUT = "recipient_opted_out";
+
+        public boolean recipientOptedOut() {
+            return RECIPIENT_OPTED_OUT.equals(reason);
+        }
     }
 
     /**
@@ -95,6 +102,8 @@ public sealed interface DeliveryOutcome
 
         /** The merchant erased the recipient: the record keeps neither their address nor the job. */
         public static final String RECIPIENT_ERASED = "recipient_erased";
+        /** The recipient opted out of the channel the delivery would use: never sent. */
+        public static final String OPTED_OUT = "opted_out";
 
         public boolean recipientErased() {
             return RECIPIENT_ERASED.equals(reason);

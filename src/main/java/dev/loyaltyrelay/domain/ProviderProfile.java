@@ -7,16 +7,22 @@ import java.util.List;
  *
  * @param provider         its key
  * @param displayName      as merchants know it ({@code LimeChat}); also the stem of its template resources ({@code LimeChatQueue})
- * @param commonProperty   the only common property its channel can address (mobile for WhatsApp, email for Wigzo)
+ * @param channel          the channel it sends on (WhatsApp for the four WhatsApp providers, email for Wigzo): the only
+ *                         common property it can address follows from it, and so does the consent a delivery is checked against
  * @param triggersFlows    whether it triggers a flow or automation with the event's own properties (LimeChat, Wigzo)
  *                         rather than filling a template's ordered variables; such mappings forward all properties by default
  * @param credentialFields exactly the credential fields it needs ("Initialize" in its guide)
  */
-public record ProviderProfile(Provider provider, String displayName, CommonProperty commonProperty, boolean triggersFlows,
+public record ProviderProfile(Provider provider, String displayName, Channel channel, boolean triggersFlows,
         List<String> credentialFields) {
 
     public ProviderProfile {
         credentialFields = List.copyOf(credentialFields);
+    }
+
+    /** The only common property its channel can address (mobile for WhatsApp and SMS, email for email). */
+    public CommonProperty commonProperty() {
+        return channel.address();
     }
 
     public String key() {
@@ -28,6 +34,6 @@ public record ProviderProfile(Provider provider, String displayName, CommonPrope
      * BiteSpeed); Meta's parameter rules then apply to every rendered value.
      */
     public boolean sendsWhatsAppTemplates() {
-        return !triggersFlows && commonProperty == CommonProperty.MOBILE;
+        return !triggersFlows && channel == Channel.WHATSAPP;
     }
 }

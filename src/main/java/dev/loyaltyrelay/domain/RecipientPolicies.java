@@ -3,22 +3,36 @@ package dev.loyaltyrelay.domain;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * What the relay must remember about a recipient beyond any one delivery, kept under a keyed hash of the address,
- * never the address itself: today, that the merchant erased them (so a job queued before the erasure is not sent).
- * Methods throw {@link StoreUnavailable}.
+ * What the relay must remember about a recipient beyond any one delivery, kept under a keyed hash of the merchant and
+ * address, never the address itself: that the merchant erased them (so a job queued before the erasure is not sent),
+ * and whether they opted out of a channel. An opt-out never expires and outlives an erasure: erasure removes the
+ * person, not the fact that they must not be messaged. Methods throw {@link StoreUnavailable}.
  */
 public interface RecipientPolicies {
 
-    /** The policies of these recipients; a recipient with none is absent from the answer. One round trip per 100. */
-    Map<RecipientKey, RecipientPolicy> lookup(Collection<RecipientKey> recipients);
+    /**
+     * The policies of these recipients, with their consent on {@code channel}; a recipient with none is absent from the
+     * answer. One round trip per 50 recipients.
+     */
+    Map<RecipientKey, RecipientPolicy> lookup(Collection<RecipientKey> recipients, Channel channel);
 
-    /** One recipient's policy, read consistently (right before a call). */
-    java.util.Optional<RecipientPolicy> find(RecipientKey recipient);
+    /** One recipient's policy, read consistently (right before a call); {@code channel} null reads the erasure alone. */
+    Optional<RecipientPolicy> find(RecipientKey recipient, Channel channel);
 
     /** Remembers that the merchant erased the recipient at {@code at}, for as long as a job about them may still be queued. */
     void recordErasure(RecipientKey recipient, Instant at);
+
+    /**
+     * Records each change of consent (an opt-out or an opt-in on one channel), kept until changed again, never expiring.
+     * The last change of a recipient's channel in {@code changes} is the one kept. Repeating the call changes nothing more.
+     */
+    void recordConsent(Collection<ConsentChange> changes);
+
+    /** A recipient's recorded consent on each channel that reaches their address (a channel with no record is absent). */
+    Map<Channel, Consent> consentOf(RecipientKey recipient);
 
     /** A merchant's recipient. {@link #toString()} hides the address. */
     record RecipientKey(String merchantId, Recipient recipient) {
@@ -28,13 +42,41 @@ public interface RecipientPolicies {
         }
     }
 
+    /** Who said so: the merchant (admin API), or a provider whose answer said the recipient opted out (Meta 131050). */
+    enum ConsentSource {
+        MERCHANT, PROVIDER
+    }
+
+    /**
+     * @param optedOut  whether the recipient opted out of the channel (false: opted back in)
+     * @param changedAt when it was recorded
+     * @param source    who said so
+     */
+    record Consent(boolean optedOut, Instant changedAt, ConsentSource source) {
+    }
+
+    /** One recipient's consent on one channel, to be recorded. */
+    record ConsentChange(RecipientKey recipient, Channel channel, Consent consent) {
+        public ConsentChange {
+            if (channel.address() != recipient.recipient().kind()) {
+                throw new IllegalArgumentException(channel + " does not reach a " + recipient.recipient().kind());
+            }
+        }
+    }
+
     /**
      * @param erasedAt when the merchant last erased the recipient, or null
+     * @param consent  the recipient's consent on the channel asked about, or null when none is recorded
      */
-    record RecipientPolicy(Instant erasedAt) {
+    record RecipientPolicy(Instant erasedAt, Consent consent) {
         /** Whether a job received at {@code receivedAt} is about a person the merchant has erased since. */
         public boolean erasedSince(Instant receivedAt) {
             return erasedAt != null && !receivedAt.isAfter(erasedAt);
+        }
+
+        /** Whether the recipient opted out of the channel asked about (and has not opted back in). */
+        public boolean optedOut() {
+            return consent != null && consent.optedOut();
         }
     }
 }

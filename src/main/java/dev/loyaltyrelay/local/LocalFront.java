@@ -26,7 +26,7 @@ final class LocalFront {
 
     static final String DISPATCHER = "loyalty-relay.local.dispatcher";
     private static final String STARTED = "loyalty-relay.local.front-port";
-    private static final int MAX_BODY_BYTES = 1 << 20;
+    private static final int MAX_BODY_BYTES = 4 << 20;
 
     private LocalFront() {
     }

@@ -1,6 +1,6 @@
 package dev.loyaltyrelay.provider;
 
-import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.ProviderProfile;
@@ -53,9 +53,9 @@ public final class CredentialRecords {
     }
 
     /** A provider's profile, its credential fields read from its credentials record. */
-    public static ProviderProfile profile(String key, String displayName, CommonProperty commonProperty, boolean triggersFlows,
+    public static ProviderProfile profile(String key, String displayName, Channel channel, boolean triggersFlows,
             Class<? extends Record> credentials) {
-        return new ProviderProfile(new Provider(key), displayName, commonProperty, triggersFlows, fieldsOf(credentials));
+        return new ProviderProfile(new Provider(key), displayName, channel, triggersFlows, fieldsOf(credentials));
     }
 
     /** The field names a merchant enters, in the record's order. */

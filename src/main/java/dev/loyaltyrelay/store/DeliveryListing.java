@@ -29,6 +29,7 @@ record DeliveryListing(DeliveryRecords records) {
         filter(filters, names, values, "topic", query.topic());
         filter(filters, names, values, "provider", query.provider() == null ? null : query.provider().key());
         filter(filters, names, values, "recipient", query.recipient());
+        filter(filters, names, values, "reason", query.reason());
         List<DeliveryRecord> found = new ArrayList<>();
         Map<String, AttributeValue> startKey = Cursors.decode(query.cursor());
         if (startKey != null && (startKey.get("merchantId") == null || !merchantId.equals(startKey.get("merchantId").s()))) {

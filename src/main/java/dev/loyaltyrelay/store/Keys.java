@@ -10,7 +10,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Key layout of both tables. The config table keeps a merchant's profile, secrets, integrations and mappings
  * under one partition, so ingest reads them in one query; customers have their own partition per merchant.
- * The records table holds short-lived records, each expiring through the {@code expiresAt} TTL attribute.
+ * The records table holds short-lived records, each expiring through the {@code expiresAt} TTL attribute, and a
+ * recipient's consent ({@code RECIPIENT#<keyed hash>} / {@code CONSENT#<CHANNEL>}), which never expires.
  */
 final class Keys {
 

@@ -51,6 +51,10 @@ public class IamCallRecorder implements ExecutionInterceptor {
             batch.requestItems().keySet().forEach(table -> CALLS.add(new Call("dynamodb:BatchGetItem", table)));
             return;
         }
+        if (request instanceof software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest batch) {
+            batch.requestItems().keySet().forEach(table -> CALLS.add(new Call("dynamodb:BatchWriteItem", table)));
+            return;
+        }
         if (service.equals("sqs")) {
             String action = "sqs:" + operation.replaceAll("Batch$", "");
             CALLS.add(new Call(action, request.getValueForField("QueueUrl", String.class).orElse("?")));

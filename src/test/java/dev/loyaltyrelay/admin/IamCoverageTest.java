@@ -107,6 +107,18 @@ class IamCoverageTest {
             dev.loyaltyrelay.support.DynamoFaults.clear();
         }
         List<IamCallRecorder.Call> carried = IamCallRecorder.take();
+        // ... and a delivery Zoko refuses with Meta's 131050: the recipient's opt-out is recorded by the delivery function.
+        AdminScenario.providersAccept();
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v2/message")).atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                        .withBody("{\"error\":{\"code\":131050,\"message\":\"user stopped marketing messages\"}}")));
+        Queues.purgeAll();
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
+        IamCallRecorder.take();
+        assertEquals(1, AdminScenario.deliver(BuiltIn.ZOKO, zoko));
+        carried.addAll(IamCallRecorder.take());
+        AdminScenario.providersAccept();
         assertTrue(carried.stream().anyMatch(c -> c.action().equals("sqs:SendMessage") && resourceOf(c.resource()).equals("ZokoQueue.Arn")),
                 "the outcome was carried by a copy of the job: " + carried);
         delivered.addAll(carried);
@@ -128,6 +140,12 @@ class IamCoverageTest {
         Answer redriven = operator("POST", "/v1/admin/providers/zoko/dead-letters/redrive", object("max", 10));
         assertEquals(200, redriven.status(), redriven.toString());
         assertEquals(200, call("POST", merchants(merchantId) + "/held-events/replay", key, null).status());
+        assertEquals(200, call("POST", merchants(merchantId) + "/consent/opt-in", key, object("channel", "WHATSAPP", "mobile", "9876543210")).status());
+        assertEquals(200, call("POST", merchants(merchantId) + "/consent/bulk", key, object("action", "opt_out",
+                "csv", "channel,mobile\nWHATSAPP,9876543210\nSMS,9876543211\n")).status());
+        assertEquals(200, call("POST", merchants(merchantId) + "/consent/lookup", key, object("mobile", "9876543210")).status());
+        assertEquals(200, call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings/wallet/test", key,
+                object("mobile", "9876543210")).status());
         assertEquals(200, call("POST", merchants(merchantId) + "/customers/erase", key, object("mobile", "9876543210")).status());
         denied.addAll(deniedTo("AdminFunction", IamCallRecorder.take()));
         Queues.purgeAll();

@@ -217,7 +217,13 @@ class ProviderAdaptersTest {
                 new Scenario("Meta 131056 pair rate limit", aResponse().withStatus(400).withBody("{\"error\":{\"code\":131056}}"),
                         new RetryLater("meta_131056", Optional.empty(), true, 400)),
                 new Scenario("Meta 132015 template paused on a 500", aResponse().withStatus(500).withBody("{\"error\":{\"code\":132015}}"),
-                        new RetryLater("meta_132015", Optional.empty(), true, 500)));
+                        new RetryLater("meta_132015", Optional.empty(), true, 500)),
+                new Scenario("Meta 131050 the recipient stopped marketing messages", aResponse().withStatus(400)
+                        .withBody("{\"error\":{\"code\":131050,\"message\":\"Unable to deliver message\"}}"),
+                        new Rejected("recipient_opted_out", true, 400)),
+                new Scenario("Meta 131050 written in a wrapped message", aResponse().withStatus(400)
+                        .withBody("{\"status\":\"failed\",\"message\":\"(#131050) Unable to deliver message: user stopped marketing messages\"}"),
+                        new Rejected("recipient_opted_out", true, 400)));
     }
 
     static Stream<Arguments> everyProviderAndScenario() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderCredentials;
@@ -24,7 +23,7 @@ class ProviderRegistryTest {
         final ProviderProfile profile;
 
         Plugin(String key, List<String> fields) {
-            profile = new ProviderProfile(new Provider(key), key, CommonProperty.MOBILE, false, fields);
+            profile = new ProviderProfile(new Provider(key), key, dev.loyaltyrelay.domain.Channel.WHATSAPP, false, fields);
         }
 
         @Override

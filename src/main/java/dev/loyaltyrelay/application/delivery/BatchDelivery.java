@@ -1,7 +1,11 @@
 package dev.loyaltyrelay.application.delivery;
 
 
+import dev.loyaltyrelay.application.policy.CustomerPolicies;
 import dev.loyaltyrelay.config.RelayConfig;
+import dev.loyaltyrelay.domain.Channel;
+import dev.loyaltyrelay.domain.ProviderCatalogue;
+import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryJobFormat;
 import dev.loyaltyrelay.domain.Provider;
@@ -49,13 +53,18 @@ public class BatchDelivery {
     private final ProviderQueues queues;
     private final RecipientPolicies policies;
     private final DeliveryJobFormat jobFormat;
+    private final ProviderCatalogue providers;
+    private final CustomerPolicies checks;
     private final RelayConfig.Delivery settings;
 
-    BatchDelivery(JobDelivery delivery, ProviderQueues queues, RecipientPolicies policies, DeliveryJobFormat jobFormat, RelayConfig config) {
+    BatchDelivery(JobDelivery delivery, ProviderQueues queues, RecipientPolicies policies, DeliveryJobFormat jobFormat, ProviderCatalogue providers,
+            CustomerPolicies checks, RelayConfig config) {
         this.delivery = delivery;
         this.queues = queues;
         this.policies = policies;
         this.jobFormat = jobFormat;
+        this.providers = providers;
+        this.checks = checks;
         this.settings = config.delivery();
     }
 
@@ -65,7 +74,7 @@ public class BatchDelivery {
      */
     public List<String> deliver(Provider provider, List<QueueMessage> messages, long deadlineNanos) {
         List<QueuedJob> jobs = messages.stream().map(this::queuedJob).toList();
-        RecipientScreen screen = screen(jobs);
+        RecipientScreen screen = screen(provider, jobs);
         List<RecordResult> results = deliverAll(provider, messages, jobs, screen, deadlineNanos);
 
         List<String> again = new ArrayList<>();
@@ -95,15 +104,16 @@ public class BatchDelivery {
         return new QueuedJob(message.body(), Math.max(1, message.receiveCount()), job, CarriedOutcome.from(message.attributes()).orElse(null));
     }
 
-    /** The batch's recipients' policies, in one read. */
-    private RecipientScreen screen(List<QueuedJob> jobs) {
+    /** The batch's recipients' policies (erasures, and consent on the provider's channel), in one read. */
+    private RecipientScreen screen(Provider provider, List<QueuedJob> jobs) {
         var recipients = jobs.stream().filter(queued -> queued.job() != null)
                 .map(queued -> new RecipientKey(queued.job().merchantId(), queued.job().recipient())).distinct().toList();
         if (recipients.isEmpty()) {
-            return RecipientScreen.of(Map.of());
+            return RecipientScreen.of(Map.of(), checks);
         }
         try {
-            return RecipientScreen.of(policies.lookup(recipients));
+            Channel channel = providers.profile(provider).map(ProviderProfile::channel).orElse(null);
+            return RecipientScreen.of(policies.lookup(recipients, channel), checks);
         } catch (StoreUnavailable | SecretCipher.SecretUnavailable e) {
             LOG.warnf("recipient policies of a batch not read: %s", e.getMessage());
             return RecipientScreen.unavailable(settings.backoffBase());

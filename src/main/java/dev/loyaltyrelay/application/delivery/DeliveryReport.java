@@ -23,6 +23,7 @@ class DeliveryReport {
     static final String DUPLICATE = "DeliveryDuplicate";
     static final String LEASE_CONFLICT = "DeliveryLeaseConflict";
     static final String POISON = "DeliveryPoison";
+    static final String PROVIDER_OPT_OUT = "RecipientOptOutFromProvider";
 
     private static final Logger LOG = Logger.getLogger(JobDelivery.class);
     private final RelayMetrics metrics;
@@ -49,6 +50,11 @@ class DeliveryReport {
 
     void leaseConflict(Provider provider) {
         metrics.increment(LEASE_CONFLICT, Map.of("provider", provider.key()));
+    }
+
+    /** A provider answered that the recipient opted out (the opt-out is then recorded). */
+    void providerOptOut(Provider provider) {
+        metrics.increment(PROVIDER_OPT_OUT, Map.of("provider", provider.key()));
     }
 
     void poison(Provider provider, String deliveryId, String reason) {

@@ -17,8 +17,6 @@ import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
 import dev.loyaltyrelay.domain.DeliveryStatus;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
-import dev.loyaltyrelay.domain.RecipientPolicies;
-import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.domain.ProviderGateway;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,14 +49,14 @@ public class JobDelivery {
     private final IntegrationAttention attention;
     private final ProviderGateway gateway;
     private final ProviderQueues queues;
-    private final RecipientPolicies policies;
+    private final RecipientRecheck recheck;
     private final DeliveryReport report;
     private final DeliveryRules rules;
     private final Clock clock;
 
     JobDelivery(DeliveryLedger ledger, SendReadiness readiness, ClaimedRecording recording, UnclaimedSettling settling,
             IntegrationDirectory integrations, IntegrationAttention attention, ProviderGateway gateway, ProviderQueues queues,
-            RecipientPolicies policies, DeliveryReport report, DeliveryRules rules, Clock clock) {
+            RecipientRecheck recheck, DeliveryReport report, DeliveryRules rules, Clock clock) {
         this.ledger = ledger;
         this.readiness = readiness;
         this.recording = recording;
@@ -67,7 +65,7 @@ public class JobDelivery {
         this.attention = attention;
         this.gateway = gateway;
         this.queues = queues;
-        this.policies = policies;
+        this.recheck = recheck;
         this.report = report;
         this.rules = rules;
         this.clock = clock;
@@ -106,7 +104,7 @@ public class JobDelivery {
         };
     }
 
-    /** Not sent because of who the recipient is (erased), or because that could not be read. */
+    /** Not sent because of who the recipient is (erased, opted out), or because that could not be read. */
     private RecordResult withheld(InFlight delivery, DeliveryOutcome outcome) {
         if (outcome instanceof DeliveryOutcome.Suppressed suppressed && suppressed.recipientErased()) {
             // Its record must not bring the erased address (or the event's properties) back.
@@ -147,8 +145,9 @@ public class JobDelivery {
         if (claim.previousAttemptMayHaveSent() && rules.recordsUnknownOutcomes()) {
             return concludeClaimed(delivery, claim, new Unknown(UnclaimedSettling.LAPSED_MID_CALL), ready.context());
         }
-        if (erasedMeanwhile(delivery.job())) {
-            return concludeClaimed(delivery, claim, new DeliveryOutcome.Suppressed(DeliveryOutcome.Suppressed.RECIPIENT_ERASED), ready.context());
+        Optional<DeliveryOutcome> stopped = recheck.beforeCall(delivery.job());
+        if (stopped.isPresent()) {
+            return concludeClaimed(delivery, claim, stopped.get(), ready.context());
         }
         DeliveryOutcome outcome;
         try {
@@ -158,6 +157,7 @@ public class JobDelivery {
             LOG.errorf("delivery %s: %s during the call", delivery.deliveryId(), unexpected.getClass().getName());
             outcome = new Unknown("unexpected_error");
         }
+        recheck.afterCall(delivery.job(), outcome);
         return concludeClaimed(delivery, claim, outcome, ready.context());
     }
 
@@ -205,23 +205,6 @@ public class JobDelivery {
             case Ready ready -> rules.timeForACall(delivery.deadlineNanos()) ? callUnderClaim(delivery, claim, ready)
                     : concludeClaimed(delivery, claim, RetryLater.withoutCall("out_of_time", Duration.ZERO), ready.context());
         };
-    }
-
-    /**
-     * The recipient's policy read again, consistently, under the claim: an erasure that landed after the batch's read
-     * is seen here, so only a person erased while this very request was leaving can still be sent to. A read that
-     * fails lets the send go on (the batch's read seconds ago found no erasure): waiting would leave the claim to lapse
-     * and read as a call that was never made.
-     */
-    private boolean erasedMeanwhile(DeliveryJob job) {
-        try {
-            return policies.find(new RecipientKey(job.merchantId(), job.recipient())).map(policy -> policy.erasedSince(job.receivedAt()))
-                    .orElse(false);
-        } catch (RuntimeException unreadable) {
-            LOG.warnf("delivery %s: recipient policy not read again (%s); sending on the batch's read", job.deliveryId(),
-                    unreadable.getClass().getSimpleName());
-            return false;
-        }
     }
 
     private RecordResult concludeClaimed(InFlight delivery, Claimed claim, DeliveryOutcome outcome, SendingContext context) {

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.application.delivery;
 
+import dev.loyaltyrelay.application.policy.CustomerPolicies;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
@@ -8,26 +9,32 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** What the pipeline read about a batch's recipients before delivering to them, read once for the whole batch. */
+/**
+ * What the pipeline read about a batch's recipients before delivering to them, read once for the whole batch: an erasure
+ * first, then the customer's policies ({@link CustomerPolicies}) on the channel of the batch's provider.
+ */
 final class RecipientScreen {
 
     static final String ERASED = DeliveryOutcome.Suppressed.RECIPIENT_ERASED;
 
     private final Map<RecipientKey, RecipientPolicy> policies;
+    private final CustomerPolicies checks;
     private final Duration retryDelay;
 
-    private RecipientScreen(Map<RecipientKey, RecipientPolicy> policies, Duration retryDelay) {
+    private RecipientScreen(Map<RecipientKey, RecipientPolicy> policies, CustomerPolicies checks, Duration retryDelay) {
         this.policies = policies;
+        this.checks = checks;
         this.retryDelay = retryDelay;
     }
 
-    static RecipientScreen of(Map<RecipientKey, RecipientPolicy> policies) {
-        return new RecipientScreen(Map.copyOf(policies), null);
+    /** The batch's policies, as read for its provider's channel, and the checks they go through. */
+    static RecipientScreen of(Map<RecipientKey, RecipientPolicy> policies, CustomerPolicies checks) {
+        return new RecipientScreen(Map.copyOf(policies), checks, null);
     }
 
     /** The policies could not be read: nothing of the batch is sent until they can. */
     static RecipientScreen unavailable(Duration retryDelay) {
-        return new RecipientScreen(Map.of(), retryDelay);
+        return new RecipientScreen(Map.of(), null, retryDelay);
     }
 
     /** Why the job must not be sent (now), or empty when nothing about its recipient stands in the way. */
@@ -39,6 +46,7 @@ final class RecipientScreen {
         if (policy != null && policy.erasedSince(job.receivedAt())) {
             return Optional.of(new DeliveryOutcome.Suppressed(ERASED));
         }
-        return Optional.empty();
+        // Then the customer's policies, in their order: consent, quiet hours, the cap.
+        return checks.check(job, policy);
     }
 }

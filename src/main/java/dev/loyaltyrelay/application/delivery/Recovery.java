@@ -215,7 +215,7 @@ public class Recovery {
 
     /** Whether the job's recipient was erased after the job was received (read consistently). */
     private boolean erasedSinceReceipt(DeliveryJob job) {
-        return policies.find(new RecipientKey(job.merchantId(), job.recipient())).map(policy -> policy.erasedSince(job.receivedAt())).orElse(false);
+        return policies.find(new RecipientKey(job.merchantId(), job.recipient()), null).map(policy -> policy.erasedSince(job.receivedAt())).orElse(false);
     }
 
     /** Sends one delivery again, from the job its record kept: the merchant's explicit resend. */

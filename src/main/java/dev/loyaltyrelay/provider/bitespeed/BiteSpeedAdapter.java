@@ -1,7 +1,7 @@
 package dev.loyaltyrelay.provider.bitespeed;
 
 import dev.loyaltyrelay.domain.DeliveryOutcome;
-import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -16,7 +16,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class BiteSpeedAdapter extends RestProviderAdapter<BiteSpeedAdapter.Credentials, BiteSpeedApi> {
 
-    public static final ProviderProfile PROFILE = CredentialRecords.profile("bitespeed", "BiteSpeed", CommonProperty.MOBILE, false, Credentials.class);
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("bitespeed", "BiteSpeed", Channel.WHATSAPP, false, Credentials.class);
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret channelId, Secret userId) {

@@ -5,7 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
-import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -26,7 +26,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class DelightChatAdapter extends RestProviderAdapter<DelightChatAdapter.Credentials, DelightChatApi> {
 
-    public static final ProviderProfile PROFILE = CredentialRecords.profile("delightchat", "DelightChat", CommonProperty.MOBILE, false, Credentials.class);
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("delightchat", "DelightChat", Channel.WHATSAPP, false, Credentials.class);
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret apiKey) {

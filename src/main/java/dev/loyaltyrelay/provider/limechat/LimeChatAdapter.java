@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
-import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -30,7 +30,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class LimeChatAdapter extends RestProviderAdapter<LimeChatAdapter.Credentials, LimeChatApi> {
 
-    public static final ProviderProfile PROFILE = CredentialRecords.profile("limechat", "LimeChat", CommonProperty.MOBILE, true, Credentials.class);
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("limechat", "LimeChat", Channel.WHATSAPP, true, Credentials.class);
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret accountId, Secret accessToken) {

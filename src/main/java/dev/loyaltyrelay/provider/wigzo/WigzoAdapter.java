@@ -3,7 +3,7 @@ package dev.loyaltyrelay.provider.wigzo;
 import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
-import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -29,7 +29,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class WigzoAdapter extends RestProviderAdapter<WigzoAdapter.Credentials, WigzoApi> {
 
-    public static final ProviderProfile PROFILE = CredentialRecords.profile("wigzo", "Wigzo", CommonProperty.EMAIL, true, Credentials.class);
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("wigzo", "Wigzo", Channel.EMAIL, true, Credentials.class);
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret orgToken, Secret apiToken) {

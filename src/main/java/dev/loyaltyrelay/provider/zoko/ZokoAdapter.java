@@ -1,7 +1,7 @@
 package dev.loyaltyrelay.provider.zoko;
 
 import dev.loyaltyrelay.domain.DeliveryOutcome;
-import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -20,7 +20,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class ZokoAdapter extends RestProviderAdapter<ZokoAdapter.Credentials, ZokoApi> {
 
-    public static final ProviderProfile PROFILE = CredentialRecords.profile("zoko", "Zoko", CommonProperty.MOBILE, false, Credentials.class);
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("zoko", "Zoko", Channel.WHATSAPP, false, Credentials.class);
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret apiKey) {

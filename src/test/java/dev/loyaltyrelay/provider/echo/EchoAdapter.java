@@ -1,6 +1,6 @@
 package dev.loyaltyrelay.provider.echo;
 
-import dev.loyaltyrelay.domain.CommonProperty;
+import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.provider.CredentialRecords;
@@ -20,7 +20,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class EchoAdapter extends RestProviderAdapter<EchoAdapter.Credentials, EchoApi> {
 
-    public static final ProviderProfile PROFILE = CredentialRecords.profile("echo", "Echo", CommonProperty.MOBILE, false, Credentials.class);
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("echo", "Echo", Channel.WHATSAPP, false, Credentials.class);
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret token) {
