@@ -13,6 +13,7 @@ import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.observability.FlushMetrics;
 import io.quarkus.logging.Log;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -28,15 +29,14 @@ import java.util.Map;
 public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     static final int MAX_BODY_BYTES = AdminRoutes.Body.MAX_BYTES;
-    private final AdminRoutes routes;
-    private final AdminAuth auth;
-    private final ObjectMapper json;
-
-    AdminHandler(AdminRoutes routes, AdminAuth auth, ObjectMapper json) {
-        this.routes = routes;
-        this.auth = auth;
-        this.json = json;
-    }
+    // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
+    // API's classes are CDI beans only, never built by hand.
+    @Inject
+    AdminRoutes routes;
+    @Inject
+    AdminAuth auth;
+    @Inject
+    ObjectMapper json;
 
     @Override
     @FlushMetrics

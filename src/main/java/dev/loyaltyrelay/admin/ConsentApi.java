@@ -13,6 +13,7 @@ import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientPolicies.Consent;
 import dev.loyaltyrelay.domain.RecipientPolicies.ConsentSource;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,13 +39,12 @@ public class ConsentApi {
 
     private static final Logger LOG = Logger.getLogger(ConsentApi.class);
 
-    private final RecipientPolicies policies;
-    private final Clock clock;
-
-    ConsentApi(RecipientPolicies policies, Clock clock) {
-        this.policies = policies;
-        this.clock = clock;
-    }
+    // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
+    // API's classes are CDI beans only, never built by hand.
+    @Inject
+    RecipientPolicies policies;
+    @Inject
+    Clock clock;
 
     AdminResponse<ConsentView> optOut(AdminRequest<ConsentChange> request) {
         return change(request, true);

@@ -6,6 +6,7 @@ import dev.loyaltyrelay.admin.DeliveryBodies.Redriven;
 import dev.loyaltyrelay.application.delivery.Recovery;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.QueueUnavailable;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Locale;
@@ -20,11 +21,10 @@ public class DeadLettersApi {
     /** Well inside the admin function's 29 s timeout, so a call always answers with what it did. */
     static final Duration REDRIVE_TIME_BUDGET = Duration.ofSeconds(20);
 
-    private final Recovery recovery;
-
-    DeadLettersApi(Recovery recovery) {
-        this.recovery = recovery;
-    }
+    // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
+    // API's classes are CDI beans only, never built by hand.
+    @Inject
+    Recovery recovery;
 
     AdminResponse<DeadLetterCount> deadLetters(AdminRequest<Void> request) {
         Provider provider = provider(request);

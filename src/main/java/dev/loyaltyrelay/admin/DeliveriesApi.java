@@ -11,6 +11,7 @@ import dev.loyaltyrelay.domain.DeliveryStatus;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.RecipientResolver;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 
@@ -18,13 +19,12 @@ import java.time.Instant;
 @ApplicationScoped
 public class DeliveriesApi {
 
-    private final DeliveryLedger ledger;
-    private final Recovery recovery;
-
-    DeliveriesApi(DeliveryLedger ledger, Recovery recovery) {
-        this.ledger = ledger;
-        this.recovery = recovery;
-    }
+    // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
+    // API's classes are CDI beans only, never built by hand.
+    @Inject
+    DeliveryLedger ledger;
+    @Inject
+    Recovery recovery;
 
     AdminResponse<DeliveryPage> list(AdminRequest<Void> request) {
         MerchantConfiguration configuration = request.merchant();

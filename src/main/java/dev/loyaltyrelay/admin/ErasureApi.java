@@ -8,6 +8,7 @@ import dev.loyaltyrelay.domain.DeliveryLedger;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.Recipient;
 import dev.loyaltyrelay.domain.RecipientPolicies;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,17 +24,16 @@ public class ErasureApi {
     /** An erasure follows records from one address to the other this many addresses at most (a person has a few). */
     static final int MAX_ERASED_ADDRESSES = 20;
 
-    private final CustomerStore customers;
-    private final DeliveryLedger ledger;
-    private final RecipientPolicies recipientPolicies;
-    private final Clock clock;
-
-    ErasureApi(CustomerStore customers, DeliveryLedger ledger, RecipientPolicies recipientPolicies, Clock clock) {
-        this.customers = customers;
-        this.ledger = ledger;
-        this.recipientPolicies = recipientPolicies;
-        this.clock = clock;
-    }
+    // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
+    // API's classes are CDI beans only, never built by hand.
+    @Inject
+    CustomerStore customers;
+    @Inject
+    DeliveryLedger ledger;
+    @Inject
+    RecipientPolicies recipientPolicies;
+    @Inject
+    Clock clock;
 
     /**
      * Erases a customer: every customer record that carries the address (and, in turn, the other address those

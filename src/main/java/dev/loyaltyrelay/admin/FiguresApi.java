@@ -2,6 +2,7 @@ package dev.loyaltyrelay.admin;
 
 import dev.loyaltyrelay.admin.DeliveryBodies.Figures;
 import dev.loyaltyrelay.domain.DeliveryFigures;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -17,13 +18,12 @@ public class FiguresApi {
 
     static final int MAX_FIGURE_DAYS = 366;
 
-    private final DeliveryFigures figures;
-    private final Clock clock;
-
-    FiguresApi(DeliveryFigures figures, Clock clock) {
-        this.figures = figures;
-        this.clock = clock;
-    }
+    // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
+    // API's classes are CDI beans only, never built by hand.
+    @Inject
+    DeliveryFigures figures;
+    @Inject
+    Clock clock;
 
     AdminResponse<Figures> figures(AdminRequest<Void> request) {
         request.merchant();

@@ -11,6 +11,7 @@ import dev.loyaltyrelay.domain.HeldEvent;
 import dev.loyaltyrelay.domain.HeldEventStore;
 import dev.loyaltyrelay.domain.HeldEventStore.HeldPage;
 import dev.loyaltyrelay.domain.StoreUnavailable;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,13 +34,12 @@ public class HeldEventsApi {
     static final Duration HELD_REPLAY_TIME_BUDGET = Duration.ofSeconds(20);
     private static final String HELD_CURSOR_PREFIX = "held:";
 
-    private final HeldEventStore held;
-    private final WebhookIngestion ingestion;
-
-    HeldEventsApi(HeldEventStore held, WebhookIngestion ingestion) {
-        this.held = held;
-        this.ingestion = ingestion;
-    }
+    // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
+    // API's classes are CDI beans only, never built by hand.
+    @Inject
+    HeldEventStore held;
+    @Inject
+    WebhookIngestion ingestion;
 
     AdminResponse<HeldEventList> heldEvents(AdminRequest<Void> request) {
         request.merchant();

@@ -12,6 +12,7 @@ import dev.loyaltyrelay.provider.ProviderAdapter;
 import dev.loyaltyrelay.provider.ProviderAdapter.CredentialCheck;
 import dev.loyaltyrelay.provider.ProviderRegistry;
 import dev.loyaltyrelay.provider.TemplateList;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +25,12 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class IntegrationCredentials {
 
-    private final ConfigurationSecrets secrets;
-    private final ProviderRegistry providers;
-
-    IntegrationCredentials(ConfigurationSecrets secrets, ProviderRegistry providers) {
-        this.secrets = secrets;
-        this.providers = providers;
-    }
+    // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
+    // API's classes are CDI beans only, never built by hand.
+    @Inject
+    ConfigurationSecrets secrets;
+    @Inject
+    ProviderRegistry providers;
 
     /** The provider a request names, when this build carries it. */
     ProviderProfile named(String field, String value) {

@@ -16,6 +16,7 @@ import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.SealedSecret;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -33,13 +34,12 @@ public class IntegrationsApi {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ConfigurationStore store;
-    private final IntegrationCredentials vault;
-
-    IntegrationsApi(ConfigurationStore store, IntegrationCredentials vault) {
-        this.store = store;
-        this.vault = vault;
-    }
+    // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
+    // API's classes are CDI beans only, never built by hand.
+    @Inject
+    ConfigurationStore store;
+    @Inject
+    IntegrationCredentials vault;
 
     AdminResponse<IntegrationView> initialize(AdminRequest<NewIntegration> request) {
         MerchantConfiguration configuration = request.merchant();

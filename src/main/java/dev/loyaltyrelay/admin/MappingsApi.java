@@ -19,6 +19,7 @@ import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.domain.VariableRenderer;
 import dev.loyaltyrelay.provider.TemplateList;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,15 +39,14 @@ public class MappingsApi {
 
     private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(_[A-Z]{2})?$");
 
-    private final ConfigurationStore store;
-    private final EventCatalogue catalogue;
-    private final IntegrationCredentials vault;
-
-    MappingsApi(ConfigurationStore store, EventCatalogue catalogue, IntegrationCredentials vault) {
-        this.store = store;
-        this.catalogue = catalogue;
-        this.vault = vault;
-    }
+    // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
+    // API's classes are CDI beans only, never built by hand.
+    @Inject
+    ConfigurationStore store;
+    @Inject
+    EventCatalogue catalogue;
+    @Inject
+    IntegrationCredentials vault;
 
     AdminResponse<SavedMapping> createMapping(AdminRequest<Mapping> request) {
         MerchantConfiguration configuration = request.merchant();
