@@ -390,7 +390,7 @@ class FunctionZipBootIT {
         variables.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/12/01/[$LATEST]00000000000000000000000000000000");
         variables.put("AWS_REGION", LocalAws.REGION);
         variables.put("AWS_DEFAULT_REGION", LocalAws.REGION);
-        variables.put("AWS_ACCESS_KEY_ID", "test");
+        variables.put("AWS_ACCESS_KEY_ID", aws.accessKeyId);
         variables.put("AWS_SECRET_ACCESS_KEY", "test");
         variables.put("AWS_SESSION_TOKEN", "test");
         variables.put("LAMBDA_TASK_ROOT", taskRoot.toString());

@@ -630,7 +630,7 @@ class AdminApiTest {
             stopped = call("POST", replay, key, null);
         } finally {
             TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(BuiltIn.profile(BuiltIn.ZOKO)),
-                    "relay-test-zoko", "relay-test-zoko-dlq");
+                    aws.queueName(BuiltIn.ZOKO), aws.deadLetterQueueName(BuiltIn.ZOKO));
         }
         assertEquals(200, stopped.status(), stopped.toString());
         assertEquals(1, stopped.get("replayed").size(), "the first retryable failure stops the call: " + stopped);

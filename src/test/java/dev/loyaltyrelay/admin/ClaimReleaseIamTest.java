@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** The delivery function's rarer store calls (taking back a claim) against its role in template.yaml. */
 @QuarkusTest
-@TestProfile(IamRecordingProfile.class)
+@TestProfile(AdminFunctionProfile.class)
 class ClaimReleaseIamTest {
 
     @Inject

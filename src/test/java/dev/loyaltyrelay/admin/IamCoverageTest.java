@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * the function's policy statements (actions and resources). Nothing here is emulated but IAM's evaluation.
  */
 @QuarkusTest
-@TestProfile(IamRecordingProfile.class)
+@TestProfile(AdminFunctionProfile.class)
 class IamCoverageTest {
 
     @Inject

@@ -482,7 +482,7 @@ class IngestHandlerTest {
             failed = post(wallet(merchantId));
         } finally {
             TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(BuiltIn.profile(BuiltIn.WIGZO)),
-                    "relay-test-wigzo", "relay-test-wigzo-dlq");
+                    aws.queueName(BuiltIn.WIGZO), aws.deadLetterQueueName(BuiltIn.WIGZO));
         }
         assertEquals(503, failed.status(), failed.body().toString());
         assertEquals("queue_unavailable", failed.field("error"));
@@ -528,7 +528,7 @@ class IngestHandlerTest {
             failed = post(wallet(dropping));
         } finally {
             TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(BuiltIn.profile(BuiltIn.WIGZO)),
-                    "relay-test-wigzo", "relay-test-wigzo-dlq");
+                    aws.queueName(BuiltIn.WIGZO), aws.deadLetterQueueName(BuiltIn.WIGZO));
         }
         assertEquals(503, failed.status(), failed.body().toString());
 
@@ -580,7 +580,7 @@ class IngestHandlerTest {
             assertEquals(503, post(wallet(dropping)).status());
         } finally {
             TemplateResources.read(Path.of("template.yaml")).createQueue(aws.sqs, TemplateResources.queueLogicalId(BuiltIn.profile(BuiltIn.WIGZO)),
-                    "relay-test-wigzo", "relay-test-wigzo-dlq");
+                    aws.queueName(BuiltIn.WIGZO), aws.deadLetterQueueName(BuiltIn.WIGZO));
         }
         Queues.purgeAll();
         List<String> events = List.of(text(wallet(dropping)), text(withDeliveryId(wallet(dropping), "nector-dlv-0001-retry")));

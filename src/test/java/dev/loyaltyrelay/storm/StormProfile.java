@@ -30,6 +30,8 @@ public class StormProfile implements QuarkusTestProfile {
         config.put("relay.delivery.connect-retry-delay", "PT0.01S");
         config.put("relay.delivery.max-attempts", "6");
         config.put("relay.delivery.max-age", "PT45M");
+        // The SDK's own pauses between DynamoDB attempts, as in AWS (the other tests shorten them: DynamoRetryPauses).
+        config.put("relay-test.dynamodb-retry-pauses", "sdk");
         return config;
     }
 

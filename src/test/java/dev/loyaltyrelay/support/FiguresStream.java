@@ -6,8 +6,6 @@ import dev.loyaltyrelay.local.TemplateResources;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -29,7 +27,7 @@ public final class FiguresStream {
             LocalAws aws = LocalAws.get();
             String streamArn = aws.dynamo.describeTable(r -> r.tableName(LocalAws.RECORDS_TABLE)).table().latestStreamArn();
             var streams = DynamoDbStreamsClient.builder().endpointOverride(aws.dynamoEndpoint).region(Region.of(LocalAws.REGION))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .credentialsProvider(aws.credentials)
                     .httpClient(UrlConnectionHttpClient.create()).build();
             String filter = TemplateResources.read(Path.of("template.yaml")).streamFilterPattern("FiguresFunction");
             source = new DynamoStreamSource(streams, streamArn, DynamoStreamSource.filterOf(filter));

@@ -3,7 +3,10 @@ package dev.loyaltyrelay.support;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** Gives every {@code @QuarkusTest} the shared embedded engines and provider stubs (started once per JVM, not per profile). */
+/**
+ * Gives every {@code @QuarkusTest} the embedded engines (started once per JVM, with empty tables and queues for each test
+ * profile: {@link LocalAws}) and the provider stubs (started again for each profile, in its class loader).
+ */
 public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
@@ -15,6 +18,6 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        // Shared across test profiles; stopped by a shutdown hook.
+        // The engines serve every test profile of the JVM; a shutdown hook stops them.
     }
 }
