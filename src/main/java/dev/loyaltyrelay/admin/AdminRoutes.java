@@ -5,6 +5,8 @@ import static dev.loyaltyrelay.admin.AdminRoutes.Body.optional;
 import static dev.loyaltyrelay.admin.AdminRoutes.Body.required;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loyaltyrelay.admin.CategoryBodies.TopicCategories;
+import dev.loyaltyrelay.admin.CategoryBodies.TopicCategoryOverrides;
 import dev.loyaltyrelay.admin.ConsentBodies.ConsentBulk;
 import dev.loyaltyrelay.admin.ConsentBodies.ConsentBulkResult;
 import dev.loyaltyrelay.admin.ConsentBodies.ConsentChange;
@@ -65,6 +67,7 @@ public class AdminRoutes {
     static final String DELIVERIES = MERCHANT + "/deliveries";
     static final String HELD = MERCHANT + "/held-events";
     static final String CONSENT = MERCHANT + "/consent";
+    static final String CATEGORIES = MERCHANT + "/topic-categories";
     static final String DEAD_LETTERS = "/v1/admin/providers/{provider}/dead-letters";
 
     /**
@@ -123,7 +126,8 @@ public class AdminRoutes {
     private final ConfigurationStore store;
 
     AdminRoutes(ConfigurationStore store, MerchantsApi merchants, IntegrationsApi integrations, MappingsApi mappings, TestEventApi testEvents,
-            DeliveriesApi deliveries, FiguresApi figures, HeldEventsApi held, DeadLettersApi deadLetters, ErasureApi erasure, ConsentApi consent) {
+            DeliveriesApi deliveries, FiguresApi figures, HeldEventsApi held, DeadLettersApi deadLetters, ErasureApi erasure, ConsentApi consent,
+            TopicCategoriesApi categories) {
         this.store = store;
         List<Route<?, ?>> all = List.of(
                 merchant("PUT", MERCHANT, required(MerchantSettingsChange.class), MerchantSettings.class, merchants::putSettings),
@@ -163,6 +167,8 @@ public class AdminRoutes {
                 merchant("POST", CONSENT + "/bulk", Body.bulk(ConsentBulk.class, ConsentApi.MAX_BULK_BYTES), ConsentBulkResult.class,
                         consent::bulk),
                 merchant("POST", CONSENT + "/lookup", required(TestRecipient.class), ConsentView.class, consent::lookup),
+                merchant("GET", CATEGORIES, NONE, TopicCategories.class, categories::get),
+                merchant("PUT", CATEGORIES, required(TopicCategoryOverrides.class), TopicCategories.class, categories::put),
                 operator("GET", DEAD_LETTERS, NONE, DeadLetterCount.class, deadLetters::deadLetters),
                 operator("POST", DEAD_LETTERS + "/redrive", optional(Redrive.class), Redriven.class, deadLetters::redrive));
         for (Route<?, ?> route : all) {

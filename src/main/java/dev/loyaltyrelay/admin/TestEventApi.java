@@ -90,7 +90,8 @@ public class TestEventApi {
         ProviderCredentials credentials = vault.openOrUnavailable(integration);
         var job = new DeliveryJob(DeliveryJob.SCHEMA_VERSION, "test_" + HexFormat.of().formatHex(IntegrationsApi.randomBytes(8)), request.merchantId(),
                 "test", mapping.topic(), integration.provider(), integration.integrationId(),
-                new Recipient(integration.commonProperty(), address), mapping, mapping.propertiesFor(values), clock.instant());
+                new Recipient(integration.commonProperty(), address), mapping, mapping.propertiesFor(values), clock.instant(),
+                catalogue.categoryFor(configuration.merchant(), mapping.topic()));
         return switch (MessageComposer.compose(job, vault.profileOf(integration), configuration.merchant())) {
             case MessageComposer.Refused refused -> throw new ApiProblem(422, "not_renderable", "a variable cannot be rendered (" + refused.reason() + ")",
                     List.of(new ApiProblem.FieldError("variables[" + (refused.position() - 1) + "]", refused.reason())));

@@ -2,6 +2,7 @@ package dev.loyaltyrelay.domain;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param signaturePolicy     whether a body HMAC mismatch is refused or only recorded
  * @param timestampWindow     how far {@code x-nector-timestamp} may be from now, either way
  * @param repeatPolicy        whether a body repeated under a new delivery id is delivered again
+ * @param topicCategories     the merchant's overrides of the catalogue's topic categories (topic to category); only these
  */
 public record Merchant(
         String merchantId,
@@ -20,7 +22,14 @@ public record Merchant(
         ZoneId timezone,
         SignaturePolicy signaturePolicy,
         Duration timestampWindow,
-        RepeatPolicy repeatPolicy) {
+        RepeatPolicy repeatPolicy,
+        Map<String, TopicCategory> topicCategories) {
+
+    /** A merchant who keeps every topic's catalogue category. */
+    public Merchant(String merchantId, String defaultCountry, ZoneId timezone, SignaturePolicy signaturePolicy, Duration timestampWindow,
+            RepeatPolicy repeatPolicy) {
+        this(merchantId, defaultCountry, timezone, signaturePolicy, timestampWindow, repeatPolicy, Map.of());
+    }
 
     public Merchant {
         Objects.requireNonNull(merchantId, "merchantId");
@@ -29,5 +38,11 @@ public record Merchant(
         Objects.requireNonNull(signaturePolicy, "signaturePolicy");
         Objects.requireNonNull(timestampWindow, "timestampWindow");
         Objects.requireNonNull(repeatPolicy, "repeatPolicy");
+        topicCategories = Map.copyOf(Objects.requireNonNull(topicCategories, "topicCategories"));
+    }
+
+    /** This merchant with {@code overrides} as its topic categories (replacing the ones it had). */
+    public Merchant withTopicCategories(Map<String, TopicCategory> overrides) {
+        return new Merchant(merchantId, defaultCountry, timezone, signaturePolicy, timestampWindow, repeatPolicy, overrides);
     }
 }

@@ -17,6 +17,7 @@ import dev.loyaltyrelay.domain.ForwardedProperties;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.Recipient;
 import dev.loyaltyrelay.domain.TemplateVariable;
+import dev.loyaltyrelay.domain.TopicCategory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,6 +90,7 @@ public class DeliveryJobCodec implements DeliveryJobFormat {
         mapping.forwarded().names().forEach(names::add);
         root.set("properties", json.valueToTree(job.properties()));
         root.put("receivedAt", job.receivedAt().toString());
+        root.put("category", job.category().key());
         try {
             return json.writer(SQS_SAFE).writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -147,7 +149,17 @@ public class DeliveryJobCodec implements DeliveryJobFormat {
         return new DeliveryJob(version, root.path("deliveryId").asText(), root.path("merchantId").asText(),
                 root.path("nectorDeliveryId").asText(), root.path("topic").asText(),
                 Provider.fromKey(root.path("provider").asText()).orElseThrow(() -> new IllegalArgumentException("unknown provider")),
-                root.path("integrationId").asText(), recipient, mapping, properties, Instant.parse(root.path("receivedAt").asText()));
+                root.path("integrationId").asText(), recipient, mapping, properties, Instant.parse(root.path("receivedAt").asText()),
+                category(root));
+    }
+
+    /** The job's category; a job written before categories (no field) reads as {@link DeliveryJob#ABSENT_CATEGORY}. */
+    private static TopicCategory category(JsonNode root) {
+        JsonNode category = root.get("category");
+        if (category == null || category.isNull()) {
+            return DeliveryJob.ABSENT_CATEGORY;
+        }
+        return TopicCategory.fromKey(category.asText()).orElseThrow(() -> new IllegalArgumentException("unknown category"));
     }
 
     private static void putIfPresent(ObjectNode node, String name, String value) {

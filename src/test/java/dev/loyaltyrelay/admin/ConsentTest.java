@@ -184,11 +184,14 @@ class ConsentTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("whatsAppProvidersAndTheirOptOutAnswers")
-    void a131050Answer_optsTheRecipientOutOfWhatsApp_theNextDeliveryIsSuppressed_andOptingBackInSendsAgain(Provider provider, String path,
+    void a131050Answer_optsTheRecipientOutOfWhatsApp_theNextMarketingDeliveryIsSuppressed_andOptingBackInSendsAgain(Provider provider, String path,
             String optOutAnswer) {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);
         connect(merchantId, key, provider);
+        // Meta's 131050 says the user stopped marketing messages: the wallet topic as marketing here (it is transactional by default).
+        assertEquals(200, call("PUT", merchants(merchantId) + "/topic-categories", key,
+                object("overrides", Map.of("walletreward_create", "marketing"))).status());
         ProviderStubs.of(provider).stubFor(post(urlEqualTo(path)).atPriority(1).willReturn(aResponse().withStatus(400).withBody(optOutAnswer)));
         List<String> logs = new ArrayList<>();
 

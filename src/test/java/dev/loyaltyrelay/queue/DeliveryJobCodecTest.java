@@ -3,6 +3,7 @@ package dev.loyaltyrelay.queue;
 import dev.loyaltyrelay.support.BuiltIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
@@ -81,6 +82,21 @@ class DeliveryJobCodecTest {
                 assertEquals(provider, codec.decode(body).provider());
             }
         }
+    }
+
+    @Test
+    void theJobCarriesItsCategory_andAJobWrittenWithoutOne_readsAsMarketing() {
+        var job = job();
+        var transactional = new DeliveryJob(job.schemaVersion(), job.deliveryId(), job.merchantId(), job.nectorDeliveryId(), job.topic(),
+                job.provider(), job.integrationId(), job.recipient(), job.mapping(), job.properties(), job.receivedAt(),
+                dev.loyaltyrelay.domain.TopicCategory.TRANSACTIONAL);
+        String text = codec.encode(transactional);
+        assertTrue(text.contains("\"category\":\"transactional\""), text);
+        assertEquals(dev.loyaltyrelay.domain.TopicCategory.TRANSACTIONAL, codec.decode(text).category());
+        assertEquals(text, codec.encode(codec.decode(text)));
+        assertEquals(dev.loyaltyrelay.domain.TopicCategory.MARKETING,
+                codec.decode(text.replace(",\"category\":\"transactional\"", "")).category());
+        assertThrows(IllegalArgumentException.class, () -> codec.decode(text.replace("\"transactional\"", "\"promotional\"")));
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.loyaltyrelay.domain.IngestLedger;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.MerchantConfiguration.Route;
 import dev.loyaltyrelay.domain.RecipientResolver;
+import dev.loyaltyrelay.domain.TopicCategory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.jboss.logging.Logger;
 /**
  * One delivery job per route whose recipient resolves, on its provider's queue, then the claims completed with the
  * queued delivery ids. Each job's id is derived from the event's delivery id, the integration and the mapping, so a
- * fan-out done again queues the same ids.
+ * fan-out done again queues the same ids. Each job carries the topic's category for the merchant, decided here once.
  */
 final class DeliveryFanOut {
 
@@ -27,10 +28,12 @@ final class DeliveryFanOut {
 
     private final DeliveryQueue queue;
     private final IngestCounters counters;
+    private final EventCatalogue catalogue;
 
-    DeliveryFanOut(DeliveryQueue queue, IngestCounters counters) {
+    DeliveryFanOut(DeliveryQueue queue, IngestCounters counters, EventCatalogue catalogue) {
         this.queue = queue;
         this.counters = counters;
+        this.catalogue = catalogue;
     }
 
     /**
@@ -43,6 +46,7 @@ final class DeliveryFanOut {
         List<DeliveryJob> jobs = new ArrayList<>();
         List<Queued> queued = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
+        TopicCategory category = catalogue.categoryFor(merchant, event.topic());
         for (Route route : routes) {
             var integration = route.integration();
             var mapping = route.mapping();
@@ -55,7 +59,7 @@ final class DeliveryFanOut {
             var recipient = ((RecipientResolver.Resolved) resolution).recipient();
             String deliveryId = DeliveryIds.derive(merchant.merchantId(), eventDeliveryId, integration.integrationId(), mapping.mappingId());
             jobs.add(new DeliveryJob(DeliveryJob.SCHEMA_VERSION, deliveryId, merchant.merchantId(), eventDeliveryId, event.topic(),
-                    integration.provider(), integration.integrationId(), recipient, mapping, mapping.propertiesFor(event.properties()), now));
+                    integration.provider(), integration.integrationId(), recipient, mapping, mapping.propertiesFor(event.properties()), now, category));
             queued.add(new Queued(deliveryId, integration.provider().key(), integration.integrationId(), mapping.mappingId()));
         }
         if (!jobs.isEmpty()) {

@@ -8,6 +8,8 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.loyaltyrelay.domain.Merchant;
+import dev.loyaltyrelay.domain.TopicCategory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +22,8 @@ import java.util.TreeSet;
 /**
  * Nector's topics and what we know of their properties: one JSON Schema per topic under
  * {@code src/main/resources/catalogue/}. Only properties marked {@code x-nector-source: documented} carry a
- * type; assumed ones are descriptions and samples, so a wrong guess never costs a real event.
+ * type; assumed ones are descriptions and samples, so a wrong guess never costs a real event. Each schema also names the
+ * topic's default category ({@code x-topic-category}: transactional or marketing), which a merchant may override.
  */
 @ApplicationScoped
 public class EventCatalogue {
@@ -34,14 +37,17 @@ public class EventCatalogue {
 
     static final String SOURCE_KEYWORD = "x-nector-source";
     static final String EXPECTED_TYPE_KEYWORD = "x-expected-type";
+    static final String CATEGORY_KEYWORD = "x-topic-category";
 
     private final Map<String, JsonNode> documents = new LinkedHashMap<>();
     private final Map<String, JsonSchema> schemas = new LinkedHashMap<>();
+    private final Map<String, TopicCategory> categories = new LinkedHashMap<>();
 
     public EventCatalogue(ObjectMapper json) {
         JsonMetaSchema metaSchema = JsonMetaSchema.builder(JsonMetaSchema.getV202012())
                 .keyword(new AnnotationKeyword(SOURCE_KEYWORD))
                 .keyword(new AnnotationKeyword(EXPECTED_TYPE_KEYWORD))
+                .keyword(new AnnotationKeyword(CATEGORY_KEYWORD))
                 .build();
         JsonSchemaFactory factory = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
                 .metaSchema(metaSchema)
@@ -50,11 +56,28 @@ public class EventCatalogue {
             JsonNode document = read(json, "catalogue/" + topic + ".schema.json");
             documents.put(topic, document);
             schemas.put(topic, factory.getSchema(document));
+            categories.put(topic, TopicCategory.fromKey(document.path(CATEGORY_KEYWORD).asText())
+                    .orElseThrow(() -> new IllegalStateException("catalogue " + topic + ": " + CATEGORY_KEYWORD + " missing or unknown")));
         }
     }
 
     public boolean knows(String topic) {
         return schemas.containsKey(topic);
+    }
+
+    /** The topic's default category, as the catalogue says; a merchant's override wins over it. */
+    public TopicCategory defaultCategory(String topic) {
+        TopicCategory category = categories.get(topic);
+        if (category == null) {
+            throw new IllegalArgumentException("topic not in the catalogue");
+        }
+        return category;
+    }
+
+    /** The category a merchant's message of {@code topic} goes out as: the merchant's override, else the default. */
+    public TopicCategory categoryFor(Merchant merchant, String topic) {
+        TopicCategory override = merchant.topicCategories().get(topic);
+        return override != null ? override : defaultCategory(topic);
     }
 
     /** The schema document of a topic, for the admin API and the tests. */

@@ -74,7 +74,7 @@ public class WebhookIngestion {
         this.reader = new WebhookReader(config.ingest());
         this.holding = new EventHolding(held, counters);
         this.claims = new IngestClaims(ledger, counters);
-        this.fanOut = new DeliveryFanOut(queue, counters);
+        this.fanOut = new DeliveryFanOut(queue, counters, catalogue);
     }
 
     public IngestOutcome ingest(WebhookRequest request) {

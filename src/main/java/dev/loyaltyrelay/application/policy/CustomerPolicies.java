@@ -9,6 +9,7 @@ import dev.loyaltyrelay.domain.RecipientPolicies.ConsentChange;
 import dev.loyaltyrelay.domain.RecipientPolicies.ConsentSource;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientPolicy;
+import dev.loyaltyrelay.domain.TopicCategory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The customer's policies a message must pass before it goes out, checked in one order: <b>consent</b> (an opted-out
- * recipient is never sent to: {@code SUPPRESSED}, {@code opted_out}), then quiet hours (a deferral), then the frequency
+ * recipient is never sent to: {@code SUPPRESSED}, {@code opted_out}; a provider-reported opt-out holds for marketing topics
+ * only, a merchant's for every topic; the job's category was decided at fan-out), then quiet hours (a deferral), then the frequency
  * cap (a suppression that must not be spent by a message deferred or suppressed before it). Quiet hours and the cap are
  * not built yet: their checks go between and after consent in {@link #check}, reading the same policy. Delivery runs the
  * checks on the batch's read and again under the claim; a test send runs them to say what a real event would meet.
@@ -48,7 +50,7 @@ public class CustomerPolicies {
      * @param policy the recipient's policy as read for the job's channel, or null when none is recorded
      */
     public Optional<DeliveryOutcome> check(DeliveryJob job, RecipientPolicy policy) {
-        Optional<DeliveryOutcome> consent = consent(policy);
+        Optional<DeliveryOutcome> consent = consent(policy, job.category());
         if (consent.isPresent()) {
             return consent;
         }
@@ -76,7 +78,19 @@ public class CustomerPolicies {
         }
     }
 
-    private static Optional<DeliveryOutcome> consent(RecipientPolicy policy) {
-        return policy != null && policy.optedOut() ? Optional.of(new DeliveryOutcome.Suppressed(OPTED_OUT)) : Optional.empty();
+    /**
+     * Whether the recipient's consent stops a message of {@code category}: an opt-out the merchant recorded stops every
+     * topic on the channel; one a provider reported (Meta 131050: the user stopped <i>marketing</i> messages) stops
+     * marketing topics only, so a transactional one (a coupon just created) still goes.
+     */
+    static boolean suppresses(RecipientPolicy policy, TopicCategory category) {
+        if (policy == null || !policy.optedOut()) {
+            return false;
+        }
+        return policy.consent().source() == ConsentSource.MERCHANT || category == TopicCategory.MARKETING;
+    }
+
+    private static Optional<DeliveryOutcome> consent(RecipientPolicy policy, TopicCategory category) {
+        return suppresses(policy, category) ? Optional.of(new DeliveryOutcome.Suppressed(OPTED_OUT)) : Optional.empty();
     }
 }
