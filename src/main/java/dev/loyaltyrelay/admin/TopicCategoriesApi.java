@@ -51,7 +51,7 @@ public class TopicCategoriesApi {
             throw new ApiProblem(400, "invalid_request", "the request has an invalid field", errors);
         }
         Merchant changed = merchant.withTopicCategories(overrides);
-        store.saveMerchant(changed);
+        store.saveTopicCategories(merchant.merchantId(), overrides);
         return AdminResponse.ok(view(changed));
     }
 

@@ -21,7 +21,14 @@ public interface ConfigurationStore {
      */
     Optional<String> version(String merchantId);
 
+    /**
+     * Writes the merchant's settings, creating the merchant if it is new. Its topic categories are not written here, so a
+     * settings change made from an older read cannot undo a category change made meanwhile ({@link #saveTopicCategories}).
+     */
     void saveMerchant(Merchant merchant);
+
+    /** Replaces the merchant's topic category overrides, and nothing else of it. */
+    void saveTopicCategories(String merchantId, java.util.Map<String, TopicCategory> overrides);
 
     void saveWebhookSecret(String merchantId, WebhookSecret secret);
 

@@ -11,6 +11,7 @@ import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.SealedSecret;
+import dev.loyaltyrelay.domain.TopicCategory;
 import dev.loyaltyrelay.domain.WebhookSecret;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -106,7 +107,13 @@ public class DynamoConfigurationStore implements ConfigurationStore {
 
     @Override
     public void saveMerchant(Merchant merchant) {
-        put(merchant.merchantId(), MerchantItems.toItem(merchant));
+        writes.write("save merchant", merchant.merchantId(), TransactWriteItem.builder().update(MerchantItems.settingsUpdate(tables.config(), merchant)).build());
+    }
+
+    @Override
+    public void saveTopicCategories(String merchantId, Map<String, TopicCategory> overrides) {
+        writes.write("save topic categories", merchantId,
+                TransactWriteItem.builder().update(MerchantItems.topicCategoriesUpdate(tables.config(), merchantId, overrides)).build());
     }
 
     @Override

@@ -11,9 +11,12 @@ import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.TopicCategory;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /** A {@link Merchant} as its profile item in the config table ({@code M#<merchant>} / {@code PROFILE}), and back. */
 final class MerchantItems {
@@ -28,12 +31,40 @@ final class MerchantItems {
         item.put("signaturePolicy", s(merchant.signaturePolicy().name()));
         item.put("timestampWindowSeconds", n(merchant.timestampWindow().toSeconds()));
         item.put("repeatPolicy", s(merchant.repeatPolicy().name()));
-        if (!merchant.topicCategories().isEmpty()) {
-            Map<String, AttributeValue> categories = new HashMap<>();
-            merchant.topicCategories().forEach((topic, category) -> categories.put(topic, s(category.name())));
-            item.put("topicCategories", AttributeValue.fromM(categories));
-        }
         return item;
+    }
+
+    /** The settings of {@link #toItem} as one update of the profile item: its other attributes (topic categories) stay. */
+    static Update settingsUpdate(String table, Merchant merchant) {
+        Map<String, AttributeValue> item = toItem(merchant);
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> assignments = new ArrayList<>();
+        item.forEach((attribute, value) -> {
+            if (!attribute.equals(Keys.PK) && !attribute.equals(Keys.SK)) {
+                int i = assignments.size();
+                names.put("#a" + i, attribute);
+                values.put(":v" + i, value);
+                assignments.add("#a" + i + " = :v" + i);
+            }
+        });
+        return Update.builder().tableName(table).key(Keys.merchantItem(merchant.merchantId(), Keys.PROFILE))
+                .updateExpression("SET " + String.join(", ", assignments)).expressionAttributeNames(names).expressionAttributeValues(values)
+                .build();
+    }
+
+    /** The merchant's topic category overrides as one update of the profile item, on a merchant that exists. */
+    static Update topicCategoriesUpdate(String table, String merchantId, Map<String, TopicCategory> overrides) {
+        var update = Update.builder().tableName(table).key(Keys.merchantItem(merchantId, Keys.PROFILE))
+                .conditionExpression("attribute_exists(#pk)");
+        if (overrides.isEmpty()) {
+            return update.updateExpression("REMOVE #categories").expressionAttributeNames(Map.of("#pk", Keys.PK, "#categories", "topicCategories")).build();
+        }
+        Map<String, AttributeValue> categories = new HashMap<>();
+        overrides.forEach((topic, category) -> categories.put(topic, s(category.name())));
+        return update.updateExpression("SET #categories = :categories")
+                .expressionAttributeNames(Map.of("#pk", Keys.PK, "#categories", "topicCategories"))
+                .expressionAttributeValues(Map.of(":categories", AttributeValue.fromM(categories))).build();
     }
 
     static Merchant fromItem(String merchantId, Map<String, AttributeValue> item) {
