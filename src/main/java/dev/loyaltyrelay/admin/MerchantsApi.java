@@ -83,7 +83,7 @@ public class MerchantsApi {
                 .orElse(base.timestampWindow());
         RepeatPolicy repeats = Fields.choice("repeatedBodies", change.repeatedBodies(), MerchantsApi::repeatPolicy, "count, drop")
                 .orElse(base.repeatPolicy());
-        Merchant merchant = new Merchant(merchantId, country, timezone, signature, window, repeats, base.topicCategories());
+        Merchant merchant = new Merchant(merchantId, country, timezone, signature, window, repeats, base.topicCategories(), base.marketingLimits());
         store.saveMerchant(merchant);
         return current.isEmpty() ? AdminResponse.created(MerchantSettings.of(merchant, 0))
                 : AdminResponse.ok(MerchantSettings.of(merchant, current.get().webhookSecrets().size()));

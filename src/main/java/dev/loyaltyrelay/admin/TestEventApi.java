@@ -103,7 +103,7 @@ public class TestEventApi {
                 List<String> forwarded = List.copyOf(composed.message().forwarded().keySet());
                 Map<String, String> sources = valueSources(mapping, job.properties(), origins);
                 // What a real event to this customer would meet; a test is not sent where a real one would not be.
-                Optional<DeliveryOutcome> stopped = policies.checkNow(job, vault.profileOf(integration).channel());
+                Optional<DeliveryOutcome> stopped = policies.wouldMeet(job, configuration.merchant(), vault.profileOf(integration).channel());
                 DeliveryOutcome outcome = stopped.isPresent() ? stopped.get()
                         : gateway.prepareAndSend(new IntegrationKey(request.merchantId(), integration.integrationId()), composed.message(), credentials);
                 if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {

@@ -30,6 +30,9 @@ public interface ConfigurationStore {
     /** Replaces the merchant's topic category overrides, and nothing else of it. */
     void saveTopicCategories(String merchantId, java.util.Map<String, TopicCategory> overrides);
 
+    /** Replaces the merchant's frequency cap and quiet hours, and nothing else of it. */
+    void saveMarketingLimits(String merchantId, MarketingLimits limits);
+
     void saveWebhookSecret(String merchantId, WebhookSecret secret);
 
     /**

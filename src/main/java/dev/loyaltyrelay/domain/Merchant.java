@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param timestampWindow     how far {@code x-nector-timestamp} may be from now, either way
  * @param repeatPolicy        whether a body repeated under a new delivery id is delivered again
  * @param topicCategories     the merchant's overrides of the catalogue's topic categories (topic to category); only these
+ * @param marketingLimits     the frequency cap and quiet hours its marketing messages keep
  */
 public record Merchant(
         String merchantId,
@@ -23,12 +24,13 @@ public record Merchant(
         SignaturePolicy signaturePolicy,
         Duration timestampWindow,
         RepeatPolicy repeatPolicy,
-        Map<String, TopicCategory> topicCategories) {
+        Map<String, TopicCategory> topicCategories,
+        MarketingLimits marketingLimits) {
 
-    /** A merchant who keeps every topic's catalogue category. */
+    /** A merchant who keeps every topic's catalogue category, with no cap and no quiet hours. */
     public Merchant(String merchantId, String defaultCountry, ZoneId timezone, SignaturePolicy signaturePolicy, Duration timestampWindow,
             RepeatPolicy repeatPolicy) {
-        this(merchantId, defaultCountry, timezone, signaturePolicy, timestampWindow, repeatPolicy, Map.of());
+        this(merchantId, defaultCountry, timezone, signaturePolicy, timestampWindow, repeatPolicy, Map.of(), MarketingLimits.NONE);
     }
 
     public Merchant {
@@ -39,10 +41,16 @@ public record Merchant(
         Objects.requireNonNull(timestampWindow, "timestampWindow");
         Objects.requireNonNull(repeatPolicy, "repeatPolicy");
         topicCategories = Map.copyOf(Objects.requireNonNull(topicCategories, "topicCategories"));
+        Objects.requireNonNull(marketingLimits, "marketingLimits");
     }
 
     /** This merchant with {@code overrides} as its topic categories (replacing the ones it had). */
     public Merchant withTopicCategories(Map<String, TopicCategory> overrides) {
-        return new Merchant(merchantId, defaultCountry, timezone, signaturePolicy, timestampWindow, repeatPolicy, overrides);
+        return new Merchant(merchantId, defaultCountry, timezone, signaturePolicy, timestampWindow, repeatPolicy, overrides, marketingLimits);
+    }
+
+    /** This merchant with {@code limits} as its cap and quiet hours (replacing the ones it had). */
+    public Merchant withMarketingLimits(MarketingLimits limits) {
+        return new Merchant(merchantId, defaultCountry, timezone, signaturePolicy, timestampWindow, repeatPolicy, topicCategories, limits);
     }
 }

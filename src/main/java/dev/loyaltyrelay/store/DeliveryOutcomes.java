@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.store;
 
+import static dev.loyaltyrelay.store.Attributes.n;
 import static dev.loyaltyrelay.store.Attributes.s;
 import static dev.loyaltyrelay.store.Attributes.string;
 import static dev.loyaltyrelay.store.DeliveryItems.NEW;
@@ -22,6 +23,7 @@ import dev.loyaltyrelay.domain.DeliveryLedger.WriteResult;
 import dev.loyaltyrelay.domain.DeliveryLedger.Written;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -32,6 +34,10 @@ record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
     WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, String givenUpBy, Instant now) {
         var update = new ItemUpdate();
         DeliveryChanges.outcome(update, status, outcome, nextAttemptAt, givenUpBy, now);
+        if (status == DeliveryStatus.DEFERRED && nextAttemptAt != null && nextAttemptAt.isAfter(now)) {
+            // A deferral spends none of the age budget, which is for failures: its start moves on by the wait.
+            update.set("budgetFrom", n(claim.budgetFrom().plus(Duration.between(now, nextAttemptAt)).toEpochMilli()));
+        }
         if (outcome instanceof DeliveryOutcome.Suppressed suppressed && suppressed.recipientErased()) {
             // Erased while its attempt was being prepared: the claim wrote the address; this write takes it back.
             DeliveryChanges.scrubRecipient(update);

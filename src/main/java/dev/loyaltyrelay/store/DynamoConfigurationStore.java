@@ -8,6 +8,7 @@ import dev.loyaltyrelay.domain.ConfigurationChanged;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.Integration;
+import dev.loyaltyrelay.domain.MarketingLimits;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
 import dev.loyaltyrelay.domain.SealedSecret;
@@ -114,6 +115,12 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     public void saveTopicCategories(String merchantId, Map<String, TopicCategory> overrides) {
         writes.write("save topic categories", merchantId,
                 TransactWriteItem.builder().update(MerchantItems.topicCategoriesUpdate(tables.config(), merchantId, overrides)).build());
+    }
+
+    @Override
+    public void saveMarketingLimits(String merchantId, MarketingLimits limits) {
+        writes.write("save marketing limits", merchantId,
+                TransactWriteItem.builder().update(MerchantItems.marketingLimitsUpdate(tables.config(), merchantId, limits)).build());
     }
 
     @Override

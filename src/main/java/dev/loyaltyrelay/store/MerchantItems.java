@@ -5,12 +5,17 @@ import static dev.loyaltyrelay.store.Attributes.number;
 import static dev.loyaltyrelay.store.Attributes.s;
 import static dev.loyaltyrelay.store.Attributes.string;
 
+import dev.loyaltyrelay.domain.FrequencyCap;
+import dev.loyaltyrelay.domain.MarketingLimits;
 import dev.loyaltyrelay.domain.Merchant;
+import dev.loyaltyrelay.domain.QuietHours;
 import dev.loyaltyrelay.domain.RepeatPolicy;
 import dev.loyaltyrelay.domain.SignaturePolicy;
 import dev.loyaltyrelay.domain.TopicCategory;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +39,7 @@ final class MerchantItems {
         return item;
     }
 
-    /** The settings of {@link #toItem} as one update of the profile item: its other attributes (topic categories) stay. */
+    /** The settings of {@link #toItem} as one update of the profile item: its other attributes (categories, limits) stay. */
     static Update settingsUpdate(String table, Merchant merchant) {
         Map<String, AttributeValue> item = toItem(merchant);
         Map<String, String> names = new HashMap<>();
@@ -67,6 +72,30 @@ final class MerchantItems {
                 .expressionAttributeValues(Map.of(":categories", AttributeValue.fromM(categories))).build();
     }
 
+    /**
+     * The merchant's frequency cap and quiet hours as one update of the profile item ({@code marketingLimits}, a map), on a
+     * merchant that exists; {@link MarketingLimits#NONE} removes the attribute.
+     */
+    static Update marketingLimitsUpdate(String table, String merchantId, MarketingLimits limits) {
+        var update = Update.builder().tableName(table).key(Keys.merchantItem(merchantId, Keys.PROFILE))
+                .conditionExpression("attribute_exists(#pk)");
+        Map<String, AttributeValue> stored = new HashMap<>();
+        limits.cap().ifPresent(cap -> {
+            stored.put("capMessages", n(cap.messages()));
+            stored.put("capWindowSeconds", n(cap.window().toSeconds()));
+        });
+        limits.quiet().ifPresent(quiet -> {
+            stored.put("quietFrom", s(quiet.from().toString()));
+            stored.put("quietUntil", s(quiet.until().toString()));
+        });
+        if (stored.isEmpty()) {
+            return update.updateExpression("REMOVE #limits").expressionAttributeNames(Map.of("#pk", Keys.PK, "#limits", "marketingLimits")).build();
+        }
+        return update.updateExpression("SET #limits = :limits")
+                .expressionAttributeNames(Map.of("#pk", Keys.PK, "#limits", "marketingLimits"))
+                .expressionAttributeValues(Map.of(":limits", AttributeValue.fromM(stored))).build();
+    }
+
     static Merchant fromItem(String merchantId, Map<String, AttributeValue> item) {
         return new Merchant(merchantId,
                 string(item, "defaultCountry"),
@@ -74,7 +103,41 @@ final class MerchantItems {
                 SignaturePolicy.valueOf(string(item, "signaturePolicy")),
                 Duration.ofSeconds(number(item, "timestampWindowSeconds").orElseThrow()),
                 RepeatPolicy.valueOf(string(item, "repeatPolicy")),
-                topicCategories(item));
+                topicCategories(item),
+                marketingLimits(item));
+    }
+
+    /**
+     * The merchant's cap and quiet hours; a part that does not read (written by another version) is left out, as if
+     * unset, rather than making the whole merchant unreadable.
+     */
+    private static MarketingLimits marketingLimits(Map<String, AttributeValue> item) {
+        AttributeValue stored = item.get("marketingLimits");
+        if (stored == null || !stored.hasM()) {
+            return MarketingLimits.NONE;
+        }
+        Map<String, AttributeValue> limits = stored.m();
+        FrequencyCap cap = null;
+        QuietHours quiet = null;
+        try {
+            var messages = number(limits, "capMessages");
+            var window = number(limits, "capWindowSeconds");
+            if (messages.isPresent() && window.isPresent()) {
+                cap = new FrequencyCap(Math.toIntExact(messages.get()), Duration.ofSeconds(window.get()));
+            }
+        } catch (IllegalArgumentException | ArithmeticException unreadable) {
+            cap = null;
+        }
+        try {
+            String from = string(limits, "quietFrom");
+            String until = string(limits, "quietUntil");
+            if (from != null && until != null) {
+                quiet = new QuietHours(LocalTime.parse(from), LocalTime.parse(until));
+            }
+        } catch (IllegalArgumentException | DateTimeParseException unreadable) {
+            quiet = null;
+        }
+        return new MarketingLimits(cap, quiet);
     }
 
     /** The merchant's category overrides; a value this version does not know is left out (the catalogue's default holds). */

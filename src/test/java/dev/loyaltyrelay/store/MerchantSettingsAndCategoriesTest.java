@@ -33,7 +33,7 @@ class MerchantSettingsAndCategoriesTest {
 
         store.saveTopicCategories(merchantId, Map.of("walletreward_create", TopicCategory.MARKETING));
         store.saveMerchant(new Merchant(merchantId, "IN", readBeforeTheCategoryChange.timezone(), SignaturePolicy.ENFORCE,
-                Duration.ofHours(2), RepeatPolicy.DROP, readBeforeTheCategoryChange.topicCategories()));
+                Duration.ofHours(2), RepeatPolicy.DROP, readBeforeTheCategoryChange.topicCategories(), readBeforeTheCategoryChange.marketingLimits()));
 
         Merchant stored = store.load(merchantId).orElseThrow().merchant();
         assertEquals(Map.of("walletreward_create", TopicCategory.MARKETING), stored.topicCategories());

@@ -3,6 +3,7 @@ package dev.loyaltyrelay.application.delivery;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * @param token     the token of the claim the outcome belongs to
  * @param status    the status it was to be recorded with
  * @param outcome   what became of the attempt
- * @param retryIn   for {@code RETRY_SCHEDULED}: the wait it was to be recorded with, else null
+ * @param retryIn   for {@code RETRY_SCHEDULED} and {@code DEFERRED}: the wait it was to be recorded with, else null
  * @param givenUpBy for {@code EXHAUSTED}: the budget that ended it, else null
  */
 record CarriedOutcome(String token, DeliveryStatus status, DeliveryOutcome outcome, Duration retryIn, String givenUpBy) {
@@ -25,8 +26,8 @@ record CarriedOutcome(String token, DeliveryStatus status, DeliveryOutcome outco
     /** Whether an outcome with this status can be carried (one a claim's record would end or postpone with). */
     static boolean carries(DeliveryStatus status) {
         return switch (status) {
-            case SENT, REJECTED, UNKNOWN, SUPPRESSED, RETRY_SCHEDULED, EXHAUSTED -> true;
-            case SENDING, DEFERRED -> false;
+            case SENT, REJECTED, UNKNOWN, SUPPRESSED, RETRY_SCHEDULED, DEFERRED, EXHAUSTED -> true;
+            case SENDING -> false;
         };
     }
 
@@ -46,6 +47,7 @@ record CarriedOutcome(String token, DeliveryStatus status, DeliveryOutcome outco
             }
             case DeliveryOutcome.Rejected rejected -> attributes.put(PREFIX + "HttpStatus", Integer.toString(rejected.httpStatus()));
             case DeliveryOutcome.RetryLater retry -> attributes.put(PREFIX + "HttpStatus", Integer.toString(retry.httpStatus()));
+            case DeliveryOutcome.Deferred deferred -> attributes.put(PREFIX + "NotBefore", Long.toString(deferred.notBefore().toEpochMilli()));
             default -> {
             }
         }
@@ -79,6 +81,8 @@ record CarriedOutcome(String token, DeliveryStatus status, DeliveryOutcome outco
                 case UNKNOWN -> new DeliveryOutcome.Unknown(reason);
                 case SUPPRESSED -> new DeliveryOutcome.Suppressed(reason);
                 case RETRY_SCHEDULED, EXHAUSTED -> new DeliveryOutcome.RetryLater(reason, Optional.empty(), called, httpStatus);
+                case DEFERRED -> attributes.containsKey(PREFIX + "NotBefore")
+                        ? new DeliveryOutcome.Deferred(reason, Instant.ofEpochMilli(Long.parseLong(attributes.get(PREFIX + "NotBefore")))) : null;
                 default -> null;
             };
             if (outcome == null || status == DeliveryStatus.EXHAUSTED && givenUpBy == null) {

@@ -15,6 +15,7 @@ import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
 import dev.loyaltyrelay.domain.DeliveryStatus;
+import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderQueues;
 import dev.loyaltyrelay.domain.StoreUnavailable;
@@ -145,7 +146,8 @@ public class JobDelivery {
         if (claim.previousAttemptMayHaveSent() && rules.recordsUnknownOutcomes()) {
             return concludeClaimed(delivery, claim, new Unknown(UnclaimedSettling.LAPSED_MID_CALL), ready.context());
         }
-        Optional<DeliveryOutcome> stopped = recheck.beforeCall(delivery.job());
+        Merchant merchant = ready.context().merchant();
+        Optional<DeliveryOutcome> stopped = recheck.beforeCall(delivery.job(), merchant);
         if (stopped.isPresent()) {
             return concludeClaimed(delivery, claim, stopped.get(), ready.context());
         }
@@ -157,7 +159,7 @@ public class JobDelivery {
             LOG.errorf("delivery %s: %s during the call", delivery.deliveryId(), unexpected.getClass().getName());
             outcome = new Unknown("unexpected_error");
         }
-        recheck.afterCall(delivery.job(), outcome);
+        recheck.afterCall(delivery.job(), merchant, outcome);
         return concludeClaimed(delivery, claim, outcome, ready.context());
     }
 
@@ -177,6 +179,8 @@ public class JobDelivery {
                     case EXHAUSTED -> recording.recordGivenUp(delivery, claim, carried.outcome(), carried.givenUpBy());
                     case RETRY_SCHEDULED -> recording.record(delivery, claim, DeliveryStatus.RETRY_SCHEDULED, carried.outcome(),
                             carried.retryIn() != null ? carried.retryIn() : rules.settings().backoffBase());
+                    case DEFERRED -> recording.record(delivery, claim, DeliveryStatus.DEFERRED, carried.outcome(),
+                            Duration.between(clock.instant(), ((DeliveryOutcome.Deferred) carried.outcome()).notBefore()));
                     default -> recording.record(delivery, claim, carried.status(), carried.outcome(), null);
                 };
             }

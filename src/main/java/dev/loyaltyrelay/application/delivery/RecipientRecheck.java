@@ -4,22 +4,26 @@ import dev.loyaltyrelay.application.policy.CustomerPolicies;
 import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.ProviderCatalogue;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
+import dev.loyaltyrelay.domain.RecipientPolicies.RecipientPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The recipient's side of a delivery under its claim: their policy read once more, consistently, right before the call,
- * and a provider's answer that they opted out remembered after it.
+ * The recipient's side of a delivery under its claim: their policy read once more, consistently, and every customer
+ * policy checked right before the call ({@link CustomerPolicies#beforeSend}); after it, the cap's place kept or given back
+ * and a provider's answer that they opted out remembered.
  */
 @ApplicationScoped
 class RecipientRecheck {
 
-    private static final Logger LOG = Logger.getLogger(JobDelivery.class);
+    private static final Logger LOG = Logger.getLogger(RecipientRecheck.class);
 
     private final RecipientPolicies policies;
     private final ProviderCatalogue providers;
@@ -34,27 +38,39 @@ class RecipientRecheck {
     }
 
     /**
-     * Why the job must not be sent after all: an erasure or an opt-out that landed after the batch's read is seen here,
-     * so only one recorded while this very request was leaving can still be missed. A read that fails lets the send go
-     * on (the batch's read seconds ago found nothing in the way): waiting would leave the claim to lapse and read as a
-     * call that was never made.
+     * Why the job must not be sent after all, or empty when it goes (a marketing message then holds its place in the
+     * merchant's cap). The recipient's policy is read once more, consistently, so an erasure or an opt-out that landed
+     * after the batch's read is seen here and only one recorded while this very request was leaving can still be missed.
+     * A read that fails lets the send go on (the batch's read seconds ago found nothing in the way): waiting would leave
+     * the claim to lapse and read as a call that was never made. The cap is different: without its place the message
+     * does not go, and waits.
      */
-    Optional<DeliveryOutcome> beforeCall(DeliveryJob job) {
+    Optional<DeliveryOutcome> beforeCall(DeliveryJob job, Merchant merchant) {
+        RecipientPolicy policy;
         try {
-            var policy = policies.find(new RecipientKey(job.merchantId(), job.recipient()), channel(job)).orElse(null);
-            if (policy != null && policy.erasedSince(job.receivedAt())) {
-                return Optional.of(new DeliveryOutcome.Suppressed(DeliveryOutcome.Suppressed.RECIPIENT_ERASED));
-            }
-            return checks.check(job, policy);
+            policy = policies.find(new RecipientKey(job.merchantId(), job.recipient()), channel(job)).orElse(null);
         } catch (RuntimeException unreadable) {
-            LOG.warnf("delivery %s: recipient policy not read again (%s); sending on the batch's read", job.deliveryId(),
+            LOG.warnf("delivery %s: recipient policy not read again (%s); going on with the batch's read", job.deliveryId(),
                     unreadable.getClass().getSimpleName());
-            return Optional.empty();
+            policy = null;
+        }
+        if (policy != null && policy.erasedSince(job.receivedAt())) {
+            return Optional.of(new DeliveryOutcome.Suppressed(DeliveryOutcome.Suppressed.RECIPIENT_ERASED));
+        }
+        try {
+            return checks.beforeSend(job, merchant, policy);
+        } catch (RuntimeException capUnavailable) {
+            LOG.warnf("delivery %s: no frequency cap place taken (%s); it waits", job.deliveryId(), capUnavailable.getClass().getSimpleName());
+            return Optional.of(DeliveryOutcome.RetryLater.withoutCall("store_unavailable", Duration.ZERO));
         }
     }
 
-    /** A provider's answer that the recipient opted out is remembered as their opt-out of the provider's channel. */
-    void afterCall(DeliveryJob job, DeliveryOutcome outcome) {
+    /**
+     * What the call gave, for the recipient: a place in the cap is given back unless the provider accepted the message
+     * or may have; an answer that the recipient opted out is remembered as their opt-out of the provider's channel.
+     */
+    void afterCall(DeliveryJob job, Merchant merchant, DeliveryOutcome outcome) {
+        checks.afterSend(job, merchant, outcome);
         if (outcome instanceof DeliveryOutcome.Rejected rejected && CustomerPolicies.RECIPIENT_OPTED_OUT.equals(rejected.reason())) {
             report.providerOptOut(job.provider());
             Channel channel = channel(job);

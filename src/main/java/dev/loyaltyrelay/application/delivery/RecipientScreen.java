@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * What the pipeline read about a batch's recipients before delivering to them, read once for the whole batch: an erasure
- * first, then the customer's policies ({@link CustomerPolicies}) on the channel of the batch's provider.
+ * first, then the recipient's consent ({@link CustomerPolicies#consent}) on the channel of the batch's provider.
  */
 final class RecipientScreen {
 
@@ -46,7 +46,7 @@ final class RecipientScreen {
         if (policy != null && policy.erasedSince(job.receivedAt())) {
             return Optional.of(new DeliveryOutcome.Suppressed(ERASED));
         }
-        // Then the customer's policies, in their order: consent, quiet hours, the cap.
-        return checks.check(job, policy);
+        // Consent is what a read for the whole batch can tell; quiet hours and the cap are decided under the claim.
+        return checks.consent(job, policy);
     }
 }

@@ -3,26 +3,38 @@ package dev.loyaltyrelay.application.policy;
 import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.FrequencyCap;
+import dev.loyaltyrelay.domain.FrequencyCaps;
+import dev.loyaltyrelay.domain.MarketingLimits;
+import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientPolicies.Consent;
 import dev.loyaltyrelay.domain.RecipientPolicies.ConsentChange;
 import dev.loyaltyrelay.domain.RecipientPolicies.ConsentSource;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientPolicy;
+import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.domain.TopicCategory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The customer's policies a message must pass before it goes out, checked in one order: <b>consent</b> (an opted-out
- * recipient is never sent to: {@code SUPPRESSED}, {@code opted_out}; a provider-reported opt-out holds for marketing topics
- * only, a merchant's for every topic; the job's category was decided at fan-out), then quiet hours (a deferral), then the frequency
- * cap (a suppression that must not be spent by a message deferred or suppressed before it). Quiet hours and the cap are
- * not built yet: their checks go between and after consent in {@link #check}, reading the same policy. Delivery runs the
- * checks on the batch's read and again under the claim; a test send runs them to say what a real event would meet.
+ * The customer's policies a message must pass before it goes out, checked in this order:
+ * <ol>
+ * <li><b>consent</b>: an opted-out recipient is never sent to ({@code SUPPRESSED}, {@code opted_out}); a
+ * provider-reported opt-out holds for marketing topics only, a merchant's for every topic;</li>
+ * <li><b>quiet hours</b> (marketing only): inside the merchant's quiet hours the message is {@code DEFERRED}
+ * ({@code quiet_hours}) until they end;</li>
+ * <li><b>the frequency cap</b> (marketing only): the message takes one of the recipient's places in the window, or is
+ * {@code SUPPRESSED} ({@code frequency_cap}) when none is free.</li>
+ * </ol>
+ * The cap comes last, so a message stopped by consent or deferred by quiet hours never uses a place, and it is the only
+ * check that writes: it runs under the delivery's claim, right before the call ({@link #beforeSend}), and a message
+ * that is then not accepted gives its place back ({@link #afterSend}). The job's category was decided at fan-out.
  */
 @ApplicationScoped
 public class CustomerPolicies {
@@ -31,36 +43,79 @@ public class CustomerPolicies {
     public static final String OPTED_OUT = DeliveryOutcome.Suppressed.OPTED_OUT;
     /** The reason a provider gives, classified, when its answer says the recipient opted out (Meta 131050). */
     public static final String RECIPIENT_OPTED_OUT = DeliveryOutcome.Rejected.RECIPIENT_OPTED_OUT;
+    /** The reason a marketing delivery waits for the end of the merchant's quiet hours. */
+    public static final String QUIET_HOURS = "quiet_hours";
+    /** The reason a marketing delivery over the merchant's frequency cap is suppressed. */
+    public static final String FREQUENCY_CAP = "frequency_cap";
 
     private static final Logger LOG = Logger.getLogger(CustomerPolicies.class);
 
     private final RecipientPolicies policies;
+    private final FrequencyCaps caps;
     private final Clock clock;
 
-    CustomerPolicies(RecipientPolicies policies, Clock clock) {
+    CustomerPolicies(RecipientPolicies policies, FrequencyCaps caps, Clock clock) {
         this.policies = policies;
+        this.caps = caps;
         this.clock = clock;
     }
 
     /**
-     * What the recipient's policy says about a message on {@code channel} now: empty to send, or the outcome that
-     * replaces sending (suppressed or deferred), from the first check that stops it.
+     * The first check alone, on a policy read for a whole batch: whether the recipient's consent stops the message.
      *
-     * @param job    the message's job (its merchant, recipient, topic and time are what the checks read)
      * @param policy the recipient's policy as read for the job's channel, or null when none is recorded
      */
-    public Optional<DeliveryOutcome> check(DeliveryJob job, RecipientPolicy policy) {
-        Optional<DeliveryOutcome> consent = consent(policy, job.category());
-        if (consent.isPresent()) {
-            return consent;
-        }
-        // Quiet hours, then the frequency cap, go here, in that order (issue 13).
-        return Optional.empty();
+    public Optional<DeliveryOutcome> consent(DeliveryJob job, RecipientPolicy policy) {
+        return suppresses(policy, job.category()) ? Optional.of(new DeliveryOutcome.Suppressed(OPTED_OUT)) : Optional.empty();
     }
 
-    /** The same checks for one recipient, their policy read now (consistently): for a test send, and under a claim. */
-    public Optional<DeliveryOutcome> checkNow(DeliveryJob job, Channel channel) {
-        return check(job, policies.find(new RecipientKey(job.merchantId(), job.recipient()), channel).orElse(null));
+    /**
+     * Every check, in order, right before the call under the delivery's claim: empty when the message may go (a
+     * marketing message then holds a place in the cap until {@link #afterSend} gives it back), or the outcome that replaces
+     * sending.
+     *
+     * @throws StoreUnavailable when the cap's places cannot be read or written: the message must not go without its place
+     */
+    public Optional<DeliveryOutcome> beforeSend(DeliveryJob job, Merchant merchant, RecipientPolicy policy) {
+        Instant now = clock.instant();
+        Optional<DeliveryOutcome> stopped = consent(job, policy).or(() -> quietHours(job, merchant, now));
+        if (stopped.isPresent() || !limited(job, merchant)) {
+            return stopped;
+        }
+        FrequencyCap cap = merchant.marketingLimits().frequencyCap();
+        return caps.take(recipient(job), job.deliveryId(), cap, now) ? Optional.empty() : Optional.of(new DeliveryOutcome.Suppressed(FREQUENCY_CAP));
+    }
+
+    /**
+     * What the message's call gave, for the cap: a place is kept by a message the provider accepted or may have (an
+     * unknown outcome, whatever the policy for those does next) and given back by any other, so a failed message does not use the
+     * cap. A place that cannot be given back stays used until the window passes (fewer messages, never more).
+     */
+    public void afterSend(DeliveryJob job, Merchant merchant, DeliveryOutcome outcome) {
+        if (!limited(job, merchant) || mayHaveReached(outcome)) {
+            return;
+        }
+        try {
+            caps.giveBack(recipient(job), job.deliveryId());
+        } catch (RuntimeException unreturned) {
+            LOG.warnf("delivery %s: its frequency cap place not given back (%s); it is used until the window passes", job.deliveryId(),
+                    unreturned.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * What a real event to this recipient would meet now, taking nothing: the consent read now (consistently), the quiet
+     * hours, and whether the cap has a free place (for a test send).
+     */
+    public Optional<DeliveryOutcome> wouldMeet(DeliveryJob job, Merchant merchant, Channel channel) {
+        Instant now = clock.instant();
+        RecipientPolicy policy = policies.find(recipient(job), channel).orElse(null);
+        Optional<DeliveryOutcome> stopped = consent(job, policy).or(() -> quietHours(job, merchant, now));
+        if (stopped.isPresent() || !limited(job, merchant)) {
+            return stopped;
+        }
+        FrequencyCap cap = merchant.marketingLimits().frequencyCap();
+        return caps.inUse(recipient(job), cap, now) >= cap.messages() ? Optional.of(new DeliveryOutcome.Suppressed(FREQUENCY_CAP)) : Optional.empty();
     }
 
     /**
@@ -68,7 +123,7 @@ public class CustomerPolicies {
      * suppressed before any request. A store that fails here is logged and left: the next such answer records it again.
      */
     public void providerReportedOptOut(DeliveryJob job, Channel channel) {
-        RecipientKey recipient = new RecipientKey(job.merchantId(), job.recipient());
+        RecipientKey recipient = recipient(job);
         String deliveryId = job.deliveryId();
         try {
             policies.recordConsent(List.of(new ConsentChange(recipient, channel, new Consent(true, clock.instant(), ConsentSource.PROVIDER))));
@@ -90,7 +145,31 @@ public class CustomerPolicies {
         return policy.consent().source() == ConsentSource.MERCHANT || category == TopicCategory.MARKETING;
     }
 
-    private static Optional<DeliveryOutcome> consent(RecipientPolicy policy, TopicCategory category) {
-        return suppresses(policy, category) ? Optional.of(new DeliveryOutcome.Suppressed(OPTED_OUT)) : Optional.empty();
+    /** Deferred to the end of the merchant's quiet hours, when a marketing message falls inside them. */
+    private static Optional<DeliveryOutcome> quietHours(DeliveryJob job, Merchant merchant, Instant now) {
+        if (job.category() != TopicCategory.MARKETING) {
+            return Optional.empty();
+        }
+        return merchant.marketingLimits().quiet()
+                .flatMap(quiet -> quiet.endAfter(now, merchant.timezone()))
+                .map(end -> new DeliveryOutcome.Deferred(QUIET_HOURS, end));
+    }
+
+    private static boolean limited(DeliveryJob job, Merchant merchant) {
+        MarketingLimits limits = merchant.marketingLimits();
+        return job.category() == TopicCategory.MARKETING && limits.cap().isPresent();
+    }
+
+    /** Sent, or possibly sent: the place stays taken. */
+    private static boolean mayHaveReached(DeliveryOutcome outcome) {
+        return switch (outcome) {
+            case DeliveryOutcome.Sent sent -> true;
+            case DeliveryOutcome.Unknown unknown -> true;
+            default -> false;
+        };
+    }
+
+    private static RecipientKey recipient(DeliveryJob job) {
+        return new RecipientKey(job.merchantId(), job.recipient());
     }
 }
