@@ -112,7 +112,10 @@ public interface RelayConfig {
         @WithDefault("90")
         int maxReceives();
 
-        /** How long after ingest a delivery may still be attempted; older ones are given up and dead-lettered. */
+        /**
+         * How long after ingest (or its latest reopening) a delivery may still be attempted, not counting the time it
+         * was deferred by quiet hours; older ones are given up and dead-lettered.
+         */
         @WithDefault("PT24H")
         Duration maxAge();
 

@@ -1,9 +1,12 @@
 package dev.loyaltyrelay.domain;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,18 +36,27 @@ public record QuietHours(LocalTime from, LocalTime until) {
 
     /**
      * When the quiet hours that hold at {@code now} end, in {@code zone}; empty when {@code now} is outside them. The end
-     * is the next {@code until} on the wall clock: if the clocks skip it (a spring-forward gap), the first instant after
-     * the gap; if they repeat it (fall-back), the one in the offset now in force, when that one is still ahead.
+     * is the next {@code until} on the wall clock: if the clocks skip it (a spring-forward gap), the instant they jump
+     * past it; if they repeat it (fall-back), the one in the offset now in force, when that one is still ahead.
      */
     public Optional<Instant> endAfter(Instant now, ZoneId zone) {
         ZonedDateTime local = now.atZone(zone);
         if (!contains(local.toLocalTime())) {
             return Optional.empty();
         }
-        ZonedDateTime end = ZonedDateTime.ofLocal(local.toLocalDate().atTime(until), zone, local.getOffset());
-        if (!end.toInstant().isAfter(now)) {
-            end = ZonedDateTime.ofLocal(local.toLocalDate().plusDays(1).atTime(until), zone, local.getOffset());
+        Instant end = onWallClock(local.toLocalDate().atTime(until), zone, local.getOffset());
+        if (!end.isAfter(now)) {
+            end = onWallClock(local.toLocalDate().plusDays(1).atTime(until), zone, local.getOffset());
         }
-        return Optional.of(end.toInstant());
+        return Optional.of(end);
+    }
+
+    /** The instant the wall clock shows {@code time}; for a time the clocks skip, the end of the gap (the hours are over then). */
+    private static Instant onWallClock(LocalDateTime time, ZoneId zone, ZoneOffset preferred) {
+        ZoneOffsetTransition transition = zone.getRules().getTransition(time);
+        if (transition != null && transition.isGap()) {
+            return transition.getInstant();
+        }
+        return ZonedDateTime.ofLocal(time, zone, preferred).toInstant();
     }
 }

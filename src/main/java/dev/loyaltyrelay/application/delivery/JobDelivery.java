@@ -180,7 +180,7 @@ public class JobDelivery {
                     case RETRY_SCHEDULED -> recording.record(delivery, claim, DeliveryStatus.RETRY_SCHEDULED, carried.outcome(),
                             carried.retryIn() != null ? carried.retryIn() : rules.settings().backoffBase());
                     case DEFERRED -> recording.record(delivery, claim, DeliveryStatus.DEFERRED, carried.outcome(),
-                            Duration.between(clock.instant(), ((DeliveryOutcome.Deferred) carried.outcome()).notBefore()));
+                            untilWhole(clock.instant(), ((DeliveryOutcome.Deferred) carried.outcome()).notBefore()));
                     default -> recording.record(delivery, claim, carried.status(), carried.outcome(), null);
                 };
             }
@@ -216,7 +216,7 @@ public class JobDelivery {
         Instant now = clock.instant();
         return switch (outcome) {
             case DeliveryOutcome.Deferred deferred -> recording.record(delivery, claim, DeliveryStatus.DEFERRED, deferred,
-                    Duration.between(now, deferred.notBefore()));
+                    untilWhole(now, deferred.notBefore()));
             case RetryLater retry -> {
                 int attempts = claim.attemptsSoFar() + (retry.providerCalled() ? 1 : 0);
                 Optional<String> spent = rules.budgetSpent(attempts, claim.budgetFrom(), now);
@@ -251,6 +251,15 @@ public class JobDelivery {
             LOG.warnf("integration %s of %s not flagged for attention: %s", job.integrationId(), job.merchantId(), e.getMessage());
         }
         return outcome;
+    }
+
+    /**
+     * The wait until {@code notBefore} in whole seconds, rounded up: a queue's visibility is set in seconds, and one that
+     * ended a fraction early would bring the message back while the quiet hours still hold.
+     */
+    private static Duration untilWhole(Instant now, Instant notBefore) {
+        Duration wait = Duration.between(now, notBefore);
+        return wait.getNano() == 0 ? wait : Duration.ofSeconds(wait.getSeconds() + 1);
     }
 
     private RecordResult poison(Provider provider, String body, String deliveryId, String reason) {
