@@ -28,6 +28,8 @@ import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationChange;
 import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationList;
 import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationView;
 import dev.loyaltyrelay.admin.IntegrationBodies.NewIntegration;
+import dev.loyaltyrelay.admin.LimitsBodies.MarketingLimitsChange;
+import dev.loyaltyrelay.admin.LimitsBodies.MarketingLimitsView;
 import dev.loyaltyrelay.admin.MappingBodies.Mapping;
 import dev.loyaltyrelay.admin.MappingBodies.MappingList;
 import dev.loyaltyrelay.admin.MappingBodies.SavedMapping;
@@ -68,6 +70,7 @@ public class AdminRoutes {
     static final String HELD = MERCHANT + "/held-events";
     static final String CONSENT = MERCHANT + "/consent";
     static final String CATEGORIES = MERCHANT + "/topic-categories";
+    static final String LIMITS = MERCHANT + "/marketing-limits";
     static final String DEAD_LETTERS = "/v1/admin/providers/{provider}/dead-letters";
 
     /**
@@ -127,7 +130,7 @@ public class AdminRoutes {
 
     AdminRoutes(ConfigurationStore store, MerchantsApi merchants, IntegrationsApi integrations, MappingsApi mappings, TestEventApi testEvents,
             DeliveriesApi deliveries, FiguresApi figures, HeldEventsApi held, DeadLettersApi deadLetters, ErasureApi erasure, ConsentApi consent,
-            TopicCategoriesApi categories) {
+            TopicCategoriesApi categories, MarketingLimitsApi limits) {
         this.store = store;
         List<Route<?, ?>> all = List.of(
                 merchant("PUT", MERCHANT, required(MerchantSettingsChange.class), MerchantSettings.class, merchants::putSettings),
@@ -169,6 +172,8 @@ public class AdminRoutes {
                 merchant("POST", CONSENT + "/lookup", required(TestRecipient.class), ConsentView.class, consent::lookup),
                 merchant("GET", CATEGORIES, NONE, TopicCategories.class, categories::get),
                 merchant("PUT", CATEGORIES, required(TopicCategoryOverrides.class), TopicCategories.class, categories::put),
+                merchant("GET", LIMITS, NONE, MarketingLimitsView.class, limits::get),
+                merchant("PUT", LIMITS, required(MarketingLimitsChange.class), MarketingLimitsView.class, limits::put),
                 operator("GET", DEAD_LETTERS, NONE, DeadLetterCount.class, deadLetters::deadLetters),
                 operator("POST", DEAD_LETTERS + "/redrive", optional(Redrive.class), Redriven.class, deadLetters::redrive));
         for (Route<?, ?> route : all) {

@@ -44,6 +44,9 @@ public class FiguresApi {
             byTopic.computeIfAbsent(figure.topic(), k -> new TreeMap<>()).merge(outcome, figure.count(), Long::sum);
             if (figure.outcome() != DeliveryFigures.Outcome.PENDING) {
                 byReason.merge(outcome + ":" + figure.reason(), figure.count(), Long::sum);
+            } else if (!DeliveryFigures.Counted.WAITING.equals(figure.reason())) {
+                // A deferred delivery is pending too; byReason says what it waits for (deferred:quiet_hours).
+                byReason.merge("deferred:" + figure.reason(), figure.count(), Long::sum);
             }
         }
         for (String outcome : List.of("sent", "failed", "unknown", "suppressed", "pending")) {
@@ -51,7 +54,8 @@ public class FiguresApi {
         }
         return AdminResponse.ok(new Figures(from.toString(), to.toString(), totals, deliveryRate(totals), byProvider, byTopic, byReason,
                 "counted by the UTC day the event was received; deliveryRate = sent / (sent + failed + unknown);"
-                        + " suppressed deliveries are left out of the rate, pending ones are still being retried"));
+                        + " suppressed deliveries are left out of the rate; pending ones wait for a retry, or (byReason deferred:<reason>)"
+                        + " for the end of quiet hours"));
     }
 
     static Double deliveryRate(Map<String, Long> totals) {

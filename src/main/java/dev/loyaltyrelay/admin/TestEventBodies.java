@@ -33,12 +33,18 @@ final class TestEventBodies {
             RealEvent realEvent) {
     }
 
-    /** {@code TestRealEvent}: {@code send}, or {@code suppressed} / {@code deferred} with the reason (e.g. {@code opted_out}). */
+    /**
+     * {@code TestRealEvent}: {@code send}, or {@code suppressed} / {@code deferred} with the reason (e.g. {@code opted_out},
+     * {@code quiet_hours}, {@code frequency_cap}); a deferred one says when it would go ({@code notBefore}: the end of the
+     * quiet hours).
+     */
     @RegisterForReflection
-    record RealEvent(String status, String reason) {
+    record RealEvent(String status, String reason, @JsonInclude(JsonInclude.Include.NON_NULL) String notBefore) {
         static RealEvent of(java.util.Optional<DeliveryOutcome> stopped) {
-            return stopped.map(outcome -> new RealEvent(outcome instanceof DeliveryOutcome.Deferred ? "deferred" : "suppressed", outcome.reason()))
-                    .orElse(new RealEvent("send", null));
+            return stopped.map(outcome -> outcome instanceof DeliveryOutcome.Deferred deferred
+                    ? new RealEvent("deferred", deferred.reason(), Fields.timestamp(deferred.notBefore()))
+                    : new RealEvent("suppressed", outcome.reason(), null))
+                    .orElse(new RealEvent("send", null, null));
         }
     }
 

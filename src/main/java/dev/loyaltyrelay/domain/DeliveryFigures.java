@@ -50,7 +50,8 @@ public interface DeliveryFigures {
      * figures always count each delivery once, in its latest state.
      *
      * @param outcome the counter's outcome
-     * @param reason  the reason class ({@code http_400}, not {@code http_400:detail}); {@code waiting} for pending
+     * @param reason  the reason class ({@code http_400}, not {@code http_400:detail}); for pending, {@code waiting} (a
+     *                retry) or the reason a deferred delivery waits for ({@code quiet_hours})
      */
     record Counted(Outcome outcome, String reason) {
 
@@ -60,7 +61,9 @@ public interface DeliveryFigures {
         public static Counted of(DeliveryStatus status, String reason) {
             return switch (status) {
                 case SENDING -> null;
-                case RETRY_SCHEDULED, DEFERRED -> new Counted(Outcome.PENDING, WAITING);
+                case RETRY_SCHEDULED -> new Counted(Outcome.PENDING, WAITING);
+                // Still pending, under what it waits for, so the figures can say how many wait for quiet hours to end.
+                case DEFERRED -> new Counted(Outcome.PENDING, reason == null ? WAITING : reasonClass(reason));
                 case SENT -> new Counted(Outcome.SENT, reasonClass(reason));
                 case REJECTED, EXHAUSTED -> new Counted(Outcome.FAILED, reasonClass(reason));
                 case UNKNOWN -> new Counted(Outcome.UNKNOWN, reasonClass(reason));
