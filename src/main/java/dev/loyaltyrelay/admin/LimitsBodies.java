@@ -25,11 +25,12 @@ final class LimitsBodies {
     }
 
     /**
-     * PUT's body ({@code MarketingLimits} without its read-only {@code timezone}): both parts replace what the merchant
-     * had; a part left out or null is removed.
+     * PUT's body ({@code MarketingLimits}): both parts replace what the merchant had; a part left out or null is removed.
+     * {@code timezone} is read-only: it may repeat the merchant's (so a GET's answer can be sent back as it is), not
+     * change it.
      */
     @RegisterForReflection
-    record MarketingLimitsChange(FrequencyCapFields frequencyCap, QuietHoursFields quietHours) {
+    record MarketingLimitsChange(FrequencyCapFields frequencyCap, QuietHoursFields quietHours, String timezone) {
     }
 
     /** {@code MarketingLimits}: the merchant's cap and quiet hours (null: none), and the timezone the quiet hours are read on. */

@@ -42,6 +42,9 @@ public class MarketingLimitsApi {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         FrequencyCap cap = change.frequencyCap() == null ? null : checked(errors, () -> cap(change.frequencyCap()));
         QuietHours quiet = change.quietHours() == null ? null : checked(errors, () -> quietHours(change.quietHours()));
+        if (change.timezone() != null && !change.timezone().equals(merchant.timezone().getId())) {
+            errors.add(new ApiProblem.FieldError("timezone", "read-only here: the merchant's timezone is changed with PUT /v1/admin/merchants/{merchantId}"));
+        }
         if (!errors.isEmpty()) {
             throw new ApiProblem(400, "invalid_request", "the request has an invalid field", errors);
         }

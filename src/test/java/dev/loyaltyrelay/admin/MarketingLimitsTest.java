@@ -121,6 +121,9 @@ class MarketingLimitsTest {
         assertEquals(saved.body().get("frequencyCap"), after.get("frequencyCap"), "a settings PUT keeps the cap");
         assertEquals(saved.body().get("quietHours"), after.get("quietHours"), "and the quiet hours");
         assertEquals("Europe/London", after.get("timezone").asText(), "the timezone is the merchant's setting");
+        Answer sentBack = call("PUT", limits(merchantId), key, after.body());
+        assertEquals(200, sentBack.status(), "a GET's answer, timezone and all, can be PUT back: " + sentBack);
+        assertEquals(after.body(), sentBack.body());
 
         Answer hours = putLimits(merchantId, key, body(cap(100, "PT12H"), null));
         assertEquals(200, hours.status(), hours.toString());
