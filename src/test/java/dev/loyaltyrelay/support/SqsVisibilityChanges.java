@@ -25,6 +25,19 @@ public class SqsVisibilityChanges implements ExecutionInterceptor {
     }
 
     private static final List<Change> CHANGES = new CopyOnWriteArrayList<>();
+    /** Reviewer's hook: while set, every SendMessage of the application's client fails as if the queue were unreachable. */
+    private static volatile boolean refusingSends;
+
+    public static void refuseSends(boolean refuse) {
+        refusingSends = refuse;
+    }
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        if (refusingSends && context.request() instanceof software.amazon.awssdk.services.sqs.model.SendMessageRequest) {
+            throw software.amazon.awssdk.core.exception.SdkClientException.create("queue unreachable (test)");
+        }
+    }
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {

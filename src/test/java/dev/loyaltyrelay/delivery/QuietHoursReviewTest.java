@@ -1,0 +1,94 @@
+package dev.loyaltyrelay.delivery;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.loyaltyrelay.delivery.DeliveryFixture.ZOKO_PATH;
+import static dev.loyaltyrelay.delivery.DeliveryFixture.calls;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.DeliveryJob;
+import dev.loyaltyrelay.domain.DeliveryRecord;
+import dev.loyaltyrelay.domain.DeliveryStatus;
+import dev.loyaltyrelay.domain.MarketingLimits;
+import dev.loyaltyrelay.domain.Merchant;
+import dev.loyaltyrelay.domain.QuietHours;
+import dev.loyaltyrelay.domain.RepeatPolicy;
+import dev.loyaltyrelay.domain.SignaturePolicy;
+import dev.loyaltyrelay.domain.TopicCategory;
+import dev.loyaltyrelay.support.BuiltIn;
+import dev.loyaltyrelay.support.DynamoFaults;
+import dev.loyaltyrelay.support.DynamoFaults.When;
+import dev.loyaltyrelay.support.MutableClock;
+import dev.loyaltyrelay.support.ProviderStubs;
+import dev.loyaltyrelay.support.SqsVisibilityChanges;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Reviewer's tests (issue 13): a deferral decided under the claim, when its record cannot be written. */
+@QuarkusTest
+class QuietHoursReviewTest {
+
+    static final ZoneId KOLKATA = ZoneId.of("Asia/Kolkata");
+
+    @Inject
+    DeliveryFixture fixture;
+    @Inject
+    MutableClock clock;
+    @Inject
+    ConfigurationStore configuration;
+
+    @BeforeEach
+    void freshMerchant() {
+        fixture.freshMerchant();
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(aResponse().withStatus(202)
+                .withHeader("content-type", "application/json").withBody("{\"messageId\":\"zk-msg-1\"}")));
+    }
+
+    @AfterEach
+    void queueBack() {
+        SqsVisibilityChanges.refuseSends(false);
+        DynamoFaults.clear();
+    }
+
+    /**
+     * A marketing delivery at 22:30 is claimed, then found inside quiet hours; the DEFERRED write fails (the store
+     * blips) and so does carrying it on the queue. The message comes back, finds the claim lapsed, and the delivery ends
+     * UNKNOWN (attempt_lapsed_mid_call): never sent, never sent after 09:00 either. No request could have left: quiet
+     * hours need no write and could have been decided before the claim.
+     */
+    @Test
+    void aDeferralWhoseRecordFailed_isStillSentAfterQuietHours_neverEndsUnknown() {
+        configuration.saveMerchant(new Merchant(fixture.merchantId(), "IN", KOLKATA, SignaturePolicy.RECORD, Duration.ofHours(6), RepeatPolicy.COUNT));
+        configuration.saveMarketingLimits(fixture.merchantId(), new MarketingLimits(null, new QuietHours(LocalTime.of(21, 0), LocalTime.of(9, 0))));
+        clock.set(LocalDateTime.parse("2026-12-02T22:30").atZone(KOLKATA).toInstant());
+        DeliveryJob job = MarketingLimitsDeliveryTest.as(fixture.zokoJob(), TopicCategory.MARKETING);
+
+        DynamoFaults.inject(request -> DynamoFaults.updateOf("DELIVERY#").test(request) && request.toString().contains("quiet_hours"),
+                When.BEFORE_SENDING, 1000);
+        SqsVisibilityChanges.refuseSends(true);
+        fixture.invoke(job, 1);
+        SqsVisibilityChanges.refuseSends(false);
+        DynamoFaults.clear();
+        assertEquals(0, calls(BuiltIn.ZOKO));
+
+        clock.advance(Duration.ofMinutes(2));
+        fixture.invoke(job, 2);
+        DeliveryRecord back = fixture.record(job);
+        assertEquals(0, calls(BuiltIn.ZOKO));
+        assertEquals(DeliveryStatus.DEFERRED, back.status(), "no request left at 22:30: " + back.status() + " " + back.reason());
+
+        clock.set(LocalDateTime.parse("2026-12-03T09:00").atZone(KOLKATA).toInstant());
+        fixture.invoke(job, 3);
+        assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
+        assertEquals(1, calls(BuiltIn.ZOKO));
+    }
+}
