@@ -91,4 +91,32 @@ class QuietHoursReviewTest {
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
         assertEquals(1, calls(BuiltIn.ZOKO));
     }
+
+    /**
+     * Two copies of one job (SQS at-least-once, a resend asked twice, a redrive repeated) inside the same quiet hours each
+     * move the record's budgetFrom on by their whole wait, so one night's deferral is credited twice: the delivery is
+     * still attempted 20 h past the 24 h budget (plus the one real deferral).
+     */
+    @Test
+    void twoCopiesDeferredInTheSameNight_creditTheDeferralOnce() {
+        configuration.saveMerchant(new Merchant(fixture.merchantId(), "IN", KOLKATA, SignaturePolicy.RECORD, Duration.ofHours(6), RepeatPolicy.COUNT));
+        configuration.saveMarketingLimits(fixture.merchantId(), new MarketingLimits(null, new QuietHours(LocalTime.of(21, 0), LocalTime.of(9, 0))));
+        clock.set(LocalDateTime.parse("2026-12-02T22:30").atZone(KOLKATA).toInstant());
+        DeliveryJob job = MarketingLimitsDeliveryTest.as(fixture.zokoJob(), TopicCategory.MARKETING);
+        fixture.enqueue(job);
+        fixture.poll(BuiltIn.ZOKO);
+        assertEquals(DeliveryStatus.DEFERRED, fixture.record(job).status());
+
+        clock.set(LocalDateTime.parse("2026-12-02T22:40").atZone(KOLKATA).toInstant());
+        fixture.enqueue(job);
+        fixture.poll(BuiltIn.ZOKO);
+        assertEquals(DeliveryStatus.DEFERRED, fixture.record(job).status(), "the duplicate copy deferred too");
+
+        // Deferred 10 h 30 (22:30 to 09:00); the 24 h budget then ends at 09:00 on the 4th. An hour after that:
+        clock.set(LocalDateTime.parse("2026-12-04T10:00").atZone(KOLKATA).toInstant());
+        fixture.enqueue(job);
+        fixture.poll(BuiltIn.ZOKO);
+        assertEquals(0, calls(BuiltIn.ZOKO), "35 h 30 after ingest, 10 h 30 of it deferred: past the 24 h budget");
+        assertEquals(DeliveryStatus.EXHAUSTED, fixture.record(job).status());
+    }
 }
