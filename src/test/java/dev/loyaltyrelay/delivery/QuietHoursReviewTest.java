@@ -119,4 +119,31 @@ class QuietHoursReviewTest {
         assertEquals(0, calls(BuiltIn.ZOKO), "35 h 30 after ingest, 10 h 30 of it deferred: past the 24 h budget");
         assertEquals(DeliveryStatus.EXHAUSTED, fixture.record(job).status());
     }
+
+    /**
+     * Quiet hours from 09:01 to 09:00 (the API takes them: from and until differ). The deliveries deferred overnight all
+     * become visible at 09:00:00; one the function reaches at 09:01:30 (a backlog under the function's maximum
+     * concurrency) is deferred another day, and so on: the deferred time is never counted and nothing else bounds it, so
+     * the record says DEFERRED past the queue's 14-day retention, when SQS has dropped the message and nothing will
+     * ever end the delivery.
+     */
+    @Test
+    void aDeliveryIsNeverLeftDeferredPastTheQueuesRetention() {
+        configuration.saveMerchant(new Merchant(fixture.merchantId(), "IN", KOLKATA, SignaturePolicy.RECORD, Duration.ofHours(6), RepeatPolicy.COUNT));
+        configuration.saveMarketingLimits(fixture.merchantId(), new MarketingLimits(null, new QuietHours(LocalTime.of(9, 1), LocalTime.of(9, 0))));
+        clock.set(LocalDateTime.parse("2026-12-02T09:01:30").atZone(KOLKATA).toInstant());
+        DeliveryJob job = MarketingLimitsDeliveryTest.as(fixture.zokoJob(), TopicCategory.MARKETING);
+        for (int day = 0; day < 15; day++) {
+            clock.set(LocalDateTime.parse("2026-12-02T09:01:30").plusDays(day).atZone(KOLKATA).toInstant());
+            fixture.enqueue(job);
+            fixture.poll(BuiltIn.ZOKO);
+            clock.set(LocalDateTime.parse("2026-12-02T21:00:30").plusDays(day).atZone(KOLKATA).toInstant());
+            fixture.enqueue(job);
+            fixture.poll(BuiltIn.ZOKO);
+        }
+        assertEquals(0, calls(BuiltIn.ZOKO));
+        DeliveryStatus status = fixture.record(job).status();
+        org.junit.jupiter.api.Assertions.assertNotEquals(DeliveryStatus.DEFERRED, status,
+                "15 days after ingest (the queue keeps a message 14): given up with its reason, not left DEFERRED");
+    }
 }
