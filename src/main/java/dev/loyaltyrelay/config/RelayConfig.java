@@ -119,6 +119,14 @@ public interface RelayConfig {
         @WithDefault("PT24H")
         Duration maxAge();
 
+        /**
+         * The most deferral time (quiet hours) not counted against {@link #maxAge()} over a delivery's life: beyond it a
+         * delivery deferred day after day spends its age budget and is given up with its reason, well before its queue
+         * drops the message (14 days).
+         */
+        @WithDefault("PT72H")
+        Duration maxDeferral();
+
         /** First retry delay when the provider gives no {@code Retry-After}; doubled per attempt, with jitter. */
         @WithDefault("PT15S")
         Duration backoffBase();

@@ -49,6 +49,19 @@ public interface DeliveryLedger {
      */
     SettleResult settle(DeliveryJob job, String jobJson, Settlement settlement, Instant now);
 
+    /**
+     * Records the delivery {@code DEFERRED} until {@code nextAttemptAt}, without a claim (quiet hours are decided before
+     * one is taken, so a function that dies here has sent nothing). A deferral spends none of the age budget: its start
+     * moves on by the part of the wait no deferral on the record covers yet (a second copy of the job deferred in the
+     * same quiet hours credits nothing more), and by {@code mostCredit} over the delivery's life at the most, so a
+     * delivery deferred day after day still ends. Refused as {@link #settle} is: a finished delivery, a live claim
+     * elsewhere, a lapsed claim (unless {@code overLapsedLease}).
+     *
+     * @return {@link Settled} with the budget's start after the credit
+     */
+    SettleResult defer(DeliveryJob job, String jobJson, DeliveryOutcome.Deferred deferred, Instant nextAttemptAt, java.time.Duration mostCredit,
+            boolean overLapsedLease, Instant now);
+
     /** The delivery's record, if one was ever written. */
     Optional<DeliveryRecord> find(String deliveryId);
 

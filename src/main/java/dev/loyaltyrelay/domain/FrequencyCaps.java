@@ -5,21 +5,25 @@ import java.time.Instant;
 
 /**
  * The places each recipient has in a merchant's {@link FrequencyCap}: one per delivery that may have reached them in
- * the window, kept by delivery id, so a delivery tried again or received twice holds one place however often it asks.
+ * the window. Each place is taken by one send attempt ({@code <deliveryId>#<attempt>}), so giving an attempt's place
+ * back never frees another's; an attempt of a delivery that holds a place in the window already (an earlier attempt
+ * sent, or may have) goes on that place, so a delivery tried again, resent or received twice counts once per window.
  * Kept with conditional writes, so deliveries racing in many containers cannot take more places than the cap has.
  * Methods throw {@link StoreUnavailable}.
  */
 public interface FrequencyCaps {
 
     /**
-     * Takes a place for {@code deliveryId} in the recipient's window ending at {@code now}.
+     * Takes a place for one send attempt of {@code deliveryId} in the recipient's window ending at {@code now}.
      *
-     * @return true when the delivery holds a place (taken now, or already held); false when every place is in use
+     * @param place the attempt's place: {@code <deliveryId>#<attempt id>}
+     * @return true when the attempt may send: its place is taken now, or the delivery holds one in the window already;
+     *         false when every place is in use
      */
-    boolean take(RecipientKey recipient, String deliveryId, FrequencyCap cap, Instant now);
+    boolean take(RecipientKey recipient, String deliveryId, String place, FrequencyCap cap, Instant now);
 
-    /** Gives the delivery's place back (it was not sent after all); nothing when it holds none. */
-    void giveBack(RecipientKey recipient, String deliveryId);
+    /** Gives an attempt's place back (it did not send after all); nothing when it took none. */
+    void giveBack(RecipientKey recipient, String place);
 
     /** How many places are in use in the window ending at {@code now}, taking none. */
     int inUse(RecipientKey recipient, FrequencyCap cap, Instant now);

@@ -31,6 +31,14 @@ public interface RecipientPolicies {
      */
     void recordConsent(Collection<ConsentChange> changes);
 
+    /**
+     * Records that a provider reported the recipient opted out of {@code channel}, unless an opt-out that stops more (the
+     * merchant's, or the customer's own) is recorded already: a provider's report never narrows it.
+     *
+     * @return whether it was recorded
+     */
+    boolean recordProviderOptOut(RecipientKey recipient, Channel channel, Instant at);
+
     /** A recipient's recorded consent on each channel that reaches their address (a channel with no record is absent). */
     Map<Channel, Consent> consentOf(RecipientKey recipient);
 

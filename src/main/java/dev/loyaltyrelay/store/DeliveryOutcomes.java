@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.store;
 
 import static dev.loyaltyrelay.store.Attributes.n;
+import static dev.loyaltyrelay.store.Attributes.number;
 import static dev.loyaltyrelay.store.Attributes.s;
 import static dev.loyaltyrelay.store.Attributes.string;
 import static dev.loyaltyrelay.store.DeliveryItems.NEW;
@@ -25,7 +26,11 @@ import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import dev.loyaltyrelay.domain.StoreUnavailable;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Outcomes written to delivery records: under the claim of the attempt that called, or settled without a call. */
 record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
@@ -34,10 +39,6 @@ record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
     WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, String givenUpBy, Instant now) {
         var update = new ItemUpdate();
         DeliveryChanges.outcome(update, status, outcome, nextAttemptAt, givenUpBy, now);
-        if (status == DeliveryStatus.DEFERRED && nextAttemptAt != null && nextAttemptAt.isAfter(now)) {
-            // A deferral spends none of the age budget, which is for failures: its start moves on by the wait.
-            update.set("budgetFrom", n(claim.budgetFrom().plus(Duration.between(now, nextAttemptAt)).toEpochMilli()));
-        }
         if (outcome instanceof DeliveryOutcome.Suppressed suppressed && suppressed.recipientErased()) {
             // Erased while its attempt was being prepared: the claim wrote the address; this write takes it back.
             DeliveryChanges.scrubRecipient(update);
@@ -53,6 +54,58 @@ record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
             return new Written();
         }
         return new ClaimLost();
+    }
+
+    /** Races lost to another write of the record before a deferral gives up (the caller waits as for a store failure). */
+    private static final int DEFERRAL_TRIES = 4;
+
+    /**
+     * {@link dev.loyaltyrelay.domain.DeliveryLedger#defer}: the record is read first (consistently), the credit worked out
+     * from what it shows, and the deferral written on the condition that the record is still as read (its status and
+     * token, which every other write of an unfinished delivery changes); a lost race reads again.
+     */
+    SettleResult defer(DeliveryJob job, String jobJson, DeliveryOutcome.Deferred deferred, Instant nextAttemptAt, Duration mostCredit,
+            boolean overLapsedLease, Instant now) {
+        for (int tries = 0; tries < DEFERRAL_TRIES; tries++) {
+            Map<String, AttributeValue> read = records.read("read delivery before deferring", job.deliveryId());
+            DeliveryStatus status = status(read, "status");
+            if (status != null && status.finished()) {
+                return new AlreadyFinished(status);
+            }
+            if (status == DeliveryStatus.SENDING && !leaseLapsed(read, now)) {
+                return new HeldElsewhere(heldUntil(read, now));
+            }
+            if (status == DeliveryStatus.SENDING && !overLapsedLease) {
+                return new LapsedMidCall();
+            }
+            // The wait a deferral on the record covers already (a copy deferred earlier in the same quiet hours) is not credited again.
+            Instant covered = now;
+            Optional<Long> alreadyUntil = number(read, "nextAttemptAt");
+            if (status == DeliveryStatus.DEFERRED && alreadyUntil.isPresent() && alreadyUntil.get() > now.toEpochMilli()) {
+                covered = Instant.ofEpochMilli(alreadyUntil.get());
+            }
+            long creditedSoFar = number(read, "deferredMillis").orElse(0L);
+            long credit = Math.max(0, Math.min(Duration.between(covered, nextAttemptAt).toMillis(), mostCredit.toMillis() - creditedSoFar));
+            Instant budgetFrom = budgetFrom(read, job).plusMillis(credit);
+
+            String token = UUID.randomUUID().toString();
+            var update = new ItemUpdate();
+            changes.firstWrite(update, job, jobJson, true, false);
+            DeliveryChanges.outcome(update, DeliveryStatus.DEFERRED, deferred, nextAttemptAt, null, now);
+            update.set("token", s(token)).setFromOld("priorStatus", "status", s(NEW))
+                    .set("budgetFrom", n(budgetFrom.toEpochMilli()))
+                    .set("deferredMillis", n(creditedSoFar + credit));
+            String condition = read.isEmpty() ? "attribute_not_exists(" + update.name(Keys.PK) + ")"
+                    : update.name("status") + " = " + update.value(s(status.name())) + " AND " + sameToken(update, string(read, "token"));
+            if (records.update("defer delivery", job.deliveryId(), update, condition).applied()) {
+                return new Settled(status, budgetFrom, attempts(read));
+            }
+        }
+        throw new StoreUnavailable("defer delivery", new IllegalStateException("the record kept changing"));
+    }
+
+    private static String sameToken(ItemUpdate update, String token) {
+        return token == null ? "attribute_not_exists(" + update.name("token") + ")" : update.name("token") + " = " + update.value(s(token));
     }
 
     SettleResult settle(DeliveryJob job, String jobJson, Settlement settlement, Instant now) {

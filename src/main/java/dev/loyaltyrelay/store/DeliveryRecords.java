@@ -59,6 +59,12 @@ record DeliveryRecords(DynamoDbClient dynamo, Tables tables) {
         return Optional.of(DeliveryItems.recordFrom(deliveryId, item));
     }
 
+    /** The record's item as it is now (consistently), or an empty map when there is none. */
+    Map<String, AttributeValue> read(String operation, String deliveryId) {
+        var item = DynamoCalls.call(operation, () -> dynamo.getItem(r -> r.tableName(tables.records()).key(key(deliveryId)).consistentRead(true))).item();
+        return item == null ? Map.of() : item;
+    }
+
     Optional<String> job(String deliveryId) {
         var item = DynamoCalls.call("read delivery job", () -> dynamo.getItem(r -> r.tableName(tables.records())
                 .key(key(deliveryId)).consistentRead(true).projectionExpression("#job").expressionAttributeNames(Map.of("#job", "job")))).item();

@@ -66,6 +66,12 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     }
 
     @Override
+    public SettleResult defer(DeliveryJob job, String jobJson, DeliveryOutcome.Deferred deferred, Instant nextAttemptAt, java.time.Duration mostCredit,
+            boolean overLapsedLease, Instant now) {
+        return outcomes.defer(job, jobJson, deferred, nextAttemptAt, mostCredit, overLapsedLease, now);
+    }
+
+    @Override
     public Optional<DeliveryRecord> find(String deliveryId) {
         return records.find(deliveryId);
     }

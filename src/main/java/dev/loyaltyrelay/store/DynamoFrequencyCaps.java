@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /**
  * A recipient's places in the cap as one item beside their consent ({@code RECIPIENT#<keyed hash>} / {@code FREQUENCY}):
- * {@code places} maps each delivery id to when it took its place, and {@code version} counts the item's changes. A place
+ * {@code places} maps each attempt's place ({@code <deliveryId>#<attempt>}) to when it was taken, and {@code version} counts the item's changes. A place
  * is taken by writing the whole map back on the condition that the version is the one read (places that left the
  * window dropped on the way), so of two deliveries racing for the last place one wins and the other reads the item
  * again from the refusal and finds the cap full. The item expires a day after its window would have emptied.
@@ -42,16 +42,19 @@ public class DynamoFrequencyCaps implements FrequencyCaps {
     }
 
     @Override
-    public boolean take(RecipientKey recipient, String deliveryId, FrequencyCap cap, Instant now) {
+    public boolean take(RecipientKey recipient, String deliveryId, String place, FrequencyCap cap, Instant now) {
         Map<String, AttributeValue> key = key(recipient);
         Map<String, AttributeValue> item = read(key);
+        long windowStart = now.minus(cap.window()).toEpochMilli();
+        String ofTheDelivery = deliveryId + "#";
         for (int tries = 0; tries < MOST_TRIES; tries++) {
             Map<String, Long> places = places(item);
-            if (places.containsKey(deliveryId)) {
+            boolean heldAlready = places.containsKey(place) || places.entrySet().stream()
+                    .anyMatch(held -> held.getKey().startsWith(ofTheDelivery) && held.getValue() > windowStart);
+            if (heldAlready) {
                 return true;
             }
             Map<String, AttributeValue> kept = new HashMap<>();
-            long windowStart = now.minus(cap.window()).toEpochMilli();
             places.forEach((holder, at) -> {
                 if (at > windowStart) {
                     kept.put(holder, n(at));
@@ -60,7 +63,7 @@ public class DynamoFrequencyCaps implements FrequencyCaps {
             if (kept.size() >= cap.messages()) {
                 return false;
             }
-            kept.put(deliveryId, n(now.toEpochMilli()));
+            kept.put(place, n(now.toEpochMilli()));
             Long version = number(item, "version").orElse(null);
             var update = new ItemUpdate()
                     .set("places", AttributeValue.fromM(kept))
@@ -81,9 +84,9 @@ public class DynamoFrequencyCaps implements FrequencyCaps {
     }
 
     @Override
-    public void giveBack(RecipientKey recipient, String deliveryId) {
+    public void giveBack(RecipientKey recipient, String attemptPlace) {
         var update = new ItemUpdate();
-        String place = update.name("places") + "." + update.name(deliveryId);
+        String place = update.name("places") + "." + update.name(attemptPlace);
         // The version moves too, so a take that read the place still there cannot write it back.
         String expression = "REMOVE " + place + " ADD " + update.name("version") + " " + update.value(n(1));
         ConditionalUpdate.send("give back a frequency cap place", dynamo, r -> r.tableName(tables.records()).key(key(recipient))

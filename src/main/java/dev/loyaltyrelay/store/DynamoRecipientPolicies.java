@@ -6,6 +6,7 @@ import static dev.loyaltyrelay.store.Attributes.s;
 
 import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.RecipientPolicies;
+import dev.loyaltyrelay.domain.RecipientPolicies.ConsentSource;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -105,6 +106,19 @@ public class DynamoRecipientPolicies implements RecipientPolicies {
             items.put(itemKey, RecipientConsents.item(itemKey, change.consent()));
         }
         consents.write(List.copyOf(items.values()));
+    }
+
+    @Override
+    public boolean recordProviderOptOut(RecipientKey recipient, Channel channel, Instant at) {
+        var update = new ItemUpdate()
+                .set("optedOut", AttributeValue.fromBool(true))
+                .set("changedAt", n(at.toEpochMilli()))
+                .set("source", s(ConsentSource.PROVIDER.name()));
+        String condition = "attribute_not_exists(" + update.name("optedOut") + ") OR " + update.name("optedOut") + " = "
+                + update.value(AttributeValue.fromBool(false)) + " OR " + update.name("source") + " = " + update.value(s(ConsentSource.PROVIDER.name()));
+        return ConditionalUpdate.send("record provider opt-out", dynamo, r -> r.tableName(tables.records())
+                .key(key(keyring.hash(recipient), CONSENT + channel.name())).updateExpression(update.expression())
+                .conditionExpression(condition).expressionAttributeNames(update.names()).expressionAttributeValues(update.values())).applied();
     }
 
     @Override

@@ -68,6 +68,15 @@ class DeliveryRules {
         return Duration.ofNanos(deadlineNanos - System.nanoTime()).compareTo(pause.plus(RECORDING_MARGIN)) >= 0;
     }
 
+    /**
+     * The wait until {@code notBefore} in whole seconds, rounded up: a queue's visibility is set in seconds, and one that
+     * ended a fraction early would bring the message back while the quiet hours still hold.
+     */
+    static Duration untilWhole(Instant now, Instant notBefore) {
+        Duration wait = Duration.between(now, notBefore);
+        return wait.getNano() == 0 ? wait : Duration.ofSeconds(wait.getSeconds() + 1);
+    }
+
     static DeliveryStatus statusOf(DeliveryOutcome outcome) {
         return switch (outcome) {
             case DeliveryOutcome.Sent sent -> DeliveryStatus.SENT;

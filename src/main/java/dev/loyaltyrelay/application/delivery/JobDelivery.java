@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.application.delivery;
 
 import dev.loyaltyrelay.application.delivery.IntegrationDirectory.SendingContext;
+import dev.loyaltyrelay.application.policy.CustomerPolicies;
 import dev.loyaltyrelay.application.delivery.SendReadiness.NotSent;
 import dev.loyaltyrelay.application.delivery.SendReadiness.Ready;
 import dev.loyaltyrelay.domain.ConfigurationStore.RefusalFlag;
@@ -51,13 +52,14 @@ public class JobDelivery {
     private final ProviderGateway gateway;
     private final ProviderQueues queues;
     private final RecipientRecheck recheck;
+    private final CustomerPolicies policies;
     private final DeliveryReport report;
     private final DeliveryRules rules;
     private final Clock clock;
 
     JobDelivery(DeliveryLedger ledger, SendReadiness readiness, ClaimedRecording recording, UnclaimedSettling settling,
             IntegrationDirectory integrations, IntegrationAttention attention, ProviderGateway gateway, ProviderQueues queues,
-            RecipientRecheck recheck, DeliveryReport report, DeliveryRules rules, Clock clock) {
+            RecipientRecheck recheck, CustomerPolicies policies, DeliveryReport report, DeliveryRules rules, Clock clock) {
         this.ledger = ledger;
         this.readiness = readiness;
         this.recording = recording;
@@ -67,6 +69,7 @@ public class JobDelivery {
         this.gateway = gateway;
         this.queues = queues;
         this.recheck = recheck;
+        this.policies = policies;
         this.report = report;
         this.rules = rules;
         this.clock = clock;
@@ -101,8 +104,36 @@ public class JobDelivery {
         }
         return switch (readiness.check(delivery.job())) {
             case NotSent notSent -> notSent(delivery, notSent);
-            case Ready ready -> rules.timeForACall(delivery.deadlineNanos()) ? sendUnderClaim(delivery, ready) : outOfTime(delivery);
+            case Ready ready -> rules.timeForACall(delivery.deadlineNanos()) ? withinMarketingLimits(delivery, ready) : outOfTime(delivery);
         };
+    }
+
+    /**
+     * Quiet hours and the frequency cap, before the claim: a deferral is recorded without one (a function that dies here
+     * has sent nothing, and a lapse cannot read as a call), a capped message is suppressed without one, and a message that
+     * goes holds its attempt's place into the claim.
+     */
+    private RecordResult withinMarketingLimits(InFlight delivery, Ready ready) {
+        String place = placeOf(delivery);
+        Optional<DeliveryOutcome> limited;
+        try {
+            limited = policies.marketingLimits(delivery.job(), ready.context().merchant(), place);
+        } catch (RuntimeException capUnavailable) {
+            LOG.warnf("delivery %s: no frequency cap place taken (%s); it waits", delivery.deliveryId(), capUnavailable.getClass().getSimpleName());
+            return settling.waitWithoutCall(delivery, RetryLater.withoutCall("store_unavailable", Duration.ZERO));
+        }
+        if (limited.isEmpty()) {
+            return sendUnderClaim(delivery, ready, place);
+        }
+        return switch (limited.get()) {
+            case DeliveryOutcome.Deferred deferred -> settling.defer(delivery, deferred);
+            case DeliveryOutcome other -> notSent(delivery, new NotSent(other, ready.context()));
+        };
+    }
+
+    /** The attempt's place in the cap: the delivery and a fresh id, so each send attempt holds a place of its own. */
+    private static String placeOf(InFlight delivery) {
+        return delivery.deliveryId() + "#" + java.util.UUID.randomUUID();
     }
 
     /** Not sent because of who the recipient is (erased, opted out), or because that could not be read. */
@@ -128,27 +159,39 @@ public class JobDelivery {
         };
     }
 
-    private RecordResult sendUnderClaim(InFlight delivery, Ready ready) {
+    private RecordResult sendUnderClaim(InFlight delivery, Ready ready, String place) {
         Instant now = clock.instant();
         var budget = new DeliveryLedger.Budget(rules.settings().maxAttempts(), now.minus(rules.settings().maxAge()));
-        return switch (ledger.claim(delivery.job(), delivery.body(), budget, now)) {
+        DeliveryLedger.ClaimResult claimed;
+        try {
+            claimed = ledger.claim(delivery.job(), delivery.body(), budget, now);
+        } catch (RuntimeException unclaimed) {
+            policies.giveBack(delivery.job(), ready.context().merchant(), place);
+            throw unclaimed;
+        }
+        if (!(claimed instanceof Claimed)) {
+            policies.giveBack(delivery.job(), ready.context().merchant(), place);
+        }
+        return switch (claimed) {
             case AlreadyFinished finished -> settling.duplicate(delivery, finished);
             case HeldElsewhere held -> settling.heldElsewhere(delivery, held);
             case BudgetSpent spent -> spent.previousAttemptMayHaveSent() && rules.recordsUnknownOutcomes()
                     ? settling.settleLapsed(delivery)
                     : settling.exhaust(delivery, Rejected.beforeCall(spent.lastReason() != null ? spent.lastReason() : spent.reason()), true,
                             spent.reason());
-            case Claimed claim -> callUnderClaim(delivery, claim, ready);
+            case Claimed claim -> callUnderClaim(delivery, claim, ready, place);
         };
     }
 
-    private RecordResult callUnderClaim(InFlight delivery, Claimed claim, Ready ready) {
+    private RecordResult callUnderClaim(InFlight delivery, Claimed claim, Ready ready, String place) {
+        Merchant merchant = ready.context().merchant();
         if (claim.previousAttemptMayHaveSent() && rules.recordsUnknownOutcomes()) {
+            policies.giveBack(delivery.job(), merchant, place);
             return concludeClaimed(delivery, claim, new Unknown(UnclaimedSettling.LAPSED_MID_CALL), ready.context());
         }
-        Merchant merchant = ready.context().merchant();
-        Optional<DeliveryOutcome> stopped = recheck.beforeCall(delivery.job(), merchant);
+        Optional<DeliveryOutcome> stopped = recheck.beforeCall(delivery.job());
         if (stopped.isPresent()) {
+            policies.giveBack(delivery.job(), merchant, place);
             return concludeClaimed(delivery, claim, stopped.get(), ready.context());
         }
         DeliveryOutcome outcome;
@@ -159,7 +202,7 @@ public class JobDelivery {
             LOG.errorf("delivery %s: %s during the call", delivery.deliveryId(), unexpected.getClass().getName());
             outcome = new Unknown("unexpected_error");
         }
-        recheck.afterCall(delivery.job(), merchant, outcome);
+        recheck.afterCall(delivery.job(), merchant, place, outcome);
         return concludeClaimed(delivery, claim, outcome, ready.context());
     }
 
@@ -180,7 +223,7 @@ public class JobDelivery {
                     case RETRY_SCHEDULED -> recording.record(delivery, claim, DeliveryStatus.RETRY_SCHEDULED, carried.outcome(),
                             carried.retryIn() != null ? carried.retryIn() : rules.settings().backoffBase());
                     case DEFERRED -> recording.record(delivery, claim, DeliveryStatus.DEFERRED, carried.outcome(),
-                            untilWhole(clock.instant(), ((DeliveryOutcome.Deferred) carried.outcome()).notBefore()));
+                            DeliveryRules.untilWhole(clock.instant(), ((DeliveryOutcome.Deferred) carried.outcome()).notBefore()));
                     default -> recording.record(delivery, claim, carried.status(), carried.outcome(), null);
                 };
             }
@@ -206,9 +249,24 @@ public class JobDelivery {
         }
         return switch (readiness.check(delivery.job())) {
             case NotSent notSent -> concludeClaimed(delivery, claim, notSent.outcome(), notSent.context());
-            case Ready ready -> rules.timeForACall(delivery.deadlineNanos()) ? callUnderClaim(delivery, claim, ready)
+            case Ready ready -> rules.timeForACall(delivery.deadlineNanos()) ? withinMarketingLimitsUnder(delivery, claim, ready)
                     : concludeClaimed(delivery, claim, RetryLater.withoutCall("out_of_time", Duration.ZERO), ready.context());
         };
+    }
+
+    /**
+     * {@link #withinMarketingLimits} for an attempt that holds its claim already (one that took a lapsed claim over to
+     * record a carried outcome and found it belonged to another): what stops it is recorded under the claim.
+     */
+    private RecordResult withinMarketingLimitsUnder(InFlight delivery, Claimed claim, Ready ready) {
+        String place = placeOf(delivery);
+        Optional<DeliveryOutcome> limited;
+        try {
+            limited = policies.marketingLimits(delivery.job(), ready.context().merchant(), place);
+        } catch (RuntimeException capUnavailable) {
+            limited = Optional.of(RetryLater.withoutCall("store_unavailable", Duration.ZERO));
+        }
+        return limited.isPresent() ? concludeClaimed(delivery, claim, limited.get(), ready.context()) : callUnderClaim(delivery, claim, ready, place);
     }
 
     private RecordResult concludeClaimed(InFlight delivery, Claimed claim, DeliveryOutcome outcome, SendingContext context) {
@@ -216,7 +274,7 @@ public class JobDelivery {
         Instant now = clock.instant();
         return switch (outcome) {
             case DeliveryOutcome.Deferred deferred -> recording.record(delivery, claim, DeliveryStatus.DEFERRED, deferred,
-                    untilWhole(now, deferred.notBefore()));
+                    DeliveryRules.untilWhole(now, deferred.notBefore()));
             case RetryLater retry -> {
                 int attempts = claim.attemptsSoFar() + (retry.providerCalled() ? 1 : 0);
                 Optional<String> spent = rules.budgetSpent(attempts, claim.budgetFrom(), now);
@@ -251,15 +309,6 @@ public class JobDelivery {
             LOG.warnf("integration %s of %s not flagged for attention: %s", job.integrationId(), job.merchantId(), e.getMessage());
         }
         return outcome;
-    }
-
-    /**
-     * The wait until {@code notBefore} in whole seconds, rounded up: a queue's visibility is set in seconds, and one that
-     * ended a fraction early would bring the message back while the quiet hours still hold.
-     */
-    private static Duration untilWhole(Instant now, Instant notBefore) {
-        Duration wait = Duration.between(now, notBefore);
-        return wait.getNano() == 0 ? wait : Duration.ofSeconds(wait.getSeconds() + 1);
     }
 
     private RecordResult poison(Provider provider, String body, String deliveryId, String reason) {

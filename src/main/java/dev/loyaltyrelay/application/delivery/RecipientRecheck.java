@@ -11,14 +11,13 @@ import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The recipient's side of a delivery under its claim: their policy read once more, consistently, and every customer
- * policy checked right before the call ({@link CustomerPolicies#beforeSend}); after it, the cap's place kept or given back
- * and a provider's answer that they opted out remembered.
+ * The recipient's side of a delivery under its claim: their policy read once more, consistently, right before the
+ * call; after it, the attempt's place in the cap kept or given back, and a provider's answer that they opted out
+ * remembered.
  */
 @ApplicationScoped
 class RecipientRecheck {
@@ -38,39 +37,32 @@ class RecipientRecheck {
     }
 
     /**
-     * Why the job must not be sent after all, or empty when it goes (a marketing message then holds its place in the
-     * merchant's cap). The recipient's policy is read once more, consistently, so an erasure or an opt-out that landed
-     * after the batch's read is seen here and only one recorded while this very request was leaving can still be missed.
-     * A read that fails lets the send go on (the batch's read seconds ago found nothing in the way): waiting would leave
-     * the claim to lapse and read as a call that was never made. The cap is different: without its place the message
-     * does not go, and waits.
+     * Why the job must not be sent after all: the recipient's policy is read once more, consistently, so an erasure or an
+     * opt-out that landed after the batch's read is seen here and only one recorded while this very request was leaving
+     * can still be missed. A read that fails lets the send go on (the batch's read seconds ago found nothing in the way):
+     * waiting would leave the claim to lapse and read as a call that was never made.
      */
-    Optional<DeliveryOutcome> beforeCall(DeliveryJob job, Merchant merchant) {
+    Optional<DeliveryOutcome> beforeCall(DeliveryJob job) {
         RecipientPolicy policy;
         try {
             policy = policies.find(new RecipientKey(job.merchantId(), job.recipient()), channel(job)).orElse(null);
         } catch (RuntimeException unreadable) {
             LOG.warnf("delivery %s: recipient policy not read again (%s); going on with the batch's read", job.deliveryId(),
                     unreadable.getClass().getSimpleName());
-            policy = null;
+            return Optional.empty();
         }
         if (policy != null && policy.erasedSince(job.receivedAt())) {
             return Optional.of(new DeliveryOutcome.Suppressed(DeliveryOutcome.Suppressed.RECIPIENT_ERASED));
         }
-        try {
-            return checks.beforeSend(job, merchant, policy);
-        } catch (RuntimeException capUnavailable) {
-            LOG.warnf("delivery %s: no frequency cap place taken (%s); it waits", job.deliveryId(), capUnavailable.getClass().getSimpleName());
-            return Optional.of(DeliveryOutcome.RetryLater.withoutCall("store_unavailable", Duration.ZERO));
-        }
+        return checks.consent(job, policy);
     }
 
     /**
-     * What the call gave, for the recipient: a place in the cap is given back unless the provider accepted the message
-     * or may have; an answer that the recipient opted out is remembered as their opt-out of the provider's channel.
+     * What the call gave, for the recipient: the attempt's place in the cap is given back unless the provider accepted the
+     * message or may have; an answer that the recipient opted out is remembered as their opt-out of the provider's channel.
      */
-    void afterCall(DeliveryJob job, Merchant merchant, DeliveryOutcome outcome) {
-        checks.afterSend(job, merchant, outcome);
+    void afterCall(DeliveryJob job, Merchant merchant, String place, DeliveryOutcome outcome) {
+        checks.afterSend(job, merchant, place, outcome);
         if (outcome instanceof DeliveryOutcome.Rejected rejected && CustomerPolicies.RECIPIENT_OPTED_OUT.equals(rejected.reason())) {
             report.providerOptOut(job.provider());
             Channel channel = channel(job);

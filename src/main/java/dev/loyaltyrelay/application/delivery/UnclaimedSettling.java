@@ -64,6 +64,31 @@ class UnclaimedSettling {
         };
     }
 
+    /**
+     * Deferred until quiet hours end, without a claim: back on the queue until then (at most SQS's 12 h at a time, after
+     * which it is deferred again), its age budget credited with the wait ({@link DeliveryLedger#defer}). No receive
+     * budget applies: a deferral is not a failure. A delivery whose age budget is spent all the same (the deferral
+     * credit is bounded, {@code relay.delivery.max-deferral}) is given up with the deferral's reason.
+     */
+    RecordResult defer(InFlight delivery, DeliveryOutcome.Deferred deferred) {
+        Instant now = clock.instant();
+        Duration wait = new ProviderQueues.Postponement("", DeliveryRules.untilWhole(now, deferred.notBefore())).clampedDelay();
+        SettleResult result = ledger.defer(delivery.job(), delivery.body(), deferred, now.plus(wait), rules.settings().maxDeferral(), false, now);
+        if (result instanceof LapsedMidCall && !rules.recordsUnknownOutcomes()) {
+            // Under resend, a lapsed attempt is simply replaced.
+            result = ledger.defer(delivery.job(), delivery.body(), deferred, now.plus(wait), rules.settings().maxDeferral(), true, now);
+        }
+        return switch (result) {
+            case Settled settled when rules.budgetSpent(settled.attemptsSoFar(), settled.budgetFrom(), now).isPresent() ->
+                    exhaust(delivery, deferred, false, rules.budgetSpent(settled.attemptsSoFar(), settled.budgetFrom(), now).orElseThrow());
+            case Settled settled -> {
+                report.outcome(delivery, DeliveryStatus.DEFERRED, deferred, "");
+                yield new RecordResult.Again(wait);
+            }
+            case SettleResult other -> unsettled(delivery, other);
+        };
+    }
+
     /** Given up: on the dead-letter queue first, then recorded (a letter of a finished delivery is dropped by a redrive). */
     RecordResult exhaust(InFlight delivery, DeliveryOutcome outcome, boolean overLapsedLease, String givenUpBy) {
         if (!recording.deadLetter(delivery, outcome, givenUpBy)) {

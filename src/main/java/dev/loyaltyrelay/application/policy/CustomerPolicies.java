@@ -8,8 +8,6 @@ import dev.loyaltyrelay.domain.FrequencyCaps;
 import dev.loyaltyrelay.domain.MarketingLimits;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.RecipientPolicies;
-import dev.loyaltyrelay.domain.RecipientPolicies.Consent;
-import dev.loyaltyrelay.domain.RecipientPolicies.ConsentChange;
 import dev.loyaltyrelay.domain.RecipientPolicies.ConsentSource;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientPolicy;
@@ -18,7 +16,6 @@ import dev.loyaltyrelay.domain.TopicCategory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -32,9 +29,11 @@ import org.jboss.logging.Logger;
  * <li><b>the frequency cap</b> (marketing only): the message takes one of the recipient's places in the window, or is
  * {@code SUPPRESSED} ({@code frequency_cap}) when none is free.</li>
  * </ol>
- * The cap comes last, so a message stopped by consent or deferred by quiet hours never uses a place, and it is the only
- * check that writes: it runs under the delivery's claim, right before the call ({@link #beforeSend}), and a message
- * that is then not accepted gives its place back ({@link #afterSend}). The job's category was decided at fan-out.
+ * The cap comes last, so a message stopped by consent or deferred by quiet hours never uses a place. Consent is read for
+ * the batch ({@link #consent}) and again, consistently, under the claim; quiet hours and the cap are checked before the
+ * claim ({@link #marketingLimits}), so a deferral is recorded without one and a function that dies taking a place has
+ * sent nothing; an attempt that then does not call, or whose call fails, gives its place back ({@link #giveBack},
+ * {@link #afterSend}). The job's category was decided at fan-out.
  */
 @ApplicationScoped
 public class CustomerPolicies {
@@ -70,33 +69,48 @@ public class CustomerPolicies {
     }
 
     /**
-     * Every check, in order, right before the call under the delivery's claim: empty when the message may go (a
-     * marketing message then holds a place in the cap until {@link #afterSend} gives it back), or the outcome that replaces
-     * sending.
+     * The marketing limits, in order, before the delivery is claimed: inside the merchant's quiet hours the message is
+     * deferred (nothing written here: the delivery is then recorded deferred without a claim); otherwise it takes a place
+     * in the cap for {@code place} (one send attempt: the delivery id and a fresh attempt id, so giving it back never frees
+     * another attempt's; an attempt of a delivery that holds a place in the window already goes on that one), or is
+     * suppressed {@code frequency_cap}. Empty when
+     * the message may go; a marketing message under a cap then holds {@code place} until {@link #afterSend} or
+     * {@link #giveBack}. Transactional topics meet neither.
      *
      * @throws StoreUnavailable when the cap's places cannot be read or written: the message must not go without its place
      */
-    public Optional<DeliveryOutcome> beforeSend(DeliveryJob job, Merchant merchant, RecipientPolicy policy) {
-        Instant now = clock.instant();
-        Optional<DeliveryOutcome> stopped = consent(job, policy).or(() -> quietHours(job, merchant, now));
-        if (stopped.isPresent() || !limited(job, merchant)) {
-            return stopped;
+    public Optional<DeliveryOutcome> marketingLimits(DeliveryJob job, Merchant merchant, String place) {
+        Optional<DeliveryOutcome> quiet = quietHours(job, merchant, clock.instant());
+        if (quiet.isPresent() || !limited(job, merchant)) {
+            return quiet;
         }
         FrequencyCap cap = merchant.marketingLimits().frequencyCap();
-        return caps.take(recipient(job), job.deliveryId(), cap, now) ? Optional.empty() : Optional.of(new DeliveryOutcome.Suppressed(FREQUENCY_CAP));
+        return caps.take(recipient(job), job.deliveryId(), place, cap, clock.instant()) ? Optional.empty()
+                : Optional.of(new DeliveryOutcome.Suppressed(FREQUENCY_CAP));
     }
 
     /**
-     * What the message's call gave, for the cap: a place is kept by a message the provider accepted or may have (an
-     * unknown outcome, whatever the policy for those does next) and given back by any other, so a failed message does not use the
-     * cap. A place that cannot be given back stays used until the window passes (fewer messages, never more).
+     * What the attempt's call gave, for the cap: its place is kept when the provider accepted the message or may have
+     * (an unknown outcome, whatever the policy for those does next) and given back otherwise, so a failed attempt does
+     * not use the cap (the places of earlier attempts that did send stay).
      */
-    public void afterSend(DeliveryJob job, Merchant merchant, DeliveryOutcome outcome) {
-        if (!limited(job, merchant) || mayHaveReached(outcome)) {
+    public void afterSend(DeliveryJob job, Merchant merchant, String place, DeliveryOutcome outcome) {
+        if (!mayHaveReached(outcome)) {
+            giveBack(job, merchant, place);
+        }
+    }
+
+    /**
+     * Gives the attempt's place back: it will not call (no claim, or its recipient's policy stopped it under the claim),
+     * or its call failed. A place that cannot be given back stays used until the window passes (fewer messages, never
+     * more).
+     */
+    public void giveBack(DeliveryJob job, Merchant merchant, String place) {
+        if (!limited(job, merchant)) {
             return;
         }
         try {
-            caps.giveBack(recipient(job), job.deliveryId());
+            caps.giveBack(recipient(job), place);
         } catch (RuntimeException unreturned) {
             LOG.warnf("delivery %s: its frequency cap place not given back (%s); it is used until the window passes", job.deliveryId(),
                     unreturned.getClass().getSimpleName());
@@ -126,8 +140,11 @@ public class CustomerPolicies {
         RecipientKey recipient = recipient(job);
         String deliveryId = job.deliveryId();
         try {
-            policies.recordConsent(List.of(new ConsentChange(recipient, channel, new Consent(true, clock.instant(), ConsentSource.PROVIDER))));
-            LOG.infof("delivery %s: the provider says %s opted out of %s; recorded", deliveryId, recipient, channel);
+            if (policies.recordProviderOptOut(recipient, channel, clock.instant())) {
+                LOG.infof("delivery %s: the provider says %s opted out of %s; recorded", deliveryId, recipient, channel);
+            } else {
+                LOG.infof("delivery %s: the provider says %s opted out of %s; an opt-out that stops more stands", deliveryId, recipient, channel);
+            }
         } catch (RuntimeException unrecorded) {
             LOG.warnf("delivery %s: the provider's opt-out of %s not recorded (%s)", deliveryId, channel, unrecorded.getClass().getSimpleName());
         }

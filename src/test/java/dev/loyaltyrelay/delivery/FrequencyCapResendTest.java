@@ -30,9 +30,9 @@ import java.time.ZoneId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Reviewer's tests (issue 13): the frequency cap against resends on DynamoDB Local, the SQS server and WireMock. */
+/** The frequency cap against resends (issue 13, found in review): a resend counts once per window, and its failed attempt frees no other attempt's place. */
 @QuarkusTest
-class FrequencyCapReviewTest {
+class FrequencyCapResendTest {
 
     static final ZoneId KOLKATA = ZoneId.of("Asia/Kolkata");
 

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 
-/** Reviewer's tests (issue 13): consent recorded by the merchant against a provider's opt-out answer. */
+/** A provider's opt-out answer never narrows an opt-out the merchant recorded (issue 13, found in review). */
 @QuarkusTest
-class ConsentReviewTest {
+class ProviderOptOutTest {
 
     @Inject
     DeliveryFixture fixture;

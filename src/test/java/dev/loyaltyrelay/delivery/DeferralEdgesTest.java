@@ -33,9 +33,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Reviewer's tests (issue 13): a deferral decided under the claim, when its record cannot be written. */
+/** Deferrals at their edges (issue 13, found in review): decided before the claim, so a failed record never reads as a call; credited to the age budget once; bounded, so a delivery deferred day after day still ends. */
 @QuarkusTest
-class QuietHoursReviewTest {
+class DeferralEdgesTest {
 
     static final ZoneId KOLKATA = ZoneId.of("Asia/Kolkata");
 

@@ -27,10 +27,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
-/** Reviewer's test (issue 13), {@code unknown-outcome=resend}: the place an unknown outcome kept, against the retry that follows. */
+/** {@code unknown-outcome=resend} (issue 13, found in review): the retry of an unknown outcome goes on the place that outcome kept, and its failure gives nothing back. */
 @QuarkusTest
 @TestProfile(ResendUnknownOutcomesTest.ResendProfile.class)
-class FrequencyCapUnderResendPolicyReviewTest {
+class FrequencyCapUnderResendPolicyTest {
 
     static final ZoneId KOLKATA = ZoneId.of("Asia/Kolkata");
 
