@@ -130,6 +130,12 @@ class ObservedTrafficTest {
         }
         assertEquals(202, mismatch.status(), "recorded, not enforced: " + mismatch);
 
+        // A topic outside the catalogue is acknowledged and not kept.
+        ObjectNode unknown = Webhooks.forMerchant(Webhooks.load("ingest-coupon_create.json"), merchantId);
+        Webhooks.withHeader(unknown, "x-nector-topic", "made_up_topic");
+        Webhooks.withDeliveryId(unknown, "nd-" + UUID.randomUUID());
+        assertEquals(202, status(unknown));
+
         Answer listed = call("GET", merchants(merchantId) + "/observed-topics/coupon_update", key, null);
         System.out.println("OBSERVED coupon_update after 5 authentic events and 1 mismatch: " + listed.body().toPrettyString());
 
