@@ -213,6 +213,8 @@ class ObservedTrafficTest {
         Answer saved = call("PUT", mappings + "/early", key, object("topic", "coupon_update", "templateId", "coupon_ready_v1",
                 "variables", List.of(object("property", "coupon_code", "custom", true), object("property", "legacy_code"))));
 
+        System.out.println("MAPPING WARNINGS after 21 events: " + saved.get("propertyWarnings") + " observedProperties "
+                + saved.get("observedProperties"));
         assertEquals(200, saved.status(), saved.toString());
         assertEquals(List.of(), AdminScenario.violationsOf("MappingWithWarnings", saved.body()));
         JsonNode warnings = saved.get("propertyWarnings");
