@@ -71,6 +71,7 @@ public class AdminRoutes {
     static final String CONSENT = MERCHANT + "/consent";
     static final String CATEGORIES = MERCHANT + "/topic-categories";
     static final String LIMITS = MERCHANT + "/marketing-limits";
+    static final String OBSERVED = MERCHANT + "/observed-topics";
     static final String DEAD_LETTERS = "/v1/admin/providers/{provider}/dead-letters";
 
     /**
@@ -130,7 +131,7 @@ public class AdminRoutes {
 
     AdminRoutes(ConfigurationStore store, MerchantsApi merchants, IntegrationsApi integrations, MappingsApi mappings, TestEventApi testEvents,
             DeliveriesApi deliveries, FiguresApi figures, HeldEventsApi held, DeadLettersApi deadLetters, ErasureApi erasure, ConsentApi consent,
-            TopicCategoriesApi categories, MarketingLimitsApi limits) {
+            TopicCategoriesApi categories, MarketingLimitsApi limits, ObservedTrafficApi observed) {
         this.store = store;
         List<Route<?, ?>> all = List.of(
                 merchant("PUT", MERCHANT, required(MerchantSettingsChange.class), MerchantSettings.class, merchants::putSettings),
@@ -174,6 +175,8 @@ public class AdminRoutes {
                 merchant("PUT", CATEGORIES, required(TopicCategoryOverrides.class), TopicCategories.class, categories::put),
                 merchant("GET", LIMITS, NONE, MarketingLimitsView.class, limits::get),
                 merchant("PUT", LIMITS, required(MarketingLimitsChange.class), MarketingLimitsView.class, limits::put),
+                merchant("GET", OBSERVED, NONE, ObservedBodies.ObservedTopicList.class, observed::list),
+                merchant("GET", OBSERVED + "/{topic}", NONE, ObservedBodies.ObservedTopicView.class, observed::one),
                 operator("GET", DEAD_LETTERS, NONE, DeadLetterCount.class, deadLetters::deadLetters),
                 operator("POST", DEAD_LETTERS + "/redrive", optional(Redrive.class), Redriven.class, deadLetters::redrive));
         for (Route<?, ?> route : all) {

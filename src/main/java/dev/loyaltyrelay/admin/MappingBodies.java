@@ -35,9 +35,22 @@ final class MappingBodies {
     record Variable(@JsonProperty(required = true) String property, String fallback, Boolean custom) {
     }
 
-    /** {@code MappingWithWarnings}: the mapping saved, and what the save could not check. */
+    /**
+     * {@code MappingWithWarnings}: the mapping saved, what the save could not check, each variable's property that the
+     * merchant's authentic events of the topic have not carried lately ({@code propertyWarnings}), and the properties they
+     * did carry ({@code observedProperties}), to map instead.
+     */
     @RegisterForReflection
-    record SavedMapping(@JsonUnwrapped Mapping mapping, List<String> warnings) {
+    record SavedMapping(@JsonUnwrapped Mapping mapping, List<String> warnings, List<PropertyWarning> propertyWarnings,
+            List<String> observedProperties) {
+    }
+
+    /**
+     * A variable's property the topic's latest events did not carry ({@code reason}: {@code never_seen}), with the
+     * closest names they did carry. A warning, not a refusal: the mapping is saved.
+     */
+    @RegisterForReflection
+    record PropertyWarning(String property, String reason, List<String> closest) {
     }
 
     /** {@code MappingList}. */

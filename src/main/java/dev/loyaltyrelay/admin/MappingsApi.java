@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.loyaltyrelay.admin.MappingBodies.Mapping;
 import dev.loyaltyrelay.admin.MappingBodies.MappingList;
+import dev.loyaltyrelay.admin.MappingBodies.PropertyWarning;
 import dev.loyaltyrelay.admin.MappingBodies.SavedMapping;
 import dev.loyaltyrelay.admin.MappingBodies.Variable;
 import dev.loyaltyrelay.application.ingest.EventCatalogue;
@@ -15,6 +16,9 @@ import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.ForwardedProperties;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
+import dev.loyaltyrelay.domain.ObservedTopic;
+import dev.loyaltyrelay.domain.StoreUnavailable;
+import dev.loyaltyrelay.domain.TrafficObservations;
 import dev.loyaltyrelay.domain.ProviderProfile;
 import dev.loyaltyrelay.domain.TemplateVariable;
 import dev.loyaltyrelay.domain.VariableRenderer;
@@ -38,6 +42,10 @@ import static dev.loyaltyrelay.admin.IntegrationsApi.mappingsOf;
 public class MappingsApi {
 
     private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(_[A-Z]{2})?$");
+    /** A variable's property not carried by any of the topic's latest this-many authentic events is warned about. */
+    static final int RECENT_EVENTS = 20;
+    /** How many of the names seen a warning offers. */
+    static final int CLOSEST_NAMES = 3;
 
     // Collaborators injected into package-private fields, as Quarkus' guides do for an endpoint class: the admin
     // API's classes are CDI beans only, never built by hand.
@@ -47,6 +55,8 @@ public class MappingsApi {
     EventCatalogue catalogue;
     @Inject
     IntegrationCredentials vault;
+    @Inject
+    TrafficObservations observations;
 
     AdminResponse<SavedMapping> createMapping(AdminRequest<Mapping> request) {
         MerchantConfiguration configuration = request.merchant();
@@ -98,7 +108,8 @@ public class MappingsApi {
             throw ApiProblem.invalid("language", "a language code such as en or pt_BR");
         }
         List<String> warnings = new ArrayList<>();
-        List<TemplateVariable> variables = variables(given.variables(), topic, warnings);
+        Optional<ObservedTopic> observed = observed(request.merchantId(), topic, warnings);
+        List<TemplateVariable> variables = variables(given.variables(), topic, observed, warnings);
         ForwardedProperties forwarded = forwarded(given.forwarded(), provider);
         var mapping = new EventMapping(integration.integrationId(), mappingId, topic, templateId.orElse(null), eventName.orElse(null), variables,
                 language.orElse(null), forwarded);
@@ -119,10 +130,34 @@ public class MappingsApi {
         } else {
             store.saveMapping(request.merchantId(), mapping);
         }
-        return new SavedMapping(view(mapping, provider), warnings);
+        return new SavedMapping(view(mapping, provider), warnings, propertyWarnings(variables, observed),
+                observed.map(o -> o.namesSeenWithin(RECENT_EVENTS)).orElse(List.of()));
     }
 
-    private List<TemplateVariable> variables(List<Variable> given, String topic, List<String> warnings) {
+    /**
+     * What the merchant's authentic events of the topic have carried; empty when none has been seen yet. Advisory, so a store
+     * that cannot be read costs the warnings, not the save.
+     */
+    private Optional<ObservedTopic> observed(String merchantId, String topic, List<String> warnings) {
+        try {
+            return observations.list(merchantId).stream().filter(t -> t.topic().equals(topic) && t.events() > 0).findFirst();
+        } catch (StoreUnavailable e) {
+            warnings.add("the properties seen in " + topic + " events could not be read now; the variables were not checked against them");
+            return Optional.empty();
+        }
+    }
+
+    /** Each variable's property that none of the topic's latest {@link #RECENT_EVENTS} authentic events carried. */
+    private static List<PropertyWarning> propertyWarnings(List<TemplateVariable> variables, Optional<ObservedTopic> observed) {
+        if (observed.isEmpty()) {
+            return List.of();
+        }
+        ObservedTopic topic = observed.get();
+        return variables.stream().map(TemplateVariable::property).distinct().filter(property -> !topic.seenWithin(property, RECENT_EVENTS))
+                .map(property -> new PropertyWarning(property, "never_seen", topic.closestTo(property, RECENT_EVENTS, CLOSEST_NAMES))).toList();
+    }
+
+    private List<TemplateVariable> variables(List<Variable> given, String topic, Optional<ObservedTopic> observed, List<String> warnings) {
         if (given == null) {
             return List.of();
         }
@@ -138,7 +173,9 @@ public class MappingsApi {
                 throw ApiProblem.invalid(path, "must be an object");
             }
             String property = Fields.requiredText(path + ".property", entry.property(), 128);
-            if (!known.has(property)) {
+            // A property the merchant's authentic events carried is known, whatever the catalogue says.
+            boolean seen = observed.map(o -> o.properties().stream().anyMatch(p -> p.name().equals(property))).orElse(false);
+            if (!known.has(property) && !seen) {
                 if (!Boolean.TRUE.equals(entry.custom())) {
                     throw new ApiProblem(422, "unknown_property", "the property is not in the topic's catalogue",
                             List.of(new ApiProblem.FieldError(path + ".property", "not a known property of " + topic + "; set custom: true to use it anyway")));

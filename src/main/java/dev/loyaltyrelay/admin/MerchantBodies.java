@@ -22,20 +22,37 @@ final class MerchantBodies {
 
     /** PUT's body ({@code MerchantSettings} without its read-only fields): what is left out keeps its value. */
     @RegisterForReflection
-    record MerchantSettingsChange(String defaultCountry, String timezone, String bodySignature, Long timestampWindowMinutes,
-            String repeatedBodies) {
+    record MerchantSettingsChange(String defaultCountry, String timezone, String bodySignature, String bodySignatureScheme,
+            Long timestampWindowMinutes, String repeatedBodies) {
     }
 
-    /** {@code MerchantSettings}: the settings, and how many webhook secrets the merchant has. */
+    /**
+     * {@code MerchantSettings}: the settings, how many webhook secrets the merchant has, and what its authentic traffic's body
+     * signatures matched ({@code bodySignatureEvidence}). {@code bodySignatureScheme} is the scheme {@code enforce} accepts.
+     */
     @RegisterForReflection
-    record MerchantSettings(String merchantId, String defaultCountry, String timezone, String bodySignature, long timestampWindowMinutes,
-            String repeatedBodies, int webhookSecrets) {
+    record MerchantSettings(String merchantId, String defaultCountry, String timezone, String bodySignature, String bodySignatureScheme,
+            long timestampWindowMinutes, String repeatedBodies, int webhookSecrets, SignatureEvidence bodySignatureEvidence) {
 
-        static MerchantSettings of(Merchant merchant, int webhookSecrets) {
+        static MerchantSettings of(Merchant merchant, int webhookSecrets, SignatureEvidence evidence) {
             return new MerchantSettings(merchant.merchantId(), merchant.defaultCountry(), merchant.timezone().getId(),
-                    merchant.signaturePolicy().name().toLowerCase(Locale.ROOT), merchant.timestampWindow().toMinutes(),
-                    merchant.repeatPolicy().name().toLowerCase(Locale.ROOT), webhookSecrets);
+                    merchant.signaturePolicy().name().toLowerCase(Locale.ROOT), merchant.enforcedScheme().wireName(),
+                    merchant.timestampWindow().toMinutes(), merchant.repeatPolicy().name().toLowerCase(Locale.ROOT), webhookSecrets, evidence);
         }
+    }
+
+    /**
+     * {@code SignatureEvidence}: across the merchant's authentic events of catalogue topics (secret hash right, timestamp in its
+     * window), how many matched each candidate body-HMAC scheme and how many matched none. {@code readable} is false when the
+     * store could not be read now (the counts are then zero, not known).
+     */
+    @RegisterForReflection
+    record SignatureEvidence(List<SchemeEvidence> schemes, long mismatchedEvents, boolean readable) {
+    }
+
+    /** {@code SchemeEvidence}: one scheme's matches; a scheme with {@code matchedEvents} above zero may be enforced. */
+    @RegisterForReflection
+    record SchemeEvidence(String scheme, long matchedEvents, String firstMatchedAt, String lastMatchedAt) {
     }
 
     /** {@code NewWebhookSecret}: the secret pasted, or none to have one generated. */

@@ -9,12 +9,18 @@ import dev.loyaltyrelay.admin.MerchantBodies.MerchantSettings;
 import dev.loyaltyrelay.admin.MerchantBodies.MerchantSettingsChange;
 import dev.loyaltyrelay.admin.MerchantBodies.NewWebhookSecret;
 import dev.loyaltyrelay.admin.MerchantBodies.RetireSecret;
+import dev.loyaltyrelay.admin.MerchantBodies.SchemeEvidence;
+import dev.loyaltyrelay.admin.MerchantBodies.SignatureEvidence;
 import dev.loyaltyrelay.admin.MerchantBodies.WebhookSecretList;
 import dev.loyaltyrelay.admin.MerchantBodies.WebhookSecretView;
 import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.AdminKey;
 import dev.loyaltyrelay.domain.AdminKeyStore;
+import dev.loyaltyrelay.domain.BodySignatureScheme;
+import dev.loyaltyrelay.domain.ObservedTopic;
+import dev.loyaltyrelay.domain.StoreUnavailable;
+import dev.loyaltyrelay.domain.TrafficObservations;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.Hashes;
 import dev.loyaltyrelay.domain.Merchant;
@@ -32,7 +38,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -48,15 +56,17 @@ public class MerchantsApi {
     private final ConfigurationSecrets secrets;
     private final Clock clock;
     private final RelayConfig.MerchantDefaults defaults;
+    private final TrafficObservations observations;
 
     MerchantsApi(ConfigurationStore store, AdminKeyStore keys, AdminAuth auth, ConfigurationSecrets secrets, Clock clock,
-            RelayConfig config) {
+            RelayConfig config, TrafficObservations observations) {
         this.store = store;
         this.keys = keys;
         this.auth = auth;
         this.secrets = secrets;
         this.clock = clock;
         this.defaults = config.merchantDefaults();
+        this.observations = observations;
     }
 
     AdminResponse<MerchantSettings> putSettings(AdminRequest<MerchantSettingsChange> request) {
@@ -79,19 +89,97 @@ public class MerchantsApi {
         ZoneId timezone = Fields.text("timezone", change.timezone(), 64).map(MerchantsApi::zone).orElse(base.timezone());
         SignaturePolicy signature = Fields.choice("bodySignature", change.bodySignature(), MerchantsApi::signaturePolicy, "record, enforce")
                 .orElse(base.signaturePolicy());
+        Optional<BodySignatureScheme> askedScheme = Fields.choice("bodySignatureScheme", change.bodySignatureScheme(),
+                BodySignatureScheme::fromWireName, "raw_body, sorted_urlencoded");
         Duration window = Fields.whole("timestampWindowMinutes", change.timestampWindowMinutes(), 5, 24 * 60).map(Duration::ofMinutes)
                 .orElse(base.timestampWindow());
         RepeatPolicy repeats = Fields.choice("repeatedBodies", change.repeatedBodies(), MerchantsApi::repeatPolicy, "count, drop")
                 .orElse(base.repeatPolicy());
-        Merchant merchant = new Merchant(merchantId, country, timezone, signature, window, repeats, base.topicCategories(), base.marketingLimits());
+        SignatureEvidence evidence = evidence(merchantId);
+        BodySignatureScheme scheme = enforcedScheme(base, signature, askedScheme, evidence, current.isPresent());
+        Merchant merchant = new Merchant(merchantId, country, timezone, signature, window, repeats, base.topicCategories(), base.marketingLimits(),
+                scheme);
         store.saveMerchant(merchant);
-        return current.isEmpty() ? AdminResponse.created(MerchantSettings.of(merchant, 0))
-                : AdminResponse.ok(MerchantSettings.of(merchant, current.get().webhookSecrets().size()));
+        return current.isEmpty() ? AdminResponse.created(MerchantSettings.of(merchant, 0, evidence))
+                : AdminResponse.ok(MerchantSettings.of(merchant, current.get().webhookSecrets().size(), evidence));
+    }
+
+    /**
+     * The scheme {@code enforce} will accept. Enforcement is switched on only for a scheme that matched the merchant's
+     * authentic traffic (the one that matched, or the one asked for among those that did): until then the relay cannot
+     * know which scheme Nector signs with, and enforcing the wrong one would refuse every real event. A merchant already
+     * enforcing a scheme keeps it without new evidence (a GET's answer can be sent back), and so does one created with an
+     * operator's default of {@code enforce} (the operator's decision, on the raw-body scheme).
+     */
+    private static BodySignatureScheme enforcedScheme(Merchant base, SignaturePolicy signature, Optional<BodySignatureScheme> asked,
+            SignatureEvidence evidence, boolean exists) {
+        if (signature != SignaturePolicy.ENFORCE) {
+            return asked.orElse(base.enforcedScheme());
+        }
+        boolean alreadyEnforced = !exists || base.signaturePolicy() == SignaturePolicy.ENFORCE;
+        if (alreadyEnforced && asked.map(scheme -> scheme == base.enforcedScheme()).orElse(true)) {
+            return base.enforcedScheme();
+        }
+        if (!evidence.readable()) {
+            throw new ApiProblem(503, "store_unavailable", "what the merchant's traffic matched could not be read now; retry");
+        }
+        List<BodySignatureScheme> matched = evidence.schemes().stream().filter(e -> e.matchedEvents() > 0)
+                .map(e -> BodySignatureScheme.fromWireName(e.scheme()).orElseThrow()).toList();
+        if (asked.isPresent()) {
+            if (!matched.contains(asked.get())) {
+                throw new ApiProblem(409, "signature_scheme_unproven", "no authentic event of this merchant has matched this scheme yet",
+                        List.of(new ApiProblem.FieldError("bodySignatureScheme", asked.get().wireName() + " has matched no authentic event;"
+                                + " matched so far: " + names(matched))));
+            }
+            return asked.get();
+        }
+        if (matched.isEmpty()) {
+            throw new ApiProblem(409, "signature_scheme_unproven", "enforcement waits until a body-HMAC scheme has matched the merchant's"
+                    + " authentic traffic; see bodySignatureEvidence",
+                    List.of(new ApiProblem.FieldError("bodySignature", "no authentic event's body HMAC has matched a scheme yet")));
+        }
+        if (matched.size() > 1) {
+            throw new ApiProblem(409, "signature_scheme_ambiguous", "authentic events matched more than one scheme; name the one to enforce",
+                    List.of(new ApiProblem.FieldError("bodySignatureScheme", "required: one of " + names(matched))));
+        }
+        return matched.get(0);
+    }
+
+    private static String names(List<BodySignatureScheme> schemes) {
+        return schemes.isEmpty() ? "none" : String.join(", ", schemes.stream().map(BodySignatureScheme::wireName).toList());
+    }
+
+    /** What the merchant's authentic traffic matched, summed over its topics; unreadable (not failing the call) when the store is down. */
+    private SignatureEvidence evidence(String merchantId) {
+        List<ObservedTopic> topics;
+        try {
+            topics = observations.list(merchantId);
+        } catch (StoreUnavailable e) {
+            return new SignatureEvidence(List.of(BodySignatureScheme.values()).stream()
+                    .map(scheme -> new SchemeEvidence(scheme.wireName(), 0, null, null)).toList(), 0, false);
+        }
+        List<SchemeEvidence> schemes = new ArrayList<>();
+        for (BodySignatureScheme scheme : BodySignatureScheme.values()) {
+            long events = 0;
+            Instant first = null;
+            Instant last = null;
+            for (ObservedTopic topic : topics) {
+                ObservedTopic.SchemeMatches matches = topic.signatureMatches().get(scheme);
+                if (matches != null) {
+                    events += matches.events();
+                    first = first == null || (matches.first() != null && matches.first().isBefore(first)) ? matches.first() : first;
+                    last = last == null || (matches.last() != null && matches.last().isAfter(last)) ? matches.last() : last;
+                }
+            }
+            schemes.add(new SchemeEvidence(scheme.wireName(), events, Fields.timestamp(first), Fields.timestamp(last)));
+        }
+        return new SignatureEvidence(schemes, topics.stream().mapToLong(ObservedTopic::signatureMismatch).sum(), true);
     }
 
     AdminResponse<MerchantSettings> getSettings(AdminRequest<Void> request) {
         MerchantConfiguration configuration = request.merchant();
-        return AdminResponse.ok(MerchantSettings.of(configuration.merchant(), configuration.webhookSecrets().size()));
+        return AdminResponse.ok(MerchantSettings.of(configuration.merchant(), configuration.webhookSecrets().size(),
+                evidence(configuration.merchant().merchantId())));
     }
 
     AdminResponse<WebhookSecretView> addSecret(AdminRequest<NewWebhookSecret> request) {

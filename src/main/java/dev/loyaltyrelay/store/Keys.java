@@ -9,7 +9,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Key layout of both tables. The config table keeps a merchant's profile, secrets, integrations and mappings
- * under one partition, so ingest reads them in one query; customers have their own partition per merchant.
+ * under one partition, so ingest reads them in one query; customers have their own partition per merchant, and so do
+ * the merchant's traffic observations ({@code O#<merchant>} / {@code TOPIC#<topic>}, {@link DynamoTrafficObservations}),
+ * which the configuration load must never read.
  * The records table holds short-lived records, each expiring through the {@code expiresAt} TTL attribute, and a
  * recipient's consent ({@code RECIPIENT#<keyed hash>} / {@code CONSENT#<CHANNEL>}), which never expires.
  */

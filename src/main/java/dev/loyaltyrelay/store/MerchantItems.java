@@ -5,6 +5,7 @@ import static dev.loyaltyrelay.store.Attributes.number;
 import static dev.loyaltyrelay.store.Attributes.s;
 import static dev.loyaltyrelay.store.Attributes.string;
 
+import dev.loyaltyrelay.domain.BodySignatureScheme;
 import dev.loyaltyrelay.domain.FrequencyCap;
 import dev.loyaltyrelay.domain.MarketingLimits;
 import dev.loyaltyrelay.domain.Merchant;
@@ -36,6 +37,7 @@ final class MerchantItems {
         item.put("signaturePolicy", s(merchant.signaturePolicy().name()));
         item.put("timestampWindowSeconds", n(merchant.timestampWindow().toSeconds()));
         item.put("repeatPolicy", s(merchant.repeatPolicy().name()));
+        item.put("enforcedScheme", s(merchant.enforcedScheme().name()));
         return item;
     }
 
@@ -104,7 +106,18 @@ final class MerchantItems {
                 Duration.ofSeconds(number(item, "timestampWindowSeconds").orElseThrow()),
                 RepeatPolicy.valueOf(string(item, "repeatPolicy")),
                 topicCategories(item),
-                marketingLimits(item));
+                marketingLimits(item),
+                enforcedScheme(item));
+    }
+
+    /** Absent on a merchant saved before the schemes were told apart: the raw body is what its enforcement checked. */
+    private static BodySignatureScheme enforcedScheme(Map<String, AttributeValue> item) {
+        String stored = string(item, "enforcedScheme");
+        try {
+            return stored == null ? BodySignatureScheme.RAW_BODY : BodySignatureScheme.valueOf(stored);
+        } catch (IllegalArgumentException e) {
+            return BodySignatureScheme.RAW_BODY;
+        }
     }
 
     /**

@@ -362,8 +362,11 @@ class AdminApiTest {
         assertEquals("timezone", call("PUT", merchants(merchantId), key, object("timezone", "Mars/Olympus")).get("errors").get(0).get("field").asText());
         assertEquals("defaultCountry", call("PUT", merchants(merchantId), key, object("defaultCountry", "XX")).get("errors").get(0).get("field").asText());
         assertEquals("timestampWindowMinutes", call("PUT", merchants(merchantId), key, object("timestampWindowMinutes", 0)).get("errors").get(0).get("field").asText());
+        // Enforcement is taken once a scheme has matched an authentic event (ObservedTrafficTest has the refusals).
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "lead_create"));
         Answer changed = call("PUT", merchants(merchantId), key, object("bodySignature", "enforce", "timestampWindowMinutes", 30, "defaultCountry", "ae"));
-        assertEquals(200, changed.status());
+        assertEquals(200, changed.status(), changed.toString());
+        assertEquals("raw_body", changed.get("bodySignatureScheme").asText());
         Answer read = call("GET", merchants(merchantId), key, null);
         assertEquals("enforce", read.get("bodySignature").asText());
         assertEquals(30, read.get("timestampWindowMinutes").asInt());

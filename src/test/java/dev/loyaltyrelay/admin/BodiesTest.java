@@ -43,7 +43,7 @@ class BodiesTest {
     @Test
     void aBodyOfTheRecordsFields_isBound() {
         MerchantSettingsChange change = Bodies.read(json("{\"timezone\":\"Asia/Dubai\",\"timestampWindowMinutes\":30}"), SETTINGS);
-        assertEquals(new MerchantSettingsChange(null, "Asia/Dubai", null, 30L, null), change);
+        assertEquals(new MerchantSettingsChange(null, "Asia/Dubai", null, null, 30L, null), change);
         Mapping mapping = Bodies.read(json("{\"topic\":\"t\",\"variables\":[{\"property\":\"p\",\"custom\":true}],\"forwarded\":\"all\"}"), MAPPING);
         assertEquals(List.of(new MappingBodies.Variable("p", null, true)), mapping.variables());
         assertEquals("all", mapping.forwarded().asText());
@@ -51,7 +51,7 @@ class BodiesTest {
 
     @Test
     void anUnknownField_isRefused_namingItAndWhatIsAllowed() {
-        assertEquals("timezon: unknown field; allowed: bodySignature, defaultCountry, repeatedBodies, timestampWindowMinutes, timezone",
+        assertEquals("timezon: unknown field; allowed: bodySignature, bodySignatureScheme, defaultCountry, repeatedBodies, timestampWindowMinutes, timezone",
                 refusal("{\"timezon\":\"Asia/Dubai\"}", SETTINGS));
         assertEquals("variables[1].fallbak: unknown field; allowed: custom, fallback, property",
                 refusal("{\"topic\":\"t\",\"variables\":[{\"property\":\"a\"},{\"property\":\"b\",\"fallbak\":\"x\"}]}", MAPPING));

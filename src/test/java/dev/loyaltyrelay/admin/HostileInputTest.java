@@ -128,7 +128,6 @@ class HostileInputTest {
     private void setUpVictim() {
         victim = "victim-" + Long.toHexString(System.nanoTime() & 0xffffff);
         victimKey = AdminScenario.newMerchant(victim);
-        assertEquals(200, call("PUT", merchants(victim), victimKey, object("bodySignature", "enforce")).status());
         Answer integration = call("POST", merchants(victim) + "/integrations", victimKey,
                 object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
         assertEquals(201, integration.status(), integration.toString());
@@ -139,6 +138,9 @@ class HostileInputTest {
         directory.invalidateAll();
         assertEquals(202, AdminScenario.webhook(ingest, victim, "walletreward_create"));
         assertEquals(1, AdminScenario.deliver(BuiltIn.ZOKO, zoko));
+        // Enforced once its authentic traffic matched a scheme, as a merchant can only switch it on then.
+        assertEquals(200, call("PUT", merchants(victim), victimKey, object("bodySignature", "enforce")).status());
+        directory.invalidateAll();
         Answer deliveries = call("GET", merchants(victim) + "/deliveries", victimKey, null);
         victimIds.put("deliveryId", deliveries.get("deliveries").get(0).get("deliveryId").asText());
         victimIds.put("secretId", call("GET", merchants(victim) + "/webhook-secrets", victimKey, null).get("webhookSecrets").get(0)

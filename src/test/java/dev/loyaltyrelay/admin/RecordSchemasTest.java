@@ -122,7 +122,8 @@ class RecordSchemasTest {
     // ---- the real document and records ---------------------------------------------------------------------
 
     /** MerchantSettingsChange with a field the document does not have. */
-    record MerchantSettingsChangeWithANickname(String defaultCountry, String timezone, String bodySignature, Long timestampWindowMinutes,
+    record MerchantSettingsChangeWithANickname(String defaultCountry, String timezone, String bodySignature, String bodySignatureScheme,
+            Long timestampWindowMinutes,
             String repeatedBodies, String nickname) {
     }
 

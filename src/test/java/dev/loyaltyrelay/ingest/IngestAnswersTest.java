@@ -366,7 +366,7 @@ class IngestAnswersTest {
                 }
             };
             return new WebhookIngestion(new MerchantDirectory(store, new ConfigurationSecrets(cipher, JSON), clock, IngestParts.config()), IngestParts.catalogue(), new Customers(),
-                    new HeldEvents(), new Ledger(), queue, metrics, clock, IngestParts.config());
+                    new HeldEvents(), new Ledger(), queue, new dev.loyaltyrelay.support.NoTrafficObservations(), metrics, clock, IngestParts.config());
         }
 
         MerchantConfiguration configuration() {

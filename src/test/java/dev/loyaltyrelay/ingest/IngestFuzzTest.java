@@ -193,7 +193,7 @@ class IngestFuzzTest {
                 });
         var directory = new MerchantDirectory(store, new ConfigurationSecrets(CIPHER, JSON), clock, config);
         var ingestion = new WebhookIngestion(directory, IngestParts.catalogue(), new NoCustomers(), new KeptHeldEvents(held), new FreshLedger(),
-                queued::addAll, (name, dimensions) -> { }, clock, config);
+                queued::addAll, new dev.loyaltyrelay.support.NoTrafficObservations(), (name, dimensions) -> { }, clock, config);
         return new IngestHandler(ingestion, JSON, config);
     }
 

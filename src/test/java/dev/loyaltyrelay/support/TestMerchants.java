@@ -97,7 +97,7 @@ public class TestMerchants {
         mapping(merchantId, new EventMapping("zoko-1", "wallet", "walletreward_create", "wallet_reward_v1", null,
                 List.of(new TemplateVariable("user_name", "there"), new TemplateVariable("amount", null)), "en", ForwardedProperties.NONE));
         mapping(merchantId, new EventMapping("zoko-1", "coupon", "coupon_create", "coupon_ready_v1", null,
-                List.of(new TemplateVariable("user_name", null), new TemplateVariable("coupon_code", null)), "en", ForwardedProperties.NONE));
+                List.of(new TemplateVariable("user_name", null), new TemplateVariable("value", null)), "en", ForwardedProperties.NONE));
         mapping(merchantId, new EventMapping("limechat-1", "wallet", "walletreward_create", null, null, List.of(), null,
                 ForwardedProperties.defaultFor(BuiltIn.profile(BuiltIn.LIMECHAT))));
         mapping(merchantId, new EventMapping("wigzo-1", "wallet", "walletreward_create", null, "wallet_coins_rewarded", List.of(), null,

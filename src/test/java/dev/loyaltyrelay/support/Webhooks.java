@@ -66,6 +66,13 @@ public final class Webhooks {
         return withHeader(event, "x-nector-webhook-hmac", NectorSignature.hexHmac(DEMO_SECRET, body.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Replaces the body and signs it under {@code scheme}, one of the two candidates Nector may use. */
+    public static ObjectNode withSignedBody(ObjectNode event, String body, dev.loyaltyrelay.domain.BodySignatureScheme scheme) {
+        event.put("body", body);
+        event.put("isBase64Encoded", false);
+        return withHeader(event, "x-nector-webhook-hmac", NectorSignature.hexHmac(scheme, DEMO_SECRET, body.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The body as a JSON object, to change a property and sign it again. */
     public static ObjectNode body(ObjectNode event) {
         try {

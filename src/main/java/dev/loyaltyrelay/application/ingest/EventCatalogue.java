@@ -22,7 +22,8 @@ import java.util.TreeSet;
 /**
  * Nector's topics and what we know of their properties: one JSON Schema per topic under
  * {@code src/main/resources/catalogue/}. Only properties marked {@code x-nector-source: documented} carry a
- * type; assumed ones are descriptions and samples, so a wrong guess never costs a real event. Each schema also names the
+ * type; {@code third_party} ones (seen in code outside Nector's documentation, named by {@code x-nector-evidence}) and
+ * assumed ones are descriptions and samples, so a wrong guess never costs a real event. Each schema also names the
  * topic's default category ({@code x-topic-category}: transactional or marketing), which a merchant may override.
  */
 @ApplicationScoped
@@ -37,6 +38,7 @@ public class EventCatalogue {
 
     static final String SOURCE_KEYWORD = "x-nector-source";
     static final String EXPECTED_TYPE_KEYWORD = "x-expected-type";
+    static final String EVIDENCE_KEYWORD = "x-nector-evidence";
     static final String CATEGORY_KEYWORD = "x-topic-category";
 
     private final Map<String, JsonNode> documents = new LinkedHashMap<>();
@@ -47,6 +49,7 @@ public class EventCatalogue {
         JsonMetaSchema metaSchema = JsonMetaSchema.builder(JsonMetaSchema.getV202012())
                 .keyword(new AnnotationKeyword(SOURCE_KEYWORD))
                 .keyword(new AnnotationKeyword(EXPECTED_TYPE_KEYWORD))
+                .keyword(new AnnotationKeyword(EVIDENCE_KEYWORD))
                 .keyword(new AnnotationKeyword(CATEGORY_KEYWORD))
                 .build();
         JsonSchemaFactory factory = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))

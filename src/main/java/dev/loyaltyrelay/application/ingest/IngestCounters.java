@@ -25,6 +25,7 @@ final class IngestCounters {
     static final String SKIPPED = "SkippedDeliveries";
     static final String QUEUE_UNAVAILABLE = "QueueUnavailable";
     static final String CUSTOMER_NOT_RECORDED = "CustomerUpsertFailed";
+    static final String OBSERVATION_NOT_RECORDED = "TrafficObservationFailed";
 
     private final RelayMetrics metrics;
 
@@ -74,5 +75,10 @@ final class IngestCounters {
 
     void customerNotRecorded(String merchantId) {
         metrics.increment(CUSTOMER_NOT_RECORDED, Map.of("merchant", merchantId));
+    }
+
+    /** What an authentic event showed of its topic could not be recorded (the event went on without it). */
+    void observationNotRecorded(String merchantId) {
+        metrics.increment(OBSERVATION_NOT_RECORDED, Map.of("merchant", merchantId));
     }
 }

@@ -27,6 +27,8 @@ import dev.loyaltyrelay.domain.QueueUnavailable;
 import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.StoreUnavailable;
+import dev.loyaltyrelay.domain.TrafficObservations;
+import dev.loyaltyrelay.domain.BodySignatureScheme;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -39,7 +41,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Takes one Nector webhook from bytes to queued delivery jobs, in steps: verify it ({@link WebhookVerifier}), read it
- * ({@link WebhookReader}), learn the customer, route it, hold what does not validate ({@link EventHolding}), claim the
+ * ({@link WebhookReader}), learn the customer and what the topic's events carry ({@link TrafficLearning}), route it, hold what does not validate ({@link EventHolding}), claim the
  * delivery id ({@link IngestClaims}), fan out ({@link DeliveryFanOut}). The answer is an {@link IngestOutcome}: every
  * client mistake is refused or acknowledged, and only a store, queue or key service that cannot be reached asks for a
  * retry.
@@ -61,9 +63,10 @@ public class WebhookIngestion {
     private final EventHolding holding;
     private final IngestClaims claims;
     private final DeliveryFanOut fanOut;
+    private final TrafficLearning learning;
 
     public WebhookIngestion(MerchantDirectory merchants, EventCatalogue catalogue, CustomerStore customers, HeldEventStore held,
-            IngestLedger ledger, DeliveryQueue queue, RelayMetrics metrics, Clock clock, RelayConfig config) {
+            IngestLedger ledger, DeliveryQueue queue, TrafficObservations observations, RelayMetrics metrics, Clock clock, RelayConfig config) {
         this.merchants = merchants;
         this.catalogue = catalogue;
         this.customers = customers;
@@ -75,6 +78,7 @@ public class WebhookIngestion {
         this.holding = new EventHolding(held, counters);
         this.claims = new IngestClaims(ledger, counters);
         this.fanOut = new DeliveryFanOut(queue, counters, catalogue);
+        this.learning = new TrafficLearning(observations, counters);
     }
 
     public IngestOutcome ingest(WebhookRequest request) {
@@ -82,7 +86,8 @@ public class WebhookIngestion {
             Instant now = clock.instant();
             return switch (verifier.verify(request, now)) {
                 case Step.Stop<Authentic>(IngestOutcome refused) -> refused;
-                case Step.Proceed<Authentic>(Authentic authentic) -> ingestAuthentic(request, authentic.merchant(), now, authentic.signature());
+                case Step.Proceed<Authentic>(Authentic authentic) -> ingestAuthentic(request, authentic.merchant(), now, authentic.signature(),
+                        authentic.scheme());
             };
         } catch (WebhookRequest.AmbiguousHeader e) {
             return new Refused(Refusal.AMBIGUOUS_HEADER, e.getMessage());
@@ -102,7 +107,7 @@ public class WebhookIngestion {
                 return verifier.unknownMerchant();
             }
             var request = new WebhookRequest(event.merchantId(), event.headers(), event.body().getBytes(StandardCharsets.UTF_8));
-            IngestOutcome outcome = ingestAuthentic(request, found.get(), clock.instant(), BodySignature.CHECKED_WHEN_HELD);
+            IngestOutcome outcome = ingestAuthentic(request, found.get(), clock.instant(), BodySignature.CHECKED_WHEN_HELD, Optional.empty());
             if (settlesHeldEvent(outcome)) {
                 // Should this fail, the event stays held though queued; replayed again, its claim answers duplicate.
                 held.release(event.merchantId(), event.nectorDeliveryId());
@@ -134,15 +139,20 @@ public class WebhookIngestion {
         return RetryLater.unavailable(Wait.STORE_UNAVAILABLE, "the relay's store could not be reached; retry later");
     }
 
-    private IngestOutcome ingestAuthentic(WebhookRequest request, KnownMerchant known, Instant now, BodySignature signature) {
+    private IngestOutcome ingestAuthentic(WebhookRequest request, KnownMerchant known, Instant now, BodySignature signature,
+            Optional<BodySignatureScheme> scheme) {
         return switch (reader.read(request)) {
             case Step.Stop<WebhookEvent>(IngestOutcome refused) -> refused;
-            case Step.Proceed<WebhookEvent>(WebhookEvent event) -> route(request, known, event, now, signature);
+            case Step.Proceed<WebhookEvent>(WebhookEvent event) -> route(request, known, event, now, signature, scheme);
         };
     }
 
-    /** Learns the customer, then ignores, holds or claims and fans out the event by its topic and properties. */
-    private IngestOutcome route(WebhookRequest request, KnownMerchant known, WebhookEvent event, Instant now, BodySignature signature) {
+    /**
+     * Learns the customer and, for a catalogue topic arriving now (not a replay), what its events carry; then ignores, holds
+     * or claims and fans out the event by its topic and properties.
+     */
+    private IngestOutcome route(WebhookRequest request, KnownMerchant known, WebhookEvent event, Instant now, BodySignature signature,
+            Optional<BodySignatureScheme> scheme) {
         Merchant merchant = known.configuration().merchant();
         String merchantId = merchant.merchantId();
         learnCustomer(merchant, event.properties());
@@ -151,6 +161,20 @@ public class WebhookIngestion {
         if (!TOPIC_FORMAT.matcher(topic).matches() || !catalogue.knows(topic)) {
             return ignored(merchantId, IgnoreReason.UNKNOWN_TOPIC, "the topic is not in the relay's catalogue");
         }
+        // Started before the topic's routes are read, so unmapped topics teach too: a merchant learns them before mapping them.
+        TrafficLearning.Lesson lesson = signature == BodySignature.CHECKED_WHEN_HELD ? TrafficLearning.Lesson.NONE
+                : learning.start(merchantId, topic, event.body(), scheme, now);
+        try {
+            return routeCatalogued(request, known, event, now, signature);
+        } finally {
+            lesson.awaitBriefly();
+        }
+    }
+
+    private IngestOutcome routeCatalogued(WebhookRequest request, KnownMerchant known, WebhookEvent event, Instant now, BodySignature signature) {
+        Merchant merchant = known.configuration().merchant();
+        String merchantId = merchant.merchantId();
+        String topic = event.topic();
         List<Route> routes = known.configuration().routesFor(topic);
         if (routes.isEmpty()) {
             return ignored(merchantId, IgnoreReason.TOPIC_NOT_MAPPED, "no enabled integration of this merchant maps the topic");

@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.application.ingest;
 
 import dev.loyaltyrelay.application.ingest.IngestOutcome.BodySignature;
+import dev.loyaltyrelay.domain.BodySignatureScheme;
 import dev.loyaltyrelay.domain.Identifiers;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.Refused;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.Refusal;
@@ -23,8 +24,11 @@ final class WebhookVerifier {
 
     private static final Logger LOG = Logger.getLogger(WebhookVerifier.class);
 
-    /** The request is the merchant's; {@code signature} says what was made of its body HMAC. */
-    record Authentic(KnownMerchant merchant, BodySignature signature) {
+    /**
+     * The request is the merchant's; {@code signature} says what was made of its body HMAC, {@code scheme} under which
+     * candidate it matched (empty when none did).
+     */
+    record Authentic(KnownMerchant merchant, BodySignature signature, Optional<BodySignatureScheme> scheme) {
     }
 
     private final MerchantDirectory merchants;
@@ -86,17 +90,20 @@ final class WebhookVerifier {
         }
 
         Optional<String> hmacAlgorithm = request.single(NectorHeaders.BODY_HMAC_ALGO);
-        boolean hmacMatches = (hmacAlgorithm.isEmpty() || NectorSignature.SUPPORTED_ALGORITHM.equalsIgnoreCase(hmacAlgorithm.get()))
-                && NectorSignature.bodyHmacMatches(request.single(NectorHeaders.BODY_HMAC).orElse(null), matched.get().secret(), request.body());
-        if (hmacMatches) {
-            return Step.proceed(new Authentic(known, BodySignature.VERIFIED));
+        Optional<BodySignatureScheme> scheme = hmacAlgorithm.isEmpty() || NectorSignature.SUPPORTED_ALGORITHM.equalsIgnoreCase(hmacAlgorithm.get())
+                ? NectorSignature.matchingScheme(request.single(NectorHeaders.BODY_HMAC).orElse(null), matched.get().secret(), request.body())
+                : Optional.empty();
+        boolean enforced = merchant.signaturePolicy() == SignaturePolicy.ENFORCE;
+        // Enforcing, only the scheme the merchant's traffic matched counts: the SDK's scheme cannot tell a body from its anagrams.
+        if (scheme.isPresent() && (!enforced || scheme.get() == merchant.enforcedScheme())) {
+            return Step.proceed(new Authentic(known, BodySignature.VERIFIED, scheme));
         }
         counters.bodySignatureMismatch(merchantId, merchant.signaturePolicy());
-        if (merchant.signaturePolicy() == SignaturePolicy.ENFORCE) {
+        if (enforced) {
             return Step.stop(refuse(merchantId, Refusal.BODY_HMAC, NectorHeaders.BODY_HMAC + " does not match the body"));
         }
         LOG.infof("ingest: body HMAC mismatch recorded, not enforced (merchant %s)", merchantId);
-        return Step.proceed(new Authentic(known, BodySignature.MISMATCH_RECORDED));
+        return Step.proceed(new Authentic(known, BodySignature.MISMATCH_RECORDED, Optional.empty()));
     }
 
     /** No merchant with the id: counted under {@code unknown}, since made-up ids would each become a new CloudWatch metric. */

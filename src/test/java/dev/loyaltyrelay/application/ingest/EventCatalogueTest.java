@@ -28,20 +28,36 @@ class EventCatalogueTest {
     }
 
     @Test
-    void everyProperty_isMarkedDocumentedOrAssumed_andOnlyDocumentedOnesCarryATypeRule() {
+    void everyProperty_isMarkedDocumentedThirdPartyOrAssumed_andOnlyDocumentedOnesCarryATypeRule() {
         for (String topic : EventCatalogue.TOPICS) {
             catalogue.document(topic).get("properties").fields().forEachRemaining(property -> {
                 JsonNode spec = property.getValue();
                 String source = spec.path(EventCatalogue.SOURCE_KEYWORD).asText();
                 String where = topic + "." + property.getKey();
-                assertTrue(Set.of("documented", "assumed").contains(source), where + " is marked");
+                assertTrue(Set.of("documented", "third_party", "assumed").contains(source), where + " is marked");
                 assertTrue(spec.has("examples"), where + " has a sample (the admin API's test events use it)");
-                if (source.equals("assumed")) {
+                if (source.equals("third_party")) {
+                    assertFalse(spec.path(EventCatalogue.EVIDENCE_KEYWORD).asText().isBlank(), where + " names its evidence");
+                }
+                if (!source.equals("documented")) {
                     assertFalse(spec.has("type") || spec.has("anyOf") || spec.has("pattern"), where + " is not enforced");
                     assertTrue(spec.has(EventCatalogue.EXPECTED_TYPE_KEYWORD), where + " says what we expect");
                 }
             });
             assertTrue(catalogue.document(topic).at("/properties/user_mobile/x-nector-source").asText().equals("documented"));
+        }
+    }
+
+    @Test
+    void couponEvents_carryTheNamesTheEvidenceShows_notTheFirstGuesses() {
+        for (String topic : List.of("coupon_create", "coupon_update")) {
+            JsonNode properties = catalogue.document(topic).get("properties");
+            for (String name : List.of("value", "fiat_value", "fiat_class", "minimumcart_amount", "expire", "status")) {
+                assertEquals("third_party", properties.path(name).path(EventCatalogue.SOURCE_KEYWORD).asText(), topic + "." + name);
+            }
+            for (String guess : List.of("coupon_code", "coupon_value", "coupon_type", "coupon_expire", "coupon_status")) {
+                assertFalse(properties.has(guess), topic + "." + guess + " was a guess the evidence contradicts");
+            }
         }
     }
 
