@@ -214,6 +214,13 @@ class TemplateMappingsTest {
                 .withRequestBody(equalToJson("""
                         {"phone":"919876543210","template_id":"112","template_attributes":["Riya","100"]}""")));
         ProviderStubs.of(BuiltIn.LIMECHAT).verify(0, postRequestedFor(urlEqualTo("/api/v1/cvf-events")));
+        assertEquals("[]", saved.get("forwarded").toString(), "a template mapping forwards nothing by default");
+
+        // A template's values follow Meta's parameter rules, as on the other WhatsApp providers: no line break survives.
+        Answer tested = call("POST", mappings + "/direct/test", key, object("mobile", "98765 43210", "properties", object("user_name", "Riya\nKapoor")));
+        assertEquals("sent", tested.get("outcome").get("status").asText(), tested.toString());
+        ProviderStubs.of(BuiltIn.LIMECHAT).verify(1, postRequestedFor(urlEqualTo(LIMECHAT_SEND))
+                .withRequestBody(equalToJson("{\"template_attributes\":[\"Riya Kapoor\",\"100\"]}", true, true)));
     }
 
     @Test
