@@ -183,6 +183,31 @@ class TemplateMappingsTest {
     }
 
     @Test
+    void fieldsZokosListLeavesOut_readAsZokosSendDefaults_andAnUncountedTemplateIsSavedWithAWarning() {
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(get(urlEqualTo("/v2/account/templates")).willReturn(aResponse().withStatus(200).withBody("""
+                [{"templateId":"bare","templateVariableCount":2},
+                 {"templateId":"bare_rich","isRichTemplate":"true","templateVariableCount":"1"},
+                 {"templateId":"uncounted","templateLanguage":"en","templateType":"template","active":true}]""")));
+        String mappings = mappingsOf(initialize("zoko"));
+
+        Answer bare = call("POST", mappings, key, object("mappingId", "bare", "topic", "walletreward_create", "templateId", "bare",
+                "variables", NAME_AND_AMOUNT));
+        assertEquals(201, bare.status(), bare.toString());
+        assertEquals("en", bare.get("language").asText(), "no templateLanguage: Zoko's send defaults to en");
+        assertEquals("template", bare.get("templateType").asText(), "no templateType, not rich: a plain template");
+
+        Answer rich = call("POST", mappings, key, object("mappingId", "bare_rich", "topic", "walletreward_create", "templateId", "bare_rich",
+                "mediaHeaderUrl", BANNER, "variables", List.of()));
+        assertEquals(201, rich.status(), rich.toString());
+        assertEquals("richTemplate", rich.get("templateType").asText(), "isRichTemplate \"true\" without a templateType");
+
+        Answer uncounted = call("POST", mappings, key, object("mappingId", "uncounted", "topic", "walletreward_create", "templateId", "uncounted",
+                "variables", NAME_AND_AMOUNT));
+        assertEquals(201, uncounted.status(), uncounted.toString());
+        assertTrue(uncounted.get("warnings").toString().contains("did not say how many variables"), uncounted.toString());
+    }
+
+    @Test
     void limeChat_initializeSaysWhichTokenEachModeTakes_andATemplateMapping_sendsTheDirectTemplate_withoutAFlow() {
         Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
                 object("provider", "limechat", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.LIMECHAT)));
