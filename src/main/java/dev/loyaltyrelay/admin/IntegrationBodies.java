@@ -36,27 +36,30 @@ final class IntegrationBodies {
     }
 
     /**
-     * {@code Integration}, its credentials masked; {@code attention} only when it needs it, {@code credentialsCheck} only
-     * in the answer that set or changed it, {@code mappings} (how many) only when one integration is read.
+     * {@code Integration}, its credentials masked; {@code attention} only when it needs it, {@code credentialsCheck} and
+     * {@code credentialUse} (which token each way of sending takes, where the provider's plug-in says) only in the answer
+     * that set or changed them, {@code mappings} (how many) only when one integration is read.
      */
     @RegisterForReflection
     record IntegrationView(String integrationId, String provider, String commonProperty, boolean enabled, Map<String, String> credentials,
             @JsonInclude(JsonInclude.Include.NON_NULL) Attention attention,
             @JsonInclude(JsonInclude.Include.NON_NULL) String credentialsCheck,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> credentialUse,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer mappings) {
 
         static IntegrationView of(Integration integration, ProviderCredentials credentials) {
             return new IntegrationView(integration.integrationId(), integration.provider().key(),
                     integration.commonProperty().name().toLowerCase(Locale.ROOT), integration.enabled(),
-                    credentials == null ? Map.of() : credentials.masked(), Attention.of(integration), null, null);
+                    credentials == null ? Map.of() : credentials.masked(), Attention.of(integration), null, null, null);
         }
 
-        IntegrationView withCheck(String check) {
-            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, check, mappings);
+        IntegrationView withCheck(String check, List<String> use) {
+            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, check, use, mappings);
         }
 
         IntegrationView withMappings(int count) {
-            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, credentialsCheck, count);
+            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, credentialsCheck, credentialUse,
+                    count);
         }
     }
 

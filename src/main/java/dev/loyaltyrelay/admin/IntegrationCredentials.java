@@ -74,6 +74,11 @@ public class IntegrationCredentials {
         };
     }
 
+    /** What the provider's plug-in says of its credentials' use (which token each way of sending takes); empty if nothing. */
+    List<String> credentialUse(ProviderProfile provider) {
+        return adapterOf(provider.provider()).credentialUse();
+    }
+
     SealedSecret seal(String merchantId, String integrationId, ProviderCredentials credentials) {
         return secrets.sealCredentials(merchantId, integrationId, credentials);
     }

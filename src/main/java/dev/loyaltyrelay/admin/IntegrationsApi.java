@@ -59,7 +59,7 @@ public class IntegrationsApi {
         var integration = new Integration(request.merchantId(), integrationId, provider.provider(), common, vault.seal(request.merchantId(), integrationId, credentials),
                 true, null);
         store.saveIntegration(integration);
-        return AdminResponse.created(IntegrationView.of(integration, credentials).withCheck(check));
+        return AdminResponse.created(IntegrationView.of(integration, credentials).withCheck(check, vault.credentialUse(provider)));
     }
 
     AdminResponse<IntegrationList> listIntegrations(AdminRequest<Void> request) {
@@ -81,9 +81,11 @@ public class IntegrationsApi {
         SealedSecret sealed = current.credentials();
         Integration.Attention attention = current.attention();
         String check = "unchanged";
+        List<String> credentialUse = null;
         ProviderCredentials credentials;
         if (change.changesCredentials()) {
             ProviderProfile provider = vault.profileOf(current);
+            credentialUse = vault.credentialUse(provider);
             credentials = IntegrationCredentials.fromRequest(change.credentials(), provider);
             check = vault.check(provider, credentials);
             sealed = vault.seal(current.merchantId(), current.integrationId(), credentials);
@@ -99,7 +101,7 @@ public class IntegrationsApi {
             // Only the switch: a flag a delivery set meanwhile (refused credentials) must survive it.
             store.setEnabled(current.merchantId(), current.integrationId(), enabled);
         }
-        return AdminResponse.ok(IntegrationView.of(updated, credentials).withCheck(check));
+        return AdminResponse.ok(IntegrationView.of(updated, credentials).withCheck(check, credentialUse));
     }
 
     AdminResponse<Void> deleteIntegration(AdminRequest<Void> request) {

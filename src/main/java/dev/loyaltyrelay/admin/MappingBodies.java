@@ -22,12 +22,16 @@ final class MappingBodies {
     /**
      * {@code Mapping}: what POST and PUT take and GET answers, so GET's answer can be sent back to PUT unchanged.
      * {@code forwarded} is {@code "all"}, {@code "none"} or an array of property names. GET shows {@code templateId} for a
-     * template provider, {@code eventName} for a flow provider that set one.
+     * template mapping, {@code eventName} for a flow mapping that set one. {@code templateType} is read-only: what the
+     * provider's template list said when the mapping was saved (a value sent is not read, so GET's answer can go back).
+     * {@code mediaHeaderUrl} fills a rich template's media header, its first argument.
      */
     @RegisterForReflection
     record Mapping(String mappingId, @JsonProperty(required = true) String topic, @JsonInclude(JsonInclude.Include.NON_NULL) String templateId,
             @JsonInclude(JsonInclude.Include.NON_NULL) String eventName, String language,
-            @JsonPropertyDescription(VARIABLES) List<Variable> variables, JsonNode forwarded) {
+            @JsonPropertyDescription(VARIABLES) List<Variable> variables, JsonNode forwarded,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String templateType,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String mediaHeaderUrl) {
     }
 
     /** A template variable: the property that fills it, its fallback, and whether the topic's catalogue lacks it. */

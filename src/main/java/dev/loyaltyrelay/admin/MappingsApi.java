@@ -96,32 +96,48 @@ public class MappingsApi {
         if (provider.sendsWhatsAppTemplates() && templateId.isEmpty()) {
             throw ApiProblem.invalid("templateId", "required for " + provider.key() + " (the template or automation id)");
         }
-        if (!provider.sendsWhatsAppTemplates() && templateId.isPresent()) {
+        if (!provider.takesTemplateId() && templateId.isPresent()) {
             throw ApiProblem.invalid("templateId", provider.key() + " triggers a flow by event name; it takes no template id");
         }
         Optional<String> eventName = Fields.text("eventName", given.eventName(), 128);
         if (eventName.isPresent() && (provider.sendsWhatsAppTemplates() || eventName.get().chars().anyMatch(Character::isWhitespace))) {
             throw ApiProblem.invalid("eventName", provider.sendsWhatsAppTemplates() ? "only for limechat and wigzo" : "must have no spaces");
         }
+        if (eventName.isPresent() && templateId.isPresent()) {
+            throw ApiProblem.invalid("eventName", "a mapping sends a template (templateId) or triggers a flow (eventName), not both");
+        }
         Optional<String> language = Fields.text("language", given.language(), 8);
         if (language.isPresent() && !LANGUAGE.matcher(language.get()).matches()) {
             throw ApiProblem.invalid("language", "a language code such as en or pt_BR");
         }
+        Optional<String> mediaHeaderUrl = Fields.text("mediaHeaderUrl", given.mediaHeaderUrl(), 2048);
+        if (mediaHeaderUrl.isPresent() && templateId.isEmpty()) {
+            throw ApiProblem.invalid("mediaHeaderUrl", "only for a template with a media header");
+        }
+        if (mediaHeaderUrl.isPresent() && !isHttpsUrl(mediaHeaderUrl.get())) {
+            throw ApiProblem.invalid("mediaHeaderUrl", "an https URL of the header's image, video or document");
+        }
         List<String> warnings = new ArrayList<>();
         Optional<ObservedTopic> observed = observed(request.merchantId(), topic, warnings);
         List<TemplateVariable> variables = variables(given.variables(), topic, observed, warnings);
-        ForwardedProperties forwarded = forwarded(given.forwarded(), provider);
-        var mapping = new EventMapping(integration.integrationId(), mappingId, topic, templateId.orElse(null), eventName.orElse(null), variables,
+        // A template mapping fills its variables from the event; a flow gets the event's properties.
+        ForwardedProperties forwarded = forwarded(given.forwarded(), templateId.isPresent() ? ForwardedProperties.NONE : ForwardedProperties.defaultFor(provider));
+        var asGiven = new EventMapping(integration.integrationId(), mappingId, topic, templateId.orElse(null), eventName.orElse(null), variables,
                 language.orElse(null), forwarded);
         Optional<EventMapping> sameMessage = mappingsOf(configuration, integration.integrationId()).stream()
-                .filter(other -> !other.mappingId().equals(mappingId) && other.sendsTheSameMessageAs(mapping)).findFirst();
+                .filter(other -> !other.mappingId().equals(mappingId) && other.sendsTheSameMessageAs(asGiven)).findFirst();
         if (sameMessage.isPresent()) {
             throw new ApiProblem(409, "mapping_duplicate", "mapping " + sameMessage.get().mappingId() + " already sends "
-                    + (provider.sendsWhatsAppTemplates() ? "this template" : "this event") + " on " + topic
+                    + (asGiven.sendsTemplate() ? "this template" : "this event") + " on " + topic
                     + ": every customer would get the message twice; change that mapping instead");
         }
-        if (provider.sendsWhatsAppTemplates()) {
-            checkTemplate(integration, provider, templateId.get(), variables.size()).ifPresent(warnings::add);
+        var mapping = asGiven;
+        if (templateId.isPresent()) {
+            ListedTemplate listed = checkTemplate(integration, provider, templateId.get(), language, variables.size(), mediaHeaderUrl);
+            listed.warning().ifPresent(warnings::add);
+            // Type and language as the provider's list gave them, so every send names the template the merchant checked.
+            mapping = new EventMapping(integration.integrationId(), mappingId, topic, templateId.get(), null, variables,
+                    listed.language().orElse(null), forwarded, listed.kind().orElse(null), mediaHeaderUrl.orElse(null));
         }
         if (created) {
             if (!store.createMapping(request.merchantId(), mapping)) {
@@ -191,9 +207,9 @@ public class MappingsApi {
         return variables;
     }
 
-    private static ForwardedProperties forwarded(JsonNode node, ProviderProfile provider) {
+    private static ForwardedProperties forwarded(JsonNode node, ForwardedProperties absent) {
         if (node == null || node.isNull()) {
-            return ForwardedProperties.defaultFor(provider);
+            return absent;
         }
         if (node.isTextual() && node.asText().equals("all")) {
             return ForwardedProperties.ALL;
@@ -214,29 +230,83 @@ public class MappingsApi {
         throw ApiProblem.invalid("forwarded", "\"all\", \"none\" or an array of property names");
     }
 
-    /** Checks the template against the provider's template list; a warning where the provider offers none. */
-    private Optional<String> checkTemplate(Integration integration, ProviderProfile provider, String templateId, int variableCount) {
+    /** What the provider's template list says of the mapping's template: its language and kind, or a warning that it could not say. */
+    private record ListedTemplate(Optional<String> language, Optional<String> kind, Optional<String> warning) {
+    }
+
+    /**
+     * Checks the template against the provider's template list: the (id, language) pair listed, active, its media header
+     * mapped where it has one, and as many variables as it has arguments besides the header. Where the provider offers
+     * no list, a warning, and the mapping is kept as given.
+     */
+    private ListedTemplate checkTemplate(Integration integration, ProviderProfile provider, String templateId, Optional<String> language,
+            int variableCount, Optional<String> mediaHeaderUrl) {
         switch (vault.templates(integration)) {
             case TemplateList.Templates templates -> {
-                Integer expected = templates.variableCounts().get(templateId);
-                if (expected == null) {
+                List<TemplateList.Template> listed = templates.withId(templateId);
+                if (listed.isEmpty()) {
                     throw new ApiProblem(422, "template_not_found", provider.key() + " has no template with this id",
                             List.of(new ApiProblem.FieldError("templateId", "not among the account's templates")));
                 }
+                String languages = String.join(", ", listed.stream().map(TemplateList.Template::language).toList());
+                TemplateList.Template template;
+                if (language.isPresent()) {
+                    template = listed.stream().filter(t -> t.language().equals(language.get())).findFirst()
+                            .orElseThrow(() -> new ApiProblem(422, "template_language_not_found",
+                                    provider.key() + " lists this template in " + languages + ", not in " + language.get(),
+                                    List.of(new ApiProblem.FieldError("language", "one of " + languages))));
+                } else if (listed.size() == 1) {
+                    template = listed.getFirst();
+                } else {
+                    throw new ApiProblem(422, "template_language_ambiguous", provider.key() + " lists this template in " + languages
+                            + ": name the language to send", List.of(new ApiProblem.FieldError("language", "one of " + languages)));
+                }
+                if (!template.active()) {
+                    throw new ApiProblem(422, "template_inactive", provider.key() + " says this template (" + template.language()
+                            + ") is not active for sending by API", List.of(new ApiProblem.FieldError("templateId", "not active")));
+                }
+                if (template.mediaHeader() && mediaHeaderUrl.isEmpty()) {
+                    throw new ApiProblem(422, "media_header_required", "the template is a " + template.kind()
+                            + ": its first argument is its media header, which no event property fills; map it",
+                            List.of(new ApiProblem.FieldError("mediaHeaderUrl", "required: the https URL of the header's image, video or document")));
+                }
+                if (!template.mediaHeader() && mediaHeaderUrl.isPresent()) {
+                    throw new ApiProblem(422, "media_header_unexpected", "the template (" + template.kind() + ") has no media header",
+                            List.of(new ApiProblem.FieldError("mediaHeaderUrl", "only for a template with a media header")));
+                }
+                if (template.argumentCount() == TemplateList.Template.UNKNOWN_COUNT) {
+                    return new ListedTemplate(Optional.of(template.language()), Optional.of(template.kind()), Optional.of(provider.key()
+                            + " did not say how many variables the template has: send a test event"));
+                }
+                int expected = template.argumentCount() - (template.mediaHeader() ? 1 : 0);
                 if (expected != variableCount) {
+                    String header = template.mediaHeader() ? " besides its media header" : "";
                     throw new ApiProblem(422, "variable_count_mismatch",
-                            "the template has " + expected + " variables; the mapping gives " + variableCount,
+                            "the template has " + expected + " variables" + header + "; the mapping gives " + variableCount,
                             List.of(new ApiProblem.FieldError("variables", "expected " + expected + ", got " + variableCount)));
                 }
-                return Optional.empty();
+                return new ListedTemplate(Optional.of(template.language()), Optional.of(template.kind()), Optional.empty());
             }
             case TemplateList.CredentialsRefused refused -> throw new ApiProblem(422, "credentials_refused",
                     provider.key() + " refused the integration's credentials; re-initialize it");
             case TemplateList.Unavailable unavailable -> throw new ApiProblem(503, "provider_unavailable",
                     provider.key() + " could not be asked for the template (" + unavailable.reason() + "); retry later");
             case TemplateList.NotOffered notOffered -> {
-                return Optional.of(provider.key() + " offers no way to check the template id and its variable count: send a test event");
+                if (mediaHeaderUrl.isPresent()) {
+                    throw ApiProblem.invalid("mediaHeaderUrl", provider.key() + " lists no templates, so none is known to have a media header");
+                }
+                return new ListedTemplate(language, Optional.empty(), Optional.of(provider.key()
+                        + " offers no way to check the template id and its variable count: send a test event"));
             }
+        }
+    }
+
+    private static boolean isHttpsUrl(String text) {
+        try {
+            java.net.URI uri = new java.net.URI(text);
+            return "https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && !uri.getHost().isBlank();
+        } catch (java.net.URISyntaxException notAUrl) {
+            return false;
         }
     }
 
@@ -266,7 +336,8 @@ public class MappingsApi {
         JsonNode forwarded = mapping.forwarded().all() ? TextNode.valueOf("all")
                 : JsonNodeFactory.instance.arrayNode().addAll(mapping.forwarded().names().stream().map(TextNode::valueOf).toList());
         // eventName only when set: shown as the topic, a GET sent back by PUT would pin it, and a later topic change keep it.
-        return new Mapping(mapping.mappingId(), mapping.topic(), provider.sendsWhatsAppTemplates() ? mapping.templateId() : null,
-                provider.sendsWhatsAppTemplates() ? null : mapping.eventName(), mapping.language(), variables, forwarded);
+        return new Mapping(mapping.mappingId(), mapping.topic(), provider.takesTemplateId() ? mapping.templateId() : null,
+                provider.sendsWhatsAppTemplates() || mapping.sendsTemplate() ? null : mapping.eventName(), mapping.language(), variables, forwarded,
+                mapping.templateType(), mapping.mediaHeaderUrl());
     }
 }

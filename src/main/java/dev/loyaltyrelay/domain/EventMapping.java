@@ -16,6 +16,12 @@ import java.util.Objects;
  * @param variables     the template variables in template order
  * @param language      the template language, e.g. {@code en}
  * @param forwarded     which further event properties go to the provider
+ * @param templateType  the provider's kind of template, as its template list named it when the mapping was saved (Zoko's
+ *                      {@code template}, {@code richTemplate} or {@code buttonTemplate}, which its send names as the
+ *                      message {@code type}); null where the provider lists no templates, or for a mapping saved before
+ *                      it was recorded (the adapter then sends its plain template type)
+ * @param mediaHeaderUrl the media (image, video or document) a rich template's header shows: sent as the template's
+ *                      first argument, before the variables; null for a template without a media header
  */
 public record EventMapping(
         String integrationId,
@@ -25,7 +31,9 @@ public record EventMapping(
         String eventName,
         List<TemplateVariable> variables,
         String language,
-        ForwardedProperties forwarded) {
+        ForwardedProperties forwarded,
+        String templateType,
+        String mediaHeaderUrl) {
 
     public EventMapping {
         Objects.requireNonNull(integrationId, "integrationId");
@@ -33,6 +41,17 @@ public record EventMapping(
         Objects.requireNonNull(topic, "topic");
         variables = variables == null ? List.of() : List.copyOf(variables);
         forwarded = forwarded == null ? ForwardedProperties.NONE : forwarded;
+    }
+
+    /** A mapping of no recorded template type and no media header (a flow, or a plain template). */
+    public EventMapping(String integrationId, String mappingId, String topic, String templateId, String eventName,
+            List<TemplateVariable> variables, String language, ForwardedProperties forwarded) {
+        this(integrationId, mappingId, topic, templateId, eventName, variables, language, forwarded, null, null);
+    }
+
+    /** Whether it sends a template by id (rather than triggering a flow by event name). */
+    public boolean sendsTemplate() {
+        return templateId != null && !templateId.isBlank();
     }
 
     /** The name of the provider-side event this mapping triggers. */

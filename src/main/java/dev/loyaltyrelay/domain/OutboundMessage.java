@@ -18,6 +18,8 @@ import java.util.Map;
  * @param eventName  the provider-side event that triggers a flow (LimeChat, Wigzo)
  * @param variables  the rendered template variables in template order
  * @param forwarded  the event properties handed to a flow, as the event carried them
+ * @param templateType   the provider's kind of template as its template list named it ({@code richTemplate}), or null
+ * @param mediaHeaderUrl the media a rich template's header shows, or null
  */
 public record OutboundMessage(
         String deliveryId,
@@ -28,11 +30,24 @@ public record OutboundMessage(
         String language,
         String eventName,
         List<String> variables,
-        Map<String, Object> forwarded) {
+        Map<String, Object> forwarded,
+        String templateType,
+        String mediaHeaderUrl) {
 
     public OutboundMessage {
         variables = List.copyOf(variables);
         forwarded = forwarded == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(forwarded));
+    }
+
+    /** A message of no recorded template type and no media header. */
+    public OutboundMessage(String deliveryId, String merchantId, Provider provider, Recipient recipient, String templateId, String language,
+            String eventName, List<String> variables, Map<String, Object> forwarded) {
+        this(deliveryId, merchantId, provider, recipient, templateId, language, eventName, variables, forwarded, null, null);
+    }
+
+    /** Whether it sends a template by id (rather than triggering a flow). */
+    public boolean sendsTemplate() {
+        return templateId != null && !templateId.isBlank();
     }
 
     public String languageOr(String fallback) {

@@ -12,12 +12,24 @@ import java.util.List;
  * @param triggersFlows    whether it triggers a flow or automation with the event's own properties (LimeChat, Wigzo)
  *                         rather than filling a template's ordered variables; such mappings forward all properties by default
  * @param credentialFields exactly the credential fields it needs ("Initialize" in its guide)
+ * @param alsoSendsTemplates for a flow provider: whether a mapping may instead send a template by id with ordered
+ *                         variables (LimeChat's direct template send), so a merchant needs no flow built for it
  */
 public record ProviderProfile(Provider provider, String displayName, Channel channel, boolean triggersFlows,
-        List<String> credentialFields) {
+        List<String> credentialFields, boolean alsoSendsTemplates) {
 
     public ProviderProfile {
         credentialFields = List.copyOf(credentialFields);
+    }
+
+    /** A provider with one way to send: a flow or a template. */
+    public ProviderProfile(Provider provider, String displayName, Channel channel, boolean triggersFlows, List<String> credentialFields) {
+        this(provider, displayName, channel, triggersFlows, credentialFields, false);
+    }
+
+    /** Whether a mapping may name a template id: every template provider, and a flow provider that also sends templates. */
+    public boolean takesTemplateId() {
+        return !triggersFlows || alsoSendsTemplates;
     }
 
     /** The only common property its channel can address (mobile for WhatsApp and SMS, email for email). */
@@ -31,9 +43,15 @@ public record ProviderProfile(Provider provider, String displayName, Channel cha
 
     /**
      * Whether it sends a WhatsApp template whose parameters are the mapping's ordered variables (Zoko, DelightChat,
-     * BiteSpeed); Meta's parameter rules then apply to every rendered value.
+     * BiteSpeed): every mapping needs a template id, and Meta's parameter rules apply to every rendered value. (A
+     * LimeChat mapping that sends a template is one too, by its mapping: see {@link #rendersWhatsAppTemplate}.)
      */
     public boolean sendsWhatsAppTemplates() {
         return !triggersFlows && channel == Channel.WHATSAPP;
+    }
+
+    /** Whether a mapping's variables fill a WhatsApp template, so Meta's parameter rules apply to their values. */
+    public boolean rendersWhatsAppTemplate(EventMapping mapping) {
+        return sendsWhatsAppTemplates() || (channel == Channel.WHATSAPP && alsoSendsTemplates && mapping.sendsTemplate());
     }
 }

@@ -59,7 +59,9 @@ public class Sandbox {
         }
         if (provider.key().equals("zoko") && method.equals("GET") && providerPath.equals("/v2/account/templates")) {
             List<Map<String, Object>> templates = new ArrayList<>();
-            zokoTemplates.forEach((id, count) -> templates.add(Map.of("templateId", id, "templateVariableCount", count)));
+            // Each entry in the shape of Zoko's "Get Message Templates": a plain, active template in English.
+            zokoTemplates.forEach((id, count) -> templates.add(Map.of("channel", "whatsapp", "templateId", id, "templateLanguage", "en",
+                    "templateType", "template", "isRichTemplate", false, "active", true, "templateVariableCount", count)));
             return LocalRoutes.response(200, "application/json", write(templates));
         }
         if (!method.equals("POST")) {
@@ -117,7 +119,10 @@ public class Sandbox {
                 case "bitespeed" -> ordered(request.path("templateId"), request.path("phone").asText(), request.path("variables"));
                 case "delightchat" -> ordered(request.path("automation_id"),
                         request.path("country_code").asText() + request.path("phone_number").asText(), request.path("message_data"));
-                case "limechat" -> named(request.path("event"), request.path("phone").asText(), true, request.path("data"));
+                // A LimeChat template mapping uses the direct template send; a flow mapping the custom event.
+                case "limechat" -> request.has("template_id")
+                        ? ordered(request.path("template_id"), request.path("phone").asText(), request.path("template_attributes"))
+                        : named(request.path("event"), request.path("phone").asText(), true, request.path("data"));
                 case "wigzo" -> named(request.path("eventName"), "user " + request.path("userId").asText(), false, request.path("eventval"));
                 default -> new SentMessage("", "", true, List.of(request.toString().length() + " bytes"));
             };

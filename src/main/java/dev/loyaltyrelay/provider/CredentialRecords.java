@@ -58,6 +58,11 @@ public final class CredentialRecords {
         return new ProviderProfile(new Provider(key), displayName, channel, triggersFlows, fieldsOf(credentials));
     }
 
+    /** A flow provider's profile that also sends templates by id (LimeChat), its credential fields read from its record. */
+    public static ProviderProfile flowsAndTemplates(String key, String displayName, Channel channel, Class<? extends Record> credentials) {
+        return new ProviderProfile(new Provider(key), displayName, channel, true, fieldsOf(credentials), true);
+    }
+
     /** The field names a merchant enters, in the record's order. */
     public static List<String> fieldsOf(Class<? extends Record> type) {
         return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();

@@ -4,6 +4,7 @@ import dev.loyaltyrelay.domain.OutboundMessage;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import dev.loyaltyrelay.domain.ProviderProfile;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,14 @@ public interface ProviderAdapter<C extends Record> {
     /** What the provider says of the credentials at Initialize, where its API has a read-only call to ask. */
     default CredentialCheck check(C credentials) {
         return new CredentialCheck.NotAvailable();
+    }
+
+    /**
+     * What a merchant should know of the credentials it entered, sentence by sentence (which token each way of sending
+     * takes): said in the Initialize answer. Empty when there is nothing to add.
+     */
+    default List<String> credentialUse() {
+        return List.of();
     }
 
     /** Whether {@link #templates} asks the provider. */

@@ -78,6 +78,8 @@ public class DeliveryJobCodec implements DeliveryJobFormat {
         putIfPresent(mappingNode, "templateId", mapping.templateId());
         putIfPresent(mappingNode, "eventName", mapping.eventName());
         putIfPresent(mappingNode, "language", mapping.language());
+        putIfPresent(mappingNode, "templateType", mapping.templateType());
+        putIfPresent(mappingNode, "mediaHeaderUrl", mapping.mediaHeaderUrl());
         ArrayNode variables = mappingNode.putArray("variables");
         for (TemplateVariable variable : mapping.variables()) {
             ObjectNode v = variables.addObject();
@@ -140,7 +142,9 @@ public class DeliveryJobCodec implements DeliveryJobFormat {
         ForwardedProperties forwarded = forwardedNode.path("all").asBoolean(false) ? ForwardedProperties.ALL : ForwardedProperties.only(names);
         EventMapping mapping = new EventMapping(root.path("integrationId").asText(), mappingNode.path("mappingId").asText(),
                 mappingNode.path("topic").asText(), text(mappingNode, "templateId"), text(mappingNode, "eventName"), variables,
-                text(mappingNode, "language"), forwarded);
+                text(mappingNode, "language"), forwarded,
+                // Optional in schema version 1: a job queued before they were recorded reads as a plain template.
+                text(mappingNode, "templateType"), text(mappingNode, "mediaHeaderUrl"));
         JsonNode recipientNode = root.path("recipient");
         Recipient recipient = new Recipient(CommonProperty.valueOf(recipientNode.path("kind").asText().toUpperCase(Locale.ROOT)),
                 recipientNode.path("address").asText());

@@ -31,6 +31,8 @@ final class EventMappingItems {
         putIfPresent(item, "templateId", mapping.templateId());
         putIfPresent(item, "eventName", mapping.eventName());
         putIfPresent(item, "language", mapping.language());
+        putIfPresent(item, "templateType", mapping.templateType());
+        putIfPresent(item, "mediaHeaderUrl", mapping.mediaHeaderUrl());
         item.put("variables", AttributeValue.fromL(mapping.variables().stream().map(v -> {
             var variable = new HashMap<String, AttributeValue>();
             variable.put("property", s(v.property()));
@@ -52,6 +54,7 @@ final class EventMappingItems {
                 ? ForwardedProperties.ALL
                 : ForwardedProperties.only(strings(item, "forwardNames"));
         return new EventMapping(string(item, "integrationId"), string(item, "mappingId"), string(item, "topic"),
-                string(item, "templateId"), string(item, "eventName"), variables, string(item, "language"), forwarded);
+                string(item, "templateId"), string(item, "eventName"), variables, string(item, "language"), forwarded,
+                string(item, "templateType"), string(item, "mediaHeaderUrl"));
     }
 }

@@ -200,7 +200,7 @@ class AdminApiTest {
         assertEquals("application/problem+json", misspelt.contentType());
         assertEquals("invalid_request", misspelt.get("title").asText());
         assertEquals("variabels", misspelt.get("errors").get(0).get("field").asText());
-        assertEquals("unknown field; allowed: eventName, forwarded, language, mappingId, templateId, topic, variables",
+        assertEquals("unknown field; allowed: eventName, forwarded, language, mappingId, mediaHeaderUrl, templateId, templateType, topic, variables",
                 misspelt.get("errors").get(0).get("reason").asText());
     }
 

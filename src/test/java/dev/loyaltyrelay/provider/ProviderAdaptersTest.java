@@ -81,6 +81,74 @@ class ProviderAdaptersTest {
     }
 
     @Test
+    void zoko_sendsARichTemplate_asRichTemplate_inItsListedLanguage_withTheMediaHeaderAsTheFirstArgument() {
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message"))
+                .willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-rich-1\"}")));
+        OutboundMessage plain = message(BuiltIn.ZOKO);
+        var rich = new OutboundMessage(plain.deliveryId(), plain.merchantId(), plain.provider(), plain.recipient(), "greeting_with_header_image_01",
+                "hi", plain.eventName(), plain.variables(), Map.of(), "richTemplate", "https://cdn.example/wallet-banner.jpg");
+
+        assertEquals(new Sent("zk-rich-1", 202), send(rich, credentials(BuiltIn.ZOKO)));
+        ProviderStubs.of(BuiltIn.ZOKO).verify(1, postRequestedFor(urlEqualTo("/v2/message"))
+                .withHeader("apikey", equalTo("zk-key-0001"))
+                .withRequestBody(equalToJson("""
+                        {"channel":"whatsapp","recipient":"919876543210","type":"richTemplate","templateId":"greeting_with_header_image_01",
+                         "templateLanguage":"hi","templateArgs":["https://cdn.example/wallet-banner.jpg","Riya","100"]}""")));
+    }
+
+    @Test
+    void zoko_sendsAButtonTemplate_asButtonTemplate() {
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202)));
+        OutboundMessage plain = message(BuiltIn.ZOKO);
+        var buttons = new OutboundMessage(plain.deliveryId(), plain.merchantId(), plain.provider(), plain.recipient(), "wallet_buttons_v1",
+                "pt_BR", plain.eventName(), plain.variables(), Map.of(), "buttonTemplate", null);
+
+        send(buttons, credentials(BuiltIn.ZOKO));
+
+        ProviderStubs.of(BuiltIn.ZOKO).verify(1, postRequestedFor(urlEqualTo("/v2/message")).withRequestBody(equalToJson("""
+                {"channel":"whatsapp","recipient":"919876543210","type":"buttonTemplate","templateId":"wallet_buttons_v1",
+                 "templateLanguage":"pt_BR","templateArgs":["Riya","100"]}""")));
+    }
+
+    @Test
+    void zoko_aRichTemplateWithoutItsMediaHeader_isRejectedWithoutACall() {
+        OutboundMessage plain = message(BuiltIn.ZOKO);
+        var headless = new OutboundMessage(plain.deliveryId(), plain.merchantId(), plain.provider(), plain.recipient(), "greeting_with_header_image_01",
+                "en", plain.eventName(), plain.variables(), Map.of(), "richTemplate", null);
+
+        assertEquals(Rejected.beforeCall("media_header_missing"), send(headless, credentials(BuiltIn.ZOKO)));
+        assertTrue(ProviderStubs.requests(BuiltIn.ZOKO).isEmpty());
+    }
+
+    @Test
+    void limeChat_aTemplateMapping_usesTheDirectTemplateSend_withTheDashboardToken_andTheVariablesInOrder() {
+        String path = "/api/v1/accounts/lc-account/store_notifications/create_notification_limekit/";
+        ProviderStubs.of(BuiltIn.LIMECHAT).stubFor(post(urlEqualTo(path))
+                .willReturn(aResponse().withStatus(200).withBody("{\"status\":\"success\",\"id\":\"lc-n-1\"}")));
+        var template = new OutboundMessage("dlv_1", "merchant-1", BuiltIn.LIMECHAT, new Recipient(CommonProperty.MOBILE, MOBILE), "112", null,
+                "walletreward_create", List.of("Riya", "100"), Map.of());
+
+        assertEquals(new Sent("lc-n-1", 200), send(template, credentials(BuiltIn.LIMECHAT)));
+        ProviderStubs.of(BuiltIn.LIMECHAT).verify(1, postRequestedFor(urlEqualTo(path))
+                .withHeader("api_access_token", equalTo("lc-token-0001"))
+                .withHeader("Content-Type", com.github.tomakehurst.wiremock.client.WireMock.containing("application/json"))
+                .withRequestBody(equalToJson("""
+                        {"phone":"919876543210","template_id":"112","template_attributes":["Riya","100"]}""")));
+        ProviderStubs.of(BuiltIn.LIMECHAT).verify(0, postRequestedFor(urlEqualTo("/api/v1/cvf-events")));
+    }
+
+    @ParameterizedTest(name = "limechat template send {0}")
+    @MethodSource("scenarios")
+    void limeChat_theDirectTemplateSendsAnswers_areClassifiedLikeEveryOther(Scenario scenario) {
+        ProviderStubs.of(BuiltIn.LIMECHAT).stubFor(post(urlPathEqualTo("/api/v1/accounts/lc-account/store_notifications/create_notification_limekit/"))
+                .willReturn(scenario.answer()));
+        var template = new OutboundMessage("dlv_1", "merchant-1", BuiltIn.LIMECHAT, new Recipient(CommonProperty.MOBILE, MOBILE), "112", null,
+                "walletreward_create", List.of("Riya", "100"), Map.of());
+
+        assertEquals(scenario.expected(), send(template, credentials(BuiltIn.LIMECHAT)));
+    }
+
+    @Test
     void delightChat_splitsTheNumber_andKeysTheVariablesByPosition() {
         ProviderStubs.of(BuiltIn.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message"))
                 .willReturn(aResponse().withStatus(200).withBody("{\"message_id\":\"dc-1\"}")));

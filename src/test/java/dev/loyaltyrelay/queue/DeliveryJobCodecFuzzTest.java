@@ -59,7 +59,8 @@ class DeliveryJobCodecFuzzTest {
         }
         var forwarded = data.consumeBoolean() ? ForwardedProperties.ALL : ForwardedProperties.only(List.of(data.consumeString(20), data.consumeString(20)));
         var mapping = new EventMapping("int-1", data.consumeString(20), data.consumeString(20), data.consumeBoolean() ? null : data.consumeString(40),
-                data.consumeBoolean() ? null : data.consumeString(40), variables, data.consumeBoolean() ? null : data.consumeString(8), forwarded);
+                data.consumeBoolean() ? null : data.consumeString(40), variables, data.consumeBoolean() ? null : data.consumeString(8), forwarded,
+                data.consumeBoolean() ? null : data.consumeString(20), data.consumeBoolean() ? null : data.consumeString(80));
         var recipient = new Recipient(data.pickValue(CommonProperty.values()), data.consumeString(60));
         Map<String, Object> properties = properties(data, 0);
         var job = new DeliveryJob(DeliveryJob.SCHEMA_VERSION, data.consumeString(64), data.consumeString(64), data.consumeString(128),

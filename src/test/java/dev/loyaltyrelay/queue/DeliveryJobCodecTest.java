@@ -100,6 +100,28 @@ class DeliveryJobCodecTest {
     }
 
     @Test
+    void aRichTemplatesTypeAndMediaHeader_travelWithTheJob_andAJobQueuedBeforeThem_readsAsAPlainTemplate() throws Exception {
+        var job = job();
+        var plain = job.mapping();
+        var rich = new EventMapping(plain.integrationId(), plain.mappingId(), plain.topic(), plain.templateId(), null, plain.variables(), "hi",
+                plain.forwarded(), "richTemplate", "https://cdn.example/banner.jpg");
+        String text = codec.encode(new DeliveryJob(1, job.deliveryId(), job.merchantId(), job.nectorDeliveryId(), job.topic(), job.provider(),
+                job.integrationId(), job.recipient(), rich, job.properties(), job.receivedAt()));
+        var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(getClass().getClassLoader().getResourceAsStream("schemas/delivery-job.v1.schema.json"));
+        assertEquals(Set.of(), schema.validate(JSON.readTree(text)));
+        assertEquals(rich, codec.decode(text).mapping());
+
+        // A job written before the fields existed (schema version 1 without them) still decodes, as a plain template.
+        String before = codec.encode(job);
+        assertTrue(!before.contains("templateType") && !before.contains("mediaHeaderUrl"), before);
+        EventMapping old = codec.decode(before).mapping();
+        assertEquals(null, old.templateType());
+        assertEquals(null, old.mediaHeaderUrl());
+        assertEquals(plain, old);
+    }
+
+    @Test
     void aJobOfAnUnknownVersion_isRefused() {
         assertThrows(IllegalArgumentException.class, () -> codec.decode(codec.encode(job()).replace("\"schemaVersion\":1", "\"schemaVersion\":2")));
         assertThrows(IllegalArgumentException.class, () -> codec.decode("not json"));

@@ -62,6 +62,8 @@ public final class ProviderStubs {
     public Map<String, String> applicationConfig() {
         var config = new HashMap<String, String>();
         servers.forEach((provider, server) -> config.put("quarkus.rest-client." + provider.key() + ".url", "http://127.0.0.1:" + server.port()));
+        // LimeChat's direct template send has its own client (another host): the same stub answers both, on their own paths.
+        config.put("quarkus.rest-client.limechat-notifications.url", config.get("quarkus.rest-client.limechat.url"));
         return config;
     }
 }

@@ -35,15 +35,15 @@ public final class MessageComposer {
 
     public static Composition compose(DeliveryJob job, ProviderProfile provider, Merchant merchant) {
         EventMapping mapping = job.mapping();
-        boolean whatsAppTemplate = provider.sendsWhatsAppTemplates();
-        if (whatsAppTemplate && (mapping.templateId() == null || mapping.templateId().isBlank())) {
+        boolean whatsAppTemplate = provider.rendersWhatsAppTemplate(mapping);
+        if (provider.sendsWhatsAppTemplates() && !mapping.sendsTemplate()) {
             return new Refused("template_id_missing", 0, null);
         }
         return switch (VariableRenderer.render(mapping.variables(), job.properties(), merchant.timezone(), whatsAppTemplate)) {
             case Unrenderable unrenderable -> new Refused(unrenderable.reason(), unrenderable.position(), unrenderable.property());
             case Rendered rendered -> new Composed(new OutboundMessage(job.deliveryId(), job.merchantId(), job.provider(), job.recipient(),
                     mapping.templateId(), mapping.language(), mapping.effectiveEventName(), rendered.values(),
-                    mapping.forwarded().select(job.properties())));
+                    mapping.forwarded().select(job.properties()), mapping.templateType(), mapping.mediaHeaderUrl()));
         };
     }
 }

@@ -11,11 +11,17 @@ import dev.loyaltyrelay.provider.Secret;
 import dev.loyaltyrelay.provider.TemplateList;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Zoko template send: {@code POST /v2/message}, header {@code apikey}, the recipient in E.164 without
- * {@code +}, {@code templateArgs} in the mapping's order. Success is 202 {@code {"messageId": ...}}.
+ * Zoko template send (docs.zoko.io "Send Message"): {@code POST /v2/message}, header {@code apikey}, the recipient in
+ * E.164 without {@code +}; {@code type} and {@code templateLanguage} as Zoko's template list gave them when the mapping
+ * was saved ({@code template}, {@code richTemplate} or {@code buttonTemplate}); {@code templateArgs} in the mapping's
+ * order, after the media header's URL for a rich template (its first argument is the header). A mapping saved before
+ * type and language were recorded sends {@code template} in {@code en}, as it always did. Success is 202
+ * {@code {"messageId": ...}}.
  */
 @Singleton
 public class ZokoAdapter extends RestProviderAdapter<ZokoAdapter.Credentials, ZokoApi> {
@@ -57,8 +63,19 @@ public class ZokoAdapter extends RestProviderAdapter<ZokoAdapter.Credentials, Zo
 
     @Override
     public DeliveryOutcome send(OutboundMessage message, Credentials credentials) {
-        var request = new ZokoApi.TemplateMessage("whatsapp", message.recipient().address().substring(1), "template",
-                message.templateId(), message.languageOr(DEFAULT_LANGUAGE), message.variables());
+        String type = message.templateType() == null || message.templateType().isBlank() ? ZokoTemplates.PLAIN : message.templateType();
+        boolean hasHeader = message.mediaHeaderUrl() != null && !message.mediaHeaderUrl().isBlank();
+        if (ZokoTemplates.RICH.equals(type) && !hasHeader) {
+            // The admin API refuses such a mapping; a send without its header would only be refused by Zoko.
+            return DeliveryOutcome.Rejected.beforeCall("media_header_missing");
+        }
+        List<String> arguments = new ArrayList<>();
+        if (hasHeader) {
+            arguments.add(message.mediaHeaderUrl());
+        }
+        arguments.addAll(message.variables());
+        var request = new ZokoApi.TemplateMessage("whatsapp", message.recipient().address().substring(1), type,
+                message.templateId(), message.languageOr(DEFAULT_LANGUAGE), arguments);
         return call(() -> api.sendMessage(credentials.apiKey().value(), request), "messageId", "id");
     }
 }

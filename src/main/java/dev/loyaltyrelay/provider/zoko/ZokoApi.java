@@ -23,13 +23,13 @@ public interface ZokoApi {
     @Produces(MediaType.APPLICATION_JSON)
     Response sendMessage(@HeaderParam("apikey") String apiKey, TemplateMessage message);
 
-    /** The account's templates, with {@code templateVariableCount}; checks a key and a mapping (admin API). */
+    /** The account's templates (id, language, type, active, argument count); checks a key and a mapping (admin API). */
     @GET
     @Path("/account/templates")
     @Produces(MediaType.APPLICATION_JSON)
     Response templates(@HeaderParam("apikey") String apiKey);
 
-    /** {@code POST /v2/message} with {@code type=template}. */
+    /** {@code POST /v2/message} for a template: {@code type} is {@code template}, {@code richTemplate} or {@code buttonTemplate}. */
     @RegisterForReflection
     record TemplateMessage(String channel, String recipient, String type, String templateId, String templateLanguage,
             List<String> templateArgs) {
