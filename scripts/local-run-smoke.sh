@@ -54,4 +54,40 @@ done
 echo "figures: $figures"
 echo "$figures" | jq -e '.totals.sent >= 4 and .deliveryRate == 1' >/dev/null || fail "figures do not match the deliveries: $figures"
 [ "$(curl -sS -o /dev/null -w '%{http_code}' "$base/v1/admin/merchants/demo-store/deliveries")" = 401 ] || fail "the admin API answered without a key"
+
+# Receipts: the sandbox's Zoko posts delivered, then read, to the receipt URL registered at start.
+for _ in $(seq 1 20); do
+  receipt=$(curl -sS -H "Authorization: Bearer $key" "$base/v1/admin/merchants/demo-store/deliveries?status=sent" \
+    | jq -r '[.deliveries[] | select(.provider == "zoko") | .receipt.state // "none"] | first')
+  [ "$receipt" = read ] && break
+  sleep 1
+done
+[ "$receipt" = read ] || fail "the Zoko delivery's receipt is $receipt, not read"
+for _ in $(seq 1 30); do
+  rates=$(curl -sS -H "Authorization: Bearer $key" "$base/v1/admin/merchants/demo-store/figures" | jq -c '.receipts.byProvider.zoko')
+  echo "$rates" | jq -e '.readRate == 1' >/dev/null 2>&1 && break
+  sleep 1
+done
+echo "receipts: zoko $rates"
+echo "$rates" | jq -e '.readRate == 1' >/dev/null 2>&1 || fail "the figures' Zoko read rate is not 1: $rates"
+
+# A STOP reply opts the customer out: the next event's Zoko delivery is suppressed.
+curl -sS -X POST "$base/local/customer-reply" -d '{"mobile": "+919876543210", "text": "STOP"}' | grep -q posting || fail "the reply was not posted"
+for _ in $(seq 1 20); do
+  optedOut=$(curl -sS -H "Authorization: Bearer $key" -X POST "$base/v1/admin/merchants/demo-store/consent/lookup" \
+    -H "content-type: application/json" -d '{"mobile": "+919876543210"}' | jq -r '.channels[] | select(.channel == "WHATSAPP") | .source // "none"')
+  [ "$optedOut" = customer ] && break
+  sleep 1
+done
+[ "$optedOut" = customer ] || fail "the STOP reply did not opt the customer out ($optedOut)"
+answer=$(scripts/post-sample.sh events/ingest-walletreward_create.json "smoke-after-stop-$(date +%s)")
+echo "$answer" | tail -1 | grep -q 'HTTP 202' || fail "the second sample was not accepted: $answer"
+for _ in $(seq 1 20); do
+  suppressed=$(curl -sS -H "Authorization: Bearer $key" "$base/v1/admin/merchants/demo-store/deliveries?status=suppressed&reason=opted_out" \
+    | jq '[.deliveries[] | select(.provider == "zoko")] | length')
+  [ "$suppressed" -ge 1 ] && break
+  sleep 1
+done
+[ "$suppressed" -ge 1 ] || fail "after STOP, the next Zoko delivery was not suppressed opted_out"
+echo "after STOP: the next Zoko delivery suppressed opted_out"
 echo "local-run smoke: ok"

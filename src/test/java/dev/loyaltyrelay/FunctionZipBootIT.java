@@ -133,10 +133,20 @@ class FunctionZipBootIT {
     }
 
     @Test
-    void theTemplatesFunctions_areExactlyTheEightThisCheckBoots() {
-        assertEquals(Set.of("ingest", "admin", "limechat", "delightchat", "bitespeed", "zoko", "wigzo", "figures"),
+    void theTemplatesFunctions_areExactlyTheNineThisCheckBoots() {
+        assertEquals(Set.of("ingest", "admin", "limechat", "delightchat", "bitespeed", "zoko", "wigzo", "figures", "receipts"),
                 template.functions().stream().map(TemplateFunctions.Function::role).collect(Collectors.toSet()));
-        assertEquals(8, template.functions().size());
+        assertEquals(9, template.functions().size());
+    }
+
+    @Test
+    void receipts_startsWithOnlyItsTemplateEnvironment_andAnswersAUrlThatWasNeverIssuedAsNotFound() throws IOException {
+        ObjectNode event = (ObjectNode) JSON.readTree(Path.of("events", "receipts-zoko-read.json").toFile());
+
+        JsonNode answer = invoke("receipts", event, Map.of());
+
+        assertEquals(404, answer.get("statusCode").asInt(), "a secret that was never issued reads nothing: " + answer);
+        assertEquals("{\"error\":\"not_found\"}", answer.get("body").asText());
     }
 
     @Test

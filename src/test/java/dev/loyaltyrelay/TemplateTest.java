@@ -43,7 +43,7 @@ class TemplateTest {
     @Test
     void everyFunction_isGivenEveryProvidersQueueAndDeadLetterQueue() {
         List<TemplateFunctions.Function> functions = TemplateFunctions.read(Path.of("template.yaml")).functions();
-        assertEquals(8, functions.size());
+        assertEquals(9, functions.size());
         for (TemplateFunctions.Function function : functions) {
             for (Provider provider : BuiltIn.ALL) {
                 String name = className(provider);

@@ -131,7 +131,7 @@ public class AdminRoutes {
 
     AdminRoutes(ConfigurationStore store, MerchantsApi merchants, IntegrationsApi integrations, MappingsApi mappings, TestEventApi testEvents,
             DeliveriesApi deliveries, FiguresApi figures, HeldEventsApi held, DeadLettersApi deadLetters, ErasureApi erasure, ConsentApi consent,
-            TopicCategoriesApi categories, MarketingLimitsApi limits, ObservedTrafficApi observed) {
+            TopicCategoriesApi categories, MarketingLimitsApi limits, ObservedTrafficApi observed, ReceiptsApi receipts) {
         this.store = store;
         List<Route<?, ?>> all = List.of(
                 merchant("PUT", MERCHANT, required(MerchantSettingsChange.class), MerchantSettings.class, merchants::putSettings),
@@ -151,6 +151,12 @@ public class AdminRoutes {
                         integrations::updateIntegration),
                 merchant("DELETE", INTEGRATIONS + "/{integrationId}", NONE, Void.class, integrations::deleteIntegration),
                 merchant("GET", MERCHANT + "/attention", NONE, AttentionList.class, integrations::needingAttention),
+                merchant("POST", INTEGRATIONS + "/{integrationId}/receipt-url", NONE, ReceiptBodies.ReceiptUrl.class, receipts::issueUrl),
+                merchant("POST", INTEGRATIONS + "/{integrationId}/receipts/reconcile", optional(ReceiptBodies.ReconcileReceipts.class),
+                        ReceiptBodies.ReconciledReceipts.class, receipts::reconcile),
+                merchant("GET", MERCHANT + "/opt-out-words", NONE, ReceiptBodies.OptOutWords.class, receipts::getOptOutWords),
+                merchant("PUT", MERCHANT + "/opt-out-words", required(ReceiptBodies.OptOutWordsChange.class), ReceiptBodies.OptOutWords.class,
+                        receipts::putOptOutWords),
 
                 merchant("POST", MAPPINGS, required(Mapping.class), SavedMapping.class, mappings::createMapping),
                 merchant("GET", MAPPINGS, NONE, MappingList.class, mappings::listMappings),

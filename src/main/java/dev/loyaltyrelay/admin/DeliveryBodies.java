@@ -22,14 +22,22 @@ final class DeliveryBodies {
     @RegisterForReflection
     record Delivery(String deliveryId, String provider, String integrationId, String topic, String recipient, String status, String reason,
             @JsonInclude(JsonInclude.Include.NON_NULL) String givenUpBy, int attempts, String providerMessageId, String receivedAt,
-            String updatedAt, String nextAttemptAt, @JsonInclude(JsonInclude.Include.NON_NULL) List<Step> trail) {
+            String updatedAt, String nextAttemptAt, @JsonInclude(JsonInclude.Include.NON_NULL) List<Step> trail,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Receipt receipt) {
 
         static Delivery of(DeliveryRecord record, boolean withTrail) {
             return new Delivery(record.deliveryId(), record.provider().key(), record.integrationId(), record.topic(), record.recipientMasked(),
                     record.status().name().toLowerCase(Locale.ROOT), record.reason(), record.givenUpBy(), record.attempts(),
                     record.providerMessageId(), Fields.timestamp(record.receivedAt()), Fields.timestamp(record.updatedAt()),
-                    Fields.timestamp(record.nextAttemptAt()), withTrail ? record.trail().stream().map(Step::of).toList() : null);
+                    Fields.timestamp(record.nextAttemptAt()), withTrail ? record.trail().stream().map(Step::of).toList() : null,
+                    record.receipt() == null ? null : new Receipt(record.receipt().state().key(), Fields.timestamp(record.receipt().at()),
+                            record.receipt().reason()));
         }
+    }
+
+    /** {@code DeliveryReceipt}: what the provider reported after it accepted the message; only once it reported something. */
+    @RegisterForReflection
+    record Receipt(String state, String at, @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
     }
 
     /** One step of a delivery's trail; {@code httpStatus} null when no answer came. */
@@ -52,10 +60,26 @@ final class DeliveryBodies {
     record Requeued(String deliveryId, String status, @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
     }
 
-    /** {@code Figures}: counts by outcome, and by provider, topic and reason. */
+    /** {@code Figures}: counts by outcome, and by provider, topic and reason; receipts where providers report them. */
     @RegisterForReflection
     record Figures(String from, String to, Map<String, Long> totals, Double deliveryRate, Map<String, Map<String, Long>> byProvider,
-            Map<String, Map<String, Long>> byTopic, Map<String, Long> byReason, String definition) {
+            Map<String, Map<String, Long>> byTopic, Map<String, Long> byReason, Receipts receipts, String definition) {
+    }
+
+    /**
+     * {@code ReceiptFigures}: for the providers that report receipts only, what became of the messages they accepted, by
+     * provider and by topic.
+     */
+    @RegisterForReflection
+    record Receipts(Map<String, ReceiptRates> byProvider, Map<String, ReceiptRates> byTopic) {
+    }
+
+    /**
+     * {@code ReceiptRates}: messages the provider accepted ({@code sent}), those reported delivered (read ones included)
+     * and read, and the two rates over {@code sent} (null when nothing was sent).
+     */
+    @RegisterForReflection
+    record ReceiptRates(long sent, long delivered, long read, Double deliveredRate, Double readRate) {
     }
 
     /** A held event (an item of {@code HeldEventList}). */

@@ -1,6 +1,11 @@
 package dev.loyaltyrelay.admin;
 
 import dev.loyaltyrelay.admin.DeliveryBodies.Figures;
+import dev.loyaltyrelay.admin.DeliveryBodies.ReceiptRates;
+import dev.loyaltyrelay.admin.DeliveryBodies.Receipts;
+import dev.loyaltyrelay.domain.Provider;
+import dev.loyaltyrelay.domain.ProviderGateway;
+import dev.loyaltyrelay.domain.ReceiptState;
 import dev.loyaltyrelay.domain.DeliveryFigures;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +29,8 @@ public class FiguresApi {
     DeliveryFigures figures;
     @Inject
     Clock clock;
+    @Inject
+    ProviderGateway gateway;
 
     AdminResponse<Figures> figures(AdminRequest<Void> request) {
         request.merchant();
@@ -37,7 +44,13 @@ public class FiguresApi {
         var byProvider = new TreeMap<String, Map<String, Long>>();
         var byTopic = new TreeMap<String, Map<String, Long>>();
         var byReason = new TreeMap<String, Long>();
+        var receiptsByProvider = new TreeMap<String, long[]>();
+        var receiptsByTopic = new TreeMap<String, long[]>();
         for (DeliveryFigures.Figure figure : figures.read(request.merchantId(), from, to)) {
+            if (figure.outcome() == DeliveryFigures.Outcome.SENT && reportsReceipts(figure.provider())) {
+                count(receiptsByProvider.computeIfAbsent(figure.provider().key(), k -> new long[3]), figure);
+                count(receiptsByTopic.computeIfAbsent(figure.topic(), k -> new long[3]), figure);
+            }
             String outcome = figure.outcome().name().toLowerCase(Locale.ROOT);
             totals.merge(outcome, figure.count(), Long::sum);
             byProvider.computeIfAbsent(figure.provider().key(), k -> new TreeMap<>()).merge(outcome, figure.count(), Long::sum);
@@ -53,9 +66,37 @@ public class FiguresApi {
             totals.putIfAbsent(outcome, 0L);
         }
         return AdminResponse.ok(new Figures(from.toString(), to.toString(), totals, deliveryRate(totals), byProvider, byTopic, byReason,
+                new Receipts(rates(receiptsByProvider), rates(receiptsByTopic)),
                 "counted by the UTC day the event was received; deliveryRate = sent / (sent + failed + unknown);"
                         + " suppressed deliveries are left out of the rate; pending ones wait for a retry, or (byReason deferred:<reason>)"
-                        + " for the end of quiet hours"));
+                        + " for the end of quiet hours; receipts (providers that report them): deliveredRate = delivered / sent,"
+                        + " readRate = read / sent, a message read counting as delivered, one reported failed after it was accepted"
+                        + " counting as failed"));
+    }
+
+    private boolean reportsReceipts(Provider provider) {
+        return gateway.readInbound(provider, new byte[0]).isPresent();
+    }
+
+    /** sent, delivered (read included), read: a sent message's counter's reason is its receipt ({@code sent} for none yet). */
+    private static void count(long[] counts, DeliveryFigures.Figure figure) {
+        counts[0] += figure.count();
+        if (ReceiptState.DELIVERED.key().equals(figure.reason()) || ReceiptState.READ.key().equals(figure.reason())) {
+            counts[1] += figure.count();
+        }
+        if (ReceiptState.READ.key().equals(figure.reason())) {
+            counts[2] += figure.count();
+        }
+    }
+
+    private static Map<String, ReceiptRates> rates(Map<String, long[]> counts) {
+        var rates = new TreeMap<String, ReceiptRates>();
+        counts.forEach((key, c) -> rates.put(key, new ReceiptRates(c[0], c[1], c[2], ratio(c[1], c[0]), ratio(c[2], c[0]))));
+        return rates;
+    }
+
+    private static Double ratio(long part, long whole) {
+        return whole == 0 ? null : Math.round(10_000.0 * part / whole) / 10_000.0;
     }
 
     static Double deliveryRate(Map<String, Long> totals) {

@@ -45,21 +45,28 @@ final class IntegrationBodies {
             @JsonInclude(JsonInclude.Include.NON_NULL) Attention attention,
             @JsonInclude(JsonInclude.Include.NON_NULL) String credentialsCheck,
             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> credentialUse,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Integer mappings) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer mappings,
+            @JsonInclude(JsonInclude.Include.NON_NULL) ReceiptBodies.ReceiptUrl receipts) {
 
         static IntegrationView of(Integration integration, ProviderCredentials credentials) {
             return new IntegrationView(integration.integrationId(), integration.provider().key(),
                     integration.commonProperty().name().toLowerCase(Locale.ROOT), integration.enabled(),
-                    credentials == null ? Map.of() : credentials.masked(), Attention.of(integration), null, null, null);
+                    credentials == null ? Map.of() : credentials.masked(), Attention.of(integration), null, null, null, null);
         }
 
         IntegrationView withCheck(String check, List<String> use) {
-            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, check, use, mappings);
+            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, check, use, mappings, receipts);
         }
 
         IntegrationView withMappings(int count) {
             return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, credentialsCheck, credentialUse,
-                    count);
+                    count, receipts);
+        }
+
+        /** Only in Initialize's answer: the receipt URL (with its secret) is shown once. */
+        IntegrationView withReceipts(ReceiptBodies.ReceiptUrl issued) {
+            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, credentialsCheck, credentialUse,
+                    mappings, issued);
         }
     }
 

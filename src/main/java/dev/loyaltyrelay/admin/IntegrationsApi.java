@@ -8,6 +8,7 @@ import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationView;
 import dev.loyaltyrelay.admin.IntegrationBodies.NeedingAttention;
 import dev.loyaltyrelay.admin.IntegrationBodies.NewIntegration;
 import dev.loyaltyrelay.application.delivery.IntegrationAttention;
+import dev.loyaltyrelay.application.receipts.ReceiptUrls;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.EventMapping;
@@ -40,6 +41,8 @@ public class IntegrationsApi {
     ConfigurationStore store;
     @Inject
     IntegrationCredentials vault;
+    @Inject
+    ReceiptUrls receiptUrls;
 
     AdminResponse<IntegrationView> initialize(AdminRequest<NewIntegration> request) {
         MerchantConfiguration configuration = request.merchant();
@@ -59,7 +62,10 @@ public class IntegrationsApi {
         var integration = new Integration(request.merchantId(), integrationId, provider.provider(), common, vault.seal(request.merchantId(), integrationId, credentials),
                 true, null);
         store.saveIntegration(integration);
-        return AdminResponse.created(IntegrationView.of(integration, credentials).withCheck(check, vault.credentialUse(provider)));
+        // The integration stands whatever becomes of its receipt URL: the answer says, and it can be issued again.
+        ReceiptUrls.Issued receipts = receiptUrls.issue(integration, credentials);
+        return AdminResponse.created(IntegrationView.of(integration, credentials).withCheck(check, vault.credentialUse(provider))
+                .withReceipts(new ReceiptBodies.ReceiptUrl(receipts.url(), receipts.registration())));
     }
 
     AdminResponse<IntegrationList> listIntegrations(AdminRequest<Void> request) {

@@ -37,6 +37,12 @@ public interface RelayConfig {
     @WithDefault("PT1S")
     Duration configFreshFor();
 
+    /**
+     * The deployment's public base URL ({@code https://<api>.execute-api.<region>.amazonaws.com}), from which receipt
+     * URLs are made; unset, an integration's receipt URL cannot be issued or registered (the Initialize answer says so).
+     */
+    java.util.Optional<String> publicUrl();
+
     /** The longest a warm container keeps a merchant's configuration, even while its version says it is unchanged. */
     @WithDefault("PT5M")
     Duration configCacheTtl();

@@ -23,6 +23,7 @@ import java.util.List;
  * @param givenUpBy         for a delivery given up ({@code EXHAUSTED}): the budget that ended it; else null
  * @param counted           what the delivery counts as in the figures now, or null while it is first attempted
  * @param trail             provider attempts and final decisions, oldest first
+ * @param receipt           what the provider reported after it accepted the message, or null (none yet, or none offered)
  */
 public record DeliveryRecord(
         String deliveryId,
@@ -40,7 +41,8 @@ public record DeliveryRecord(
         Instant nextAttemptAt,
         String givenUpBy,
         DeliveryFigures.Counted counted,
-        List<TrailEntry> trail) {
+        List<TrailEntry> trail,
+        DeliveryReceipt receipt) {
 
     public DeliveryRecord {
         trail = List.copyOf(trail);
@@ -56,5 +58,15 @@ public record DeliveryRecord(
      * @param httpStatus     the provider's status code, or 0
      */
     public record TrailEntry(Instant at, DeliveryStatus status, String reason, boolean providerCalled, int httpStatus) {
+    }
+
+    /**
+     * The latest of the provider's reports on a sent message.
+     *
+     * @param state  delivered, read or failed
+     * @param at     when the provider says it happened
+     * @param reason for a failure, its reason code; else null
+     */
+    public record DeliveryReceipt(ReceiptState state, Instant at, String reason) {
     }
 }

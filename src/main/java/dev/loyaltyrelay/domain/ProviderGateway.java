@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.domain;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,5 +33,30 @@ public interface ProviderGateway {
     /** Preparation then message, as one delivery makes them (the admin API's test send). */
     default DeliveryOutcome prepareAndSend(IntegrationKey integration, OutboundMessage message, ProviderCredentials credentials) {
         return prepare(integration, message, credentials).orElseGet(() -> send(integration, message, credentials));
+    }
+
+    /**
+     * What a provider posted to the relay's receipt URL, read as receipts and replies; empty when the provider reports
+     * nothing back (then nothing it posts is read). A body that does not read yields an empty list, never an exception.
+     */
+    default Optional<List<InboundEvent>> readInbound(Provider provider, byte[] body) {
+        return Optional.empty();
+    }
+
+    /**
+     * Registers the relay's receipt URL with the provider, where its API allows: a short code of what it said
+     * ({@code registered}, {@code not_offered}, {@code refused_http_<status>}, {@code unavailable}). Never throws.
+     */
+    default String registerReceipts(IntegrationKey integration, Provider provider, ProviderCredentials credentials, String url) {
+        return "not_offered";
+    }
+
+    /**
+     * What the provider's history says of one message now (reconciliation, for receipts that never came); empty when it
+     * cannot say (no such call, the provider failing). Never throws.
+     */
+    default List<InboundEvent.Receipt> receiptHistory(IntegrationKey integration, Provider provider, ProviderCredentials credentials,
+            String providerMessageId) {
+        return List.of();
     }
 }

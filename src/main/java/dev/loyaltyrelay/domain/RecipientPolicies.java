@@ -50,9 +50,12 @@ public interface RecipientPolicies {
         }
     }
 
-    /** Who said so: the merchant (admin API), or a provider whose answer said the recipient opted out (Meta 131050). */
+    /**
+     * Who said so: the merchant (admin API), a provider whose answer said the recipient opted out (Meta 131050), or the
+     * customer themselves, replying one of the merchant's opt-out words (STOP) to a message.
+     */
     enum ConsentSource {
-        MERCHANT, PROVIDER
+        MERCHANT, PROVIDER, CUSTOMER
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.loyaltyrelay.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.application.ConfigurationSecrets;
+import dev.loyaltyrelay.application.receipts.ReceiptUrls;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.AdminKey;
 import dev.loyaltyrelay.domain.AdminKeyStore;
@@ -66,6 +67,7 @@ public class LocalPipeline {
 
     void start(@Observes StartupEvent startup, DynamoDbClient dynamo, SqsClient sqs, ConfigurationStore store,
             ConfigurationSecrets secrets, RelayConfig config, QueueUrls queues, ProviderCatalogue providers, ObjectMapper json, AdminKeyStore adminKeys,
+            ReceiptUrls receiptUrls,
             @ConfigProperty(name = "local-run.dynamodb-port") int dynamoPort,
             @ConfigProperty(name = "local-run.sqs-port") int sqsPort,
             @ConfigProperty(name = "local-run.http-port") int httpPort) {
@@ -89,6 +91,13 @@ public class LocalPipeline {
         int port = LocalFront.startOnce(httpPort);
         routes.register();
         pollers.start();
+        // As Initialize does for a merchant's integration: the sandbox's Zoko learns where to post receipts and replies.
+        for (Integration integration : store.load(merchantId).orElseThrow().integrations()) {
+            if (receiptUrls.offered(integration)) {
+                var issued = receiptUrls.issue(integration, secrets.openCredentials(integration));
+                LOG.infof("local: %s's receipt URL %s", integration.integrationId(), issued.registration());
+            }
+        }
         LOG.infof("local: DynamoDB Local on %d, ElasticMQ on %d, demo merchant %s seeded, pollers on the five provider queues",
                 dynamoPort, sqsPort, merchantId);
         LOG.infof("loyalty-relay local run ready on http://localhost:%d in %d ms: POST /v1/webhooks/nector/%s, /v1/admin/..., GET /local/outbox",

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.loyaltyrelay.admin.AdminHandler;
 import dev.loyaltyrelay.ingest.IngestHandler;
+import dev.loyaltyrelay.receipts.ReceiptHandler;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLDecoder;
@@ -15,8 +16,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * What the local front hands each request to: the same routes as API Gateway (the webhook and the admin API, each
- * passed to its handler as an HTTP API payload v2 event), the provider sandbox and the outbox.
+ * What the local front hands each request to: the same routes as API Gateway (the webhook, the admin API and the receipt
+ * URLs, each passed to its handler as an HTTP API payload v2 event), the provider sandbox, the outbox and a customer's
+ * reply (the sandbox's Zoko posts it to the receipt URL).
  */
 @IfBuildProfile("dev")
 @ApplicationScoped
@@ -24,14 +26,17 @@ public class LocalRoutes {
 
     static final String WEBHOOK_PREFIX = "/v1/webhooks/nector/";
     static final String ADMIN_PREFIX = "/v1/admin/";
+    static final String RECEIPTS_PREFIX = "/v1/receipts/";
     private final IngestHandler ingest;
     private final AdminHandler admin;
+    private final ReceiptHandler receipts;
     private final Sandbox sandbox;
     private Function<Map<String, Object>, Map<String, Object>> dispatcher;
 
-    LocalRoutes(IngestHandler ingest, AdminHandler admin, Sandbox sandbox) {
+    LocalRoutes(IngestHandler ingest, AdminHandler admin, ReceiptHandler receipts, Sandbox sandbox) {
         this.ingest = ingest;
         this.admin = admin;
+        this.receipts = receipts;
         this.sandbox = sandbox;
     }
 
@@ -77,6 +82,13 @@ public class LocalRoutes {
         }
         if (path.equals("/local/outbox") && method.equals("GET")) {
             return sandbox.outbox();
+        }
+        if (path.equals("/local/customer-reply") && method.equals("POST")) {
+            return sandbox.customerReply(body);
+        }
+        if (path.startsWith(RECEIPTS_PREFIX)) {
+            return gateway(receipts.handleRequest(event(method, path, query, headers, body,
+                    "POST /v1/receipts/{provider}/{merchantId}/{integrationId}/{secret}"), null));
         }
         return response(404, "application/json", "{\"error\":\"no_such_route\",\"routes\":[\"POST /v1/webhooks/nector/{merchantId}\","
                 + "\"/v1/admin/... (docs/openapi.yaml)\",\"GET /local/outbox\",\"/local/sandbox/{provider}/...\"]}");

@@ -10,6 +10,11 @@ import dev.loyaltyrelay.domain.ProviderProfile;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +40,9 @@ public class Sandbox {
     private final List<Map<String, Object>> outbox = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private volatile Map<String, Integer> zokoTemplates = Map.of();
+    /** Where the sandbox's Zoko posts receipts and replies, as Initialize registered it ({@code POST /v2/webhook}). */
+    private volatile String zokoWebhook;
+    private final HttpClient poster = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final ProviderCatalogue providers;
 
@@ -71,11 +79,23 @@ public class Sandbox {
         if (request.isMissingNode()) {
             return LocalRoutes.response(400, "application/json", "{\"error\":\"body is not JSON\"}");
         }
+        if (provider.key().equals("zoko") && providerPath.equals("/v2/webhook")) {
+            zokoWebhook = request.path("url").asText(null);
+            return LocalRoutes.response(201, "application/json", write(Map.of("id", "sandbox-webhook-1", "url", String.valueOf(zokoWebhook),
+                    "events", request.path("events"))));
+        }
         if (provider.key().equals("wigzo") && providerPath.startsWith("/rest/v1/learn/identify")) {
             return LocalRoutes.response(200, "application/json", "{\"status\":\"identified\"}");
         }
         String messageId = "sandbox-" + provider.key() + "-" + sequence.incrementAndGet();
         record(provider, providerPath, messageId, request);
+        if (provider.key().equals("zoko")) {
+            // As Zoko does: the message is delivered, then read, each reported to the registered webhook.
+            postLater(Map.of("event", "message:delivery:update", "id", messageId, "deliveryStatus", "delivered", "direction", "FROM_STORE",
+                    "platform", "whatsapp"), Duration.ofSeconds(1));
+            postLater(Map.of("event", "message:delivery:update", "id", messageId, "deliveryStatus", "read", "direction", "FROM_STORE",
+                    "platform", "whatsapp"), Duration.ofSeconds(2));
+        }
         return switch (provider.key()) {
             case "zoko" -> LocalRoutes.response(202, "application/json", "{\"messageId\":\"" + messageId + "\"}");
             case "delightchat" -> LocalRoutes.response(200, "application/json", "{\"message_id\":\"" + messageId + "\"}");
@@ -84,6 +104,41 @@ public class Sandbox {
             // A provider the sandbox was not taught: every id field the adapters read, so any of them finds one.
             default -> LocalRoutes.response(200, "application/json", write(Map.of("id", messageId, "messageId", messageId, "message_id", messageId)));
         };
+    }
+
+    /**
+     * {@code POST /local/customer-reply} {@code {"mobile": "+91...", "text": "STOP"}}: the customer writes back on WhatsApp,
+     * and the sandbox's Zoko posts it to the registered webhook as Zoko's {@code message:user:in}.
+     */
+    Map<String, Object> customerReply(byte[] body) {
+        JsonNode reply = parse(body);
+        String mobile = reply.path("mobile").asText("");
+        if (!reply.path("text").isTextual() || mobile.isBlank()) {
+            return LocalRoutes.response(400, "application/json", "{\"error\":\"give mobile and text\"}");
+        }
+        if (zokoWebhook == null) {
+            return LocalRoutes.response(409, "application/json", "{\"error\":\"no Zoko webhook registered: initialize a Zoko integration first\"}");
+        }
+        postLater(Map.of("event", "message:user:in", "direction", "FROM_CUSTOMER", "platform", "whatsapp", "type", "text",
+                "platformSenderId", mobile.replaceAll("[^0-9]", ""), "text", reply.path("text").asText()), Duration.ZERO);
+        return LocalRoutes.response(202, "application/json", "{\"status\":\"posting\"}");
+    }
+
+    /** Posts an event to the registered webhook after {@code delay}, off the request's thread (Zoko posts asynchronously). */
+    private void postLater(Map<String, Object> event, Duration delay) {
+        String url = zokoWebhook;
+        if (url == null) {
+            return;
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(delay);
+                poster.send(HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(write(event))).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            } catch (IOException | InterruptedException | RuntimeException notPosted) {
+                // The sandbox stands in for Zoko, which retries; here a lost post is only a missing receipt.
+            }
+        });
     }
 
     Map<String, Object> outbox() {

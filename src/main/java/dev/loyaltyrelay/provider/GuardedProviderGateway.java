@@ -5,9 +5,11 @@ import dev.loyaltyrelay.domain.OutboundMessage;
 import dev.loyaltyrelay.domain.ProviderGateway;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
+import dev.loyaltyrelay.domain.InboundEvent;
 import dev.loyaltyrelay.domain.IntegrationKey;
 import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Unknown;
+import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.ProviderCredentials;
 import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -46,11 +48,58 @@ public class GuardedProviderGateway implements ProviderGateway {
     private final ProviderRegistry adapters;
     private final RelayConfig.Delivery settings;
     private final BreakerListener breakers;
+    private final Map<Provider, ProviderReceipts> receipts = new java.util.HashMap<>();
 
-    GuardedProviderGateway(ProviderRegistry adapters, RelayConfig config, BreakerListener breakers) {
+    GuardedProviderGateway(ProviderRegistry adapters, RelayConfig config, BreakerListener breakers,
+            jakarta.enterprise.inject.Instance<ProviderReceipts> receiptSources) {
         this.adapters = adapters;
         this.settings = config.delivery();
         this.breakers = breakers;
+        receiptSources.forEach(source -> receipts.put(source.provider(), source));
+    }
+
+    @Override
+    public Optional<List<InboundEvent>> readInbound(Provider provider, byte[] body) {
+        ProviderReceipts source = receipts.get(provider);
+        if (source == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(source.read(body));
+        } catch (RuntimeException unreadable) {
+            // What a provider posts is read as data; whatever it holds, the receiver answers (and nothing is applied).
+            Log.warnf("a %s post to the receipt URL did not read: %s", provider.key(), unreadable.getClass().getSimpleName());
+            return Optional.of(List.of());
+        }
+    }
+
+    @Override
+    public String registerReceipts(IntegrationKey integration, Provider provider, ProviderCredentials credentials, String url) {
+        ProviderReceipts source = receipts.get(provider);
+        if (source == null) {
+            return "not_offered";
+        }
+        try {
+            return source.register(credentials, url);
+        } catch (RuntimeException failed) {
+            Log.warnf("integration %s: receipt URL not registered with %s (%s)", integration, provider.key(), failed.getClass().getSimpleName());
+            return failed instanceof ProviderCredentials.Incomplete ? "credentials_incomplete" : "unavailable";
+        }
+    }
+
+    @Override
+    public List<InboundEvent.Receipt> receiptHistory(IntegrationKey integration, Provider provider, ProviderCredentials credentials,
+            String providerMessageId) {
+        ProviderReceipts source = receipts.get(provider);
+        if (source == null) {
+            return List.of();
+        }
+        try {
+            return source.history(credentials, providerMessageId);
+        } catch (RuntimeException failed) {
+            Log.warnf("integration %s: %s history not read (%s)", integration, provider.key(), failed.getClass().getSimpleName());
+            return List.of();
+        }
     }
 
     @Override

@@ -107,6 +107,23 @@ public final class ProviderResponses {
         return OptionalInt.empty();
     }
 
+    /**
+     * The reason code of a failure a provider reports after it accepted the message (a receipt), read as a synchronous
+     * answer would be: Meta's 131050 is {@code recipient_opted_out} (which records the opt-out), another known Meta code
+     * {@code meta_<code>}, wherever {@link #metaErrorCode} looks, in the report itself or its {@code details}; anything else
+     * {@code provider_failed}.
+     */
+    public static String failureReason(JsonNode report) {
+        OptionalInt code = metaErrorCode(report);
+        if (code.isEmpty()) {
+            code = metaErrorCode(report.path("details"));
+        }
+        if (code.isEmpty()) {
+            return "provider_failed";
+        }
+        return code.getAsInt() == META_OPTED_OUT ? Rejected.RECIPIENT_OPTED_OUT : "meta_" + code.getAsInt();
+    }
+
     private static boolean known(int code) {
         return code == META_OPTED_OUT || META_RETRYABLE.contains(code) || META_PERMANENT.contains(code);
     }

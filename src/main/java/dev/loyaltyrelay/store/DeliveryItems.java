@@ -9,6 +9,7 @@ import static dev.loyaltyrelay.store.Attributes.string;
 import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryRecord;
+import dev.loyaltyrelay.domain.ReceiptState;
 import dev.loyaltyrelay.domain.DeliveryStatus;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.Recipient;
@@ -50,7 +51,21 @@ final class DeliveryItems {
                 string(item, "recipientMasked"), DeliveryStatus.valueOf(string(item, "status")), string(item, "reason"),
                 attempts(item), string(item, "providerMessageId"),
                 Instant.ofEpochMilli(number(item, "receivedAt").orElse(0L)), instant(item, "updatedAt"), instant(item, "nextAttemptAt"),
-                string(item, "givenUpBy"), Counted.decode(string(item, "counted")), trail);
+                string(item, "givenUpBy"), Counted.decode(string(item, "counted")), trail, receipt(item));
+    }
+
+    /** The record's receipt; a state this version does not know reads as none. */
+    private static DeliveryRecord.DeliveryReceipt receipt(Map<String, AttributeValue> item) {
+        String state = string(item, "receipt");
+        if (state == null) {
+            return null;
+        }
+        for (ReceiptState known : ReceiptState.values()) {
+            if (known.key().equals(state)) {
+                return new DeliveryRecord.DeliveryReceipt(known, instant(item, "receiptAt"), string(item, "receiptReason"));
+            }
+        }
+        return null;
     }
 
     /** One entry of the record's trail: a provider call or a decision. */

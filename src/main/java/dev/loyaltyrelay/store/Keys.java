@@ -29,6 +29,7 @@ final class Keys {
     static final String LISTED_AT = "listedAt";
     /** Records-table index of delivery records by {@link #RECIPIENT_KEY} (keys only). */
     static final String DELIVERIES_BY_RECIPIENT_INDEX = "deliveriesByRecipient";
+    static final String DELIVERIES_BY_PROVIDER_MESSAGE_INDEX = "deliveriesByProviderMessage";
     /** A delivery record's keyed hash of its merchant and recipient. */
     static final String RECIPIENT_KEY = "recipientKey";
 

@@ -57,7 +57,7 @@ final class RecipientConsents {
         }
         String source = string(item, "source");
         return Optional.of(new Consent(bool(item, "optedOut", false), changedAt.get(),
-                "PROVIDER".equals(source) ? ConsentSource.PROVIDER : ConsentSource.MERCHANT));
+                "PROVIDER".equals(source) ? ConsentSource.PROVIDER : "CUSTOMER".equals(source) ? ConsentSource.CUSTOMER : ConsentSource.MERCHANT));
     }
 
     /** Writes the items (one per key); throws {@link StoreUnavailable} when some could not be written (all may be written again). */

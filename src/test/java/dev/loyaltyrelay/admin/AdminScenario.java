@@ -76,6 +76,8 @@ final class AdminScenario {
                 [{"templateId":"wallet_reward_v1","templateVariableCount":2},{"templateId":"coupon_ready_v1","templateVariableCount":2},
                  {"templateId":"no_variables","templateVariableCount":0}]""")));
         ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-1\"}")));
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/webhook")).willReturn(aResponse().withStatus(201)
+                .withBody("{\"id\":\"3c90c3cc-0d44-4b50-8888-8dd25736052a\",\"events\":[\"message:delivery:update\",\"message:user:in\"]}")));
         ProviderStubs.of(BuiltIn.DELIGHTCHAT).stubFor(post(urlEqualTo("/api/v1/public/message")).willReturn(aResponse().withStatus(200).withBody("{\"id\":\"dc-1\"}")));
         ProviderStubs.of(BuiltIn.BITESPEED).stubFor(post(urlEqualTo(BiteSpeedContract.PATH)).willReturn(aResponse().withStatus(200).withBody("{\"messageId\":\"bs-1\"}")));
         ProviderStubs.of(BuiltIn.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{}")));

@@ -52,6 +52,9 @@ class IamCoverageTest {
     HeldEventStore held;
     @Inject
     dev.loyaltyrelay.figures.FiguresHandler figures;
+    @Inject
+    @jakarta.inject.Named("receipts")
+    dev.loyaltyrelay.receipts.ReceiptHandler receipts;
 
     static final TemplateResources TEMPLATE = TemplateResources.read(Path.of("template.yaml"));
 
@@ -149,6 +152,20 @@ class IamCoverageTest {
         assertEquals(200, call("POST", merchants(merchantId) + "/customers/erase", key, object("mobile", "9876543210")).status());
         denied.addAll(deniedTo("AdminFunction", IamCallRecorder.take()));
         Queues.purgeAll();
+
+        // The receipts function: Zoko posts a receipt for a message it accepted, and a customer's STOP.
+        String receiptUrl = initialized.get("receipts").get("url").asText();
+        // Every message Zoko accepted here was answered as zk-1 (AdminScenario.providersAccept).
+        String messageId = "zk-1";
+        IamCallRecorder.take();
+        for (String body : List.of("{\"event\":\"message:delivery:update\",\"id\":\"" + messageId + "\",\"deliveryStatus\":\"read\"}",
+                "{\"event\":\"message:user:in\",\"platformSenderId\":\"919876543211\",\"text\":\"STOP\"}")) {
+            var event = new com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent();
+            event.setRawPath(java.net.URI.create(receiptUrl).getPath());
+            event.setBody(body);
+            assertEquals(200, receipts.handleRequest(event, null).getStatusCode());
+        }
+        denied.addAll(deniedTo("ReceiptsFunction", IamCallRecorder.take()));
 
         // The figures function projects the records' changes (the stream itself is read by Lambda's event source).
         dev.loyaltyrelay.support.FiguresStream.project(figures);

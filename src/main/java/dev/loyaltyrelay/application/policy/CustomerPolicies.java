@@ -151,15 +151,15 @@ public class CustomerPolicies {
     }
 
     /**
-     * Whether the recipient's consent stops a message of {@code category}: an opt-out the merchant recorded stops every
-     * topic on the channel; one a provider reported (Meta 131050: the user stopped <i>marketing</i> messages) stops
+     * Whether the recipient's consent stops a message of {@code category}: an opt-out the merchant recorded, or the
+     * customer asked for (a STOP reply), stops every topic on the channel; one a provider reported (Meta 131050: the user stopped <i>marketing</i> messages) stops
      * marketing topics only, so a transactional one (a coupon just created) still goes.
      */
     static boolean suppresses(RecipientPolicy policy, TopicCategory category) {
         if (policy == null || !policy.optedOut()) {
             return false;
         }
-        return policy.consent().source() == ConsentSource.MERCHANT || category == TopicCategory.MARKETING;
+        return policy.consent().source() != ConsentSource.PROVIDER || category == TopicCategory.MARKETING;
     }
 
     /** Deferred to the end of the merchant's quiet hours, when a marketing message falls inside them. */
