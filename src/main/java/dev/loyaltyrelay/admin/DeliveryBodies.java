@@ -68,10 +68,11 @@ final class DeliveryBodies {
 
     /**
      * {@code ReceiptFigures}: for the providers that report receipts only, what became of the messages they accepted, by
-     * provider and by topic.
+     * provider, by topic and by template ({@code <provider>:<template id>}; messages recorded before records named their
+     * template are in the other two only).
      */
     @RegisterForReflection
-    record Receipts(Map<String, ReceiptRates> byProvider, Map<String, ReceiptRates> byTopic) {
+    record Receipts(Map<String, ReceiptRates> byProvider, Map<String, ReceiptRates> byTopic, Map<String, ReceiptRates> byTemplate) {
     }
 
     /**

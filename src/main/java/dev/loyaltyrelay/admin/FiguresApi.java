@@ -46,10 +46,14 @@ public class FiguresApi {
         var byReason = new TreeMap<String, Long>();
         var receiptsByProvider = new TreeMap<String, long[]>();
         var receiptsByTopic = new TreeMap<String, long[]>();
+        var receiptsByTemplate = new TreeMap<String, long[]>();
         for (DeliveryFigures.Figure figure : figures.read(request.merchantId(), from, to)) {
             if (figure.outcome() == DeliveryFigures.Outcome.SENT && reportsReceipts(figure.provider())) {
                 count(receiptsByProvider.computeIfAbsent(figure.provider().key(), k -> new long[3]), figure);
                 count(receiptsByTopic.computeIfAbsent(figure.topic(), k -> new long[3]), figure);
+                if (figure.template() != null) {
+                    count(receiptsByTemplate.computeIfAbsent(figure.provider().key() + ":" + figure.template(), k -> new long[3]), figure);
+                }
             }
             String outcome = figure.outcome().name().toLowerCase(Locale.ROOT);
             totals.merge(outcome, figure.count(), Long::sum);
@@ -66,7 +70,7 @@ public class FiguresApi {
             totals.putIfAbsent(outcome, 0L);
         }
         return AdminResponse.ok(new Figures(from.toString(), to.toString(), totals, deliveryRate(totals), byProvider, byTopic, byReason,
-                new Receipts(rates(receiptsByProvider), rates(receiptsByTopic)),
+                new Receipts(rates(receiptsByProvider), rates(receiptsByTopic), rates(receiptsByTemplate)),
                 "counted by the UTC day the event was received; deliveryRate = sent / (sent + failed + unknown);"
                         + " suppressed deliveries are left out of the rate; pending ones wait for a retry, or (byReason deferred:<reason>)"
                         + " for the end of quiet hours; receipts (providers that report them): deliveredRate = delivered / sent,"

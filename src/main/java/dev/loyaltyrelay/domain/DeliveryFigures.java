@@ -95,12 +95,22 @@ public interface DeliveryFigures {
         }
     }
 
-    /** One counter change. */
-    record Increment(String merchantId, LocalDate day, Provider provider, String topic, Outcome outcome, String reason, long delta) {
+    /**
+     * One counter change.
+     *
+     * @param template the delivery's template (or, for a flow, its event name), or null for a delivery recorded before
+     *                 records carried it: its counter has no template part
+     */
+    record Increment(String merchantId, LocalDate day, Provider provider, String topic, Outcome outcome, String reason, long delta,
+            String template) {
+        public Increment(String merchantId, LocalDate day, Provider provider, String topic, Outcome outcome, String reason, long delta) {
+            this(merchantId, day, provider, topic, outcome, reason, delta, null);
+        }
     }
 
     List<Figure> read(String merchantId, LocalDate from, LocalDate to);
 
-    record Figure(LocalDate day, Provider provider, String topic, Outcome outcome, String reason, long count) {
+    /** @param template the counter's template, or null for one kept without */
+    record Figure(LocalDate day, Provider provider, String topic, Outcome outcome, String reason, long count, String template) {
     }
 }

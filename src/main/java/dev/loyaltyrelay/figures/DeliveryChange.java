@@ -16,12 +16,14 @@ import java.time.LocalDate;
  * @param topic          the Nector topic
  * @param before         what the delivery counted as before the change, or null
  * @param after          what it counts as after, or null
+ * @param beforeTemplate the template the record named before the change, or null
+ * @param afterTemplate  the template it names after, or null (a record written before records carried it)
  */
 record DeliveryChange(String sequenceNumber, String eventId, String deliveryId, String merchantId, LocalDate day, Provider provider, String topic,
-        Counted before, Counted after) {
+        Counted before, Counted after, String beforeTemplate, String afterTemplate) {
 
     /** Whether the change moves the delivery from one counter to another. */
     boolean movesCounters() {
-        return after != null && !after.equals(before);
+        return after != null && (!after.equals(before) || !java.util.Objects.equals(beforeTemplate, afterTemplate));
     }
 }

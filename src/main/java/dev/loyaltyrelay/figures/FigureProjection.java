@@ -81,11 +81,11 @@ public class FigureProjection {
         List<Increment> increments = new ArrayList<>(2);
         if (change.before() != null) {
             increments.add(new Increment(change.merchantId(), change.day(), change.provider(), change.topic(), change.before().outcome(),
-                    change.before().reason(), -1));
+                    change.before().reason(), -1, change.beforeTemplate()));
         }
         if (change.after() != null) {
             increments.add(new Increment(change.merchantId(), change.day(), change.provider(), change.topic(), change.after().outcome(),
-                    change.after().reason(), 1));
+                    change.after().reason(), 1, change.afterTemplate()));
         }
         return new Move(change.deliveryId(), position(change.sequenceNumber()), increments);
     }

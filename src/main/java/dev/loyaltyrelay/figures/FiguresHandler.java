@@ -90,9 +90,14 @@ public class FiguresHandler implements RequestStreamHandler {
             changes.add(new DeliveryChange(sequenceNumber, record.path("eventID").asText(), key.substring(DELIVERY_KEY_PREFIX.length()),
                     after.path("merchantId").path("S").asText(),
                     LocalDate.ofInstant(Instant.ofEpochMilli(Long.parseLong(receivedAt)), ZoneOffset.UTC), provider.get(),
-                    after.path("topic").path("S").asText(), counted(before), counted(after)));
+                    after.path("topic").path("S").asText(), counted(before), counted(after), template(before), template(after)));
         }
         return changes;
+    }
+
+    private static String template(JsonNode image) {
+        JsonNode value = image.path("template").path("S");
+        return value.isTextual() ? value.asText() : null;
     }
 
     private static Counted counted(JsonNode image) {

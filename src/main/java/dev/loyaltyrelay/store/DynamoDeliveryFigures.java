@@ -101,7 +101,7 @@ public class DynamoDeliveryFigures implements DeliveryFigures {
         Map<String, Map<String, Long>> byItem = new LinkedHashMap<>();
         for (Increment increment : increments) {
             byItem.computeIfAbsent(increment.merchantId() + "\n" + increment.day(), k -> new LinkedHashMap<>())
-                    .merge(counter(increment.provider(), increment.topic(), new Counted(increment.outcome(), increment.reason())),
+                    .merge(counter(increment.provider(), increment.topic(), new Counted(increment.outcome(), increment.reason()), increment.template()),
                             increment.delta(), Long::sum);
         }
         byItem.values().forEach(counters -> counters.values().removeIf(delta -> delta == 0));
@@ -129,9 +129,11 @@ public class DynamoDeliveryFigures implements DeliveryFigures {
         return Map.of(Keys.PK, s("FIG#" + merchantId), Keys.SK, s(day.toString()));
     }
 
-    /** The counter attribute of a provider, topic and what a delivery counts as. */
-    static String counter(Provider provider, String topic, Counted counted) {
-        return provider.key() + "|" + topic + "|" + counted.outcome().name().toLowerCase(Locale.ROOT) + "|" + counted.reason();
+    /** The counter attribute of a provider, topic, what a delivery counts as and, when known, its template. */
+    static String counter(Provider provider, String topic, Counted counted, String template) {
+        String counter = provider.key() + "|" + topic + "|" + counted.outcome().name().toLowerCase(Locale.ROOT) + "|" + counted.reason();
+        // A template id is the provider's text: a '|' in it would read as another part.
+        return template == null ? counter : counter + "|" + template.replace('|', '/');
     }
 
     /** Adds each counter's delta to a day's figures item (the same change a transaction writes beside a record). */
@@ -153,10 +155,10 @@ public class DynamoDeliveryFigures implements DeliveryFigures {
         for (var item : items) {
             LocalDate day = LocalDate.parse(item.get(Keys.SK).s());
             item.forEach((name, value) -> {
-                String[] parts = name.split("\\|", 4);
-                if (parts.length == 4 && value.n() != null) {
+                String[] parts = name.split("\\|", 5);
+                if (parts.length >= 4 && value.n() != null) {
                     Provider.fromKey(parts[0]).ifPresent(provider -> figures.add(new Figure(day, provider, parts[1],
-                            Outcome.valueOf(parts[2].toUpperCase(Locale.ROOT)), parts[3], Long.parseLong(value.n()))));
+                            Outcome.valueOf(parts[2].toUpperCase(Locale.ROOT)), parts[3], Long.parseLong(value.n()), parts.length == 5 ? parts[4] : null)));
                 }
             });
         }

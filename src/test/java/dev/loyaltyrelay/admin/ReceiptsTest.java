@@ -224,6 +224,9 @@ class ReceiptsTest {
         assertEquals(1, rates.get("read").asInt());
         assertEquals(0.5, rates.get("readRate").asDouble());
         assertEquals(0.5, figures.get("receipts").get("byTopic").get("walletreward_create").get("deliveredRate").asDouble());
+        JsonNode byTemplate = figures.get("receipts").get("byTemplate").get("zoko:wallet_reward_v1");
+        assertEquals(2, byTemplate.get("sent").asInt(), figures.toString());
+        assertEquals(0.5, byTemplate.get("readRate").asDouble(), "per template too");
         assertEquals(2, figures.get("totals").get("sent").asInt(), "receipts leave the sent total as it was");
         assertEquals(List.of(), AdminScenario.violationsOf("Figures", figures.body()));
         assertTrue(logs.stream().noneMatch(line -> line.contains(secret)), "the secret in a log line: " + logs);
