@@ -138,7 +138,8 @@ class AdminApiTest {
             assertEquals(List.of("Riya", "100"), List.of(tested.get("rendered").get(0).asText(), tested.get("rendered").get(1).asText()));
         }
         assertEquals(1, ProviderStubs.of(provider).findAll(anyRequestedFor(anyUrl())).stream()
-                .filter(r -> r.getMethod().getName().equals("POST") && !r.getUrl().contains("identify")).count(), "the test event was sent once");
+                .filter(r -> r.getMethod().getName().equals("POST") && !r.getUrl().contains("identify") && !r.getUrl().equals("/v2/webhook"))
+                .count(), "the test event was sent once (Initialize's registration of the receipt URL aside)");
 
         assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
         assertEquals(1, AdminScenario.deliver(provider, function(provider)));
