@@ -454,6 +454,10 @@ class FunctionZipBootIT {
         if ("AWS::SQS::Queue".equals(type)) {
             return queueUrls().get(logicalId);
         }
+        if ("AWS::Serverless::HttpApi".equals(type)) {
+            // The API's id, as in the samples' request context: it makes the public URL receipt URLs are issued under.
+            return "relayapi";
+        }
         return null;
     }
 
