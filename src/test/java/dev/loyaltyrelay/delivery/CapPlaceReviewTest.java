@@ -27,6 +27,10 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicReference;
+import java.time.LocalTime;
+import java.util.Map;
+import dev.loyaltyrelay.domain.ProviderQueues;
+import dev.loyaltyrelay.domain.QuietHours;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +50,8 @@ class CapPlaceReviewTest {
     ConfigurationStore configuration;
     @Inject
     FrequencyCaps caps;
+    @Inject
+    ProviderQueues queues;
 
     @BeforeEach
     void freshMerchant() {
@@ -124,5 +130,68 @@ class CapPlaceReviewTest {
                 "a rejected delivery holds no place");
         assertEquals(DeliveryStatus.SENT, fixture.record(second).status(), "the day's first message that reached the customer; reason "
                 + fixture.record(second).reason());
+    }
+
+    /**
+     * The takeover path (README Delivery 5): a copy carrying an outcome whose claim is not the record's any more is "an
+     * ordinary attempt under the new claim" (withinMarketingLimitsUnder). Inside quiet hours it is recorded DEFERRED under
+     * the claim, through ledger.record, which writes no credit: DeliveryLedger.record's contract ("A DEFERRED outcome moves
+     * the start of the delivery's age budget on by the wait") is not kept. The 11 h night wait is charged to the 24 h age
+     * budget: a delivery 16 h old at 22:00 is given up age_exceeded at 09:00 instead of being sent.
+     */
+    @Test
+    void aDeferralRecordedUnderAClaim_creditsNoWait_andTheNightSpendsTheAgeBudget() {
+        configuration.saveMarketingLimits(fixture.merchantId(), new MarketingLimits(null, new QuietHours(LocalTime.of(21, 0), LocalTime.of(9, 0))));
+        clock.set(LocalDateTime.parse("2026-12-02T06:00").atZone(KOLKATA).toInstant());
+        DeliveryJob job = fixture.zokoJob();
+        fixture.invoke(job, 1);
+        assertEquals(DeliveryStatus.DEFERRED, fixture.record(job).status(), "06:00 is quiet: deferred (unclaimed, 3 h credited)");
+        clock.set(LocalDateTime.parse("2026-12-02T09:00:05").atZone(KOLKATA).toInstant());
+        zokoAnswers(503);
+        fixture.invoke(job, 2);
+        assertEquals(DeliveryStatus.RETRY_SCHEDULED, fixture.record(job).status());
+
+        // 23:00, 14 h of the age budget spent: a copy carrying an outcome of a claim that is not the record's arrives.
+        zokoAnswers(202);
+        clock.set(LocalDateTime.parse("2026-12-02T23:00").atZone(KOLKATA).toInstant());
+        queues.requeue(job.provider(), fixture.encode(job), Map.of("carriedToken", "a-claim-long-gone", "carriedStatus", "SENT",
+                "carriedReason", "sent", "carriedCalled", "true", "carriedHttpStatus", "202"));
+        fixture.poll(BuiltIn.ZOKO);
+        assertEquals(DeliveryStatus.DEFERRED, fixture.record(job).status(), "reason " + fixture.record(job).reason());
+        assertEquals(1, calls(BuiltIn.ZOKO), "only the 503; nothing sent in quiet hours");
+
+        // 09:00 next day: the quiet hours are over; 14 h of budget spent outside them, 10 h deferred under the claim.
+        clock.set(LocalDateTime.parse("2026-12-03T09:00:05").atZone(KOLKATA).toInstant());
+        fixture.invoke(job, 4);
+
+        assertEquals(DeliveryStatus.SENT, fixture.record(job).status(), "14 h of the budget spent outside quiet hours; the record says "
+                + fixture.record(job).status() + " (" + fixture.record(job).reason() + ")");
+    }
+    /** Control (passes): the same timeline, the 23:00 attempt an ordinary copy: deferred unclaimed, credited, sent. */
+    @Test
+    void control_theSameNightDeferredWithoutAClaim_isCredited_andSent() {
+        configuration.saveMarketingLimits(fixture.merchantId(), new MarketingLimits(null, new QuietHours(LocalTime.of(21, 0), LocalTime.of(9, 0))));
+        clock.set(LocalDateTime.parse("2026-12-02T06:00").atZone(KOLKATA).toInstant());
+        DeliveryJob job = fixture.zokoJob();
+        fixture.invoke(job, 1);
+        assertEquals(DeliveryStatus.DEFERRED, fixture.record(job).status(), "06:00 is quiet: deferred (unclaimed, 3 h credited)");
+        clock.set(LocalDateTime.parse("2026-12-02T09:00:05").atZone(KOLKATA).toInstant());
+        zokoAnswers(503);
+        fixture.invoke(job, 2);
+        assertEquals(DeliveryStatus.RETRY_SCHEDULED, fixture.record(job).status());
+
+        // 23:00, 14 h of the age budget spent: a copy carrying an outcome of a claim that is not the record's arrives.
+        zokoAnswers(202);
+        clock.set(LocalDateTime.parse("2026-12-02T23:00").atZone(KOLKATA).toInstant());
+        fixture.invoke(job, 3);
+        assertEquals(DeliveryStatus.DEFERRED, fixture.record(job).status(), "reason " + fixture.record(job).reason());
+        assertEquals(1, calls(BuiltIn.ZOKO), "only the 503; nothing sent in quiet hours");
+
+        // 09:00 next day: the quiet hours are over; 14 h of budget spent outside them, 10 h deferred under the claim.
+        clock.set(LocalDateTime.parse("2026-12-03T09:00:05").atZone(KOLKATA).toInstant());
+        fixture.invoke(job, 4);
+
+        assertEquals(DeliveryStatus.SENT, fixture.record(job).status(), "14 h of the budget spent outside quiet hours; the record says "
+                + fixture.record(job).status() + " (" + fixture.record(job).reason() + ")");
     }
 }
