@@ -52,6 +52,8 @@ class CapPlaceReviewTest {
     FrequencyCaps caps;
     @Inject
     ProviderQueues queues;
+    @Inject
+    dev.loyaltyrelay.domain.DeliveryLedger ledger;
 
     @BeforeEach
     void freshMerchant() {
@@ -193,5 +195,32 @@ class CapPlaceReviewTest {
 
         assertEquals(DeliveryStatus.SENT, fixture.record(job).status(), "14 h of the budget spent outside quiet hours; the record says "
                 + fixture.record(job).status() + " (" + fixture.record(job).reason() + ")");
+    }
+
+    /** Checked sound (passes): an unclaimed deferral whose write races a claim and a finished send does not overwrite them. */
+    @Test
+    void anUnclaimedDeferral_racingAClaimThatSends_doesNotOverwriteTheFinishedRecord() {
+        configuration.saveMarketingLimits(fixture.merchantId(), new MarketingLimits(null, new QuietHours(LocalTime.of(21, 0), LocalTime.of(9, 0))));
+        clock.set(LocalDateTime.parse("2026-12-02T22:00").atZone(KOLKATA).toInstant());
+        DeliveryJob job = fixture.zokoJob();
+        DynamoFaults.justBefore(DynamoFaults.updateOf("DELIVERY#", "deferredMillis"), () -> {
+            var claim = (dev.loyaltyrelay.domain.DeliveryLedger.Claimed) ledger.claim(job, fixture.encode(job),
+                    dev.loyaltyrelay.domain.DeliveryLedger.Budget.UNLIMITED, clock.instant());
+            ledger.record(claim, DeliveryStatus.SENT, new dev.loyaltyrelay.domain.DeliveryOutcome.Sent("zk-other", 202), null, clock.instant());
+        });
+        fixture.invoke(job, 1);
+        assertEquals(DeliveryStatus.SENT, fixture.record(job).status());
+    }
+
+    /** Checked sound (passes): ... and one racing a claim still held does not take it from under the caller. */
+    @Test
+    void anUnclaimedDeferral_racingALiveClaim_leavesItSending() {
+        configuration.saveMarketingLimits(fixture.merchantId(), new MarketingLimits(null, new QuietHours(LocalTime.of(21, 0), LocalTime.of(9, 0))));
+        clock.set(LocalDateTime.parse("2026-12-02T22:00").atZone(KOLKATA).toInstant());
+        DeliveryJob job = fixture.zokoJob();
+        DynamoFaults.justBefore(DynamoFaults.updateOf("DELIVERY#", "deferredMillis"), () -> ledger.claim(job, fixture.encode(job),
+                dev.loyaltyrelay.domain.DeliveryLedger.Budget.UNLIMITED, clock.instant()));
+        fixture.invoke(job, 1);
+        assertEquals(DeliveryStatus.SENDING, fixture.record(job).status());
     }
 }
