@@ -28,8 +28,8 @@ public interface DeliveryLedger {
     ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, Instant now);
 
     /**
-     * Writes the outcome of the claimed attempt and gives the lease up. A {@code DEFERRED} outcome moves the start of
-     * the delivery's age budget on by the wait until {@code nextAttemptAt}: a deferral spends none of it.
+     * Writes the outcome of the claimed attempt and gives the lease up. A {@code DEFERRED} outcome earns the credit a
+     * deferral without a claim does ({@link #defer}).
      *
      * @return {@link Written}, or {@link ClaimLost} when the lease lapsed and another function took the delivery over
      *         (its record stands)

@@ -32,8 +32,9 @@ public interface RecipientPolicies {
     void recordConsent(Collection<ConsentChange> changes);
 
     /**
-     * Records that a provider reported the recipient opted out of {@code channel}, unless an opt-out that stops more (the
-     * merchant's, or the customer's own) is recorded already: a provider's report never narrows it.
+     * Records that a provider reported the recipient opted out of {@code channel} at {@code at}, unless an opt-out that stops
+     * more (the merchant's, or the customer's own) is recorded already (a provider's report never narrows it), or an
+     * opt-in was recorded after {@code at} (a report that arrived late does not undo a newer consent).
      *
      * @return whether it was recorded
      */

@@ -39,6 +39,14 @@ record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
     WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, String givenUpBy, Instant now) {
         var update = new ItemUpdate();
         DeliveryChanges.outcome(update, status, outcome, nextAttemptAt, givenUpBy, now);
+        if (status == DeliveryStatus.DEFERRED && nextAttemptAt != null) {
+            // Deferred under a claim (an attempt that took a lapsed claim over): credited as an unclaimed deferral is. The
+            // record is ours until this write, so what it shows now is what the credit is worked out from.
+            Map<String, AttributeValue> read = records.read("read delivery before deferring", claim.deliveryId());
+            long credit = deferralCredit(read, status(read, "priorStatus"), nextAttemptAt, changes.settings().maxDeferral(), now);
+            update.set("budgetFrom", n(claim.budgetFrom().plusMillis(credit).toEpochMilli()))
+                    .set("deferredMillis", n(number(read, "deferredMillis").orElse(0L) + credit));
+        }
         if (outcome instanceof DeliveryOutcome.Suppressed suppressed && suppressed.recipientErased()) {
             // Erased while its attempt was being prepared: the claim wrote the address; this write takes it back.
             DeliveryChanges.scrubRecipient(update);
@@ -78,14 +86,8 @@ record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
             if (status == DeliveryStatus.SENDING && !overLapsedLease) {
                 return new LapsedMidCall();
             }
-            // The wait a deferral on the record covers already (a copy deferred earlier in the same quiet hours) is not credited again.
-            Instant covered = now;
-            Optional<Long> alreadyUntil = number(read, "nextAttemptAt");
-            if (status == DeliveryStatus.DEFERRED && alreadyUntil.isPresent() && alreadyUntil.get() > now.toEpochMilli()) {
-                covered = Instant.ofEpochMilli(alreadyUntil.get());
-            }
             long creditedSoFar = number(read, "deferredMillis").orElse(0L);
-            long credit = Math.max(0, Math.min(Duration.between(covered, nextAttemptAt).toMillis(), mostCredit.toMillis() - creditedSoFar));
+            long credit = deferralCredit(read, status, nextAttemptAt, mostCredit, now);
             Instant budgetFrom = budgetFrom(read, job).plusMillis(credit);
 
             String token = UUID.randomUUID().toString();
@@ -102,6 +104,23 @@ record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
             }
         }
         throw new StoreUnavailable("defer delivery", new IllegalStateException("the record kept changing"));
+    }
+
+    /**
+     * The age budget a deferral until {@code nextAttemptAt} earns: the part of the wait no deferral on the record covers
+     * yet (one that was {@code DEFERRED} until later than now: a copy deferred earlier in the same quiet hours), and no
+     * more than what is left of {@code mostCredit} over the delivery's life.
+     *
+     * @param statusBefore the status the record had before this attempt (its {@code priorStatus} under a claim)
+     */
+    static long deferralCredit(Map<String, AttributeValue> read, DeliveryStatus statusBefore, Instant nextAttemptAt, Duration mostCredit, Instant now) {
+        Instant covered = now;
+        Optional<Long> alreadyUntil = number(read, "nextAttemptAt");
+        if (statusBefore == DeliveryStatus.DEFERRED && alreadyUntil.isPresent() && alreadyUntil.get() > now.toEpochMilli()) {
+            covered = Instant.ofEpochMilli(alreadyUntil.get());
+        }
+        long creditedSoFar = number(read, "deferredMillis").orElse(0L);
+        return Math.max(0, Math.min(Duration.between(covered, nextAttemptAt).toMillis(), mostCredit.toMillis() - creditedSoFar));
     }
 
     private static String sameToken(ItemUpdate update, String token) {

@@ -2,6 +2,8 @@ package dev.loyaltyrelay.store;
 
 import static dev.loyaltyrelay.store.Attributes.n;
 import static dev.loyaltyrelay.store.Attributes.number;
+import static dev.loyaltyrelay.store.Attributes.s;
+import static dev.loyaltyrelay.store.Attributes.string;
 
 import dev.loyaltyrelay.domain.FrequencyCap;
 import dev.loyaltyrelay.domain.FrequencyCaps;
@@ -19,8 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /**
  * A recipient's places in the cap as one item beside their consent ({@code RECIPIENT#<keyed hash>} / {@code FREQUENCY}):
- * {@code places} maps each attempt's place ({@code <deliveryId>#<attempt>}) to when it was taken, and {@code version} counts the item's changes. A place
- * is taken by writing the whole map back on the condition that the version is the one read (places that left the
+ * {@code places} maps each delivery id to its place ({@code at}, {@code holder}, {@code kept}), and {@code version} counts the item's changes.
+ * A place is taken by writing the whole map back on the condition that the version is the one read (places that left the
  * window dropped on the way), so of two deliveries racing for the last place one wins and the other reads the item
  * again from the refusal and finds the cap full. The item expires a day after its window would have emptied.
  */
@@ -42,28 +44,28 @@ public class DynamoFrequencyCaps implements FrequencyCaps {
     }
 
     @Override
-    public boolean take(RecipientKey recipient, String deliveryId, String place, FrequencyCap cap, Instant now) {
+    public boolean take(RecipientKey recipient, String deliveryId, String attempt, FrequencyCap cap, Instant now) {
         Map<String, AttributeValue> key = key(recipient);
         Map<String, AttributeValue> item = read(key);
         long windowStart = now.minus(cap.window()).toEpochMilli();
-        String ofTheDelivery = deliveryId + "#";
         for (int tries = 0; tries < MOST_TRIES; tries++) {
-            Map<String, Long> places = places(item);
-            boolean heldAlready = places.containsKey(place) || places.entrySet().stream()
-                    .anyMatch(held -> held.getKey().startsWith(ofTheDelivery) && held.getValue() > windowStart);
-            if (heldAlready) {
+            Map<String, Place> places = places(item);
+            Place own = places.get(deliveryId);
+            boolean ownInWindow = own != null && own.at() > windowStart;
+            if (ownInWindow && (own.kept() || own.holder().equals(attempt))) {
                 return true;
             }
             Map<String, AttributeValue> kept = new HashMap<>();
-            places.forEach((holder, at) -> {
-                if (at > windowStart) {
-                    kept.put(holder, n(at));
+            places.forEach((holder, place) -> {
+                if (place.at() > windowStart) {
+                    kept.put(holder, place.value());
                 }
             });
-            if (kept.size() >= cap.messages()) {
+            if (!ownInWindow && kept.size() >= cap.messages()) {
                 return false;
             }
-            kept.put(place, n(now.toEpochMilli()));
+            // A place not kept is taken over: its holder is gone, or will find the delivery claimed and give back nothing.
+            kept.put(deliveryId, new Place(ownInWindow ? own.at() : now.toEpochMilli(), attempt, false).value());
             Long version = number(item, "version").orElse(null);
             var update = new ItemUpdate()
                     .set("places", AttributeValue.fromM(kept))
@@ -84,20 +86,47 @@ public class DynamoFrequencyCaps implements FrequencyCaps {
     }
 
     @Override
-    public void giveBack(RecipientKey recipient, String attemptPlace) {
+    public void giveBack(RecipientKey recipient, String deliveryId, String attempt) {
         var update = new ItemUpdate();
-        String place = update.name("places") + "." + update.name(attemptPlace);
+        String place = update.name("places") + "." + update.name(deliveryId);
         // The version moves too, so a take that read the place still there cannot write it back.
         String expression = "REMOVE " + place + " ADD " + update.name("version") + " " + update.value(n(1));
+        String condition = place + "." + update.name("holder") + " = " + update.value(s(attempt)) + " AND " + place + "." + update.name("kept")
+                + " = " + update.value(AttributeValue.fromBool(false));
         ConditionalUpdate.send("give back a frequency cap place", dynamo, r -> r.tableName(tables.records()).key(key(recipient))
-                .updateExpression(expression).conditionExpression("attribute_exists(" + place + ")")
+                .updateExpression(expression).conditionExpression(condition)
                 .expressionAttributeNames(update.names()).expressionAttributeValues(update.values()));
+    }
+
+    @Override
+    public void keep(RecipientKey recipient, String deliveryId, String attempt, Instant now) {
+        var update = new ItemUpdate();
+        // Whatever became of the place meanwhile (given back by a copy that lost its claim, say), the message went: it counts.
+        String place = update.name("places") + "." + update.name(deliveryId);
+        String expression = "SET " + place + " = " + update.value(new Place(now.toEpochMilli(), attempt, true).value()) + " ADD "
+                + update.name("version") + " " + update.value(n(1));
+        var item = read(key(recipient));
+        if (item.isEmpty() || !item.containsKey("places")) {
+            // No map to set a key in: the whole item, as a take would have written it.
+            Map<String, AttributeValue> places = new HashMap<>();
+            places.put(deliveryId, new Place(now.toEpochMilli(), attempt, true).value());
+            var whole = new ItemUpdate().set("places", AttributeValue.fromM(places)).add("version", 1)
+                    .set(Keys.EXPIRES_AT, n(now.plus(FrequencyCap.LONGEST_WINDOW).plus(Duration.ofDays(1)).getEpochSecond()));
+            ConditionalUpdate written = ConditionalUpdate.send("keep a frequency cap place", dynamo, r -> r.tableName(tables.records())
+                    .key(key(recipient)).updateExpression(whole.expression()).conditionExpression("attribute_not_exists(" + whole.name("places") + ")")
+                    .expressionAttributeNames(whole.names()).expressionAttributeValues(whole.values()));
+            if (written.applied()) {
+                return;
+            }
+        }
+        DynamoCalls.call("keep a frequency cap place", () -> dynamo.updateItem(r -> r.tableName(tables.records()).key(key(recipient))
+                .updateExpression(expression).expressionAttributeNames(update.names()).expressionAttributeValues(update.values())));
     }
 
     @Override
     public int inUse(RecipientKey recipient, FrequencyCap cap, Instant now) {
         long windowStart = now.minus(cap.window()).toEpochMilli();
-        return (int) places(read(key(recipient))).values().stream().filter(at -> at > windowStart).count();
+        return (int) places(read(key(recipient))).values().stream().filter(place -> place.at() > windowStart).count();
     }
 
     private Map<String, AttributeValue> read(Map<String, AttributeValue> key) {
@@ -105,13 +134,22 @@ public class DynamoFrequencyCaps implements FrequencyCaps {
         return response.hasItem() ? response.item() : Map.of();
     }
 
-    private static Map<String, Long> places(Map<String, AttributeValue> item) {
+    /** One delivery's place: when it was taken, the attempt that holds it, and whether its message went (kept). */
+    private record Place(long at, String holder, boolean kept) {
+        AttributeValue value() {
+            return AttributeValue.fromM(Map.of("at", n(at), "holder", s(holder), "kept", AttributeValue.fromBool(kept)));
+        }
+    }
+
+    private static Map<String, Place> places(Map<String, AttributeValue> item) {
         AttributeValue places = item.get("places");
-        Map<String, Long> found = new HashMap<>();
+        Map<String, Place> found = new HashMap<>();
         if (places != null && places.hasM()) {
-            places.m().forEach((holder, at) -> {
-                if (at.n() != null) {
-                    found.put(holder, Long.parseLong(at.n()));
+            places.m().forEach((deliveryId, place) -> {
+                if (place.hasM()) {
+                    Map<String, AttributeValue> fields = place.m();
+                    found.put(deliveryId, new Place(number(fields, "at").orElse(0L), string(fields, "holder") == null ? "" : string(fields, "holder"),
+                            Boolean.TRUE.equals(fields.getOrDefault("kept", AttributeValue.fromBool(false)).bool())));
                 }
             });
         }

@@ -114,8 +114,11 @@ public class DynamoRecipientPolicies implements RecipientPolicies {
                 .set("optedOut", AttributeValue.fromBool(true))
                 .set("changedAt", n(at.toEpochMilli()))
                 .set("source", s(ConsentSource.PROVIDER.name()));
-        String condition = "attribute_not_exists(" + update.name("optedOut") + ") OR " + update.name("optedOut") + " = "
-                + update.value(AttributeValue.fromBool(false)) + " OR " + update.name("source") + " = " + update.value(s(ConsentSource.PROVIDER.name()));
+        // An opt-in recorded after the provider's report (a late receipt) stands: the report is older than the consent.
+        String condition = "attribute_not_exists(" + update.name("optedOut") + ") OR (" + update.name("optedOut") + " = "
+                + update.value(AttributeValue.fromBool(false)) + " AND (attribute_not_exists(" + update.name("changedAt") + ") OR "
+                + update.name("changedAt") + " <= " + update.value(n(at.toEpochMilli())) + ")) OR " + update.name("source") + " = "
+                + update.value(s(ConsentSource.PROVIDER.name()));
         return ConditionalUpdate.send("record provider opt-out", dynamo, r -> r.tableName(tables.records())
                 .key(key(keyring.hash(recipient), CONSENT + channel.name())).updateExpression(update.expression())
                 .conditionExpression(condition).expressionAttributeNames(update.names()).expressionAttributeValues(update.values())).applied();

@@ -324,4 +324,21 @@ class ReceiptsTest {
         assertEquals(400, call("POST", merchants(zoko.merchantId()) + "/integrations/" + zoko.integrationId() + "/receipts/reconcile",
                 zoko.key(), object("hours", 0)).status());
     }
+
+    @Test
+    void aFailureReportedLate_doesNotUndoAnOptInTheMerchantRecordedAfterIt() {
+        Connected zoko = zokoMerchant();
+        deliverOne(zoko, "zk-late-1");
+        clock.set(java.time.Instant.parse("2026-11-18T10:30:00Z"));
+        assertEquals(200, call("POST", merchants(zoko.merchantId()) + "/consent/opt-in", zoko.key(),
+                object("channel", "WHATSAPP", "mobile", MOBILE_DIGITS)).status());
+
+        posted(zoko.receiptUrl(), "{\"event\":\"message:delivery:update\",\"id\":\"zk-late-1\",\"deliveryStatus\":\"failed\","
+                + "\"platformTimestamp\":\"2026-11-18T10:00:00Z\",\"details\":{\"message\":\"(#131050) Unable to deliver message\"}}");
+
+        assertEquals("failed", delivery(zoko.merchantId(), zoko.key(), "zk-late-1").get("receipt").get("state").asText());
+        JsonNode whatsapp = ConsentTest.channel(call("POST", merchants(zoko.merchantId()) + "/consent/lookup", zoko.key(),
+                object("mobile", MOBILE_DIGITS)), "WHATSAPP");
+        assertFalse(whatsapp.get("optedOut").asBoolean(), "the opt-in at 10:30 is newer than the report of 10:00: " + whatsapp);
+    }
 }

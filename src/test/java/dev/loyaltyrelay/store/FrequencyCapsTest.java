@@ -70,7 +70,7 @@ class FrequencyCapsTest {
                 String deliveryId = "d-" + i;
                 takes.add(threads.submit(() -> {
                     start.await();
-                    return container.take(recipient, deliveryId, deliveryId + "#a", THREE_A_DAY, NOW);
+                    return container.take(recipient, deliveryId, "a", THREE_A_DAY, NOW);
                 }));
             }
             start.countDown();
@@ -83,7 +83,7 @@ class FrequencyCapsTest {
             clients.forEach(DynamoDbClient::close);
         }
         assertEquals(3, caps.inUse(recipient, THREE_A_DAY, NOW));
-        assertFalse(caps.take(recipient, "d-late", "d-late" + "#a", THREE_A_DAY, NOW.plusSeconds(60)));
+        assertFalse(caps.take(recipient, "d-late", "a", THREE_A_DAY, NOW.plusSeconds(60)));
     }
 
     @Test
@@ -91,10 +91,10 @@ class FrequencyCapsTest {
         RecipientKey recipient = someone();
         var one = new FrequencyCap(1, Duration.ofDays(1));
 
-        assertTrue(caps.take(recipient, "d-1", "d-1" + "#a", one, NOW));
-        assertTrue(caps.take(recipient, "d-1", "d-1" + "#a", one, NOW.plusSeconds(30)), "the same attempt asking again (the SDK's repeat)");
-        assertTrue(caps.take(recipient, "d-1", "d-1#b", one, NOW.plusSeconds(40)), "a retry or a redelivered copy goes on the delivery's place");
-        assertFalse(caps.take(recipient, "d-2", "d-2" + "#a", one, NOW.plusSeconds(60)));
+        assertTrue(caps.take(recipient, "d-1", "a", one, NOW));
+        assertTrue(caps.take(recipient, "d-1", "a", one, NOW.plusSeconds(30)), "the same attempt asking again (the SDK's repeat)");
+        assertTrue(caps.take(recipient, "d-1", "b", one, NOW.plusSeconds(40)), "a retry or a redelivered copy takes the delivery's place over");
+        assertFalse(caps.take(recipient, "d-2", "a", one, NOW.plusSeconds(60)));
         assertEquals(1, caps.inUse(recipient, one, NOW.plusSeconds(60)));
     }
 
@@ -102,30 +102,30 @@ class FrequencyCapsTest {
     void aPlaceGivenBack_isFreeForTheNextDelivery_andGivingBackTwiceChangesNothing() {
         RecipientKey recipient = someone();
         var two = new FrequencyCap(2, Duration.ofDays(1));
-        assertTrue(caps.take(recipient, "d-1", "d-1" + "#a", two, NOW));
-        assertTrue(caps.take(recipient, "d-2", "d-2" + "#a", two, NOW));
-        assertFalse(caps.take(recipient, "d-3", "d-3" + "#a", two, NOW));
+        assertTrue(caps.take(recipient, "d-1", "a", two, NOW));
+        assertTrue(caps.take(recipient, "d-2", "a", two, NOW));
+        assertFalse(caps.take(recipient, "d-3", "a", two, NOW));
 
-        caps.giveBack(recipient, "d-1" + "#a");
-        caps.giveBack(recipient, "d-1" + "#a");
-        caps.giveBack(recipient, "never-held" + "#a");
+        caps.giveBack(recipient, "d-1", "a");
+        caps.giveBack(recipient, "d-1", "a");
+        caps.giveBack(recipient, "never-held", "a");
 
         assertEquals(1, caps.inUse(recipient, two, NOW));
-        assertTrue(caps.take(recipient, "d-3", "d-3" + "#a", two, NOW));
-        assertFalse(caps.take(recipient, "d-4", "d-4" + "#a", two, NOW));
+        assertTrue(caps.take(recipient, "d-3", "a", two, NOW));
+        assertFalse(caps.take(recipient, "d-4", "a", two, NOW));
     }
 
     @Test
     void aPlaceLeavesTheRollingWindow_aWindowAfterItWasTaken() {
         RecipientKey recipient = someone();
         var twoADay = new FrequencyCap(2, Duration.ofDays(1));
-        assertTrue(caps.take(recipient, "d-1", "d-1" + "#a", twoADay, NOW));
-        assertTrue(caps.take(recipient, "d-2", "d-2" + "#a", twoADay, NOW.plus(Duration.ofHours(6))));
+        assertTrue(caps.take(recipient, "d-1", "a", twoADay, NOW));
+        assertTrue(caps.take(recipient, "d-2", "a", twoADay, NOW.plus(Duration.ofHours(6))));
 
-        assertFalse(caps.take(recipient, "d-3", "d-3" + "#a", twoADay, NOW.plus(Duration.ofHours(23))));
-        assertFalse(caps.take(recipient, "d-3", "d-3" + "#a", twoADay, NOW.plus(Duration.ofDays(1)).minusMillis(1)), "the first place is still in the window");
-        assertTrue(caps.take(recipient, "d-3", "d-3" + "#a", twoADay, NOW.plus(Duration.ofDays(1))), "a window of a day: a place taken a day ago has left it");
-        assertFalse(caps.take(recipient, "d-4", "d-4" + "#a", twoADay, NOW.plus(Duration.ofDays(1)).plusMillis(1)), "d-2 and d-3 hold the window");
+        assertFalse(caps.take(recipient, "d-3", "a", twoADay, NOW.plus(Duration.ofHours(23))));
+        assertFalse(caps.take(recipient, "d-3", "a", twoADay, NOW.plus(Duration.ofDays(1)).minusMillis(1)), "the first place is still in the window");
+        assertTrue(caps.take(recipient, "d-3", "a", twoADay, NOW.plus(Duration.ofDays(1))), "a window of a day: a place taken a day ago has left it");
+        assertFalse(caps.take(recipient, "d-4", "a", twoADay, NOW.plus(Duration.ofDays(1)).plusMillis(1)), "d-2 and d-3 hold the window");
     }
 
     @Test
@@ -133,23 +133,56 @@ class FrequencyCapsTest {
         RecipientKey first = someone();
         RecipientKey second = new RecipientKey(first.merchantId(), new Recipient(CommonProperty.MOBILE, "+919876543211"));
         var one = new FrequencyCap(1, Duration.ofDays(1));
-        assertTrue(caps.take(first, "d-1", "d-1" + "#a", one, NOW));
-        assertTrue(caps.take(second, "d-2", "d-2" + "#a", one, NOW));
-        assertFalse(caps.take(first, "d-3", "d-3" + "#a", one, NOW));
+        assertTrue(caps.take(first, "d-1", "a", one, NOW));
+        assertTrue(caps.take(second, "d-2", "a", one, NOW));
+        assertFalse(caps.take(first, "d-3", "a", one, NOW));
     }
 
     @Test
     void anAttemptGoingOnItsDeliverysPlace_givesNothingBack_andAPlaceOutsideTheWindowIsNotReused() {
         RecipientKey recipient = someone();
         var oneAnHour = new FrequencyCap(1, Duration.ofHours(1));
-        assertTrue(caps.take(recipient, "d-1", "d-1#first", oneAnHour, NOW));
-        assertTrue(caps.take(recipient, "d-1", "d-1#resend", oneAnHour, NOW.plusSeconds(600)));
-        caps.giveBack(recipient, "d-1#resend");
+        assertTrue(caps.take(recipient, "d-1", "first", oneAnHour, NOW));
+        caps.keep(recipient, "d-1", "first", NOW);
+        assertTrue(caps.take(recipient, "d-1", "resend", oneAnHour, NOW.plusSeconds(600)));
+        caps.giveBack(recipient, "d-1", "resend");
         assertEquals(1, caps.inUse(recipient, oneAnHour, NOW.plusSeconds(600)), "the resend's failure frees not the first send's place");
-        assertFalse(caps.take(recipient, "d-2", "d-2#a", oneAnHour, NOW.plusSeconds(700)));
+        assertFalse(caps.take(recipient, "d-2", "a", oneAnHour, NOW.plusSeconds(700)));
 
-        assertTrue(caps.take(recipient, "d-1", "d-1#later", oneAnHour, NOW.plus(Duration.ofHours(2))), "a new place in the new window");
-        assertFalse(caps.take(recipient, "d-2", "d-2#b", oneAnHour, NOW.plus(Duration.ofHours(2)).plusSeconds(60)),
+        assertTrue(caps.take(recipient, "d-1", "later", oneAnHour, NOW.plus(Duration.ofHours(2))), "a new place in the new window");
+        assertFalse(caps.take(recipient, "d-2", "b", oneAnHour, NOW.plus(Duration.ofHours(2)).plusSeconds(60)),
                 "the resend two hours on took this window's one place");
+    }
+
+    @Test
+    void aPlaceTakenOver_cannotBeGivenBackByItsFormerHolder_andAKeptPlaceIsNeverGivenBack() {
+        RecipientKey recipient = someone();
+        var one = new FrequencyCap(1, Duration.ofDays(1));
+        assertTrue(caps.take(recipient, "d-1", "gone", one, NOW), "an attempt that will die before its claim");
+        assertTrue(caps.take(recipient, "d-1", "next", one, NOW.plusSeconds(60)), "the next attempt takes its place over");
+        caps.giveBack(recipient, "d-1", "gone");
+        assertEquals(1, caps.inUse(recipient, one, NOW.plusSeconds(60)), "the former holder frees nothing");
+        caps.giveBack(recipient, "d-1", "next");
+        assertEquals(0, caps.inUse(recipient, one, NOW.plusSeconds(60)), "the holder that did not send frees it");
+
+        assertTrue(caps.take(recipient, "d-2", "sent", one, NOW.plusSeconds(120)));
+        caps.keep(recipient, "d-2", "sent", NOW.plusSeconds(121));
+        assertTrue(caps.take(recipient, "d-2", "copy", one, NOW.plusSeconds(130)), "a copy of a kept delivery goes on its place");
+        caps.giveBack(recipient, "d-2", "copy");
+        caps.giveBack(recipient, "d-2", "sent");
+        assertEquals(1, caps.inUse(recipient, one, NOW.plusSeconds(130)), "kept: never given back");
+        assertFalse(caps.take(recipient, "d-3", "a", one, NOW.plusSeconds(140)));
+    }
+
+    @Test
+    void aKeptSend_countsEvenWhenItsPlaceWasGivenBackMeanwhile() {
+        RecipientKey recipient = someone();
+        var one = new FrequencyCap(1, Duration.ofDays(1));
+        assertTrue(caps.take(recipient, "d-1", "winner", one, NOW));
+        assertTrue(caps.take(recipient, "d-1", "loser", one, NOW.plusSeconds(1)));
+        caps.giveBack(recipient, "d-1", "loser");
+        caps.keep(recipient, "d-1", "winner", NOW.plusSeconds(2));
+        assertEquals(1, caps.inUse(recipient, one, NOW.plusSeconds(3)), "the message went: it counts");
+        assertFalse(caps.take(recipient, "d-2", "a", one, NOW.plusSeconds(4)));
     }
 }

@@ -131,9 +131,9 @@ public class JobDelivery {
         };
     }
 
-    /** The attempt's place in the cap: the delivery and a fresh id, so each send attempt holds a place of its own. */
+    /** A fresh id for this send attempt: what holds the delivery's place in the cap until it is kept or given back. */
     private static String placeOf(InFlight delivery) {
-        return delivery.deliveryId() + "#" + java.util.UUID.randomUUID();
+        return java.util.UUID.randomUUID().toString();
     }
 
     /** Not sent because of who the recipient is (erased, opted out), or because that could not be read. */

@@ -71,9 +71,9 @@ public class CustomerPolicies {
     /**
      * The marketing limits, in order, before the delivery is claimed: inside the merchant's quiet hours the message is
      * deferred (nothing written here: the delivery is then recorded deferred without a claim); otherwise it takes a place
-     * in the cap for {@code place} (one send attempt: the delivery id and a fresh attempt id, so giving it back never frees
-     * another attempt's; an attempt of a delivery that holds a place in the window already goes on that one), or is
-     * suppressed {@code frequency_cap}. Empty when
+     * in the cap for the send attempt {@code place} (a fresh id: the delivery's place, taken or taken over, is held by it
+     * until it is kept or given back; a place kept by an earlier send of the delivery is gone on), or is suppressed
+     * {@code frequency_cap}. Empty when
      * the message may go; a marketing message under a cap then holds {@code place} until {@link #afterSend} or
      * {@link #giveBack}. Transactional topics meet neither.
      *
@@ -97,6 +97,16 @@ public class CustomerPolicies {
     public void afterSend(DeliveryJob job, Merchant merchant, String place, DeliveryOutcome outcome) {
         if (!mayHaveReached(outcome)) {
             giveBack(job, merchant, place);
+            return;
+        }
+        if (!limited(job, merchant)) {
+            return;
+        }
+        try {
+            caps.keep(recipient(job), job.deliveryId(), place, clock.instant());
+        } catch (RuntimeException unkept) {
+            // The place stays held by this attempt; only a later attempt of the same delivery can take it over.
+            LOG.warnf("delivery %s: its frequency cap place not marked kept (%s)", job.deliveryId(), unkept.getClass().getSimpleName());
         }
     }
 
@@ -110,7 +120,7 @@ public class CustomerPolicies {
             return;
         }
         try {
-            caps.giveBack(recipient(job), place);
+            caps.giveBack(recipient(job), job.deliveryId(), place);
         } catch (RuntimeException unreturned) {
             LOG.warnf("delivery %s: its frequency cap place not given back (%s); it is used until the window passes", job.deliveryId(),
                     unreturned.getClass().getSimpleName());
@@ -137,10 +147,15 @@ public class CustomerPolicies {
      * suppressed before any request. A store that fails here is logged and left: the next such answer records it again.
      */
     public void providerReportedOptOut(DeliveryJob job, Channel channel) {
+        providerReportedOptOut(job, channel, clock.instant());
+    }
+
+    /** {@link #providerReportedOptOut(DeliveryJob, Channel)} of a report made at {@code at} (a receipt, arriving later). */
+    public void providerReportedOptOut(DeliveryJob job, Channel channel, java.time.Instant at) {
         RecipientKey recipient = recipient(job);
         String deliveryId = job.deliveryId();
         try {
-            if (policies.recordProviderOptOut(recipient, channel, clock.instant())) {
+            if (policies.recordProviderOptOut(recipient, channel, at)) {
                 LOG.infof("delivery %s: the provider says %s opted out of %s; recorded", deliveryId, recipient, channel);
             } else {
                 LOG.infof("delivery %s: the provider says %s opted out of %s; an opt-out that stops more stands", deliveryId, recipient, channel);

@@ -156,7 +156,7 @@ public class ReceiptIntake {
         Optional<DeliveryJob> job = jobs.tryDecode(applied.jobJson());
         Channel channel = providers.profile(provider).map(ProviderProfile::channel).orElse(null);
         if (job.isPresent() && channel != null) {
-            policies.providerReportedOptOut(job.get(), channel);
+            policies.providerReportedOptOut(job.get(), channel, receipt.at());
         }
     }
 

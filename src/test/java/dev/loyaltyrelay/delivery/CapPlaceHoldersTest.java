@@ -35,9 +35,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Reviewer's attacks on the cap's places (issue 13, second review). */
+/** The cap's places under racing copies, dead functions and claimed deferrals (issue 13, found in the second review): a copy that loses its claim frees nothing another sent on; a place left by a function that died is taken over and freed when the delivery fails; a deferral under a claim earns its credit. */
 @QuarkusTest
-class CapPlaceReviewTest {
+class CapPlaceHoldersTest {
 
     static final ZoneId KOLKATA = ZoneId.of("Asia/Kolkata");
     static final FrequencyCap ONE_A_DAY = new FrequencyCap(1, Duration.ofDays(1));
@@ -117,7 +117,7 @@ class CapPlaceReviewTest {
         DeliveryJob second = fixture.zokoJob();
         var recipient = new RecipientKey(fixture.merchantId(), first.recipient());
         // What the function that died did: marketingLimits took the attempt's place (the same call the pipeline makes).
-        caps.take(recipient, first.deliveryId(), first.deliveryId() + "#died-before-claiming", ONE_A_DAY, clock.instant());
+        caps.take(recipient, first.deliveryId(), "died-before-claiming", ONE_A_DAY, clock.instant());
 
         clock.advance(Duration.ofMinutes(1));
         zokoAnswers(400);

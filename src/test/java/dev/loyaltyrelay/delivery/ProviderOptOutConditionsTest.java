@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Reviewer (issue 13, second review): the provider opt-out write against each consent already recorded. Passing = sound. */
+/** A provider's opt-out against each consent already recorded (issue 13, second review): it never narrows the merchant's or the customer's own, and records over an opt-in or an earlier report. */
 @QuarkusTest
-class OptOutReviewTest {
+class ProviderOptOutConditionsTest {
 
     @Inject
     DeliveryFixture fixture;
