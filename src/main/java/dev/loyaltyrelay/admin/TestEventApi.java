@@ -107,7 +107,7 @@ public class TestEventApi {
                 DeliveryOutcome outcome = stopped.isPresent() ? stopped.get()
                         : gateway.prepareAndSend(new IntegrationKey(request.merchantId(), integration.integrationId()), composed.message(), credentials);
                 if (outcome instanceof DeliveryOutcome.Rejected rejected && rejected.credentialsRefused()) {
-                    attention.credentialsRefused(integration);
+                    attention.refused(integration, rejected.reason());
                 }
                 yield AdminResponse.ok(new TestResult(job.recipient().masked(), rendered, forwarded, sources, Outcome.of(outcome),
                         RealEvent.of(stopped)));

@@ -52,7 +52,17 @@ public interface ConfigurationStore {
      * request was made with ({@code used}): a warm function refused with credentials the merchant has since replaced
      * flags nothing. Refused credentials replace any other flag; the time of the first flag is kept.
      */
-    RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, java.time.Instant since);
+    default RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, java.time.Instant since) {
+        return flagRefusedCredentials(merchantId, integrationId, used, DeliveryOutcome.Rejected.CREDENTIALS_REFUSED, since);
+    }
+
+    /**
+     * {@link #flagRefusedCredentials(String, String, SealedSecret, java.time.Instant)} with the provider's own reason for
+     * refusing the integration ({@code meta_190}, an expired token; {@code meta_131031}, a locked account; ...). A flag
+     * that stops sending is kept, with its reason and time, until the merchant initializes the integration again; only a
+     * {@code provider_failing} flag is replaced.
+     */
+    RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, String reason, java.time.Instant since);
 
     /** What {@link #flagRefusedCredentials} found. */
     enum RefusalFlag {

@@ -64,15 +64,41 @@ public sealed interface DeliveryOutcome
      * @param reason         why (a code)
      * @param providerCalled whether a request was made
      * @param httpStatus     the provider's status code, or 0
+     * @param needs          what the merchant must fix before the same send can succeed: the integration (its
+     *                       credentials or the account behind them), the mapping (its template), or nothing the relay
+     *                       can point at
      */
-    record Rejected(String reason, boolean providerCalled, int httpStatus) implements DeliveryOutcome {
+    record Rejected(String reason, boolean providerCalled, int httpStatus, Needs needs) implements DeliveryOutcome {
+        public Rejected {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(needs, "needs");
+        }
+
+        /** A rejection whose reason alone says what it needs: refused credentials need the integration, others nothing. */
+        public Rejected(String reason, boolean providerCalled, int httpStatus) {
+            this(reason, providerCalled, httpStatus, CREDENTIALS_REFUSED.equals(reason) ? Needs.INTEGRATION : Needs.NOTHING);
+        }
+
         public static Rejected beforeCall(String reason) {
             return new Rejected(reason, false, 0);
         }
 
-        /** The provider refused the credentials: the integration needs the merchant's attention. */
+        /**
+         * The provider refused the integration (its credentials, or the account behind them: an expired token, a locked
+         * or unpaid account): the integration needs the merchant's attention, and sending through it stops until then.
+         */
         public boolean credentialsRefused() {
-            return CREDENTIALS_REFUSED.equals(reason);
+            return needs == Needs.INTEGRATION;
+        }
+
+        /** The provider refused the mapping's template (paused, disabled, parameters that do not fit it). */
+        public boolean mappingRefused() {
+            return needs == Needs.MAPPING;
+        }
+
+        /** Which part of the merchant's configuration a rejection points at. */
+        public enum Needs {
+            NOTHING, INTEGRATION, MAPPING
         }
 
         public static final String CREDENTIALS_REFUSED = "credentials_refused";

@@ -38,5 +38,16 @@ public record Integration(
      * @param since  when it started
      */
     public record Attention(String reason, Instant since) {
+        /** The integration's circuit breaker is open: the provider is failing, not the merchant's configuration. */
+        public static final String PROVIDER_FAILING = "provider_failing";
+
+        /**
+         * Whether the flag keeps deliveries from being sent: every flag but a failing provider's is the provider refusing
+         * the integration (credentials, or the account behind them), and a send would only be refused again.
+         */
+        public boolean stopsSending() {
+            return !PROVIDER_FAILING.equals(reason);
+        }
+
     }
 }

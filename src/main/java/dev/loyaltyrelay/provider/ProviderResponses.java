@@ -8,9 +8,10 @@ import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.DeliveryOutcome.RetryLater;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Sent;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -18,9 +19,9 @@ import java.util.function.Function;
  * (which the WhatsApp providers pass on): a Meta error code in the body decides before the HTTP status does.
  * <ul>
  *   <li>2xx: sent (the message id when the body has one; a 2xx body that is not JSON is still a send);</li>
- *   <li>Meta codes 130429, 131056, 80007, 132015: retry later; 131026, 131047, 131051, 132000, 132001,
- *       132005: rejected with {@code meta_<code>}; 131050 (the user stopped the business's marketing messages):
- *       rejected with {@code recipient_opted_out}, which records the recipient's opt-out of WhatsApp;</li>
+ *   <li>a Meta code in {@link MetaErrorCodes}: what its row says (retry later, rejected {@code meta_<code>} with the
+ *       part of the configuration it points at, or {@code recipient_opted_out} for 131050, which records the
+ *       recipient's opt-out of WhatsApp);</li>
  *   <li>5xx: thrown as {@link ProviderCallFailed.ServerError} (the breaker counts it), retried later;</li>
  *   <li>401, 403: rejected as {@code credentials_refused}; the integration needs attention;</li>
  *   <li>408, 425, 429: retry later, honouring {@code Retry-After};</li>
@@ -34,19 +35,41 @@ import java.util.function.Function;
  */
 public final class ProviderResponses {
 
-    static final Set<Integer> META_RETRYABLE = Set.of(130429, 131056, 80007, 132015);
-    static final Set<Integer> META_PERMANENT = Set.of(131026, 131047, 131051, 132000, 132001, 132005);
-    /** Meta: "This recipient has chosen to stop receiving marketing messages on WhatsApp from your business." */
-    static final int META_OPTED_OUT = 131050;
-    private static final java.util.regex.Pattern CODE_IN_TEXT = java.util.regex.Pattern.compile("\\(#(\\d{3,6})\\)");
+    private static final java.util.regex.Pattern CODE_IN_TEXT = java.util.regex.Pattern.compile("\\(#(\\d{2,6})\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Where a Meta code is looked for, in this order. Meta's own places first; then the wrappings a provider that relays
+     * Meta's error is known or assumed to use: an error object of its own holding Meta's ({@code whatsappApiError},
+     * {@code metaError}, {@code whatsapp_error}), under {@code error} or {@code data}, or the whole answer under
+     * {@code data} or {@code response}. Only a code in {@link MetaErrorCodes} counts, so a provider's own {@code code}
+     * (a 400 or an enum) is never taken for Meta's.
+     */
+    private static final List<String> CODE_PATHS = List.of(
+            "error.code", "errors.0.code", "error_code", "code", "error.error_data.code",
+            "data.error.code", "response.error.code",
+            "error.whatsappApiError.code", "data.whatsappApiError.code", "whatsappApiError.code",
+            "error.metaError.code", "data.metaError.code", "metaError.code",
+            "error.whatsapp_error.code", "data.whatsapp_error.code", "whatsapp_error.code");
+
+    /**
+     * Top-level places where a provider may write a code of its own (an HTTP status, an enum). Meta's Graph codes 10, 190,
+     * 200 and 368 are too short to tell from one there, so there only WhatsApp's own five- and six-digit codes count.
+     */
+    private static final java.util.Set<String> PROVIDER_OWN_PATHS = java.util.Set.of("code", "error_code");
+    private static final int GRAPH_CODES_BELOW = 1000;
+
+    /** Texts in which a code may be written as Meta writes it in its messages, {@code (#131050) ...}. */
+    private static final List<String> TEXT_PATHS = List.of(
+            "error.message", "errors.0.message", "message", "error", "error.whatsappApiError.message",
+            "data.whatsappApiError.message", "data.error.message");
 
     private ProviderResponses() {
     }
 
     /**
      * @param messageId reads the provider's message id from a success body (may return null)
-     * @throws ProviderCallFailed.ServerError for a 5xx that carries no permanent Meta code
+     * @throws ProviderCallFailed.ServerError for a 5xx that carries no Meta code but a retryable one (or none)
      */
     public static DeliveryOutcome classify(ProviderHttp.Answer answer, Function<JsonNode, String> messageId) {
         int status = answer.status();
@@ -54,20 +77,16 @@ public final class ProviderResponses {
         if (status >= 200 && status < 300) {
             return new Sent(body.isMissingNode() ? null : messageId.apply(body), status);
         }
-        OptionalInt metaCode = metaErrorCode(body);
-        if (metaCode.isPresent() && metaCode.getAsInt() == META_OPTED_OUT) {
-            return new Rejected(Rejected.RECIPIENT_OPTED_OUT, true, status);
-        }
-        if (metaCode.isPresent() && META_PERMANENT.contains(metaCode.getAsInt())) {
-            return new Rejected("meta_" + metaCode.getAsInt(), true, status);
+        Optional<MetaErrorCodes.Row> meta = metaErrorCode(body).stream().boxed().findFirst().flatMap(MetaErrorCodes::row);
+        if (meta.isPresent() && meta.get().kind() != MetaErrorCodes.Kind.RETRY) {
+            return new Rejected(meta.get().reason(), true, status, meta.get().needs());
         }
         if (status >= 500) {
-            String reason = metaCode.isPresent() && META_RETRYABLE.contains(metaCode.getAsInt())
-                    ? "meta_" + metaCode.getAsInt() : "http_" + status;
-            throw new ProviderCallFailed.ServerError(reason, status, answer.retryAfter());
+            throw new ProviderCallFailed.ServerError(meta.map(MetaErrorCodes.Row::reason).orElse("http_" + status), status,
+                    meta.map(row -> atLeast(answer.retryAfter(), row.leastWait())).orElse(answer.retryAfter()));
         }
-        if (metaCode.isPresent() && META_RETRYABLE.contains(metaCode.getAsInt())) {
-            return new RetryLater("meta_" + metaCode.getAsInt(), answer.retryAfter(), true, status);
+        if (meta.isPresent()) {
+            return new RetryLater(meta.get().reason(), atLeast(answer.retryAfter(), meta.get().leastWait()), true, status);
         }
         if (status == 401 || status == 403) {
             return new Rejected(Rejected.CREDENTIALS_REFUSED, true, status);
@@ -78,33 +97,49 @@ public final class ProviderResponses {
         return new Rejected("http_" + status, true, status);
     }
 
+    /** The provider's {@code Retry-After}, raised to the least wait Meta's code asks for (131049: a day). */
+    private static Optional<Duration> atLeast(Optional<Duration> retryAfter, Optional<Duration> leastWait) {
+        if (leastWait.isEmpty()) {
+            return retryAfter;
+        }
+        return Optional.of(retryAfter.filter(given -> given.compareTo(leastWait.get()) > 0).orElse(leastWait.get()));
+    }
+
     /**
-     * A Meta error code wherever the providers put it: {@code error.code}, {@code errors[0].code}, {@code error_code},
-     * {@code code}, {@code data.error.code}, {@code error.error_data.code}; else written as {@code (#<code>)} in
-     * {@code error.message}, {@code errors[0].message}, {@code message} or {@code error} text.
+     * A Meta error code wherever the providers put it ({@link #CODE_PATHS}, as a number or a numeric text); else written
+     * as {@code (#<code>)} in one of {@link #TEXT_PATHS}. Only codes {@link MetaErrorCodes} knows.
      */
     static OptionalInt metaErrorCode(JsonNode body) {
-        for (JsonNode candidate : new JsonNode[] {body.path("error").path("code"), body.path("errors").path(0).path("code"),
-                body.path("error_code"), body.path("code"), body.path("data").path("error").path("code"),
-                body.path("error").path("error_data").path("code")}) {
+        for (String path : CODE_PATHS) {
+            JsonNode candidate = at(body, path);
             Optional<Integer> code = candidate.canConvertToInt() || candidate.isTextual() ? asInt(candidate) : Optional.empty();
-            if (code.isPresent() && known(code.get())) {
+            if (code.isPresent() && MetaErrorCodes.row(code.get()).isPresent()
+                    && !(PROVIDER_OWN_PATHS.contains(path) && code.get() < GRAPH_CODES_BELOW)) {
                 return OptionalInt.of(code.get());
             }
         }
-        for (JsonNode text : new JsonNode[] {body.path("error").path("message"), body.path("errors").path(0).path("message"),
-                body.path("message"), body.path("error")}) {
+        for (String path : TEXT_PATHS) {
+            JsonNode text = at(body, path);
             if (text.isTextual()) {
                 var found = CODE_IN_TEXT.matcher(text.asText());
                 while (found.find()) {
                     int code = Integer.parseInt(found.group(1));
-                    if (known(code)) {
+                    if (MetaErrorCodes.row(code).isPresent()) {
                         return OptionalInt.of(code);
                     }
                 }
             }
         }
         return OptionalInt.empty();
+    }
+
+    /** The node at a dot-separated path; a numeric part indexes an array. */
+    private static JsonNode at(JsonNode body, String path) {
+        JsonNode node = body;
+        for (String part : path.split("\\.")) {
+            node = part.chars().allMatch(Character::isDigit) ? node.path(Integer.parseInt(part)) : node.path(part);
+        }
+        return node;
     }
 
     /**
@@ -121,11 +156,7 @@ public final class ProviderResponses {
         if (code.isEmpty()) {
             return "provider_failed";
         }
-        return code.getAsInt() == META_OPTED_OUT ? Rejected.RECIPIENT_OPTED_OUT : "meta_" + code.getAsInt();
-    }
-
-    private static boolean known(int code) {
-        return code == META_OPTED_OUT || META_RETRYABLE.contains(code) || META_PERMANENT.contains(code);
+        return MetaErrorCodes.row(code.getAsInt()).orElseThrow().reason();
     }
 
     /** The first non-blank text among {@code paths} (dot-separated) of a success body, else null. */

@@ -184,8 +184,8 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     }
 
     @Override
-    public RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, Instant since) {
-        return integrations.flagRefusedCredentials(merchantId, integrationId, used, since);
+    public RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, String reason, Instant since) {
+        return integrations.flagRefusedCredentials(merchantId, integrationId, used, reason, since);
     }
 
     @Override

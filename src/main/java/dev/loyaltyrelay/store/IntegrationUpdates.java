@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 record IntegrationUpdates(DynamoDbClient dynamo, Tables tables, VersionedWrites writes) {
 
     private static final String CREDENTIALS_REFUSED = DeliveryOutcome.Rejected.CREDENTIALS_REFUSED;
+    private static final String PROVIDER_FAILING = Integration.Attention.PROVIDER_FAILING;
 
     /** @return whether the integration exists (and is now on or off) */
     boolean setEnabled(String merchantId, String integrationId, boolean enabled) {
@@ -33,13 +34,15 @@ record IntegrationUpdates(DynamoDbClient dynamo, Tables tables, VersionedWrites 
                 .expressionAttributeValues(Map.of(":enabled", bool(enabled))));
     }
 
-    RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, Instant since) {
+    RefusalFlag flagRefusedCredentials(String merchantId, String integrationId, SealedSecret used, String reason, Instant since) {
+        // Only an empty flag or a failing provider's is replaced: the first refusal's reason and time are kept.
         boolean flagged = update("flag refused credentials", merchantId, integrationId, r -> r
                 .updateExpression("SET #reason = :reason, #since = :since")
-                .conditionExpression("attribute_exists(#pk) AND #credentials = :used AND (attribute_not_exists(#reason) OR #reason <> :reason)")
+                .conditionExpression("attribute_exists(#pk) AND #credentials = :used AND (attribute_not_exists(#reason) OR #reason = :failing)")
                 .expressionAttributeNames(Map.of("#reason", "attentionReason", "#since", "attentionSince", "#pk", Keys.PK,
                         "#credentials", "credentials"))
-                .expressionAttributeValues(Map.of(":reason", s(CREDENTIALS_REFUSED), ":since", n(since.toEpochMilli()), ":used", s(used.encode()))));
+                .expressionAttributeValues(Map.of(":reason", s(reason), ":since", n(since.toEpochMilli()), ":used", s(used.encode()),
+                        ":failing", s(PROVIDER_FAILING))));
         if (flagged) {
             return RefusalFlag.FLAGGED;
         }

@@ -159,7 +159,8 @@ class DeliveryPipelineTest {
 
     @Test
     void retryAfterBeyondTwelveHours_isClampedToWhatSqsAccepts() {
-        zokoAnswers(aResponse().withStatus(429).withHeader("Retry-After", "100000"));
+        // 14 h: more than a queue holds, less than the 24 h age budget (a wait beyond the budget gives the delivery up).
+        zokoAnswers(aResponse().withStatus(429).withHeader("Retry-After", "50400"));
         DeliveryJob job = job();
         enqueue(job);
 

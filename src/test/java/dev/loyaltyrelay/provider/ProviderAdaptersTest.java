@@ -245,6 +245,160 @@ class ProviderAdaptersTest {
         ProviderStubs.of(BuiltIn.WIGZO).verify(0, postRequestedFor(urlPathEqualTo("/rest/v1/learn/event")));
     }
 
+    /**
+     * README's table of Meta codes (under *Classifies*), row for row: code, class, effect, reason.
+     * {@link #readmesMetaTable_isThisTable} holds the README to it, {@link #theTable_coversEveryCodeTheClassifierKnows} the code.
+     */
+    static final List<MetaRow> META_TABLE = List.of(
+            new MetaRow(130429, "retry", "none", "meta_130429"),
+            new MetaRow(131056, "retry", "none", "meta_131056"),
+            new MetaRow(80007, "retry", "none", "meta_80007"),
+            new MetaRow(132015, "retry", "none", "meta_132015"),
+            new MetaRow(131048, "retry", "none", "meta_131048"),
+            new MetaRow(131000, "retry", "none", "meta_131000"),
+            new MetaRow(131016, "retry", "none", "meta_131016"),
+            new MetaRow(131049, "retry after 24 h or more", "none", "meta_131049"),
+            new MetaRow(131026, "permanent", "none", "meta_131026"),
+            new MetaRow(131047, "permanent", "none", "meta_131047"),
+            new MetaRow(131051, "permanent", "none", "meta_131051"),
+            new MetaRow(132000, "permanent", "none", "meta_132000"),
+            new MetaRow(132001, "permanent", "none", "meta_132001"),
+            new MetaRow(132005, "permanent", "none", "meta_132005"),
+            new MetaRow(132016, "permanent", "flag mapping", "meta_132016"),
+            new MetaRow(132007, "permanent", "flag mapping", "meta_132007"),
+            new MetaRow(132012, "permanent", "flag mapping", "meta_132012"),
+            new MetaRow(131008, "permanent", "flag mapping", "meta_131008"),
+            new MetaRow(131009, "permanent", "flag mapping", "meta_131009"),
+            new MetaRow(190, "permanent", "flag integration", "meta_190"),
+            new MetaRow(10, "permanent", "flag integration", "meta_10"),
+            new MetaRow(200, "permanent", "flag integration", "meta_200"),
+            new MetaRow(131031, "permanent", "flag integration", "meta_131031"),
+            new MetaRow(133010, "permanent", "flag integration", "meta_133010"),
+            new MetaRow(368, "permanent", "flag integration", "meta_368"),
+            new MetaRow(131042, "permanent", "flag integration", "meta_131042"),
+            new MetaRow(131050, "opt-out", "none (records the opt-out)", "recipient_opted_out"));
+
+    /** One row of README's table of Meta codes, and the outcome a 400 carrying the code in Meta's {@code error.code} gives. */
+    record MetaRow(int code, String kind, String effect, String reason) {
+        DeliveryOutcome expectedOn400() {
+            if (kind.startsWith("retry")) {
+                return new RetryLater(reason, code == 131049 ? Optional.of(Duration.ofHours(24)) : Optional.empty(), true, 400);
+            }
+            Rejected.Needs needs = switch (effect) {
+                case "flag mapping" -> Rejected.Needs.MAPPING;
+                case "flag integration" -> Rejected.Needs.INTEGRATION;
+                default -> Rejected.Needs.NOTHING;
+            };
+            return new Rejected(reason, true, 400, needs);
+        }
+
+        @Override
+        public String toString() {
+            return "Meta " + code;
+        }
+    }
+
+    static Stream<Arguments> everyProviderAndMetaCode() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Provider provider : BuiltIn.ALL) {
+            for (MetaRow row : META_TABLE) {
+                cases.add(Arguments.of(provider, row));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyProviderAndMetaCode")
+    void everyMetaCodeInReadmesTable_isClassifiedAsItsRowSays(Provider provider, MetaRow row) {
+        ProviderStubs.of(provider).stubFor(post(urlPathEqualTo(sendPath(provider))).willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\":{\"code\":" + row.code() + ",\"message\":\"Meta said no\"}}")));
+
+        assertEquals(row.expectedOn400(), send(messageTo(provider), credentials(provider)));
+    }
+
+    @Test
+    void theTable_coversEveryCodeTheClassifierKnows() {
+        assertEquals(MetaErrorCodes.rows().map(MetaErrorCodes.Row::code).collect(java.util.stream.Collectors.toSet()),
+                META_TABLE.stream().map(MetaRow::code).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(META_TABLE.size(), MetaErrorCodes.rows().count());
+    }
+
+    @Test
+    void readmesMetaTable_isThisTable() throws java.io.IOException {
+        List<MetaRow> readme = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("README.md"))) {
+            var cells = line.split("\\|");
+            if (cells.length >= 5 && cells[1].trim().matches("`\\d+`")) {
+                readme.add(new MetaRow(Integer.parseInt(cells[1].trim().replace("`", "")), cells[2].trim(), cells[3].trim(),
+                        cells[4].trim().replace("`", "")));
+            }
+        }
+        assertEquals(META_TABLE, readme);
+    }
+
+    static List<Scenario> wrappedCodes() {
+        return List.of(
+                new Scenario("error.whatsappApiError.code", aResponse().withStatus(400).withBody(
+                        "{\"success\":false,\"error\":{\"message\":\"send failed\",\"whatsappApiError\":{\"code\":132016,\"message\":\"paused\"}}}"),
+                        new Rejected("meta_132016", true, 400, Rejected.Needs.MAPPING)),
+                new Scenario("data.whatsappApiError.code", aResponse().withStatus(422).withBody(
+                        "{\"status\":\"failed\",\"data\":{\"whatsappApiError\":{\"code\":\"190\"}}}"),
+                        new Rejected("meta_190", true, 422, Rejected.Needs.INTEGRATION)),
+                new Scenario("whatsappApiError.code", aResponse().withStatus(400).withBody("{\"whatsappApiError\":{\"code\":131008}}"),
+                        new Rejected("meta_131008", true, 400, Rejected.Needs.MAPPING)),
+                new Scenario("data.error.code", aResponse().withStatus(400).withBody("{\"data\":{\"error\":{\"code\":131031}}}"),
+                        new Rejected("meta_131031", true, 400, Rejected.Needs.INTEGRATION)),
+                new Scenario("response.error.code", aResponse().withStatus(400).withBody("{\"response\":{\"error\":{\"code\":131048}}}"),
+                        new RetryLater("meta_131048", Optional.empty(), true, 400)),
+                new Scenario("error.metaError.code", aResponse().withStatus(400).withBody("{\"error\":{\"metaError\":{\"code\":368}}}"),
+                        new Rejected("meta_368", true, 400, Rejected.Needs.INTEGRATION)),
+                new Scenario("data.whatsapp_error.code", aResponse().withStatus(400).withBody("{\"data\":{\"whatsapp_error\":{\"code\":131009}}}"),
+                        new Rejected("meta_131009", true, 400, Rejected.Needs.MAPPING)),
+                new Scenario("(#10) in the wrapped message", aResponse().withStatus(400).withBody(
+                        "{\"error\":{\"whatsappApiError\":{\"message\":\"(#10) Application does not have permission for this action\"}}}"),
+                        new Rejected("meta_10", true, 400, Rejected.Needs.INTEGRATION)),
+                new Scenario("a provider's own top-level code 200 is not Meta's", aResponse().withStatus(400).withBody(
+                        "{\"code\":200,\"message\":\"invalid template\"}"), new Rejected("http_400", true, 400)),
+                new Scenario("a provider's own top-level error_code 10 is not Meta's", aResponse().withStatus(400).withBody(
+                        "{\"error_code\":10}"), new Rejected("http_400", true, 400)),
+                new Scenario("Meta's short Graph code in Meta's own place counts", aResponse().withStatus(401).withBody(
+                        "{\"error\":{\"code\":190,\"type\":\"OAuthException\"}}"), new Rejected("meta_190", true, 401, Rejected.Needs.INTEGRATION)),
+                new Scenario("131049 on a 400 waits a day, whatever Retry-After says", aResponse().withStatus(400).withHeader("Retry-After", "60")
+                        .withBody("{\"error\":{\"code\":131049}}"), new RetryLater("meta_131049", Optional.of(Duration.ofHours(24)), true, 400)),
+                new Scenario("131049 with a Retry-After longer than a day keeps it", aResponse().withStatus(400).withHeader("Retry-After", "172800")
+                        .withBody("{\"error\":{\"code\":131049}}"), new RetryLater("meta_131049", Optional.of(Duration.ofHours(48)), true, 400)),
+                new Scenario("131049 on a 500 waits a day", aResponse().withStatus(500).withBody("{\"error\":{\"code\":131049}}"),
+                        new RetryLater("meta_131049", Optional.of(Duration.ofHours(24)), true, 500)),
+                new Scenario("132016 on a 500 is still the mapping's", aResponse().withStatus(500).withBody("{\"error\":{\"code\":132016}}"),
+                        new Rejected("meta_132016", true, 500, Rejected.Needs.MAPPING)));
+    }
+
+    static Stream<Arguments> everyProviderAndWrapping() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Provider provider : BuiltIn.ALL) {
+            for (Scenario scenario : wrappedCodes()) {
+                cases.add(Arguments.of(provider, scenario));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyProviderAndWrapping")
+    void aMetaCodeWrappedByTheProvider_isFound(Provider provider, Scenario scenario) {
+        ProviderStubs.of(provider).stubFor(post(urlPathEqualTo(sendPath(provider))).willReturn(scenario.answer()));
+
+        assertEquals(scenario.expected(), send(messageTo(provider), credentials(provider)));
+    }
+
+    /** The provider's message; Wigzo's to a recipient of its own, so its identify (made once a recipient) runs every time. */
+    private static OutboundMessage messageTo(Provider provider) {
+        return BuiltIn.WIGZO.equals(provider)
+                ? withRecipient(message(provider), new Recipient(CommonProperty.EMAIL, "meta-" + UUID.randomUUID() + "@example.com"))
+                : message(provider);
+    }
+
     /** One answer and the outcome it must give, for every provider. */
     record Scenario(String name, ResponseDefinitionBuilder answer, DeliveryOutcome expected) {
         @Override

@@ -53,6 +53,18 @@ class DeliveryRules {
         return now.isBefore(budgetFrom.plus(settings.maxAge())) ? Optional.empty() : Optional.of("age_exceeded");
     }
 
+    /**
+     * {@code age_exceeded} when the wait the provider asked for ({@code Retry-After}, or Meta's day for 131049) ends after
+     * the delivery's age budget: it is given up now, with the provider's reason, rather than tried again sooner than asked
+     * (a queue holds a message 12 h at most) or kept waiting only to be given up on its return.
+     */
+    Optional<String> budgetSpentAfterAskedWait(RetryLater retry, Instant budgetFrom, Instant now, Duration delay) {
+        if (!retry.providerCalled() || retry.requestedDelay().isEmpty()) {
+            return Optional.empty();
+        }
+        return now.plus(delay).isBefore(budgetFrom.plus(settings.maxAge())) ? Optional.empty() : Optional.of("age_exceeded");
+    }
+
     /** Under the {@code record} policy an unknown outcome is the delivery's end; under {@code resend} it is retried. */
     boolean recordsUnknownOutcomes() {
         return settings.unknownOutcome() == UnknownOutcomePolicy.RECORD;

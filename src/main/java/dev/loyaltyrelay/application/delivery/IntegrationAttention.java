@@ -13,10 +13,12 @@ import java.time.Clock;
  * The one writer of an integration's attention flag: why it needs the merchant, and since when. Deliveries, test sends,
  * the breaker and new credentials all go through here, so the rules between the two reasons are these, and only these:
  * <ul>
- *   <li>{@code credentials_refused} (the provider answered 401/403): set only while the refused credentials are still the
- *       integration's, so a warm function holding a key the merchant already replaced flags nothing; it replaces
- *       {@code provider_failing}; a later refusal keeps the first one's time; it stops sending ({@link #stopsSending});
- *       only new credentials clear it, not switching the integration off and on;</li>
+ *   <li>{@code credentials_refused} (the provider answered 401/403), or Meta's own reason for refusing the account
+ *       ({@code meta_190} expired token, {@code meta_131031} locked account, ...: the codes that need the integration in
+ *       {@code provider/MetaErrorCodes}): set only while the refused credentials are still the integration's, so a warm
+ *       function holding a key the merchant already replaced flags nothing; it replaces {@code provider_failing}; a later
+ *       refusal keeps the first one's reason and time; it stops sending ({@link #stopsSending}); only initializing the
+ *       integration again clears it, not switching the integration off and on;</li>
  *   <li>{@code provider_failing} (the integration's breaker opened): set only on an integration with no flag, so it
  *       never hides refused credentials; cleared when the breaker closes, and only while it is still the flag.</li>
  * </ul>
@@ -27,7 +29,7 @@ import java.time.Clock;
 public class IntegrationAttention implements BreakerListener {
 
     public static final String CREDENTIALS_REFUSED = Rejected.CREDENTIALS_REFUSED;
-    public static final String PROVIDER_FAILING = "provider_failing";
+    public static final String PROVIDER_FAILING = Integration.Attention.PROVIDER_FAILING;
 
     private final ConfigurationStore store;
     private final Clock clock;
@@ -45,8 +47,17 @@ public class IntegrationAttention implements BreakerListener {
      * @throws dev.loyaltyrelay.domain.StoreUnavailable when the flag cannot be written
      */
     public RefusalFlag credentialsRefused(Integration refusedWith) {
+        return refused(refusedWith, Rejected.CREDENTIALS_REFUSED);
+    }
+
+    /**
+     * The provider refused the integration {@code refusedWith} holds, for {@code reason} (the rejection's reason code).
+     *
+     * @see #credentialsRefused(Integration)
+     */
+    public RefusalFlag refused(Integration refusedWith, String reason) {
         return store.flagRefusedCredentials(refusedWith.merchantId(), refusedWith.integrationId(), refusedWith.credentials(),
-                clock.instant());
+                reason, clock.instant());
     }
 
     @Override
@@ -68,8 +79,8 @@ public class IntegrationAttention implements BreakerListener {
         return null;
     }
 
-    /** Whether the flag keeps deliveries from being sent: refused credentials would only be refused again. */
+    /** Whether the flag keeps deliveries from being sent: a refused integration would only be refused again. */
     public static boolean stopsSending(Integration integration) {
-        return integration.attention() != null && CREDENTIALS_REFUSED.equals(integration.attention().reason());
+        return integration.attention() != null && integration.attention().stopsSending();
     }
 }

@@ -283,14 +283,19 @@ public class JobDelivery {
                 }
                 // A retry after a call backs off by the calls made; one without (the breaker opened meanwhile) by the receives.
                 int tries = retry.providerCalled() ? attempts : delivery.queued().receiveCount();
-                yield recording.record(delivery, claim, DeliveryStatus.RETRY_SCHEDULED, retry, rules.retryDelay(retry, tries));
+                Duration delay = rules.retryDelay(retry, tries);
+                Optional<String> spentByThen = rules.budgetSpentAfterAskedWait(retry, claim.budgetFrom(), now, delay);
+                if (spentByThen.isPresent()) {
+                    yield recording.recordExhausted(delivery, claim, retry, spentByThen.get());
+                }
+                yield recording.record(delivery, claim, DeliveryStatus.RETRY_SCHEDULED, retry, delay);
             }
             default -> recording.record(delivery, claim, DeliveryRules.statusOf(outcome), outcome, null);
         };
     }
 
     /**
-     * A refusal of credentials flags the integration, unless the merchant replaced them since: then the refusal was
+     * A refusal of the integration (its credentials, or Meta's refusal of the account behind them) flags it, unless the merchant replaced them since: then the refusal was
      * of the old ones, and the delivery is retried at once with the new ones.
      */
     private DeliveryOutcome afterRefusal(InFlight delivery, DeliveryOutcome outcome, SendingContext context) {
@@ -300,7 +305,7 @@ public class JobDelivery {
         DeliveryJob job = delivery.job();
         integrations.forget(job.merchantId(), job.integrationId());
         try {
-            RefusalFlag flag = attention.credentialsRefused(context.integration());
+            RefusalFlag flag = attention.refused(context.integration(), rejected.reason());
             if (flag == RefusalFlag.CREDENTIALS_REPLACED) {
                 return new RetryLater("credentials_replaced", Optional.of(Duration.ZERO), rejected.providerCalled(), rejected.httpStatus());
             }
