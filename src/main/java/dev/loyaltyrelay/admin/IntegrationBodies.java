@@ -90,8 +90,13 @@ final class IntegrationBodies {
     record NeedingAttention(String integrationId, String provider, String reason, String since) {
     }
 
+    /** A mapping needing attention (an item of {@code AttentionList}'s {@code mappings}): its template was refused. */
+    @RegisterForReflection
+    record MappingNeedingAttention(String integrationId, String mappingId, String topic, String reason, String since) {
+    }
+
     /** {@code AttentionList}. */
     @RegisterForReflection
-    record AttentionList(List<NeedingAttention> integrations) {
+    record AttentionList(List<NeedingAttention> integrations, List<MappingNeedingAttention> mappings) {
     }
 }

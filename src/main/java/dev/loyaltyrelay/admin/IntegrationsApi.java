@@ -5,6 +5,7 @@ import dev.loyaltyrelay.domain.Identifiers;
 import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationChange;
 import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationList;
 import dev.loyaltyrelay.admin.IntegrationBodies.IntegrationView;
+import dev.loyaltyrelay.admin.IntegrationBodies.MappingNeedingAttention;
 import dev.loyaltyrelay.admin.IntegrationBodies.NeedingAttention;
 import dev.loyaltyrelay.admin.IntegrationBodies.NewIntegration;
 import dev.loyaltyrelay.application.delivery.IntegrationAttention;
@@ -120,7 +121,11 @@ public class IntegrationsApi {
         MerchantConfiguration configuration = request.merchant();
         return AdminResponse.ok(new AttentionList(configuration.integrations().stream().filter(i -> i.attention() != null)
                 .map(i -> new NeedingAttention(i.integrationId(), i.provider().key(), i.attention().reason(), Fields.timestamp(i.attention().since())))
-                .toList()));
+                .toList(),
+                configuration.mappings().stream().filter(EventMapping::needsAttention)
+                        .map(m -> new MappingNeedingAttention(m.integrationId(), m.mappingId(), m.topic(), m.attention().reason(),
+                                Fields.timestamp(m.attention().since())))
+                        .toList()));
     }
 
     private CommonProperty commonProperty(String commonProperty, ProviderProfile provider) {

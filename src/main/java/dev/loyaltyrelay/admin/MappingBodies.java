@@ -24,14 +24,17 @@ final class MappingBodies {
      * {@code forwarded} is {@code "all"}, {@code "none"} or an array of property names. GET shows {@code templateId} for a
      * template mapping, {@code eventName} for a flow mapping that set one. {@code templateType} is read-only: what the
      * provider's template list said when the mapping was saved (a value sent is not read, so GET's answer can go back).
-     * {@code mediaHeaderUrl} fills a rich template's media header, its first argument.
+     * {@code mediaHeaderUrl} fills a rich template's media header, its first argument. {@code attention} is read-only too:
+     * GET shows it while the provider's refusal of the template stops sends through the mapping; saving the mapping (PUT)
+     * clears it, whatever was sent for it.
      */
     @RegisterForReflection
     record Mapping(String mappingId, @JsonProperty(required = true) String topic, @JsonInclude(JsonInclude.Include.NON_NULL) String templateId,
             @JsonInclude(JsonInclude.Include.NON_NULL) String eventName, String language,
             @JsonPropertyDescription(VARIABLES) List<Variable> variables, JsonNode forwarded,
             @JsonInclude(JsonInclude.Include.NON_NULL) String templateType,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String mediaHeaderUrl) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) String mediaHeaderUrl,
+            @JsonInclude(JsonInclude.Include.NON_NULL) IntegrationBodies.Attention attention) {
     }
 
     /** A template variable: the property that fills it, its fallback, and whether the topic's catalogue lacks it. */

@@ -338,6 +338,7 @@ public class MappingsApi {
         // eventName only when set: shown as the topic, a GET sent back by PUT would pin it, and a later topic change keep it.
         return new Mapping(mapping.mappingId(), mapping.topic(), provider.takesTemplateId() ? mapping.templateId() : null,
                 provider.sendsWhatsAppTemplates() || mapping.sendsTemplate() ? null : mapping.eventName(), mapping.language(), variables, forwarded,
-                mapping.templateType(), mapping.mediaHeaderUrl());
+                mapping.templateType(), mapping.mediaHeaderUrl(), mapping.attention() == null ? null
+                        : new IntegrationBodies.Attention(mapping.attention().reason(), Fields.timestamp(mapping.attention().since())));
     }
 }

@@ -85,7 +85,19 @@ public interface ConfigurationStore {
     /** Clears the flag if it is still for {@code reason} (the cause went away). */
     void clearAttention(String merchantId, String integrationId, String reason);
 
+    /**
+     * Saves the mapping whole, as the merchant gave it: an attention flag it had is cleared (the merchant fixed the
+     * template, or says so by saving it).
+     */
     void saveMapping(String merchantId, EventMapping mapping);
+
+    /**
+     * Flags a mapping as needing the merchant's attention, only if it exists and has no flag yet (the first reason and
+     * time are kept).
+     *
+     * @return whether the flag was written now
+     */
+    boolean flagMapping(String merchantId, String integrationId, String mappingId, EventMapping.Attention attention);
 
     /** Saves a new mapping unless one with its id exists (two creations at once: one wins); returns whether it was saved. */
     boolean createMapping(String merchantId, EventMapping mapping);

@@ -22,6 +22,8 @@ import java.util.Objects;
  *                      it was recorded (the adapter then sends its plain template type)
  * @param mediaHeaderUrl the media (image, video or document) a rich template's header shows: sent as the template's
  *                      first argument, before the variables; null for a template without a media header
+ * @param attention     why the mapping needs the merchant (Meta refused its template: disabled, or parameters that do
+ *                      not fit it) and since when, else null; kept in the configuration only, never in a job
  */
 public record EventMapping(
         String integrationId,
@@ -33,7 +35,8 @@ public record EventMapping(
         String language,
         ForwardedProperties forwarded,
         String templateType,
-        String mediaHeaderUrl) {
+        String mediaHeaderUrl,
+        Attention attention) {
 
     public EventMapping {
         Objects.requireNonNull(integrationId, "integrationId");
@@ -41,6 +44,27 @@ public record EventMapping(
         Objects.requireNonNull(topic, "topic");
         variables = variables == null ? List.of() : List.copyOf(variables);
         forwarded = forwarded == null ? ForwardedProperties.NONE : forwarded;
+    }
+
+    /** A mapping as the merchant saves it: no attention flag (saving it again clears one). */
+    public EventMapping(String integrationId, String mappingId, String topic, String templateId, String eventName,
+            List<TemplateVariable> variables, String language, ForwardedProperties forwarded, String templateType, String mediaHeaderUrl) {
+        this(integrationId, mappingId, topic, templateId, eventName, variables, language, forwarded, templateType, mediaHeaderUrl, null);
+    }
+
+    /**
+     * Why a mapping needs the merchant's attention: the provider refused its template ({@code meta_132016}, ...), so every
+     * send through it would be refused the same way until the merchant fixes the template and saves the mapping again.
+     *
+     * @param reason the rejection's reason code
+     * @param since  when it was first refused
+     */
+    public record Attention(String reason, java.time.Instant since) {
+    }
+
+    /** Whether sending through it is stopped until the merchant saves it again. */
+    public boolean needsAttention() {
+        return attention != null;
     }
 
     /** A mapping of no recorded template type and no media header (a flow, or a plain template). */

@@ -204,6 +204,20 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     }
 
     @Override
+    public boolean flagMapping(String merchantId, String integrationId, String mappingId, EventMapping.Attention attention) {
+        // One conditional write: a mapping deleted meanwhile is not recreated, and the first flag is kept.
+        var update = Update.builder().tableName(tables.config())
+                .key(Keys.merchantItem(merchantId, Keys.mapping(integrationId, mappingId)))
+                .updateExpression("SET #reason = :reason, #since = :since")
+                .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#reason)")
+                .expressionAttributeNames(Map.of("#reason", EventMappingItems.ATTENTION_REASON, "#since", EventMappingItems.ATTENTION_SINCE,
+                        "#pk", Keys.PK))
+                .expressionAttributeValues(Map.of(":reason", s(attention.reason()), ":since", n(attention.since().toEpochMilli())))
+                .build();
+        return writes.write("flag mapping", merchantId, TransactWriteItem.builder().update(update).build());
+    }
+
+    @Override
     public boolean createMapping(String merchantId, EventMapping mapping) {
         return writes.write("create mapping", merchantId, TransactWriteItem.builder().put(Put.builder().tableName(tables.config())
                 .item(EventMappingItems.toItem(merchantId, mapping))

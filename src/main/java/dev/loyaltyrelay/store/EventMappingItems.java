@@ -20,6 +20,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class EventMappingItems {
 
+    /** The attention flag's attributes, set by a delivery's conditional update, dropped when the mapping is saved whole. */
+    static final String ATTENTION_REASON = "attentionReason";
+    static final String ATTENTION_SINCE = "attentionSince";
+
     private EventMappingItems() {
     }
 
@@ -41,6 +45,10 @@ final class EventMappingItems {
         }).toList()));
         item.put("forwardAll", bool(mapping.forwarded().all()));
         item.put("forwardNames", strings(mapping.forwarded().names()));
+        if (mapping.attention() != null) {
+            item.put(ATTENTION_REASON, s(mapping.attention().reason()));
+            item.put(ATTENTION_SINCE, AttributeValue.fromN(Long.toString(mapping.attention().since().toEpochMilli())));
+        }
         return item;
     }
 
@@ -55,6 +63,10 @@ final class EventMappingItems {
                 : ForwardedProperties.only(strings(item, "forwardNames"));
         return new EventMapping(string(item, "integrationId"), string(item, "mappingId"), string(item, "topic"),
                 string(item, "templateId"), string(item, "eventName"), variables, string(item, "language"), forwarded,
-                string(item, "templateType"), string(item, "mediaHeaderUrl"));
+                string(item, "templateType"), string(item, "mediaHeaderUrl"),
+                item.containsKey(ATTENTION_REASON) && item.containsKey(ATTENTION_SINCE)
+                        ? new EventMapping.Attention(string(item, ATTENTION_REASON),
+                                java.time.Instant.ofEpochMilli(Long.parseLong(item.get(ATTENTION_SINCE).n())))
+                        : null);
     }
 }

@@ -5,6 +5,7 @@ import dev.loyaltyrelay.application.ConfigurationSecrets;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.ConfigurationChanged;
 import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.EventMapping;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.IntegrationKey;
 import dev.loyaltyrelay.domain.Merchant;
@@ -15,7 +16,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Integrations with their credentials opened, kept in the warm container so a batch costs no configuration read and
@@ -26,11 +29,27 @@ import java.util.Optional;
 @ApplicationScoped
 public class IntegrationDirectory {
 
-    /** What sending through one integration needs. */
-    public record SendingContext(Merchant merchant, Integration integration, ProviderCredentials credentials) {
+    /**
+     * What sending through one integration needs.
+     *
+     * @param flaggedMappings the integration's mappings that need the merchant's attention, by mapping id: a job carries
+     *                        its mapping as it was when the event arrived, so the flag is read here, where a flag set since
+     *                        is seen
+     */
+    public record SendingContext(Merchant merchant, Integration integration, ProviderCredentials credentials,
+            Map<String, EventMapping.Attention> flaggedMappings) {
+        public SendingContext {
+            flaggedMappings = Map.copyOf(flaggedMappings);
+        }
+
         /** The circuit breaker's scope. */
         public IntegrationKey integrationKey() {
             return new IntegrationKey(merchant.merchantId(), integration.integrationId());
+        }
+
+        /** Whether the mapping is flagged: its template was refused, and would be again until the merchant saves it. */
+        public boolean mappingNeedsAttention(String mappingId) {
+            return flaggedMappings.containsKey(mappingId);
         }
     }
 
@@ -71,6 +90,9 @@ public class IntegrationDirectory {
         return configuration.integrations().stream()
                 .filter(integration -> integration.integrationId().equals(integrationId))
                 .findFirst()
-                .map(integration -> new SendingContext(configuration.merchant(), integration, secrets.openCredentials(integration)));
+                .map(integration -> new SendingContext(configuration.merchant(), integration, secrets.openCredentials(integration),
+                        configuration.mappings().stream()
+                                .filter(mapping -> mapping.integrationId().equals(integrationId) && mapping.needsAttention())
+                                .collect(Collectors.toMap(EventMapping::mappingId, EventMapping::attention))));
     }
 }

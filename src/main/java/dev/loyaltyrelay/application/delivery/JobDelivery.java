@@ -49,6 +49,7 @@ public class JobDelivery {
     private final UnclaimedSettling settling;
     private final IntegrationDirectory integrations;
     private final IntegrationAttention attention;
+    private final MappingAttention mappingAttention;
     private final ProviderGateway gateway;
     private final ProviderQueues queues;
     private final RecipientRecheck recheck;
@@ -58,14 +59,15 @@ public class JobDelivery {
     private final Clock clock;
 
     JobDelivery(DeliveryLedger ledger, SendReadiness readiness, ClaimedRecording recording, UnclaimedSettling settling,
-            IntegrationDirectory integrations, IntegrationAttention attention, ProviderGateway gateway, ProviderQueues queues,
-            RecipientRecheck recheck, CustomerPolicies policies, DeliveryReport report, DeliveryRules rules, Clock clock) {
+            IntegrationDirectory integrations, IntegrationAttention attention, MappingAttention mappingAttention, ProviderGateway gateway,
+            ProviderQueues queues, RecipientRecheck recheck, CustomerPolicies policies, DeliveryReport report, DeliveryRules rules, Clock clock) {
         this.ledger = ledger;
         this.readiness = readiness;
         this.recording = recording;
         this.settling = settling;
         this.integrations = integrations;
         this.attention = attention;
+        this.mappingAttention = mappingAttention;
         this.gateway = gateway;
         this.queues = queues;
         this.recheck = recheck;
@@ -295,10 +297,15 @@ public class JobDelivery {
     }
 
     /**
-     * A refusal of the integration (its credentials, or Meta's refusal of the account behind them) flags it, unless the merchant replaced them since: then the refusal was
-     * of the old ones, and the delivery is retried at once with the new ones.
+     * A refusal of the integration (its credentials, or Meta's refusal of the account behind them) flags it, unless the
+     * merchant replaced them since: then the refusal was of the old ones, and the delivery is retried at once with the new
+     * ones. A refusal of the mapping's template flags the mapping.
      */
     private DeliveryOutcome afterRefusal(InFlight delivery, DeliveryOutcome outcome, SendingContext context) {
+        if (outcome instanceof Rejected rejected && rejected.mappingRefused() && delivery.job().mapping() != null) {
+            flagMapping(delivery.job(), rejected);
+            return outcome;
+        }
         if (!(outcome instanceof Rejected rejected) || !rejected.credentialsRefused() || context == null) {
             return outcome;
         }
@@ -314,6 +321,15 @@ public class JobDelivery {
             LOG.warnf("integration %s of %s not flagged for attention: %s", job.integrationId(), job.merchantId(), e.getMessage());
         }
         return outcome;
+    }
+
+    private void flagMapping(DeliveryJob job, Rejected refusal) {
+        try {
+            mappingAttention.templateRefused(job, refusal);
+        } catch (StoreUnavailable e) {
+            // The outcome is known and must be recorded; the flag is set by the next refusal.
+            LOG.warnf("mapping %s of %s not flagged for attention: %s", job.mapping().mappingId(), job.merchantId(), e.getMessage());
+        }
     }
 
     private RecordResult poison(Provider provider, String body, String deliveryId, String reason) {

@@ -66,6 +66,10 @@ class SendReadiness {
             if (IntegrationAttention.stopsSending(integration)) {
                 return new NotSent(Rejected.beforeCall("integration_needs_attention"));
             }
+            if (job.mapping() != null && context.mappingNeedsAttention(job.mapping().mappingId())) {
+                // Its template was refused: the same send would be refused again until the merchant saves the mapping.
+                return new NotSent(Rejected.beforeCall(MappingAttention.MAPPING_NEEDS_ATTENTION));
+            }
             Optional<ProviderProfile> profile = providers.profile(job.provider());
             if (profile.isEmpty()) {
                 return new NotSent(Rejected.beforeCall(ProviderGateway.PROVIDER_UNKNOWN));
