@@ -5,10 +5,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.ProviderCredentials;
+import dev.loyaltyrelay.domain.ProviderProfile;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The bodies of {@link IntegrationsApi}'s routes, as {@code docs/openapi.yaml} names their schemas (OpenApiDocumentTest
@@ -35,38 +37,51 @@ final class IntegrationBodies {
         }
     }
 
+    /** What {@code contractNote} says of an assumed contract. */
+    static final String ASSUMED_CONTRACT_NOTE = "the provider publishes no API: the relay's request (URL, path, headers, body) is"
+            + " an assumption, not verified against the provider; send a test event and check it arrives before relying on it";
+
     /**
      * {@code Integration}, its credentials masked; {@code attention} only when it needs it, {@code credentialsCheck} and
      * {@code credentialUse} (which token each way of sending takes, where the provider's plug-in says) only in the answer
-     * that set or changed them, {@code mappings} (how many) only when one integration is read.
+     * that set or changed them, {@code mappings} (how many) only when one integration is read. {@code contract} says
+     * whether the plug-in follows an API the provider publishes ({@code published}) or an assumed one ({@code assumed},
+     * with {@code contractNote}), so nobody takes an assumed one for verified; absent for a provider this build does not
+     * carry.
      */
     @RegisterForReflection
     record IntegrationView(String integrationId, String provider, String commonProperty, boolean enabled, Map<String, String> credentials,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String contract,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String contractNote,
             @JsonInclude(JsonInclude.Include.NON_NULL) Attention attention,
             @JsonInclude(JsonInclude.Include.NON_NULL) String credentialsCheck,
             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> credentialUse,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer mappings,
             @JsonInclude(JsonInclude.Include.NON_NULL) ReceiptBodies.ReceiptUrl receipts) {
 
-        static IntegrationView of(Integration integration, ProviderCredentials credentials) {
+        static IntegrationView of(Integration integration, ProviderCredentials credentials, Optional<ProviderProfile.Contract> contract) {
             return new IntegrationView(integration.integrationId(), integration.provider().key(),
                     integration.commonProperty().name().toLowerCase(Locale.ROOT), integration.enabled(),
-                    credentials == null ? Map.of() : credentials.masked(), Attention.of(integration), null, null, null, null);
+                    credentials == null ? Map.of() : credentials.masked(),
+                    contract.map(c -> c.name().toLowerCase(Locale.ROOT)).orElse(null),
+                    contract.filter(c -> c == ProviderProfile.Contract.ASSUMED).map(c -> ASSUMED_CONTRACT_NOTE).orElse(null),
+                    Attention.of(integration), null, null, null, null);
         }
 
         IntegrationView withCheck(String check, List<String> use) {
-            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, check, use, mappings, receipts);
+            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, contract, contractNote, attention, check, use,
+                    mappings, receipts);
         }
 
         IntegrationView withMappings(int count) {
-            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, credentialsCheck, credentialUse,
-                    count, receipts);
+            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, contract, contractNote, attention,
+                    credentialsCheck, credentialUse, count, receipts);
         }
 
         /** Only in Initialize's answer: the receipt URL (with its secret) is shown once. */
         IntegrationView withReceipts(ReceiptBodies.ReceiptUrl issued) {
-            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, attention, credentialsCheck, credentialUse,
-                    mappings, issued);
+            return new IntegrationView(integrationId, provider, commonProperty, enabled, credentials, contract, contractNote, attention,
+                    credentialsCheck, credentialUse, mappings, issued);
         }
     }
 

@@ -39,6 +39,11 @@ public class IntegrationCredentials {
     }
 
     /** The profile of an integration's provider; an integration of a provider this build no longer carries is gone for the admin API. */
+    /** The contract the integration's plug-in follows; empty for a provider this build carries no plug-in for. */
+    java.util.Optional<ProviderProfile.Contract> contractOf(Integration integration) {
+        return providers.profile(integration.provider()).map(ProviderProfile::contract);
+    }
+
     ProviderProfile profileOf(Integration integration) {
         return providers.profile(integration.provider()).orElseThrow(() -> new ApiProblem(409, "provider_unknown",
                 "this build carries no plug-in for provider " + integration.provider().key()));

@@ -65,19 +65,19 @@ public class IntegrationsApi {
         store.saveIntegration(integration);
         // The integration stands whatever becomes of its receipt URL: the answer says, and it can be issued again.
         ReceiptUrls.Issued receipts = receiptUrls.issue(integration, credentials);
-        return AdminResponse.created(IntegrationView.of(integration, credentials).withCheck(check, vault.credentialUse(provider))
+        return AdminResponse.created(IntegrationView.of(integration, credentials, Optional.of(provider.contract())).withCheck(check, vault.credentialUse(provider))
                 .withReceipts(new ReceiptBodies.ReceiptUrl(receipts.url(), receipts.registration())));
     }
 
     AdminResponse<IntegrationList> listIntegrations(AdminRequest<Void> request) {
         MerchantConfiguration configuration = request.merchant();
-        return AdminResponse.ok(new IntegrationList(configuration.integrations().stream().map(i -> IntegrationView.of(i, vault.open(i))).toList()));
+        return AdminResponse.ok(new IntegrationList(configuration.integrations().stream().map(i -> IntegrationView.of(i, vault.open(i), vault.contractOf(i))).toList()));
     }
 
     AdminResponse<IntegrationView> getIntegration(AdminRequest<Void> request) {
         MerchantConfiguration configuration = request.merchant();
         Integration integration = integration(configuration, request);
-        return AdminResponse.ok(IntegrationView.of(integration, vault.open(integration))
+        return AdminResponse.ok(IntegrationView.of(integration, vault.open(integration), vault.contractOf(integration))
                 .withMappings(mappingsOf(configuration, integration.integrationId()).size()));
     }
 
@@ -108,7 +108,7 @@ public class IntegrationsApi {
             // Only the switch: a flag a delivery set meanwhile (refused credentials) must survive it.
             store.setEnabled(current.merchantId(), current.integrationId(), enabled);
         }
-        return AdminResponse.ok(IntegrationView.of(updated, credentials).withCheck(check, credentialUse));
+        return AdminResponse.ok(IntegrationView.of(updated, credentials, vault.contractOf(updated)).withCheck(check, credentialUse));
     }
 
     AdminResponse<Void> deleteIntegration(AdminRequest<Void> request) {

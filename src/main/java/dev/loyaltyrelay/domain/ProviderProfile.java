@@ -14,17 +14,41 @@ import java.util.List;
  * @param credentialFields exactly the credential fields it needs ("Initialize" in its guide)
  * @param alsoSendsTemplates for a flow provider: whether a mapping may instead send a template by id with ordered
  *                         variables (LimeChat's direct template send), so a merchant needs no flow built for it
+ * @param contract         whether its plug-in is written to an API the provider publishes, or to one assumed
  */
 public record ProviderProfile(Provider provider, String displayName, Channel channel, boolean triggersFlows,
-        List<String> credentialFields, boolean alsoSendsTemplates) {
+        List<String> credentialFields, boolean alsoSendsTemplates, Contract contract) {
+
+    /** Where the plug-in's requests come from; merchants are told (Initialize, GET integration). */
+    public enum Contract {
+        /** The provider publishes the API the plug-in calls. */
+        PUBLISHED,
+        /**
+         * The provider publishes none: the plug-in's URL, path, headers and body are assumptions, unverified against the
+         * real service, so a merchant must not rely on it in production before a test send shows it works.
+         */
+        ASSUMED
+    }
 
     public ProviderProfile {
         credentialFields = List.copyOf(credentialFields);
+        java.util.Objects.requireNonNull(contract, "contract");
+    }
+
+    /** A provider whose plug-in follows a published API. */
+    public ProviderProfile(Provider provider, String displayName, Channel channel, boolean triggersFlows,
+            List<String> credentialFields, boolean alsoSendsTemplates) {
+        this(provider, displayName, channel, triggersFlows, credentialFields, alsoSendsTemplates, Contract.PUBLISHED);
     }
 
     /** A provider with one way to send: a flow or a template. */
     public ProviderProfile(Provider provider, String displayName, Channel channel, boolean triggersFlows, List<String> credentialFields) {
         this(provider, displayName, channel, triggersFlows, credentialFields, false);
+    }
+
+    /** The same provider, its plug-in written to an assumed contract. */
+    public ProviderProfile withAssumedContract() {
+        return new ProviderProfile(provider, displayName, channel, triggersFlows, credentialFields, alsoSendsTemplates, Contract.ASSUMED);
     }
 
     /** Whether a mapping may name a template id: every template provider, and a flow provider that also sends templates. */

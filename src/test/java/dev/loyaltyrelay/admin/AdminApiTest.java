@@ -201,7 +201,7 @@ class AdminApiTest {
         assertEquals("application/problem+json", misspelt.contentType());
         assertEquals("invalid_request", misspelt.get("title").asText());
         assertEquals("variabels", misspelt.get("errors").get(0).get("field").asText());
-        assertEquals("unknown field; allowed: eventName, forwarded, language, mappingId, mediaHeaderUrl, templateId, templateType, topic, variables",
+        assertEquals("unknown field; allowed: attention, eventName, forwarded, language, mappingId, mediaHeaderUrl, templateId, templateType, topic, variables",
                 misspelt.get("errors").get(0).get("reason").asText());
     }
 
@@ -231,6 +231,28 @@ class AdminApiTest {
         assertEquals(201, call("POST", path, key, object("provider", "zoko", "integrationId", "zoko-main", "credentials", Map.of("apiKey", "k1"))).status());
         Answer again = call("POST", path, key, object("provider", "zoko", "integrationId", "zoko-main", "credentials", Map.of("apiKey", "k2")));
         assertEquals(409, again.status(), "an existing integration is not overwritten");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.loyaltyrelay.support.BuiltIn#all")
+    void initializeAndEveryRead_sayWhetherTheProvidersContractIsPublishedOrAssumed(Provider provider) {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String path = merchants(merchantId) + "/integrations";
+        String expected = BuiltIn.BITESPEED.equals(provider) ? "assumed" : "published";
+
+        Answer initialized = call("POST", path, key, object("provider", provider.key(), "credentials", AdminScenario.CREDENTIALS.get(provider)));
+        String one = path + "/" + initialized.get("integrationId").asText();
+        Answer changed = call("PATCH", one, key, object("enabled", false));
+
+        for (JsonNode answer : List.of(initialized.body(), call("GET", one, key, null).body(),
+                call("GET", path, key, null).get("integrations").get(0), changed.body())) {
+            assertEquals(expected, answer.path("contract").asText(), answer.toString());
+            assertEquals(BuiltIn.BITESPEED.equals(provider), answer.has("contractNote"), "a note only for an assumed contract: " + answer);
+        }
+        if (BuiltIn.BITESPEED.equals(provider)) {
+            assertTrue(initialized.get("contractNote").asText().contains("not verified"), initialized.toString());
+        }
     }
 
     @Test

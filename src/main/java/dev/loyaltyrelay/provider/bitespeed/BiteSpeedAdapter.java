@@ -16,7 +16,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Singleton
 public class BiteSpeedAdapter extends RestProviderAdapter<BiteSpeedAdapter.Credentials, BiteSpeedApi> {
 
-    public static final ProviderProfile PROFILE = CredentialRecords.profile("bitespeed", "BiteSpeed", Channel.WHATSAPP, false, Credentials.class);
+    /** Assumed contract: BiteSpeed publishes no API, so every request this adapter makes is {@link BiteSpeedContract}'s guess. */
+    public static final ProviderProfile PROFILE = CredentialRecords.profile("bitespeed", "BiteSpeed", Channel.WHATSAPP, false, Credentials.class)
+            .withAssumedContract();
 
     @RegisterForReflection // built by CredentialRecords through its canonical constructor
     public record Credentials(Secret channelId, Secret userId) {
