@@ -184,4 +184,35 @@ class Review14ReceiptsTest {
         assertEquals(200, status);
         assertTrue(millis < 5000, count + " receipts in one post took " + millis + " ms (the function's timeout is 5 s)");
     }
+
+    /**
+     * Reconciliation asks about at most 100 messages per call, oldest first, and a message delivered but never read stays
+     * "awaiting" for the whole window: 100 such messages take every place in every call, so a newer message whose receipts
+     * never came is never reconciled, however often the merchant asks.
+     */
+    @Test
+    void reconciliation_reachesAMessageBehindAHundredDeliveredButUnreadOnes() {
+        Connected zoko = zokoMerchant();
+        StringBuilder delivered = new StringBuilder("[");
+        for (int i = 0; i < 100; i++) {
+            deliverOne(zoko, "zk-r14-unread-" + i);
+            delivered.append(i == 0 ? "" : ",").append(ReceiptsTest.receipt("zk-r14-unread-" + i, "delivered"));
+        }
+        assertEquals(200, postTo(zoko.receiptUrl(), delivered.append(']').toString()));
+        clock.set(Webhooks.SIGNED_AT.plusSeconds(60)); // sent a minute after the others
+        deliverOne(zoko, "zk-r14-quiet");
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/v2/message/zk-r14-quiet/history"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"messageId\":\"zk-r14-quiet\",\"history\":[{\"happendAt\":\"2026-11-18T10:05:00Z\","
+                        + "\"state\":\"read\",\"details\":{}}]}")));
+
+        for (int call = 0; call < 3; call++) {
+            Answer reconciled = call("POST", merchants(zoko.merchantId()) + "/integrations/" + zoko.integrationId() + "/receipts/reconcile",
+                    zoko.key(), object("hours", 48));
+            assertEquals(200, reconciled.status(), reconciled.toString());
+        }
+        JsonNode record = call("GET", merchants(zoko.merchantId()) + "/deliveries", zoko.key(), null, Map.of("limit", "1"))
+                .get("deliveries").get(0);
+        assertEquals("zk-r14-quiet", record.get("providerMessageId").asText(), "the newest delivery");
+        assertTrue(record.has("receipt"), "three reconcile calls never asked about the 101st message: " + record);
+    }
 }
