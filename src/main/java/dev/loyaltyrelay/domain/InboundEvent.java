@@ -14,12 +14,19 @@ public sealed interface InboundEvent permits InboundEvent.Receipt, InboundEvent.
      * @param at                when the provider says it happened, or when it was received if the provider does not say
      * @param reason            for a failure, a reason code as a synchronous answer would have given ({@code meta_131026},
      *                          {@code recipient_opted_out}, {@code provider_failed}); else null
+     * @param needs             for a failure, what the merchant must fix, as the same answer to the send would say
      */
-    record Receipt(String providerMessageId, ReceiptState state, Instant at, String reason) implements InboundEvent {
+    record Receipt(String providerMessageId, ReceiptState state, Instant at, String reason, DeliveryOutcome.Rejected.Needs needs)
+            implements InboundEvent {
         public Receipt {
             Objects.requireNonNull(providerMessageId, "providerMessageId");
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(at, "at");
+            needs = needs == null ? DeliveryOutcome.Rejected.Needs.NOTHING : needs;
+        }
+
+        public Receipt(String providerMessageId, ReceiptState state, Instant at, String reason) {
+            this(providerMessageId, state, at, reason, null);
         }
     }
 

@@ -16,8 +16,9 @@ public interface ReceiptLedger {
     ReceiptResult apply(String merchantId, Provider provider, Receipt receipt, Instant now);
 
     /**
-     * The merchant's deliveries sent since {@code since} through {@code integrationId} whose receipt is not final yet (none,
-     * or delivered but not read), oldest first, at most {@code limit}: what reconciliation asks the provider about.
+     * The merchant's deliveries sent since {@code since} through {@code integrationId} that have no receipt at all, oldest
+     * first, at most {@code limit}: what reconciliation asks the provider about (a delivered message's "read" comes by
+     * webhook or not at all; asking again about it would keep the ones that never got a receipt waiting).
      */
     List<AwaitingReceipt> awaitingReceipts(String merchantId, String integrationId, Instant since, int limit);
 

@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * What a provider reported of a message after it accepted it. Reports can arrive more than once and out of order
  * (read before delivered): a state replaces the one a delivery has only when it ranks higher, so a late "delivered"
- * never undoes "read". A failure ranks highest: the message will not reach the customer, whatever came before.
+ * never undoes "read". A failure counts only as the first report: a message reported delivered or read did reach the
+ * customer, and a failure reported after that is not taken; once failed, nothing moves it.
  */
 public enum ReceiptState {
     DELIVERED(1), READ(2), FAILED(3);

@@ -159,6 +159,19 @@ public final class ProviderResponses {
         return MetaErrorCodes.row(code.getAsInt()).orElseThrow().reason();
     }
 
+    /** What the merchant must fix after a failure of {@code reason} ({@link #failureReason}), as Meta's table says. */
+    public static DeliveryOutcome.Rejected.Needs failureNeeds(String reason) {
+        if (reason != null && reason.startsWith("meta_")) {
+            try {
+                return MetaErrorCodes.row(Integer.parseInt(reason.substring("meta_".length()))).map(MetaErrorCodes.Row::needs)
+                        .orElse(DeliveryOutcome.Rejected.Needs.NOTHING);
+            } catch (NumberFormatException notACode) {
+                return DeliveryOutcome.Rejected.Needs.NOTHING;
+            }
+        }
+        return DeliveryOutcome.Rejected.Needs.NOTHING;
+    }
+
     /** The first non-blank text among {@code paths} (dot-separated) of a success body, else null. */
     public static String firstText(JsonNode body, String... paths) {
         for (String path : paths) {

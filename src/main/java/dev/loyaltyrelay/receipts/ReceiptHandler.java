@@ -19,7 +19,7 @@ import java.util.Map;
  * where each integration's provider posts delivery receipts and customers' replies. 200 for whatever was read (an
  * unknown message, an event of another kind, a body that does not read: a retry would not change them, and a provider
  * that keeps being refused disables the webhook); 404 for a URL that is not a receipt URL or a wrong secret, alike; 413
- * for a body over 256 KiB; 503 when the store cannot be reached, so the provider tries again. The secret is never
+ * for a body over 256 KiB or more than 500 events; 503 when the store cannot be reached, so the provider tries again. The secret is never
  * logged.
  */
 @Named("receipts")
@@ -74,6 +74,7 @@ public class ReceiptHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
         return switch (intake.accept(new Posted(parts[0], parts[1], parts[2], parts[3], bytes))) {
             case ReceiptIntake.Taken taken -> respond(200, "{\"receipts\":" + taken.receipts() + ",\"replies\":" + taken.replies() + "}");
             case ReceiptIntake.NotFound notFound -> respond(404, "{\"error\":\"not_found\"}");
+            case ReceiptIntake.TooMany tooMany -> respond(413, "{\"error\":\"too_many_events\"}");
         };
     }
 

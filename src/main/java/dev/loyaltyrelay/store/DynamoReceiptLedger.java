@@ -62,10 +62,12 @@ public class DynamoReceiptLedger implements ReceiptLedger {
             if (receipt.reason() != null) {
                 update.set("receiptReason", s(receipt.reason()));
             }
+            // A failure counts only before any other report: a message reported delivered or read did reach the customer.
+            String moves = state == ReceiptState.FAILED ? "attribute_not_exists(" + update.name("receiptRank") + ")"
+                    : "(attribute_not_exists(" + update.name("receiptRank") + ") OR " + update.name("receiptRank") + " < " + update.value(n(state.rank())) + ")";
             String condition = update.name("merchantId") + " = " + update.value(s(merchantId)) + " AND " + update.name("provider") + " = "
                     + update.value(s(provider.key())) + " AND " + update.name("status") + " = " + update.value(s(DeliveryStatus.SENT.name()))
-                    + " AND (attribute_not_exists(" + update.name("receiptRank") + ") OR " + update.name("receiptRank") + " < "
-                    + update.value(n(state.rank())) + ")";
+                    + " AND " + moves;
             ConditionalUpdate written = records.update("apply receipt", deliveryId, update, condition);
             if (written.applied()) {
                 return new Applied(deliveryId, string(written.item(), "job"));
@@ -84,14 +86,14 @@ public class DynamoReceiptLedger implements ReceiptLedger {
         Map<String, String> names = new HashMap<>(Map.of("#merchant", "merchantId", "#listed", Keys.LISTED_AT, "#status", "status",
                 "#integration", "integrationId", "#rank", "receiptRank", "#messageId", "providerMessageId"));
         Map<String, AttributeValue> values = Map.of(":merchant", s(merchantId), ":from", s(Keys.sortableTime(since)), ":sent",
-                s(DeliveryStatus.SENT.name()), ":integration", s(integrationId), ":read", n(ReceiptState.READ.rank()));
+                s(DeliveryStatus.SENT.name()), ":integration", s(integrationId));
         Map<String, AttributeValue> start = null;
         for (int page = 0; page < MOST_PAGES && awaiting.size() < limit; page++) {
             Map<String, AttributeValue> from = start;
             var response = records.query("list deliveries awaiting receipts", from, q -> q.indexName(Keys.DELIVERIES_BY_MERCHANT_INDEX)
                     .keyConditionExpression("#merchant = :merchant AND #listed >= :from")
                     .filterExpression("#status = :sent AND #integration = :integration AND attribute_exists(#messageId)"
-                            + " AND (attribute_not_exists(#rank) OR #rank < :read)")
+                            + " AND attribute_not_exists(#rank)")
                     .expressionAttributeNames(names).expressionAttributeValues(values));
             for (Map<String, AttributeValue> item : response.items()) {
                 if (awaiting.size() < limit) {

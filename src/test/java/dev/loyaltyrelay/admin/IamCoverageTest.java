@@ -128,6 +128,26 @@ class IamCoverageTest {
         Queues.purgeAll();
         denied.addAll(deniedTo("ZokoFunction", delivered));
 
+        // The receipts function: Zoko posts a receipt for a message it accepted, and a customer's STOP.
+        String receiptUrl = initialized.get("receipts").get("url").asText();
+        // Every message Zoko accepted here was answered as zk-1 (AdminScenario.providersAccept).
+        String messageId = "zk-1";
+        IamCallRecorder.take();
+        // Failures reported after the send flag the mapping (a refused template) and the integration (a refused account);
+        // each applies to a delivery with no receipt yet (every message here was zk-1), then a read and a STOP.
+        for (String body : List.of(
+                "{\"event\":\"message:delivery:update\",\"id\":\"zk-1\",\"deliveryStatus\":\"failed\",\"details\":{\"message\":\"(#132016) paused\"}}",
+                "{\"event\":\"message:delivery:update\",\"id\":\"zk-1\",\"deliveryStatus\":\"failed\",\"details\":{\"message\":\"(#131031) locked\"}}",
+                "{\"event\":\"message:delivery:update\",\"id\":\"" + messageId + "\",\"deliveryStatus\":\"read\"}",
+                "{\"event\":\"message:user:in\",\"platformSenderId\":\"919876543211\",\"text\":\"STOP\"}")) {
+            var event = new com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent();
+            event.setRawPath(java.net.URI.create(receiptUrl).getPath());
+            event.setBody(body);
+            assertEquals(200, receipts.handleRequest(event, null).getStatusCode());
+        }
+        denied.addAll(deniedTo("ReceiptsFunction", IamCallRecorder.take()));
+
+
         // Admin again: resend, dead letters, held-event replay, erasure.
         var sample = Webhooks.load("ingest-walletreward_create.json");
         held.hold(new HeldEvent(merchantId, "nd-held-iam", "walletreward_create", "schema_violation", "amount: type",
@@ -152,20 +172,6 @@ class IamCoverageTest {
         assertEquals(200, call("POST", merchants(merchantId) + "/customers/erase", key, object("mobile", "9876543210")).status());
         denied.addAll(deniedTo("AdminFunction", IamCallRecorder.take()));
         Queues.purgeAll();
-
-        // The receipts function: Zoko posts a receipt for a message it accepted, and a customer's STOP.
-        String receiptUrl = initialized.get("receipts").get("url").asText();
-        // Every message Zoko accepted here was answered as zk-1 (AdminScenario.providersAccept).
-        String messageId = "zk-1";
-        IamCallRecorder.take();
-        for (String body : List.of("{\"event\":\"message:delivery:update\",\"id\":\"" + messageId + "\",\"deliveryStatus\":\"read\"}",
-                "{\"event\":\"message:user:in\",\"platformSenderId\":\"919876543211\",\"text\":\"STOP\"}")) {
-            var event = new com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent();
-            event.setRawPath(java.net.URI.create(receiptUrl).getPath());
-            event.setBody(body);
-            assertEquals(200, receipts.handleRequest(event, null).getStatusCode());
-        }
-        denied.addAll(deniedTo("ReceiptsFunction", IamCallRecorder.take()));
 
         // The figures function projects the records' changes (the stream itself is read by Lambda's event source).
         dev.loyaltyrelay.support.FiguresStream.project(figures);

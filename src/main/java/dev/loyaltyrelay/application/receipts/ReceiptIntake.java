@@ -1,6 +1,16 @@
 package dev.loyaltyrelay.application.receipts;
 
+import dev.loyaltyrelay.application.delivery.IntegrationAttention;
+import dev.loyaltyrelay.application.delivery.MappingAttention;
 import dev.loyaltyrelay.application.policy.CustomerPolicies;
+import dev.loyaltyrelay.domain.ConfigurationStore;
+import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.CommonProperty;
 import dev.loyaltyrelay.domain.DeliveryJob;
@@ -55,6 +65,12 @@ public class ReceiptIntake {
     static final String REPLY_OPT_OUTS = "ReplyOptOuts";
 
     private static final Logger LOG = Logger.getLogger(ReceiptIntake.class);
+    /** Events one post may carry: applied a few at a time, they are answered well within Zoko's 5 s. */
+    static final int MOST_EVENTS = 500;
+    private static final int AT_ONCE = 16;
+    /** How long a post keeps looking for the delivery of a receipt that came before the send's outcome was written. */
+    static final java.time.Duration UNMATCHED_WAIT = java.time.Duration.ofSeconds(2);
+    private static final java.time.Duration UNMATCHED_PAUSE = java.time.Duration.ofMillis(400);
 
     private final ReceiptEndpoints endpoints;
     private final ReceiptLedger ledger;
@@ -64,10 +80,14 @@ public class ReceiptIntake {
     private final CustomerPolicies policies;
     private final DeliveryJobFormat jobs;
     private final RelayMetrics metrics;
+    private final MappingAttention mappingAttention;
+    private final IntegrationAttention integrationAttention;
+    private final ConfigurationStore configurations;
     private final Clock clock;
 
     ReceiptIntake(ReceiptEndpoints endpoints, ReceiptLedger ledger, ProviderGateway gateway, ProviderCatalogue providers,
-            RecipientPolicies recipients, CustomerPolicies policies, DeliveryJobFormat jobs, RelayMetrics metrics, Clock clock) {
+            RecipientPolicies recipients, CustomerPolicies policies, DeliveryJobFormat jobs, RelayMetrics metrics, MappingAttention mappingAttention,
+            IntegrationAttention integrationAttention, ConfigurationStore configurations, Clock clock) {
         this.endpoints = endpoints;
         this.ledger = ledger;
         this.gateway = gateway;
@@ -76,6 +96,9 @@ public class ReceiptIntake {
         this.policies = policies;
         this.jobs = jobs;
         this.metrics = metrics;
+        this.mappingAttention = mappingAttention;
+        this.integrationAttention = integrationAttention;
+        this.configurations = configurations;
         this.clock = clock;
     }
 
@@ -88,7 +111,11 @@ public class ReceiptIntake {
     }
 
     /** What the receiver answers. */
-    public sealed interface Answer permits Taken, NotFound {
+    public sealed interface Answer permits Taken, NotFound, TooMany {
+    }
+
+    /** More events in one post than are applied within the provider's wait (413: no provider posts so many at once). */
+    public record TooMany() implements Answer {
     }
 
     /** Read and applied (or counted as unknown): 200. */
@@ -113,26 +140,109 @@ public class ReceiptIntake {
         if (events.isEmpty()) {
             return new NotFound();
         }
+        if (events.get().size() > MOST_EVENTS) {
+            return new TooMany();
+        }
+        long matchUntilNanos = System.nanoTime() + UNMATCHED_WAIT.toNanos();
+        List<Callable<Void>> work = new ArrayList<>();
         int receipts = 0;
         int replies = 0;
         for (InboundEvent event : events.get()) {
             switch (event) {
                 case Receipt receipt -> {
                     receipts++;
-                    take(posted.merchantId(), provider.get(), receipt);
+                    work.add(() -> {
+                        takePosted(posted.merchantId(), provider.get(), receipt, matchUntilNanos);
+                        return null;
+                    });
                 }
                 case Reply reply -> {
                     replies++;
-                    reply(posted.merchantId(), provider.get(), reply);
+                    work.add(() -> {
+                        reply(posted.merchantId(), provider.get(), reply);
+                        return null;
+                    });
                 }
             }
         }
+        runAll(work);
         return new Taken(receipts, replies);
+    }
+
+    /**
+     * Applies the events side by side, a few at a time, so a post of many is answered within the provider's wait; the
+     * first store failure is the answer's (the provider posts again, and what was applied is a no-op then).
+     */
+    private static void runAll(List<Callable<Void>> work) {
+        if (work.size() == 1) {
+            call(work.getFirst());
+            return;
+        }
+        Semaphore slots = new Semaphore(AT_ONCE);
+        List<Future<Void>> running = new ArrayList<>();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Callable<Void> task : work) {
+                running.add(executor.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return task.call();
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            for (Future<Void> task : running) {
+                try {
+                    task.get();
+                } catch (ExecutionException failed) {
+                    if (failed.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new IllegalStateException(failed.getCause());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreUnavailable("apply receipts", interrupted);
+                }
+            }
+        }
+    }
+
+    private static void call(Callable<Void> task) {
+        try {
+            task.call();
+        } catch (RuntimeException failed) {
+            throw failed;
+        } catch (Exception checked) {
+            throw new IllegalStateException(checked);
+        }
+    }
+
+    /**
+     * A posted receipt may come before the send's own outcome is written (the provider answered, the record is being
+     * written, its index caught up a moment later): one not matched is looked for again, for a few seconds at most in all.
+     */
+    private void takePosted(String merchantId, Provider provider, Receipt receipt, long matchUntilNanos) {
+        ReceiptResult result = ledger.apply(merchantId, provider, receipt, clock.instant());
+        while (result instanceof Unmatched && System.nanoTime() + UNMATCHED_PAUSE.toNanos() < matchUntilNanos) {
+            try {
+                Thread.sleep(UNMATCHED_PAUSE);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            result = ledger.apply(merchantId, provider, receipt, clock.instant());
+        }
+        counted(merchantId, provider, receipt, result);
     }
 
     /** Applies one receipt and follows a failure up; used by reconciliation too. */
     public ReceiptResult take(String merchantId, Provider provider, Receipt receipt) {
         ReceiptResult result = ledger.apply(merchantId, provider, receipt, clock.instant());
+        counted(merchantId, provider, receipt, result);
+        return result;
+    }
+
+    private void counted(String merchantId, Provider provider, Receipt receipt, ReceiptResult result) {
         switch (result) {
             case Applied applied -> {
                 metrics.increment(APPLIED, Map.of("provider", provider.key(), "state", receipt.state().key()));
@@ -145,18 +255,34 @@ public class ReceiptIntake {
             case ReceiptLedger.Unchanged unchanged -> metrics.increment(UNCHANGED, Map.of("provider", provider.key()));
             case Unmatched unmatched -> metrics.increment(UNMATCHED, Map.of("provider", provider.key()));
         }
-        return result;
     }
 
-    /** A failure reported after the send is followed up as the same answer to the send would have been. */
+    /**
+     * A failure reported after the send is followed up as the same answer to the send would have been: an opt-out is
+     * recorded, a refused template flags the mapping, a refused account flags the integration. A flag that cannot be
+     * written now is set by the next such answer.
+     */
     private void followUp(Applied applied, Provider provider, Receipt receipt) {
-        if (!CustomerPolicies.RECIPIENT_OPTED_OUT.equals(receipt.reason()) || applied.jobJson() == null) {
+        Optional<DeliveryJob> job = applied.jobJson() == null ? Optional.empty() : jobs.tryDecode(applied.jobJson());
+        if (job.isEmpty()) {
             return;
         }
-        Optional<DeliveryJob> job = jobs.tryDecode(applied.jobJson());
-        Channel channel = providers.profile(provider).map(ProviderProfile::channel).orElse(null);
-        if (job.isPresent() && channel != null) {
-            policies.providerReportedOptOut(job.get(), channel, receipt.at());
+        try {
+            if (CustomerPolicies.RECIPIENT_OPTED_OUT.equals(receipt.reason())) {
+                Channel channel = providers.profile(provider).map(ProviderProfile::channel).orElse(null);
+                if (channel != null) {
+                    policies.providerReportedOptOut(job.get(), channel, receipt.at());
+                }
+            } else if (receipt.needs() == Rejected.Needs.MAPPING && job.get().mapping() != null) {
+                mappingAttention.templateRefused(job.get(), new Rejected(receipt.reason(), true, 0, Rejected.Needs.MAPPING));
+            } else if (receipt.needs() == Rejected.Needs.INTEGRATION) {
+                configurations.load(job.get().merchantId()).flatMap(configuration -> configuration.integrations().stream()
+                        .filter(integration -> integration.integrationId().equals(job.get().integrationId())).findFirst())
+                        .ifPresent(integration -> integrationAttention.refused(integration, receipt.reason()));
+            }
+        } catch (RuntimeException unflagged) {
+            LOG.warnf("delivery %s: the %s reported after the send not followed up (%s)", applied.deliveryId(), receipt.reason(),
+                    unflagged.getClass().getSimpleName());
         }
     }
 

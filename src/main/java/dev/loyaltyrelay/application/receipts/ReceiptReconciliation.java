@@ -14,8 +14,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Receipts that never came: for an integration's deliveries sent in a recent window whose receipt is not final (none, or
- * delivered but not read), the provider's history of each message is read and applied as if it had been posted, in
+ * Receipts that never came: for an integration's deliveries sent in a recent window that have no receipt at all, the
+ * provider's history of each message is read and applied as if it had been posted, in
  * the order of its states' ranks (so a late "delivered" never undoes "read"). Bounded per call; a provider without a
  * history call changes nothing.
  */

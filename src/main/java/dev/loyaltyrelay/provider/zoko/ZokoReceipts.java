@@ -88,7 +88,8 @@ public class ZokoReceipts implements ProviderReceipts {
         String messageId = ProviderResponses.firstText(event, "id", "messageId");
         ReceiptState state = state(event.path("deliveryStatus").asText(event.path("state").asText("")));
         if (messageId != null && state != null) {
-            into.add(new Receipt(messageId, state, at(event, "platformTimestamp"), state == ReceiptState.FAILED ? ProviderResponses.failureReason(event) : null));
+            String reason = state == ReceiptState.FAILED ? ProviderResponses.failureReason(event) : null;
+            into.add(new Receipt(messageId, state, at(event, "platformTimestamp"), reason, ProviderResponses.failureNeeds(reason)));
         }
     }
 
@@ -120,8 +121,8 @@ public class ZokoReceipts implements ProviderReceipts {
             for (JsonNode entry : JSON.readTree(answer.body()).path("history")) {
                 ReceiptState state = state(entry.path("state").asText(""));
                 if (state != null) {
-                    receipts.add(new Receipt(providerMessageId, state, at(entry, "happendAt"),
-                            state == ReceiptState.FAILED ? ProviderResponses.failureReason(entry) : null));
+                    String reason = state == ReceiptState.FAILED ? ProviderResponses.failureReason(entry) : null;
+                    receipts.add(new Receipt(providerMessageId, state, at(entry, "happendAt"), reason, ProviderResponses.failureNeeds(reason)));
                 }
             }
         } catch (IOException unreadable) {
