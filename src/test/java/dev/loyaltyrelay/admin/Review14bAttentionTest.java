@@ -1,0 +1,95 @@
+package dev.loyaltyrelay.admin;
+
+import static dev.loyaltyrelay.admin.AdminScenario.merchants;
+import static dev.loyaltyrelay.support.AdminCalls.call;
+import static dev.loyaltyrelay.support.AdminCalls.object;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loyaltyrelay.application.ingest.MerchantDirectory;
+import dev.loyaltyrelay.ingest.IngestHandler;
+import dev.loyaltyrelay.receipts.ReceiptHandler;
+import dev.loyaltyrelay.support.AdminCalls.Answer;
+import dev.loyaltyrelay.support.BuiltIn;
+import dev.loyaltyrelay.support.MutableClock;
+import dev.loyaltyrelay.support.Queues;
+import dev.loyaltyrelay.support.Webhooks;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Review of issue 14 (second pass): the Meta error table's integration flag, reported by receipt. */
+@QuarkusTest
+@TestProfile(AdminFunctionProfile.class)
+class Review14bAttentionTest {
+
+    @Inject
+    IngestHandler ingest;
+    @Inject
+    MerchantDirectory directory;
+    @Inject
+    MutableClock clock;
+    @Inject
+    @Named("receipts")
+    ReceiptHandler receipts;
+
+    @BeforeEach
+    void fresh() {
+        clock.set(Webhooks.SIGNED_AT);
+        directory.invalidateAll();
+        Queues.purgeAll();
+        AdminScenario.providersAccept();
+    }
+
+    int postTo(String url, String body) {
+        var event = new APIGatewayV2HTTPEvent();
+        event.setRawPath(URI.create(url).getPath());
+        event.setBody(body);
+        event.setIsBase64Encoded(false);
+        return receipts.handleRequest(event, null).getStatusCode();
+    }
+
+    /**
+     * README (Meta table, flag integration): "flagged for attention ... only if the credentials used are still the
+     * integration's", and "nothing more is sent through it until the merchant gives it credentials again". A failure
+     * receipt for a message sent under the old key, arriving after the merchant already replaced the key, flags the
+     * integration's new key: the flag lands on credentials that were never refused, and stops every delivery.
+     */
+    @Test
+    void aLateAccountRefusalReceipt_forAMessageSentWithReplacedCredentials_flagsNothing() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
+        assertEquals(201, initialized.status(), initialized.toString());
+        String integrationId = initialized.get("integrationId").asText();
+        assertEquals(201, call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings", key,
+                AdminScenario.walletMapping(BuiltIn.ZOKO)).status());
+        String receiptUrl = initialized.get("receipts").get("url").asText();
+
+        ReceiptsTest.zokoSendsAs("zk-r14b-old-key");
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
+        assertEquals(1, ConsentTest.deliver(BuiltIn.ZOKO));
+
+        // The merchant moves the integration to a new key (its Meta account fixed or another one).
+        Answer patched = call("PATCH", merchants(merchantId) + "/integrations/" + integrationId, key,
+                object("credentials", Map.of("apiKey", "zk-live-secret-key-NEW-4242")));
+        assertEquals(200, patched.status(), patched.toString());
+        directory.invalidateAll();
+
+        // Zoko now reports the earlier message, sent with the old key, failed for the old account's lock.
+        assertEquals(200, postTo(receiptUrl, ReceiptEdgesTest.failed("zk-r14b-old-key", 131031)));
+        JsonNode record = ReceiptsTest.delivery(merchantId, key, "zk-r14b-old-key");
+        assertEquals("meta_131031", record.get("receipt").get("reason").asText(), record.toString());
+
+        JsonNode flagged = call("GET", merchants(merchantId) + "/attention", key, null).get("integrations");
+        System.out.println("REVIEW14B attention after late receipt: " + flagged);
+        assertEquals(0, flagged.size(), "the new credentials were never refused, yet the integration is flagged: " + flagged);
+    }
+}
