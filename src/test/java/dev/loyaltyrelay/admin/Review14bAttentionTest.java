@@ -92,4 +92,41 @@ class Review14bAttentionTest {
         System.out.println("REVIEW14B attention after late receipt: " + flagged);
         assertEquals(0, flagged.size(), "the new credentials were never refused, yet the integration is flagged: " + flagged);
     }
+
+    /**
+     * The same for a mapping (README, Mapping attention / Meta table "flag mapping": the template is disabled or its
+     * parameters do not fit it; "only the merchant saving the mapping again clears it"). The merchant moved the mapping to
+     * another template; Zoko then reports a message sent with the old template failed 132016 (that template disabled).
+     * The flag lands on the mapping that no longer uses the refused template, and stops its deliveries.
+     */
+    @Test
+    void aLateTemplateRefusalReceipt_forTheTemplateTheMappingNoLongerUses_flagsNothing() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
+        assertEquals(201, initialized.status(), initialized.toString());
+        String integrationId = initialized.get("integrationId").asText();
+        String mapping = merchants(merchantId) + "/integrations/" + integrationId + "/mappings";
+        assertEquals(201, call("POST", mapping, key, AdminScenario.walletMapping(BuiltIn.ZOKO)).status());
+        String receiptUrl = initialized.get("receipts").get("url").asText();
+
+        ReceiptsTest.zokoSendsAs("zk-r14b-old-template");
+        assertEquals(202, AdminScenario.webhook(ingest, merchantId, "walletreward_create"));
+        assertEquals(1, ConsentTest.deliver(BuiltIn.ZOKO));
+
+        Map<String, Object> moved = new java.util.HashMap<>(AdminScenario.walletMapping(BuiltIn.ZOKO));
+        moved.remove("mappingId");
+        moved.put("templateId", "coupon_ready_v1");
+        Answer put = call("PUT", mapping + "/wallet", key, moved);
+        assertEquals(200, put.status(), put.toString());
+        directory.invalidateAll();
+
+        assertEquals(200, postTo(receiptUrl, ReceiptEdgesTest.failed("zk-r14b-old-template", 132016)));
+        Answer after = call("GET", mapping + "/wallet", key, null);
+        System.out.println("REVIEW14B mapping after late 132016 for its old template: " + after.body());
+        assertEquals("coupon_ready_v1", after.get("templateId").asText());
+        assertEquals(false, after.body().has("attention") && !after.get("attention").isNull(),
+                "the refused template is no longer the mapping's, yet the mapping is flagged: " + after.body());
+    }
 }

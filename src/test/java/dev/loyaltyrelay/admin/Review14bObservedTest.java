@@ -137,4 +137,47 @@ class Review14bObservedTest {
         assertEquals(1, listed.get("events").asLong(), "one delivery, retried twice, is one event");
         assertEquals(1, ObservedTrafficTest.scheme(evidence, "raw_body").get("matchedEvents").asLong());
     }
+
+    /**
+     * README, Observed topics: a nested object's names are listed dotted ("meta.fiat_value"), and Create an Event takes a
+     * property "seen in the merchant's authentic events" as known, with no warning ("so the merchant maps what Nector
+     * really sends"). The renderer reads a variable's property as a top-level key only, so a mapping to a learned dotted
+     * name is saved as known and never renders: the learned listing steers the merchant into a mapping that cannot send.
+     */
+    @Test
+    void aMappingToALearnedNestedName_isSavedWithoutWarning_butNeverRendersTheValue() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        assertEquals(201, call("POST", merchants(merchantId) + "/integrations", key, dev.loyaltyrelay.support.AdminCalls.object("provider", "zoko",
+                "commonProperty", "mobile", "credentials", AdminScenario.CREDENTIALS.get(dev.loyaltyrelay.support.BuiltIn.ZOKO))).status());
+        String mappings = merchants(merchantId) + "/integrations/" + ObservedTrafficTest.integrationId(merchantId, key) + "/mappings";
+        String nested = ObservedTrafficTest.coupon(",\"meta\":{\"tier_label\":\"GOLD-77\"}");
+        assertEquals(202, couponUpdate(merchantId, nested, BodySignatureScheme.RAW_BODY, "nd-" + UUID.randomUUID()).status());
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        JsonNode listed = call("GET", merchants(merchantId) + "/observed-topics/coupon_update", key, null).body();
+        assertNotNull(ObservedTrafficTest.property(listed, "meta.tier_label"), listed.toString());
+
+        Answer saved = call("POST", mappings, key, dev.loyaltyrelay.support.AdminCalls.object("mappingId", "nested", "topic", "coupon_update",
+                "templateId", "coupon_ready_v1", "variables", java.util.List.of(dev.loyaltyrelay.support.AdminCalls.object("property", "user_name"),
+                        dev.loyaltyrelay.support.AdminCalls.object("property", "meta.tier_label"))));
+        System.out.println("REVIEW14B nested mapping: " + saved.status() + " " + saved.body());
+        assertEquals(201, saved.status(), saved.toString());
+        directory.invalidateAll();
+
+        clock.advance(java.time.Duration.ofMinutes(1));
+        Answer ingested = couponUpdate(merchantId, nested, BodySignatureScheme.RAW_BODY, "nd-" + UUID.randomUUID());
+        System.out.println("REVIEW14B nested ingest: " + ingested.status() + " " + ingested.body());
+        int delivered = ConsentTest.deliver(dev.loyaltyrelay.support.BuiltIn.ZOKO);
+        var sends = dev.loyaltyrelay.support.ProviderStubs.of(dev.loyaltyrelay.support.BuiltIn.ZOKO)
+                .findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v2/message")));
+        JsonNode deliveries = call("GET", merchants(merchantId) + "/deliveries", key, null).body();
+        System.out.println("REVIEW14B nested: delivered=" + delivered + " sends=" + sends.size() + " deliveries=" + deliveries);
+        boolean warned = saved.get("propertyWarnings").size() > 0 || saved.body().path("warnings").size() > 0;
+        assertEquals(true, warned || sends.stream().anyMatch(r -> r.getBodyAsString().contains("GOLD-77")),
+                "saved as a seen property with no warning, yet the learned nested value is never sent");
+    }
 }
