@@ -36,6 +36,8 @@ class Review14bAttentionTest {
     @Inject
     MutableClock clock;
     @Inject
+    dev.loyaltyrelay.figures.FiguresHandler figuresProjection;
+    @Inject
     @Named("receipts")
     ReceiptHandler receipts;
 
@@ -128,5 +130,63 @@ class Review14bAttentionTest {
         assertEquals("coupon_ready_v1", after.get("templateId").asText());
         assertEquals(false, after.body().has("attention") && !after.get("attention").isNull(),
                 "the refused template is no longer the mapping's, yet the mapping is flagged: " + after.body());
+    }
+
+    record Zoko(String merchantId, String key, String receiptUrl) {
+    }
+
+    Zoko zokoMerchant() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        Answer initialized = call("POST", merchants(merchantId) + "/integrations", key,
+                object("provider", "zoko", "credentials", AdminScenario.CREDENTIALS.get(BuiltIn.ZOKO)));
+        assertEquals(201, initialized.status(), initialized.toString());
+        assertEquals(201, call("POST", merchants(merchantId) + "/integrations/" + initialized.get("integrationId").asText() + "/mappings", key,
+                AdminScenario.walletMapping(BuiltIn.ZOKO)).status());
+        return new Zoko(merchantId, key, initialized.get("receipts").get("url").asText());
+    }
+
+    void deliverOne(Zoko zoko, String messageId) {
+        ReceiptsTest.zokoSendsAs(messageId);
+        assertEquals(202, AdminScenario.webhook(ingest, zoko.merchantId(), "walletreward_create"));
+        assertEquals(1, ConsentTest.deliver(BuiltIn.ZOKO));
+    }
+
+    /** Brief item 3: two merchants' receipts, projected; each merchant's figures equal its own records. */
+    @Test
+    void receiptFigures_equalEachMerchantsRecords_andStayApart() {
+        Zoko a = zokoMerchant();
+        Zoko b = zokoMerchant();
+        String run = java.util.UUID.randomUUID().toString().substring(0, 6);
+        deliverOne(a, "zk-a1-" + run);
+        deliverOne(a, "zk-a2-" + run);
+        deliverOne(a, "zk-a3-" + run);
+        deliverOne(a, "zk-a4-" + run);
+        deliverOne(b, "zk-b1-" + run);
+        assertEquals(200, postTo(a.receiptUrl(), ReceiptsTest.receipt("zk-a1-" + run, "delivered")));
+        assertEquals(200, postTo(a.receiptUrl(), ReceiptsTest.receipt("zk-a2-" + run, "read")));
+        assertEquals(200, postTo(a.receiptUrl(), ReceiptEdgesTest.failed("zk-a3-" + run, 131026)));
+        // B's message reported through A's URL, and A's through B's: neither may move.
+        assertEquals(200, postTo(a.receiptUrl(), ReceiptsTest.receipt("zk-b1-" + run, "read")));
+        assertEquals(200, postTo(b.receiptUrl(), ReceiptsTest.receipt("zk-a4-" + run, "read")));
+        dev.loyaltyrelay.support.FiguresStream.project(figuresProjection);
+
+        JsonNode fa = call("GET", merchants(a.merchantId()) + "/figures", a.key(), null, Map.of("from", "2026-11-01", "to", "2026-11-30")).body();
+        JsonNode fb = call("GET", merchants(b.merchantId()) + "/figures", b.key(), null, Map.of("from", "2026-11-01", "to", "2026-11-30")).body();
+        JsonNode la = call("GET", merchants(a.merchantId()) + "/deliveries", a.key(), null).body();
+        System.out.println("REVIEW14B figures A: " + fa.get("totals") + " " + fa.get("receipts") + "\nREVIEW14B figures B: " + fb.get("totals") + " "
+                + fb.get("receipts") + "\nREVIEW14B records A: " + la);
+        JsonNode ra = fa.get("receipts").get("byProvider").get("zoko");
+        assertEquals(3, ra.get("sent").asInt(), fa.toString());
+        assertEquals(2, ra.get("delivered").asInt());
+        assertEquals(1, ra.get("read").asInt());
+        assertEquals(3, fa.get("totals").get("sent").asInt());
+        assertEquals(1, fa.get("totals").get("failed").asInt());
+        assertEquals(3, fa.get("receipts").get("byTemplate").get("zoko:wallet_reward_v1").get("sent").asInt());
+        assertEquals(1, fa.get("receipts").get("byTopic").get("walletreward_create").get("read").asInt());
+        JsonNode rb = fb.get("receipts").get("byProvider").get("zoko");
+        assertEquals(1, rb.get("sent").asInt(), fb.toString());
+        assertEquals(0, rb.get("delivered").asInt(), "A's URL moved B's message: " + fb);
+        assertEquals(1, fb.get("totals").get("sent").asInt());
     }
 }
