@@ -180,4 +180,42 @@ class Review14bObservedTest {
         assertEquals(true, warned || sends.stream().anyMatch(r -> r.getBodyAsString().contains("GOLD-77")),
                 "saved as a seen property with no warning, yet the learned nested value is never sent");
     }
+
+    /**
+     * Hostile or odd names: a key that is NUL, zero-width joiner, RTL override, an emoji, a blank, and names shaped like the stored attributes (c:x, sig:raw_body, names) in an authentic event. The
+     * listing should keep the event's ordinary names (and the event, and its scheme match, as evidence), counting the odd
+     * one at worst as not kept.
+     */
+    @Test
+    void anOddUnicodeName_doesNotCostTheEventsOtherNamesNorItsEvidence() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        String odd = ObservedTrafficTest.coupon(",\"\\u0000\":1,\"a\\u200db\":2,\"\\u202egnp\":3,\"\\ud83d\\udca5\":4,\" \":5,\"c:x\":6,\"sig:raw_body\":7,\"names\":8");
+        Answer answer = couponUpdate(merchantId, odd, BodySignatureScheme.RAW_BODY, "nd-" + UUID.randomUUID());
+        assertEquals(202, answer.status(), answer.toString());
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        Answer listed = call("GET", merchants(merchantId) + "/observed-topics/coupon_update", key, null);
+        JsonNode evidence = call("GET", merchants(merchantId), key, null).get("bodySignatureEvidence");
+        System.out.println("REVIEW14B odd unicode: " + listed.status() + " " + listed.body() + " evidence=" + evidence);
+        assertEquals(200, listed.status(), listed.toString());
+        assertEquals(1, listed.get("events").asLong(), "the authentic event is not learned at all");
+        assertNotNull(ObservedTrafficTest.property(listed.body(), "value"));
+        assertEquals(1, ObservedTrafficTest.scheme(evidence, "raw_body").get("matchedEvents").asLong());
+    }
+
+    /** Admin routes never answer a client's mistake with a 5xx. */
+    @Test
+    void oddTopicsInTheObservedRoute_areA4xx() {
+        String merchantId = AdminScenario.fresh();
+        String key = AdminScenario.newMerchant(merchantId);
+        for (String topic : java.util.List.of("x".repeat(5000), "coupon_update%00", "%E2%80%AE", "..%2F..%2Fsecrets", "coupon_update%7C1", "%F0%9F%92%A5")) {
+            Answer a = call("GET", merchants(merchantId) + "/observed-topics/" + topic, key, null);
+            System.out.println("REVIEW14B route " + topic.substring(0, Math.min(20, topic.length())) + " -> " + a.status());
+            org.junit.jupiter.api.Assertions.assertTrue(a.status() >= 400 && a.status() < 500, topic + " -> " + a);
+        }
+    }
 }
