@@ -97,6 +97,26 @@ class Review14bMetaTest {
         assertEquals("meta_" + code, record.reason());
     }
 
+    /**
+     * Suspicion from the receipt defect, same root cause on the synchronous path: a job queued under the mapping's old
+     * template is refused 132016 (that template disabled) after the merchant moved the mapping to another template. The
+     * flag lands on the mapping, whose current template was never refused, and stops it.
+     */
+    @Test
+    void aRefusalOfTheTemplateAMappingNoLongerUses_doesNotFlagTheMapping() {
+        merchants.mapping(merchantId, new EventMapping("zoko-1", "wallet", "walletreward_create", "wallet_reward_v2", null,
+                List.of(new TemplateVariable("user_name", "there"), new TemplateVariable("amount", null)), "en", ForwardedProperties.NONE));
+        DeliveryJob queuedBeforeTheChange = job(); // carries wallet_reward_v1
+        zokoAnswers(aResponse().withStatus(400).withBody("{\"error\":{\"code\":132016,\"message\":\"template disabled\"}}"));
+        enqueue(queuedBeforeTheChange);
+        poll();
+        EventMapping now = configuration.load(merchantId).orElseThrow().mappings().stream()
+                .filter(m -> m.mappingId().equals("wallet")).findFirst().orElseThrow();
+        System.out.println("REVIEW14B sync 132016 for old template: record=" + record(queuedBeforeTheChange).reason() + " mapping=" + now);
+        assertEquals("wallet_reward_v2", now.templateId());
+        assertNull(now.attention(), "wallet_reward_v2 was never refused, yet the mapping is flagged");
+    }
+
     void zokoAnswers(ResponseDefinitionBuilder answer) {
         ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo(ZOKO_PATH)).willReturn(answer));
     }
