@@ -198,6 +198,11 @@ public class MappingsApi {
                 }
                 warnings.add(path + ": " + property + " is not in the catalogue of " + topic + "; it is sent only if Nector includes it");
             }
+            if (seen && !known.has(property) && property.contains(".")) {
+                // The listing shows nested properties dotted, but a variable reads the event's top-level properties only.
+                warnings.add(path + ": " + property + " was seen nested in " + topic + "'s events; a variable reads top-level properties"
+                        + " only, so it renders only if an event carries a top-level property of that exact name");
+            }
             String fallback = Fields.text(path + ".fallback", entry.fallback(), 1024).orElse(null);
             if (fallback != null && VariableRenderer.readsAsNothing(fallback)) {
                 throw ApiProblem.invalid(path + ".fallback", "must have a visible character (only spaces or invisible characters)");

@@ -97,7 +97,7 @@ public interface ConfigurationStore {
      *
      * @return whether the flag was written now
      */
-    boolean flagMapping(String merchantId, String integrationId, String mappingId, EventMapping.Attention attention);
+    boolean flagMapping(String merchantId, String integrationId, String mappingId, String refusedTemplateId, EventMapping.Attention attention);
 
     /** Saves a new mapping unless one with its id exists (two creations at once: one wins); returns whether it was saved. */
     boolean createMapping(String merchantId, EventMapping mapping);

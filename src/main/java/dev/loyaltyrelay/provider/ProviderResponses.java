@@ -74,10 +74,15 @@ public final class ProviderResponses {
     public static DeliveryOutcome classify(ProviderHttp.Answer answer, Function<JsonNode, String> messageId) {
         int status = answer.status();
         JsonNode body = parse(answer.body());
-        if (status >= 200 && status < 300) {
-            return new Sent(body.isMissingNode() ? null : messageId.apply(body), status);
-        }
         Optional<MetaErrorCodes.Row> meta = metaErrorCode(body).stream().boxed().findFirst().flatMap(MetaErrorCodes::row);
+        if (status >= 200 && status < 300) {
+            String id = body.isMissingNode() ? null : messageId.apply(body);
+            // A 2xx that names the message is a send; one that names no message but carries Meta's error is that error
+            // (a provider passing Meta's refusal on under a 200): it decides as in any other status.
+            if (id != null || meta.isEmpty()) {
+                return new Sent(id, status);
+            }
+        }
         if (meta.isPresent() && meta.get().kind() != MetaErrorCodes.Kind.RETRY) {
             return new Rejected(meta.get().reason(), true, status, meta.get().needs());
         }

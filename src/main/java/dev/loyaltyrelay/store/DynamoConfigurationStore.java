@@ -204,15 +204,24 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     }
 
     @Override
-    public boolean flagMapping(String merchantId, String integrationId, String mappingId, EventMapping.Attention attention) {
-        // One conditional write: a mapping deleted meanwhile is not recreated, and the first flag is kept.
+    public boolean flagMapping(String merchantId, String integrationId, String mappingId, String refusedTemplateId, EventMapping.Attention attention) {
+        // One conditional write: a mapping deleted meanwhile is not recreated, the first flag is kept, and a refusal of a
+        // template the merchant has since replaced flags nothing (the fix is not undone by a message sent before it).
+        Map<String, String> names = new java.util.HashMap<>(Map.of("#reason", EventMappingItems.ATTENTION_REASON, "#since",
+                EventMappingItems.ATTENTION_SINCE, "#pk", Keys.PK, "#template", "templateId"));
+        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":reason", s(attention.reason()), ":since",
+                n(attention.since().toEpochMilli())));
+        String sameTemplate = "attribute_not_exists(#template)";
+        if (refusedTemplateId != null) {
+            values.put(":template", s(refusedTemplateId));
+            sameTemplate = "#template = :template";
+        }
         var update = Update.builder().tableName(tables.config())
                 .key(Keys.merchantItem(merchantId, Keys.mapping(integrationId, mappingId)))
                 .updateExpression("SET #reason = :reason, #since = :since")
-                .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#reason)")
-                .expressionAttributeNames(Map.of("#reason", EventMappingItems.ATTENTION_REASON, "#since", EventMappingItems.ATTENTION_SINCE,
-                        "#pk", Keys.PK))
-                .expressionAttributeValues(Map.of(":reason", s(attention.reason()), ":since", n(attention.since().toEpochMilli())))
+                .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#reason) AND " + sameTemplate)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
                 .build();
         return writes.write("flag mapping", merchantId, TransactWriteItem.builder().update(update).build());
     }

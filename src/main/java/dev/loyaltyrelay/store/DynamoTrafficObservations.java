@@ -155,11 +155,12 @@ public class DynamoTrafficObservations implements TrafficObservations {
                 set.add("#sigFirst = if_not_exists(#sigFirst, :n)");
                 set.add("#sigLast = :n");
             });
-            if (leftOut > 0) {
-                attributeNames.put("#nk", NOT_KEPT);
-                values.put(":nk", AttributeValue.fromN(Integer.toString(leftOut)));
-                add.add("#nk :nk");
-            }
+        }
+        // Names left out are counted by whichever call of the event meets the cap, not only its first.
+        if (leftOut > 0) {
+            attributeNames.put("#nk", NOT_KEPT);
+            values.put(":nk", AttributeValue.fromN(Integer.toString(leftOut)));
+            add.add("#nk :nk");
         }
         // Later calls of one event read the counter the first one moved on: the sequence number is the event's.
         String sequence = first ? "if_not_exists(#e, :z) + :o" : "if_not_exists(#e, :o)";
@@ -179,6 +180,10 @@ public class DynamoTrafficObservations implements TrafficObservations {
             add.add("#t" + i + " :t" + i);
             set.add("#s" + i + " = " + sequence);
             set.add("#l" + i + " = :n");
+        }
+        if (set.isEmpty() && add.isEmpty()) {
+            // Nothing of this call is left to write (every name of it fell outside the cap and none was left out).
+            return UpdateItemResponse.builder().build();
         }
         StringBuilder expression = new StringBuilder();
         if (!set.isEmpty()) {

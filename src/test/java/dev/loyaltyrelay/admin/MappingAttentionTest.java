@@ -111,7 +111,7 @@ class MappingAttentionTest {
         clock.advance(Duration.ofMinutes(5));
 
         // A delivery that read the mapping before it was flagged meets a second refusal.
-        assertFalse(configuration.flagMapping(merchantId, integrationId, "wallet", new EventMapping.Attention("meta_132012", clock.instant())));
+        assertFalse(configuration.flagMapping(merchantId, integrationId, "wallet", mapping().templateId(), new EventMapping.Attention("meta_132012", clock.instant())));
 
         assertEquals(first, mapping().attention());
         assertEquals("meta_131008", first.reason());
@@ -121,7 +121,8 @@ class MappingAttentionTest {
     void aDeletedMapping_isNotBroughtBackByALateFlag() {
         assertEquals(204, call("DELETE", mappings() + "/wallet", key, null).status());
 
-        assertFalse(configuration.flagMapping(merchantId, integrationId, "wallet", new EventMapping.Attention("meta_132016", clock.instant())));
+        assertFalse(configuration.flagMapping(merchantId, integrationId, "wallet", "3f9a7c52-0d4e-4a8b-9c1e-7b2d5f6a8e01",
+                new EventMapping.Attention("meta_132016", clock.instant())));
 
         assertEquals(0, configuration.load(merchantId).orElseThrow().mappings().size());
     }

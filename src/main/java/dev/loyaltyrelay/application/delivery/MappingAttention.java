@@ -39,7 +39,7 @@ public class MappingAttention {
      * @throws dev.loyaltyrelay.domain.StoreUnavailable when the flag cannot be written
      */
     public boolean templateRefused(DeliveryJob job, Rejected refusal) {
-        return store.flagMapping(job.merchantId(), job.integrationId(), job.mapping().mappingId(),
+        return store.flagMapping(job.merchantId(), job.integrationId(), job.mapping().mappingId(), job.mapping().templateId(),
                 new EventMapping.Attention(refusal.reason(), clock.instant()));
     }
 }

@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Review of issue 14 (second pass): README's Meta table says a code decides "in any HTTP status"; a 2xx carrying one. */
 @QuarkusTest
-class Review14bMetaTest {
+class MetaAnswerEdgesTest {
 
     static final String ZOKO_PATH = "/v2/message";
 
