@@ -108,8 +108,6 @@ class ObservedTrafficEdgesTest {
      * claim, so each retry counts again (a duplicate answer, yet one more event and one more scheme match).
      */
     @Test
-    @org.junit.jupiter.api.Disabled("open (issue 14, second review D2): learning starts beside the claim, so a retried delivery counts again;"
-            + " learn only once the claim is won, or key the observation by delivery id")
     void aRetriedDelivery_isOneEvent_inTheCountsAndTheEvidence() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);

@@ -161,33 +161,38 @@ public class WebhookIngestion {
         if (!TOPIC_FORMAT.matcher(topic).matches() || !catalogue.knows(topic)) {
             return ignored(merchantId, IgnoreReason.UNKNOWN_TOPIC, "the topic is not in the relay's catalogue");
         }
-        // Started before the topic's routes are read, so unmapped topics teach too: a merchant learns them before mapping them.
-        TrafficLearning.Lesson lesson = signature == BodySignature.CHECKED_WHEN_HELD ? TrafficLearning.Lesson.NONE
-                : learning.start(merchantId, topic, event.body(), scheme, now);
+        // Unmapped topics teach too (a merchant learns them before mapping them); a mapped one teaches once its claim is won,
+        // so a delivery Nector retries is one event in the counts and the signature evidence. A replay teaches nothing.
+        TrafficLearning.Lesson[] lesson = {TrafficLearning.Lesson.NONE};
+        Runnable learn = signature == BodySignature.CHECKED_WHEN_HELD ? () -> { }
+                : () -> lesson[0] = learning.start(merchantId, topic, event.body(), scheme, now);
         try {
-            return routeCatalogued(request, known, event, now, signature);
+            return routeCatalogued(request, known, event, now, signature, learn);
         } finally {
-            lesson.awaitBriefly();
+            lesson[0].awaitBriefly();
         }
     }
 
-    private IngestOutcome routeCatalogued(WebhookRequest request, KnownMerchant known, WebhookEvent event, Instant now, BodySignature signature) {
+    private IngestOutcome routeCatalogued(WebhookRequest request, KnownMerchant known, WebhookEvent event, Instant now, BodySignature signature,
+            Runnable learn) {
         Merchant merchant = known.configuration().merchant();
         String merchantId = merchant.merchantId();
         String topic = event.topic();
         List<Route> routes = known.configuration().routesFor(topic);
         if (routes.isEmpty()) {
+            learn.run();
             return ignored(merchantId, IgnoreReason.TOPIC_NOT_MAPPED, "no enabled integration of this merchant maps the topic");
         }
         List<String> violations = catalogue.violations(topic, event.body());
         if (!violations.isEmpty()) {
+            learn.run();
             return holding.holdInvalid(merchantId, request, event, violations, now);
         }
-        return claimThenFanOut(merchant, request, event, routes, now, signature);
+        return claimThenFanOut(merchant, request, event, routes, now, signature, learn);
     }
 
     private IngestOutcome claimThenFanOut(Merchant merchant, WebhookRequest request, WebhookEvent event, List<Route> routes, Instant now,
-            BodySignature signature) {
+            BodySignature signature, Runnable learn) {
         String merchantId = merchant.merchantId();
         String bodyHash = Hashes.sha256Hex(request.body());
         Claims inHand;
@@ -197,6 +202,7 @@ public class WebhookIngestion {
             }
             case Step.Proceed<Claims>(Claims claimed) -> inHand = claimed;
         }
+        learn.run();
         try {
             return switch (claims.settleRepeat(merchant, inHand, event.topic(), bodyHash, now)) {
                 case Step.Stop<Claims>(IngestOutcome answered) -> answered;
