@@ -25,7 +25,16 @@ public interface DeliveryLedger {
      * one waiting for a retry, and one whose lease lapsed (then {@link Claimed#previousAttemptMayHaveSent()}), and
      * only while its budget is not spent. {@code jobJson}, when given, is kept on the record for a resend.
      */
-    ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, Instant now);
+    default ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, Instant now) {
+        return claim(job, jobJson, budget, null, now);
+    }
+
+    /**
+     * {@link #claim(DeliveryJob, String, Budget, Instant)} of an attempt that sends with the integration's credentials
+     * whose digest is {@code credentialsDigest}: the record keeps it, so a failure the provider reports later is laid at
+     * those credentials' door only while they are still the integration's.
+     */
+    ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, String credentialsDigest, Instant now);
 
     /**
      * Writes the outcome of the claimed attempt and gives the lease up. A {@code DEFERRED} outcome earns the credit a

@@ -29,10 +29,12 @@ public interface ReceiptLedger {
     /**
      * The delivery's receipt moved to the receipt's state.
      *
-     * @param jobJson the delivery's job as its record keeps it (null once its recipient was erased): a failure's
-     *                follow-up (an opt-out) needs the recipient
+     * @param jobJson           the delivery's job as its record keeps it (null once its recipient was erased): a failure's
+     *                          follow-up (an opt-out) needs the recipient
+     * @param credentialsDigest the SHA-256 of the sealed credentials the message was sent with, or null (sent before
+     *                          records kept it)
      */
-    record Applied(String deliveryId, String jobJson) implements ReceiptResult {
+    record Applied(String deliveryId, String jobJson, String credentialsDigest) implements ReceiptResult {
     }
 
     /** The delivery has this state or a later one already (a repeat, or a report that arrived late). */

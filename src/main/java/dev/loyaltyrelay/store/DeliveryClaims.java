@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 record DeliveryClaims(DeliveryRecords records, DeliveryChanges changes, RelayConfig.Delivery settings) {
 
-    ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, Instant now) {
+    ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, String credentialsDigest, Instant now) {
         String token = UUID.randomUUID().toString();
         Instant leaseUntil = now.plus(settings.lease());
         var update = new ItemUpdate();
@@ -44,6 +44,9 @@ record DeliveryClaims(DeliveryRecords records, DeliveryChanges changes, RelayCon
                 .set("updatedAt", n(now.toEpochMilli()))
                 .setFromOld("priorStatus", "status", s(NEW))
                 .setFromOld("priorToken", "token", s(NEW));
+        if (credentialsDigest != null) {
+            update.set("credentialsDigest", s(credentialsDigest));
+        }
         // A new delivery is claimable while its age budget (from ingest) lasts; an existing one while it waits or its
         // lease lapsed, and its budget (calls made, time since ingest or its latest reopening) is not spent.
         String existingClaimable = "(" + DeliveryChanges.claimable(update, now, true) + ") AND " + update.name("attempts") + " < "

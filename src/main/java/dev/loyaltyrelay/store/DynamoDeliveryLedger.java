@@ -46,8 +46,8 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     }
 
     @Override
-    public ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, Instant now) {
-        return claims.claim(job, jobJson, budget, now);
+    public ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, String credentialsDigest, Instant now) {
+        return claims.claim(job, jobJson, budget, credentialsDigest, now);
     }
 
     @Override

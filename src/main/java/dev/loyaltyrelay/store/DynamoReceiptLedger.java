@@ -70,7 +70,7 @@ public class DynamoReceiptLedger implements ReceiptLedger {
                     + " AND " + moves;
             ConditionalUpdate written = records.update("apply receipt", deliveryId, update, condition);
             if (written.applied()) {
-                return new Applied(deliveryId, string(written.item(), "job"));
+                return new Applied(deliveryId, string(written.item(), "job"), string(written.item(), "credentialsDigest"));
             }
             Map<String, AttributeValue> existing = written.item();
             if (merchantId.equals(string(existing, "merchantId")) && provider.key().equals(string(existing, "provider"))) {

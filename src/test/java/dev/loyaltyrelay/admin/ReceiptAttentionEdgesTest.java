@@ -64,8 +64,6 @@ class ReceiptAttentionEdgesTest {
      * integration's new key: the flag lands on credentials that were never refused, and stops every delivery.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("open (issue 14, second review D4): a receipt does not know which credentials its message was sent with;"
-            + " record a digest of them on the delivery and flag on condition they are still the integration's")
     void aLateAccountRefusalReceipt_forAMessageSentWithReplacedCredentials_flagsNothing() {
         String merchantId = AdminScenario.fresh();
         String key = AdminScenario.newMerchant(merchantId);

@@ -166,7 +166,8 @@ public class JobDelivery {
         var budget = new DeliveryLedger.Budget(rules.settings().maxAttempts(), now.minus(rules.settings().maxAge()));
         DeliveryLedger.ClaimResult claimed;
         try {
-            claimed = ledger.claim(delivery.job(), delivery.body(), budget, now);
+            claimed = ledger.claim(delivery.job(), delivery.body(), budget,
+                    dev.loyaltyrelay.domain.Hashes.sha256Hex(ready.context().integration().credentials().encode()), now);
         } catch (RuntimeException unclaimed) {
             policies.giveBack(delivery.job(), ready.context().merchant(), place);
             throw unclaimed;

@@ -276,8 +276,11 @@ public class ReceiptIntake {
             } else if (receipt.needs() == Rejected.Needs.MAPPING && job.get().mapping() != null) {
                 mappingAttention.templateRefused(job.get(), new Rejected(receipt.reason(), true, 0, Rejected.Needs.MAPPING));
             } else if (receipt.needs() == Rejected.Needs.INTEGRATION) {
+                // Laid at the credentials' door only while they are the ones the message went with: new ones were never refused.
                 configurations.load(job.get().merchantId()).flatMap(configuration -> configuration.integrations().stream()
                         .filter(integration -> integration.integrationId().equals(job.get().integrationId())).findFirst())
+                        .filter(integration -> applied.credentialsDigest() != null
+                                && applied.credentialsDigest().equals(Hashes.sha256Hex(integration.credentials().encode())))
                         .ifPresent(integration -> integrationAttention.refused(integration, receipt.reason()));
             }
         } catch (RuntimeException unflagged) {
