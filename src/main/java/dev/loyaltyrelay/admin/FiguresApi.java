@@ -79,7 +79,7 @@ public class FiguresApi {
     }
 
     private boolean reportsReceipts(Provider provider) {
-        return gateway.readInbound(provider, new byte[0]).isPresent();
+        return gateway.reportsReceipts(provider);
     }
 
     /** sent, delivered (read included), read: a sent message's counter's reason is its receipt ({@code sent} for none yet). */

@@ -35,6 +35,11 @@ public interface ProviderGateway {
         return prepare(integration, message, credentials).orElseGet(() -> send(integration, message, credentials));
     }
 
+    /** Whether the provider reports receipts and replies the relay reads (its integrations get a receipt URL). */
+    default boolean reportsReceipts(Provider provider) {
+        return false;
+    }
+
     /**
      * What a provider posted to the relay's receipt URL, read as receipts and replies; empty when the provider reports
      * nothing back (then nothing it posts is read). A body that does not read yields an empty list, never an exception.

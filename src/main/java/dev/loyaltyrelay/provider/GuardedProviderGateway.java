@@ -59,6 +59,11 @@ public class GuardedProviderGateway implements ProviderGateway {
     }
 
     @Override
+    public boolean reportsReceipts(Provider provider) {
+        return receipts.containsKey(provider);
+    }
+
+    @Override
     public Optional<List<InboundEvent>> readInbound(Provider provider, byte[] body) {
         ProviderReceipts source = receipts.get(provider);
         if (source == null) {

@@ -105,22 +105,19 @@ public class DynamoFrequencyCaps implements FrequencyCaps {
         String place = update.name("places") + "." + update.name(deliveryId);
         String expression = "SET " + place + " = " + update.value(new Place(now.toEpochMilli(), attempt, true).value()) + " ADD "
                 + update.name("version") + " " + update.value(n(1));
-        var item = read(key(recipient));
-        if (item.isEmpty() || !item.containsKey("places")) {
-            // No map to set a key in: the whole item, as a take would have written it.
+        try {
+            DynamoCalls.call("keep a frequency cap place", () -> dynamo.updateItem(r -> r.tableName(tables.records()).key(key(recipient))
+                    .updateExpression(expression).expressionAttributeNames(update.names()).expressionAttributeValues(update.values())));
+        } catch (StoreRefused noPlacesYet) {
+            // The take's item expired, or never was written (its answer lost): a map to set the key in, as a take writes it.
             Map<String, AttributeValue> places = new HashMap<>();
             places.put(deliveryId, new Place(now.toEpochMilli(), attempt, true).value());
             var whole = new ItemUpdate().set("places", AttributeValue.fromM(places)).add("version", 1)
                     .set(Keys.EXPIRES_AT, n(now.plus(FrequencyCap.LONGEST_WINDOW).plus(Duration.ofDays(1)).getEpochSecond()));
-            ConditionalUpdate written = ConditionalUpdate.send("keep a frequency cap place", dynamo, r -> r.tableName(tables.records())
-                    .key(key(recipient)).updateExpression(whole.expression()).conditionExpression("attribute_not_exists(" + whole.name("places") + ")")
+            ConditionalUpdate.send("keep a frequency cap place", dynamo, r -> r.tableName(tables.records()).key(key(recipient))
+                    .updateExpression(whole.expression()).conditionExpression("attribute_not_exists(" + whole.name("places") + ")")
                     .expressionAttributeNames(whole.names()).expressionAttributeValues(whole.values()));
-            if (written.applied()) {
-                return;
-            }
         }
-        DynamoCalls.call("keep a frequency cap place", () -> dynamo.updateItem(r -> r.tableName(tables.records()).key(key(recipient))
-                .updateExpression(expression).expressionAttributeNames(update.names()).expressionAttributeValues(update.values())));
     }
 
     @Override

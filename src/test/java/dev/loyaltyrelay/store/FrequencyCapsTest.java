@@ -185,4 +185,14 @@ class FrequencyCapsTest {
         assertEquals(1, caps.inUse(recipient, one, NOW.plusSeconds(3)), "the message went: it counts");
         assertFalse(caps.take(recipient, "d-2", "a", one, NOW.plusSeconds(4)));
     }
+
+    @Test
+    void aSendKeptWhereNoPlaceWasEverWritten_stillCounts() {
+        RecipientKey recipient = someone();
+        var one = new FrequencyCap(1, Duration.ofDays(1));
+        // The take's write was lost with its answer (or its item expired): the send is counted all the same.
+        caps.keep(recipient, "d-1", "a", NOW);
+        assertEquals(1, caps.inUse(recipient, one, NOW.plusSeconds(1)));
+        assertFalse(caps.take(recipient, "d-2", "a", one, NOW.plusSeconds(2)));
+    }
 }

@@ -53,7 +53,7 @@ public class ReceiptUrls {
 
     /** Whether the integration's provider reports receipts the relay reads. */
     public boolean offered(Integration integration) {
-        return gateway.readInbound(integration.provider(), new byte[0]).isPresent();
+        return gateway.reportsReceipts(integration.provider());
     }
 
     /** A new receipt URL for the integration, registered with its provider where it allows. */
