@@ -168,6 +168,193 @@ class TemplateTest {
         }
     }
 
+    // ---- operations: data safety, access logs, alarms, dashboard ---------------------------------------------------
+
+    static final String RUNBOOK = "https://github.com/loyalty-relay/loyalty-relay/blob/main/docs/runbook.md#";
+    static final List<String> OTHER_FUNCTIONS = List.of("Ingest", "Admin", "Receipts", "Figures");
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> expandedResource(String logicalId) {
+        Map<String, Object> resources = (Map<String, Object>) TemplateExpander.read(Path.of("template.yaml")).get("Resources");
+        return (Map<String, Object>) java.util.Objects.requireNonNull(resources.get(logicalId), logicalId);
+    }
+
+    @Test
+    void bothTables_areRetained_withPointInTimeRecovery_andTheRecordsExpire() {
+        for (String table : List.of("ConfigTable", "RecordsTable")) {
+            Map<String, Object> resource = expandedResource(table);
+            assertEquals("Retain", resource.get("DeletionPolicy"), table);
+            assertEquals("Retain", resource.get("UpdateReplacePolicy"), table);
+            assertEquals(Map.of("PointInTimeRecoveryEnabled", true), template.properties(table).get("PointInTimeRecoverySpecification"), table);
+        }
+        assertEquals(Map.of("AttributeName", "expiresAt", "Enabled", true), template.properties("RecordsTable").get("TimeToLiveSpecification"));
+        assertEquals(true, template.properties("SecretsKey").get("EnableKeyRotation"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunction_knowsItsStage() {
+        Map<String, Object> globals = (Map<String, Object>) TemplateExpander.read(Path.of("template.yaml")).get("Globals");
+        Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) globals.get("Function"))
+                .get("Environment")).get("Variables");
+        assertEquals(Map.of("Ref", "Stage"), variables.get("RELAY_STAGE"));
+    }
+
+    /** Access logs name the route, never the path: the receipts route's last segment is a secret. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theHttpApi_logsEachRequestAsJson_byRouteKey_toItsOwnLogGroupWithRetention() throws Exception {
+        Map<String, Object> settings = (Map<String, Object>) template.properties("HttpApi").get("AccessLogSettings");
+        assertEquals("ApiAccessLogGroup.Arn", settings.get("DestinationArn"));
+        assertEquals("AWS::Logs::LogGroup", expandedResource("ApiAccessLogGroup").get("Type"));
+        assertEquals("LogRetentionDays", template.properties("ApiAccessLogGroup").get("RetentionInDays"));
+
+        String format = (String) settings.get("Format");
+        Map<String, Object> fields = new com.fasterxml.jackson.databind.ObjectMapper().readValue(format, Map.class);
+        assertEquals("$context.routeKey", fields.get("routeKey"));
+        for (String field : List.of("requestId", "status", "responseLatency", "integrationError", "sourceIp")) {
+            assertTrue(fields.containsKey(field), field);
+        }
+        for (Object value : fields.values()) {
+            String variable = (String) value;
+            assertTrue(variable.matches("\\$context\\.[A-Za-z.]+"), "one variable per field: " + variable);
+            assertTrue(!variable.startsWith("$context.path") && !variable.startsWith("$context.request.") && !variable.contains("querystring")
+                    && !variable.startsWith("$context.authorizer"), "no path, query string or caller data: " + variable);
+            assertTrue(!variable.startsWith("$context.identity.") || variable.equals("$context.identity.sourceIp"), variable);
+        }
+    }
+
+    /** Every alarm notifies the alarm topic (given, or the stack's own) when it fires and when it is OK again, and links its runbook section. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyAlarm_notifiesTheAlarmTopic_andLinksItsRunbookSection() {
+        List<String> alarms = template.logicalIdsOf("AWS::CloudWatch::Alarm");
+        int perProvider = 7;
+        assertEquals(BuiltIn.ALL.size() * perProvider + OTHER_FUNCTIONS.size() * 2 + 2, alarms.size(), alarms.toString());
+        Object topic = List.of(List.of("CreateAlarmTopic", "AlarmTopic", "AlarmTopicArn"));
+        var names = new java.util.HashSet<Object>();
+        for (String alarm : alarms) {
+            Map<String, Object> properties = template.properties(alarm);
+            assertEquals(topic, properties.get("AlarmActions"), alarm);
+            assertEquals(topic, properties.get("OKActions"), alarm);
+            assertEquals("notBreaching", properties.get("TreatMissingData"), alarm);
+            Object description = properties.get("AlarmDescription");
+            String text = (String) (description instanceof List<?> sub ? sub.getFirst() : description);
+            assertTrue(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(RUNBOOK) + "[a-z0-9-]+").matcher(text).find(), alarm + ": " + text);
+            assertTrue(text.length() < 1024, alarm + ": AlarmDescription is at most 1024 characters");
+            assertTrue(names.add(properties.get("AlarmName").toString()), alarm + ": names are unique");
+        }
+        assertEquals("CreateAlarmTopic", expandedResource("AlarmTopic").get("Condition"));
+        assertEquals("SubscribeAlarmEmail", expandedResource("AlarmEmailSubscription").get("Condition"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachDeadLetterQueue_hasAnAlarmOnItsDepth() {
+        for (Provider provider : BuiltIn.ALL) {
+            String name = className(provider);
+            Map<String, Object> alarm = template.properties(name + "DeadLetterQueueAlarm");
+            assertEquals("AWS/SQS", alarm.get("Namespace"));
+            assertEquals("ApproximateNumberOfMessagesVisible", alarm.get("MetricName"));
+            assertEquals(List.of(Map.of("Name", "QueueName", "Value", name + "DeadLetterQueue.QueueName")), alarm.get("Dimensions"));
+            assertEquals(0, alarm.get("Threshold"));
+            assertEquals("GreaterThanThreshold", alarm.get("ComparisonOperator"));
+
+            Map<String, Object> age = template.properties(name + "QueueAgeAlarm");
+            assertEquals("ApproximateAgeOfOldestMessage", age.get("MetricName"));
+            assertEquals(List.of(Map.of("Name", "QueueName", "Value", name + "Queue.QueueName")), age.get("Dimensions"));
+            assertEquals("QueueAgeAlarmSeconds", age.get("Threshold"));
+        }
+    }
+
+    @Test
+    void everyFunction_hasAnErrorsAndAThrottlesAlarm() {
+        List<String> functions = template.logicalIdsOf("AWS::Serverless::Function");
+        assertEquals(9, functions.size());
+        for (String function : functions) {
+            for (String metric : List.of("Errors", "Throttles")) {
+                Map<String, Object> alarm = template.properties(function + metric + "Alarm");
+                assertEquals("AWS/Lambda", alarm.get("Namespace"), function);
+                assertEquals(metric, alarm.get("MetricName"), function);
+                assertEquals(List.of(Map.of("Name", "FunctionName", "Value", function)), alarm.get("Dimensions"), function);
+                assertEquals(0, alarm.get("Threshold"), function);
+            }
+        }
+    }
+
+    /**
+     * The delivery-outcome and breaker alarms read our EMF metrics by one exact dimension set (an alarm cannot SEARCH):
+     * what the metrics code must emit. DeliveryOutcome: [stage, function, provider, status]; ProviderBreakerOpened:
+     * [stage, function, provider]; stage = RELAY_STAGE, function = the Lambda function's name.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachProvider_hasRateAndBreakerAlarms_onOurMetricsExactDimensionSets() {
+        for (Provider provider : BuiltIn.ALL) {
+            String name = className(provider);
+            var base = List.of(Map.of("Name", "stage", "Value", "Stage"), Map.of("Name", "function", "Value", name + "Function"),
+                    Map.of("Name", "provider", "Value", provider.key()));
+            for (String rate : List.of("Rejected", "Unknown")) {
+                List<Map<String, Object>> metrics = (List<Map<String, Object>>) template.properties(name + rate + "RateAlarm").get("Metrics");
+                var statuses = new java.util.TreeSet<String>();
+                for (Map<String, Object> metric : metrics) {
+                    if (metric.containsKey("MetricStat")) {
+                        Map<String, Object> stat = (Map<String, Object>) ((Map<String, Object>) metric.get("MetricStat")).get("Metric");
+                        assertEquals("LoyaltyRelay", stat.get("Namespace"));
+                        assertEquals("DeliveryOutcome", stat.get("MetricName"));
+                        List<Map<String, Object>> dimensions = (List<Map<String, Object>>) stat.get("Dimensions");
+                        assertEquals(base, dimensions.subList(0, 3), name + rate);
+                        assertEquals("status", dimensions.get(3).get("Name"));
+                        statuses.add((String) dimensions.get(3).get("Value"));
+                        assertEquals(false, metric.get("ReturnData"));
+                    }
+                }
+                assertEquals(new java.util.TreeSet<>(List.of("SENT", "REJECTED", "UNKNOWN", "EXHAUSTED")), statuses, name + rate);
+                assertEquals(1, metrics.stream().filter(m -> Boolean.TRUE.equals(m.get("ReturnData"))).count(), name + rate);
+                assertTrue(metrics.stream().filter(m -> Boolean.TRUE.equals(m.get("ReturnData"))).findFirst().orElseThrow()
+                        .get("Expression").toString().contains(rate.toLowerCase(java.util.Locale.ROOT)), name + rate);
+            }
+            Map<String, Object> breaker = template.properties(name + "BreakerOpenAlarm");
+            assertEquals("LoyaltyRelay", breaker.get("Namespace"));
+            assertEquals("ProviderBreakerOpened", breaker.get("MetricName"));
+            assertEquals(base, breaker.get("Dimensions"));
+        }
+    }
+
+    @Test
+    void theHttpApi_hasServerAndClientErrorRateAlarms() {
+        for (String alarm : List.of("ApiServerErrorRateAlarm", "ApiClientErrorRateAlarm")) {
+            String metrics = template.properties(alarm).get("Metrics").toString();
+            assertTrue(metrics.contains("Namespace=AWS/ApiGateway") && metrics.contains("MetricName=Count")
+                    && metrics.contains("{Name=ApiId, Value=HttpApi}"), alarm + ": " + metrics);
+        }
+        assertTrue(template.properties("ApiServerErrorRateAlarm").get("Metrics").toString().contains("MetricName=5xx"));
+        assertTrue(template.properties("ApiClientErrorRateAlarm").get("Metrics").toString().contains("MetricName=4xx"));
+    }
+
+    /** The dashboard body is JSON once !Sub has filled it in, and shows every provider's queue, dead-letter queue and function. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDashboard_isJson_andShowsEveryProvidersQueues_andEveryFunction() throws Exception {
+        String body = (String) template.properties("Dashboard").get("DashboardBody");
+        // As !Sub renders it: ${X} is a value, ${!X} the literal ${X} (CloudWatch's dynamic labels).
+        String rendered = body.replaceAll("\\$\\{(?!!)[A-Za-z0-9:.]+\\}", "value").replace("${!", "${");
+        Map<String, Object> dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readValue(rendered, Map.class);
+        assertTrue(((List<Object>) dashboard.get("widgets")).size() >= 10);
+        for (Provider provider : BuiltIn.ALL) {
+            String name = className(provider);
+            for (String reference : List.of(name + "Queue.QueueName", name + "DeadLetterQueue.QueueName", name + "Function")) {
+                assertTrue(body.contains("${" + reference + "}"), reference);
+            }
+        }
+        for (String function : OTHER_FUNCTIONS) {
+            assertTrue(body.contains("${" + function + "Function}"), function);
+        }
+        for (String status : List.of("SENT", "REJECTED", "SUPPRESSED", "DEFERRED", "UNKNOWN", "EXHAUSTED")) {
+            assertTrue(body.contains("status=\\\"" + status + "\\\""), status);
+        }
+    }
+
     @Test
     void samconfig_hasOneEnvPerStage() throws Exception {
         String samconfig = Files.readString(Path.of("samconfig.toml"));
