@@ -43,6 +43,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,13 @@ class SignedSamplesTest {
     void atTheStampedTime() {
         clock.set(LATER);
         directory.invalidateAll();
+        Queues.purgeAll();
+    }
+
+    /** The tests after this one in the same application find the clock at now and no job of these samples queued. */
+    @AfterEach
+    void backToNow() {
+        clock.set(Instant.now());
         Queues.purgeAll();
     }
 
