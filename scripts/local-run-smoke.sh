@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local run as a user starts it (the README's command), checked from outside: wait for the "ready" line,
 # post a signed sample webhook, find its messages in the sandbox's outbox, and read their delivery status and
-# the figures through the admin API. Runs on other ports than the defaults (proving they are configurable) so
+# the figures through the admin API; then takes a merchant the demo data lacks from nothing to a delivered event with
+# the operator CLI alone (scripts/relay: README, "From nothing to a delivered event with the CLI"). Runs on other ports than the defaults (proving they are configurable) so
 # it does not collide with a local run of your own. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -90,4 +91,59 @@ for _ in $(seq 1 20); do
 done
 [ "$suppressed" -ge 1 ] || fail "after STOP, the next Zoko delivery was not suppressed opted_out"
 echo "after STOP: the next Zoko delivery suppressed opted_out"
+
+# From nothing to a delivered event with the CLI only: a merchant the demo data does not have, its key, a Zoko
+# integration (the sandbox's Zoko takes any key), a mapping to one of the sandbox's Zoko templates, then a webhook
+# signed with the secret the CLI printed, and the CLI's Send Test Event to the customer that webhook brought. It comes
+# after the STOP check: the sandbox's Zoko posts customer replies to the receipt URL registered last, which the new
+# merchant's integration replaces.
+relay=scripts/relay
+export RELAY_URL="$base"
+unset RELAY_OPERATOR_KEY RELAY_ADMIN_KEY   # the local run's operator key, whatever the caller's shell holds
+zoko_wallet_messages() { curl -sS "$base/local/outbox" | jq '[.messages[] | select(.provider == "zoko" and .text == "wallet_reward_v1(Riya, 100)")] | length'; }
+zoko_before=$(zoko_wallet_messages)
+merchant="cli-smoke-$(date +%s)"
+created=$($relay merchant create "$merchant" --country IN --timezone Asia/Kolkata 2>/dev/null) || fail "relay merchant create failed"
+webhook_secret=$(awk '/^webhook-secret: /{print $2}' <<<"$created")
+webhook_url=$(awk '/^webhook-url: /{print $2}' <<<"$created")
+[ -n "$webhook_secret" ] || fail "relay merchant create printed no webhook secret"
+[ "$webhook_url" = "$base/v1/webhooks/nector/$merchant" ] || fail "relay merchant create printed the webhook URL $webhook_url"
+$relay merchant create "$merchant" >/dev/null 2>&1 && fail "relay merchant create accepted a merchant that exists"
+admin_key=$($relay key issue "$merchant" 2>/dev/null | awk '/^admin-key: /{print $2}')
+[[ "$admin_key" == lrk_"$merchant".* ]] || fail "relay key issue printed no admin key"
+# The rest as the merchant would: with its own key.
+export RELAY_ADMIN_KEY="$admin_key"
+$relay integration init "$merchant" zoko --id zoko-main --credential apiKey=- <<<"sandbox-zoko-placeholder-key" \
+  | jq -e '.credentialsCheck == "verified"' >/dev/null || fail "relay integration init did not initialize Zoko"
+refusal=$($relay mapping create "$merchant" zoko-main --topic walletreward_create --template no_such_template 2>&1 >/dev/null) \
+  && fail "a mapping to a template Zoko lacks was saved"
+grep -q 'HTTP 422 template_not_found' <<<"$refusal" || fail "the refusal did not name its status and problem code: $refusal"
+$relay mapping create "$merchant" zoko-main --id wallet --topic walletreward_create --template wallet_reward_v1 \
+  --variables user_name=there,amount | jq -e '.mappingId == "wallet"' >/dev/null || fail "relay mapping create failed"
+answer=$(RELAY_MERCHANT_ID="$merchant" RELAY_WEBHOOK_SECRET="$webhook_secret" scripts/post-sample.sh events/ingest-walletreward_create.json "cli-smoke-1")
+echo "$answer" | tail -1 | grep -q 'HTTP 202' || fail "the webhook signed with the CLI's secret was not accepted: $answer"
+for _ in $(seq 1 20); do
+  sent=$($relay deliveries "$merchant" --status SENT | jq '[.deliveries[] | select(.provider == "zoko")] | length')
+  [ "$sent" -ge 1 ] && break
+  sleep 1
+done
+[ "$sent" -ge 1 ] || fail "relay deliveries shows no sent Zoko delivery for $merchant"
+$relay test "$merchant" zoko-main wallet --mobile "+919876543210" | jq -e '.outcome.status == "sent"' >/dev/null \
+  || fail "relay test did not send the test event"
+zoko_after=$(zoko_wallet_messages)
+[ "$zoko_after" -eq $((zoko_before + 2)) ] || fail "the outbox has $((zoko_after - zoko_before)) new Zoko messages, not the webhook's and the test's"
+# The lookup by Nector's delivery id: its admin route is being added beside this; until then the CLI says the route is missing.
+if lookup=$($relay event "$merchant" cli-smoke-1 2>&1); then
+  grep -q 'cli-smoke-1' <<<"$lookup" || fail "relay event did not answer about cli-smoke-1: $lookup"
+else
+  grep -q 'no_such_route' <<<"$lookup" || fail "relay event failed: $lookup"
+  echo "relay event: the stack has no events route yet"
+fi
+unset RELAY_ADMIN_KEY
+refusal=$(RELAY_OPERATOR_KEY=not-the-operator-key $relay key issue "$merchant" 2>&1 >/dev/null) && fail "a wrong operator key was accepted"
+grep -q 'HTTP 401 unauthenticated' <<<"$refusal" || fail "a wrong key's refusal was not shown as such: $refusal"
+for secret in "$webhook_secret" "$admin_key" sandbox-zoko-placeholder-key; do
+  if grep -qF -- "$secret" "$log"; then fail "the local run logged a secret the CLI was given or issued"; fi
+done
+echo "CLI: $merchant created, keyed, Zoko initialized and mapped; a signed webhook and a test event delivered to the outbox"
 echo "local-run smoke: ok"

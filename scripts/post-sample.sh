@@ -2,7 +2,8 @@
 # Posts a sample webhook from events/ to the local run the way Nector does: its body to
 # POST /v1/webhooks/nector/<merchant>, with Nector's headers, x-nector-timestamp set to now, and the secret hash
 # and body HMAC computed from the webhook secret (the demo merchant's unless RELAY_WEBHOOK_SECRET is set), so an
-# edited body is signed too. Needs curl, jq and openssl.
+# edited body is signed too. RELAY_MERCHANT_ID posts it to another merchant than the sample's (with that merchant's
+# RELAY_WEBHOOK_SECRET). Needs curl, jq and openssl.
 # Usage: scripts/post-sample.sh events/ingest-walletreward_create.json [delivery-id]
 set -euo pipefail
 sample="${1:?usage: scripts/post-sample.sh events/<sample>.json [delivery-id]}"
@@ -13,7 +14,7 @@ for tool in curl jq openssl; do
   command -v "$tool" >/dev/null || { echo "post-sample.sh needs $tool" >&2; exit 1; }
 done
 
-merchant=$(jq -r '.pathParameters.merchantId' "$sample")
+merchant="${RELAY_MERCHANT_ID:-$(jq -r '.pathParameters.merchantId' "$sample")}"
 body=$(jq -r '.body' "$sample")
 secret_hash=$(printf '%s' "$secret" | openssl dgst -sha256 -r | cut -d' ' -f1)
 body_hmac=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)
