@@ -214,7 +214,7 @@ public class WebhookIngestion {
             inHand.release();
             if (e instanceof QueueUnavailable) {
                 LOG.warnf("ingest: queue unavailable for %s of merchant %s: %s", event.nectorDeliveryId(), merchantId, e.getMessage());
-                counters.queueUnavailable(merchantId);
+                counters.queueUnavailable();
                 return RetryLater.unavailable(Wait.QUEUE_UNAVAILABLE, "a delivery queue could not be reached; retry later");
             }
             throw e;
@@ -222,7 +222,7 @@ public class WebhookIngestion {
     }
 
     private Ignored ignored(String merchantId, IgnoreReason reason, String message) {
-        counters.ignored(merchantId, reason);
+        counters.ignored(reason);
         return new Ignored(reason, message);
     }
 
@@ -232,7 +232,7 @@ public class WebhookIngestion {
             CustomerProfile.fromEvent(merchant.merchantId(), properties, merchant.defaultCountry()).ifPresent(customers::upsert);
         } catch (RuntimeException e) {
             // Unreachable, or refused (a key the store will not take): either way the event goes on without it.
-            counters.customerNotRecorded(merchant.merchantId());
+            counters.customerNotRecorded();
             LOG.warnf("ingest: customer not recorded for merchant %s: %s", merchant.merchantId(), e.getMessage());
         }
     }
