@@ -17,7 +17,7 @@ import java.util.Set;
  * of at most 100 numbers. Plus this project's own rules: {@code stage} and {@code function} in every dimension set, no
  * {@code merchant} anywhere.
  */
-final class EmfSpecification {
+public final class EmfSpecification {
 
     /** The units the specification lists (CloudWatch's {@code StandardUnit}). */
     static final Set<String> UNITS = Set.of("Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",
@@ -29,7 +29,7 @@ final class EmfSpecification {
     }
 
     /** What is wrong with {@code document}; empty when it is a valid EMF document by the rules above. */
-    static List<String> violations(JsonNode document) {
+    public static List<String> violations(JsonNode document) {
         List<String> wrong = new ArrayList<>();
         if (!document.isObject()) {
             return List.of("the root is not an object");
