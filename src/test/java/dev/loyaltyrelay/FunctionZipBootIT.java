@@ -196,6 +196,37 @@ class FunctionZipBootIT {
                     .map(m -> json(m.body()).get("deliveryId").asText()).toList();
             assertEquals(List.of(deliveryId), onQueue, provider + " queue");
         });
+        // In Lambda (the prod profile) each log line is JSON with the invocation's ids; metrics are EMF documents of their own.
+        List<JsonNode> lines = jsonLines("ingest");
+        JsonNode fannedOut = lines.stream().filter(line -> line.path("message").asText().startsWith("ingest: ") && line.path("message").asText()
+                .contains(" queued")).findFirst().orElseThrow(() -> new AssertionError("no JSON line of the fan-out\n" + tail(BOOT_DIR.resolve("ingest.log"))));
+        assertEquals("INFO", fannedOut.path("level").asText(), fannedOut.toString());
+        assertTrue(fannedOut.path("mdc").path("awsRequestId").asText().matches("[0-9a-f-]{36}"), "the emulator's request id: " + fannedOut);
+        assertEquals(merchantId, fannedOut.path("mdc").path("merchantId").asText(), fannedOut.toString());
+        assertFalse(fannedOut.path("mdc").path("nectorDeliveryId").asText().isEmpty(), fannedOut.toString());
+        List<JsonNode> metrics = lines.stream().filter(line -> line.has("_aws")).toList();
+        // One document per provider: QueuedDeliveries' provider dimension has four values, and a document holds one.
+        assertEquals(4, metrics.size(), "the invocation's EMF documents: " + metrics);
+        metrics.forEach(document -> {
+            assertEquals(List.of(), dev.loyaltyrelay.observability.EmfSpecification.violations(document), document.toString());
+            assertEquals("ingest", document.path("function").asText());
+        });
+        assertEquals(4, metrics.stream().mapToLong(document -> document.path("QueuedDeliveries").asLong()).sum(), metrics.toString());
+    }
+
+    /** The lines of a function's output that are JSON objects (log lines in the prod format, EMF documents). */
+    private static List<JsonNode> jsonLines(String handler) {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : log(handler).split("\n")) {
+            if (line.startsWith("{")) {
+                try {
+                    lines.add(JSON.readTree(line));
+                } catch (IOException notJson) {
+                    throw new AssertionError("a line that starts as JSON does not parse: " + line, notJson);
+                }
+            }
+        }
+        return lines;
     }
 
     @Test
@@ -251,6 +282,14 @@ class FunctionZipBootIT {
                 "only the record the provider answered 500 is retried: " + answer);
         assertFalse(log(provider.key()).contains("could not set the retry delay"),
                 provider + ": the retry's delay was set on the queue the template names\n" + tail(BOOT_DIR.resolve(provider.key() + ".log")));
+        // Jobs run on virtual threads of their own: each job's lines carry its ids and the invocation's request id.
+        List<JsonNode> outcomes = jsonLines(provider.key()).stream().filter(line -> line.path("message").asText().startsWith("delivery ")).toList();
+        assertFalse(outcomes.isEmpty(), provider + ": no JSON delivery line\n" + tail(BOOT_DIR.resolve(provider.key() + ".log")));
+        outcomes.forEach(line -> {
+            assertTrue(line.path("message").asText().contains(line.path("mdc").path("deliveryId").asText("absent")), line.toString());
+            assertEquals(merchantId, line.path("mdc").path("merchantId").asText(), line.toString());
+            assertTrue(line.path("mdc").path("awsRequestId").asText().matches("[0-9a-f-]{36}"), line.toString());
+        });
         List<String> credentialValues = new ArrayList<>();
         DemoMerchantAccess.seed().get("integrations").forEach(i -> {
             if (i.get("provider").asText().equals(provider.key())) {

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.loyaltyrelay.application.LogContext;
 import dev.loyaltyrelay.domain.QueueUnavailable;
 import dev.loyaltyrelay.domain.SecretCipher;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.observability.FlushMetrics;
+import dev.loyaltyrelay.observability.LogsWithRequestId;
 import io.quarkus.logging.Log;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -40,6 +42,7 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
 
     @Override
     @FlushMetrics
+    @LogsWithRequestId
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         try {
             return respond(handle(event));
@@ -75,6 +78,8 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         if (match.route().operatorOnly() && !(caller instanceof AdminAuth.Operator)) {
             throw new ApiProblem(403, "forbidden", "this route needs the operator key");
         }
+        // Only once the caller may reach it: an id that reaches nothing names no merchant in the logs.
+        LogContext.merchant(merchantId);
         Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
         return routes.handle(match, caller, query, body(event, match.route().body().maxBytes()));
     }

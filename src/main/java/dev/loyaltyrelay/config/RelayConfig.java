@@ -12,6 +12,13 @@ import java.util.Optional;
 @ConfigMapping(prefix = "relay")
 public interface RelayConfig {
 
+    /**
+     * The deployment's stage ({@code RELAY_STAGE}, set by the template): a default dimension of every metric, so one
+     * account's stages keep apart in CloudWatch. {@code local} where none is set (tests, the local run).
+     */
+    @WithDefault("local")
+    String stage();
+
     /** DynamoDB table names. */
     Tables tables();
 

@@ -8,6 +8,7 @@ import dev.loyaltyrelay.application.delivery.BatchDelivery;
 import dev.loyaltyrelay.application.delivery.BatchDelivery.QueueMessage;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.observability.FlushMetrics;
+import dev.loyaltyrelay.observability.LogsWithRequestId;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,6 +38,7 @@ public class DeliveryPipeline {
      * comes back whole (every record a failure), so nothing is deleted unhandled.
      */
     @FlushMetrics
+    @LogsWithRequestId
     public SQSBatchResponse handle(Provider provider, SQSEvent event, Context context) {
         try {
             return process(provider, event, context);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.observability.FlushMetrics;
+import dev.loyaltyrelay.observability.LogsWithRequestId;
 import jakarta.inject.Named;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,6 +43,7 @@ public class FiguresHandler implements RequestStreamHandler {
 
     @Override
     @FlushMetrics
+    @LogsWithRequestId
     public void handleRequest(InputStream input, OutputStream output, Context context) {
         String firstSequence = null;
         Optional<String> retryFrom;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.observability.FlushMetrics;
+import dev.loyaltyrelay.observability.LogsWithRequestId;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Named;
@@ -46,6 +47,7 @@ public class IngestHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
 
     @Override
     @FlushMetrics
+    @LogsWithRequestId
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         try {
             Answer answer = handle(event);

@@ -8,6 +8,7 @@ import dev.loyaltyrelay.application.receipts.ReceiptIntake;
 import dev.loyaltyrelay.application.receipts.ReceiptIntake.Posted;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import dev.loyaltyrelay.observability.FlushMetrics;
+import dev.loyaltyrelay.observability.LogsWithRequestId;
 import io.quarkus.logging.Log;
 import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,7 @@ public class ReceiptHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
 
     @Override
     @FlushMetrics
+    @LogsWithRequestId
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         try {
             return handle(event);

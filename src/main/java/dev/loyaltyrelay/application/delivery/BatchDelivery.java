@@ -1,6 +1,7 @@
 package dev.loyaltyrelay.application.delivery;
 
 
+import dev.loyaltyrelay.application.LogContext;
 import dev.loyaltyrelay.application.policy.CustomerPolicies;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.Channel;
@@ -123,15 +124,21 @@ public class BatchDelivery {
     private List<RecordResult> deliverAll(Provider provider, List<QueueMessage> messages, List<QueuedJob> jobs, RecipientScreen screen,
             long deadlineNanos) {
         Semaphore slots = new Semaphore(Math.max(1, settings.maxConcurrentSends()));
+        // The MDC is per thread: each job's task sets its own, from the invocation's request id read here.
+        String awsRequestId = LogContext.awsRequestId();
         List<Future<RecordResult>> tasks = new ArrayList<>(messages.size());
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (QueuedJob queued : jobs) {
+                DeliveryJob job = queued.job();
                 tasks.add(executor.submit(() -> {
-                    slots.acquire();
-                    try {
-                        return delivery.deliver(provider, queued, screen, deadlineNanos);
-                    } finally {
-                        slots.release();
+                    try (var logContext = job == null ? LogContext.forJob(awsRequestId, null, null, null)
+                            : LogContext.forJob(awsRequestId, job.merchantId(), job.nectorDeliveryId(), job.deliveryId())) {
+                        slots.acquire();
+                        try {
+                            return delivery.deliver(provider, queued, screen, deadlineNanos);
+                        } finally {
+                            slots.release();
+                        }
                     }
                 }));
             }

@@ -31,7 +31,7 @@ final class EventHolding {
     Held holdInvalid(String merchantId, WebhookRequest request, WebhookEvent event, List<String> violations, Instant now) {
         String detail = String.join("; ", violations);
         keep(merchantId, request, event, HoldReason.SCHEMA_VIOLATION, detail, now);
-        counters.held(merchantId, event.topic(), HoldReason.SCHEMA_VIOLATION);
+        counters.held(event.topic(), HoldReason.SCHEMA_VIOLATION);
         LOG.infof("ingest: held %s of merchant %s (%s)", event.nectorDeliveryId(), merchantId, detail);
         return new Held(HoldReason.SCHEMA_VIOLATION, violations, "kept for replay: a documented property does not have its documented type");
     }
@@ -45,7 +45,7 @@ final class EventHolding {
             Instant now) {
         keep(merchantId, request, event, HoldReason.QUEUE_REFUSED, reason, now);
         claims.release();
-        counters.held(merchantId, event.topic(), HoldReason.QUEUE_REFUSED);
+        counters.held(event.topic(), HoldReason.QUEUE_REFUSED);
         LOG.warnf("ingest: held %s of merchant %s: the queue refused its jobs (%s)", event.nectorDeliveryId(), merchantId, reason);
         return new Held(HoldReason.QUEUE_REFUSED, List.of(reason), "kept for replay: a delivery queue will not take this event's jobs as they are");
     }

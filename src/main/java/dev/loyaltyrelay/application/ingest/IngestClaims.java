@@ -79,11 +79,11 @@ final class IngestClaims {
         return switch (ledger.claim(merchantId, nectorDeliveryId, bodyHash, now)) {
             case IngestLedger.InProgress inProgress -> Step.stop(inProgress(now, inProgress, "this delivery id is being processed; retry later"));
             case IngestLedger.AlreadyCompleted done -> {
-                counters.duplicateDeliveryId(merchantId);
+                counters.duplicateDeliveryId();
                 yield Step.stop(new Duplicate(DuplicateOf.DELIVERY_ID_ALREADY_PROCESSED));
             }
             case IngestLedger.BodyMismatch mismatch -> {
-                counters.refused(merchantId, Refusal.DELIVERY_ID_REUSED);
+                counters.refused(Refusal.DELIVERY_ID_REUSED);
                 yield Step.stop(new Refused(Refusal.DELIVERY_ID_REUSED, "this delivery id was already received with a different body"));
             }
             case Claim claim -> Step.proceed(new Claims(claim, nectorDeliveryId));

@@ -54,7 +54,7 @@ final class TrafficLearning {
         try {
             event = observe(topic, body, scheme);
         } catch (RuntimeException e) {
-            counters.observationNotRecorded(merchantId);
+            counters.observationNotRecorded();
             return Lesson.NONE;
         }
         Thread writer = Thread.ofVirtual().name("traffic-learning").start(() -> {
@@ -62,7 +62,7 @@ final class TrafficLearning {
                 observations.record(merchantId, event, now);
             } catch (RuntimeException e) {
                 // Unreachable or refused: the event goes on without it; the counter shows how often.
-                counters.observationNotRecorded(merchantId);
+                counters.observationNotRecorded();
                 LOG.warnf("ingest: traffic observation not recorded for merchant %s, topic %s: %s", merchantId, topic,
                         e.getClass().getSimpleName());
             }

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.application.ingest;
 
+import dev.loyaltyrelay.application.LogContext;
 import dev.loyaltyrelay.application.ingest.IngestClaims.Claims;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.Accepted;
 import dev.loyaltyrelay.application.ingest.IngestOutcome.BodySignature;
@@ -101,6 +102,8 @@ public class WebhookIngestion {
      * arrived, so only validation and the fan-out run again; an event still invalid stays held.
      */
     public IngestOutcome replay(HeldEvent event) {
+        // An admin call may replay many: each event's ids are on its own lines only.
+        Map<String, Object> logContext = LogContext.snapshot();
         try {
             Optional<KnownMerchant> found = merchants.find(event.merchantId());
             if (found.isEmpty()) {
@@ -115,6 +118,8 @@ public class WebhookIngestion {
             return outcome;
         } catch (StoreUnavailable | SecretCipher.KeyServiceUnavailable e) {
             return unavailable(event.merchantId(), e);
+        } finally {
+            LogContext.restore(logContext);
         }
     }
 
@@ -141,9 +146,14 @@ public class WebhookIngestion {
 
     private IngestOutcome ingestAuthentic(WebhookRequest request, KnownMerchant known, Instant now, BodySignature signature,
             Optional<BodySignatureScheme> scheme) {
+        // Authentic: the merchant is one of ours, so its id goes on the invocation's lines from here.
+        LogContext.merchant(known.configuration().merchant().merchantId());
         return switch (reader.read(request)) {
             case Step.Stop<WebhookEvent>(IngestOutcome refused) -> refused;
-            case Step.Proceed<WebhookEvent>(WebhookEvent event) -> route(request, known, event, now, signature, scheme);
+            case Step.Proceed<WebhookEvent>(WebhookEvent event) -> {
+                LogContext.nectorDelivery(event.nectorDeliveryId());
+                yield route(request, known, event, now, signature, scheme);
+            }
         };
     }
 
@@ -214,7 +224,7 @@ public class WebhookIngestion {
             inHand.release();
             if (e instanceof QueueUnavailable) {
                 LOG.warnf("ingest: queue unavailable for %s of merchant %s: %s", event.nectorDeliveryId(), merchantId, e.getMessage());
-                counters.queueUnavailable(merchantId);
+                counters.queueUnavailable();
                 return RetryLater.unavailable(Wait.QUEUE_UNAVAILABLE, "a delivery queue could not be reached; retry later");
             }
             throw e;
@@ -222,7 +232,7 @@ public class WebhookIngestion {
     }
 
     private Ignored ignored(String merchantId, IgnoreReason reason, String message) {
-        counters.ignored(merchantId, reason);
+        counters.ignored(reason);
         return new Ignored(reason, message);
     }
 
@@ -232,7 +242,7 @@ public class WebhookIngestion {
             CustomerProfile.fromEvent(merchant.merchantId(), properties, merchant.defaultCountry()).ifPresent(customers::upsert);
         } catch (RuntimeException e) {
             // Unreachable, or refused (a key the store will not take): either way the event goes on without it.
-            counters.customerNotRecorded(merchant.merchantId());
+            counters.customerNotRecorded();
             LOG.warnf("ingest: customer not recorded for merchant %s: %s", merchant.merchantId(), e.getMessage());
         }
     }

@@ -98,7 +98,7 @@ final class WebhookVerifier {
         if (scheme.isPresent() && (!enforced || scheme.get() == merchant.enforcedScheme())) {
             return Step.proceed(new Authentic(known, BodySignature.VERIFIED, scheme));
         }
-        counters.bodySignatureMismatch(merchantId, merchant.signaturePolicy());
+        counters.bodySignatureMismatch(merchant.signaturePolicy());
         if (enforced) {
             return Step.stop(refuse(merchantId, Refusal.BODY_HMAC, NectorHeaders.BODY_HMAC + " does not match the body"));
         }
@@ -112,7 +112,7 @@ final class WebhookVerifier {
     }
 
     private Refused refuse(String merchantId, Refusal refusal, String message) {
-        counters.refused(merchantId, refusal);
+        counters.refused(refusal);
         return new Refused(refusal, message);
     }
 }

@@ -156,9 +156,10 @@ public class CustomerPolicies {
         String deliveryId = job.deliveryId();
         try {
             if (policies.recordProviderOptOut(recipient, channel, at)) {
-                LOG.infof("delivery %s: the provider says %s opted out of %s; recorded", deliveryId, recipient, channel);
+                LOG.infof("delivery %s: the provider says %s opted out of %s; recorded", deliveryId, recipient.recipient().masked(), channel);
             } else {
-                LOG.infof("delivery %s: the provider says %s opted out of %s; an opt-out that stops more stands", deliveryId, recipient, channel);
+                LOG.infof("delivery %s: the provider says %s opted out of %s; an opt-out that stops more stands", deliveryId, recipient.recipient().masked(),
+                        channel);
             }
         } catch (RuntimeException unrecorded) {
             LOG.warnf("delivery %s: the provider's opt-out of %s not recorded (%s)", deliveryId, channel, unrecorded.getClass().getSimpleName());

@@ -306,7 +306,7 @@ public class ReceiptIntake {
         recipients.recordConsent(List.of(new ConsentChange(recipient, profile.get().channel(),
                 new Consent(true, clock.instant(), ConsentSource.CUSTOMER))));
         metrics.increment(REPLY_OPT_OUTS, Map.of("provider", provider.key()));
-        LOG.infof("%s replied an opt-out word to %s (%s): recorded", recipient, merchantId, provider.key());
+        LOG.infof("%s replied an opt-out word to %s (%s): recorded", recipient.recipient().masked(), merchantId, provider.key());
     }
 
     /** Whether the reply, alone, is one of the words: case, surrounding spaces and punctuation do not matter. */

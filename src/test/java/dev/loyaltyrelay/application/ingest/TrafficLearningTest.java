@@ -97,6 +97,6 @@ class TrafficLearningTest {
         for (int i = 0; i < 100 && counted.isEmpty(); i++) {
             Thread.sleep(20);
         }
-        assertEquals(List.of("TrafficObservationFailed {merchant=m-1}"), counted);
+        assertEquals(List.of("TrafficObservationFailed {}"), counted, "counted without a merchant dimension");
     }
 }
