@@ -40,11 +40,15 @@ public class EmfMetrics implements RelayMetrics {
     /** Where documents go: stdout, which Lambda hands to CloudWatch Logs; a test reads a run's documents by swapping it. */
     private volatile PrintStream out;
     private final Map<String, String> defaultDimensions;
-    private final Map<String, AtomicLong> totals = new ConcurrentHashMap<>();
+    private final Map<Total, AtomicLong> totals = new ConcurrentHashMap<>();
+
+    private record Total(String name, Map<String, String> dimensions) {
+    }
     /** Counted since the last flush, by name and sorted dimensions. */
     private final Map<Counter, Long> pending = new ConcurrentHashMap<>();
 
-    private record Counter(String name, TreeMap<String, String> dimensions) {
+    /** A count's name and dimensions, and the dimension sets it is published under (null: all its dimensions, as one set). */
+    private record Counter(String name, TreeMap<String, String> dimensions, List<List<String>> dimensionSets) {
     }
 
     @Inject
@@ -75,9 +79,22 @@ public class EmfMetrics implements RelayMetrics {
 
     @Override
     public void increment(String name, Map<String, String> dimensions) {
+        increment(name, dimensions, null);
+    }
+
+    @Override
+    public void increment(String name, Map<String, String> dimensions, List<List<String>> dimensionSets) {
         var sorted = new TreeMap<>(dimensions);
-        totals.computeIfAbsent(key(name, sorted), k -> new AtomicLong()).incrementAndGet();
-        pending.merge(new Counter(name, sorted), 1L, Long::sum);
+        if (dimensionSets != null) {
+            // A set naming a dimension the count lacks would make an invalid document; a metric must never fail a request,
+            // so such a set is dropped (EmfMetricsTest shows it), and a count left with none is published under all its own.
+            dimensionSets = dimensionSets.stream().filter(set -> sorted.keySet().containsAll(set)).map(List::copyOf).toList();
+            if (dimensionSets.isEmpty()) {
+                dimensionSets = null;
+            }
+        }
+        totals.computeIfAbsent(new Total(name, Map.copyOf(sorted)), k -> new AtomicLong()).incrementAndGet();
+        pending.merge(new Counter(name, sorted, dimensionSets), 1L, Long::sum);
     }
 
     @Override
@@ -101,7 +118,8 @@ public class EmfMetrics implements RelayMetrics {
     /** One EMF document: its dimensions' values (root members) and its directives, by dimension keys. */
     private final class Document {
         final Map<String, String> dimensionValues = new LinkedHashMap<>(defaultDimensions);
-        final Map<List<String>, Map<String, Long>> directives = new LinkedHashMap<>();
+        /** Directives by their dimension sets: metrics published under the same sets share one. */
+        final Map<List<List<String>>, Map<String, Long>> directives = new LinkedHashMap<>();
         final Map<String, Long> metricValues = new LinkedHashMap<>();
 
         /**
@@ -118,14 +136,14 @@ public class EmfMetrics implements RelayMetrics {
                     return false;
                 }
             }
-            Map<String, Long> directive = directives.get(dimensionKeys(counter));
+            Map<String, Long> directive = directives.get(dimensionSets(counter));
             return directive == null || directive.size() < MAX_METRICS_PER_DIRECTIVE;
         }
 
         void add(Counter counter, long count) {
             dimensionValues.putAll(counter.dimensions());
             dimensionValues.putAll(defaultDimensions);
-            directives.computeIfAbsent(dimensionKeys(counter), keys -> new LinkedHashMap<>()).put(counter.name(), count);
+            directives.computeIfAbsent(dimensionSets(counter), sets -> new LinkedHashMap<>()).put(counter.name(), count);
             metricValues.put(counter.name(), count);
         }
     }
@@ -143,18 +161,21 @@ public class EmfMetrics implements RelayMetrics {
         return documents;
     }
 
-    /** {@code stage} and {@code function} first, then the counter's own dimensions (which cannot replace them). */
-    private List<String> dimensionKeys(Counter counter) {
-        List<String> keys = new ArrayList<>(List.of(STAGE, FUNCTION));
-        counter.dimensions().keySet().stream().filter(key -> !defaultDimensions.containsKey(key)).forEach(keys::add);
-        return keys;
+    /** Each dimension set of the counter: {@code stage} and {@code function} first, then its own (which cannot replace them). */
+    private List<List<String>> dimensionSets(Counter counter) {
+        List<List<String>> own = counter.dimensionSets() != null ? counter.dimensionSets() : List.of(List.copyOf(counter.dimensions().keySet()));
+        return own.stream().map(set -> {
+            List<String> keys = new ArrayList<>(List.of(STAGE, FUNCTION));
+            set.stream().filter(key -> !defaultDimensions.containsKey(key)).forEach(keys::add);
+            return List.copyOf(keys);
+        }).toList();
     }
 
     private void print(Document document) {
         List<Map<String, Object>> directives = new ArrayList<>();
-        document.directives.forEach((keys, metrics) -> directives.add(Map.of(
+        document.directives.forEach((sets, metrics) -> directives.add(Map.of(
                 "Namespace", NAMESPACE,
-                "Dimensions", List.of(keys),
+                "Dimensions", sets,
                 "Metrics", metrics.keySet().stream().map(name -> Map.of("Name", name, "Unit", "Count")).toList())));
         var line = new LinkedHashMap<String, Object>();
         line.put("_aws", Map.of("Timestamp", clock.millis(), "CloudWatchMetrics", directives));
@@ -168,7 +189,7 @@ public class EmfMetrics implements RelayMetrics {
     }
 
     /** Sends the documents to {@code out} from now on; returns where they went before. */
-    PrintStream printTo(PrintStream out) {
+    public PrintStream printTo(PrintStream out) {
         PrintStream before = this.out;
         this.out = out;
         return before;
@@ -179,21 +200,15 @@ public class EmfMetrics implements RelayMetrics {
         return !pending.isEmpty();
     }
 
-    /** The total of {@code name} with exactly these (the counter's own) dimensions since start. */
+    /** The total of {@code name} over the counts whose own dimensions include these values (any value of the others). */
     public long total(String name, Map<String, String> dimensions) {
-        AtomicLong total = totals.get(key(name, new TreeMap<>(dimensions)));
-        return total == null ? 0 : total.get();
+        return totals.entrySet().stream().filter(e -> e.getKey().name().equals(name)
+                        && e.getKey().dimensions().entrySet().containsAll(dimensions.entrySet()))
+                .mapToLong(e -> e.getValue().get()).sum();
     }
 
     /** The total of {@code name} over all dimension values. */
     public long total(String name) {
-        return totals.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "|"))
-                .mapToLong(e -> e.getValue().get()).sum();
-    }
-
-    private static String key(String name, Map<String, String> sortedDimensions) {
-        var key = new StringBuilder(name);
-        sortedDimensions.forEach((k, v) -> key.append('|').append(k).append('=').append(v));
-        return key.toString();
+        return total(name, Map.of());
     }
 }

@@ -3,6 +3,7 @@ package dev.loyaltyrelay.provider;
 import dev.loyaltyrelay.domain.BreakerListener;
 import dev.loyaltyrelay.domain.OutboundMessage;
 import dev.loyaltyrelay.domain.ProviderGateway;
+import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.InboundEvent;
@@ -48,11 +49,15 @@ public class GuardedProviderGateway implements ProviderGateway {
     private final ProviderRegistry adapters;
     private final RelayConfig.Delivery settings;
     private final BreakerListener breakers;
+    private final RelayMetrics metrics;
+    static final String BREAKER_OPENED = "ProviderBreakerOpened";
+    static final String BREAKER_CLOSED = "ProviderBreakerClosed";
     private final Map<Provider, ProviderReceipts> receipts = new java.util.HashMap<>();
 
-    GuardedProviderGateway(ProviderRegistry adapters, RelayConfig config, BreakerListener breakers,
+    GuardedProviderGateway(ProviderRegistry adapters, RelayConfig config, BreakerListener breakers, RelayMetrics metrics,
             jakarta.enterprise.inject.Instance<ProviderReceipts> receiptSources) {
         this.adapters = adapters;
+        this.metrics = metrics;
         this.settings = config.delivery();
         this.breakers = breakers;
         receiptSources.forEach(source -> receipts.put(source.provider(), source));
@@ -181,7 +186,7 @@ public class GuardedProviderGateway implements ProviderGateway {
             return DeliveryOutcome.Rejected.beforeCall(PROVIDER_UNKNOWN);
         }
         ProviderAdapter<?> adapter = registered.get();
-        Guard guard = guards.computeIfAbsent(integrationKey, this::newGuard);
+        Guard guard = guards.computeIfAbsent(integrationKey, key -> newGuard(key, message.provider()));
         try {
             return guard.call(() -> adapter.sendOpened(message, credentials), DeliveryOutcome.class);
         } catch (CircuitBreakerOpenException open) {
@@ -211,7 +216,14 @@ public class GuardedProviderGateway implements ProviderGateway {
      * Remembers until when an open breaker refuses calls, and tells the listener (which flags the integration for the
      * merchant while it is open). A listener that fails never affects the send.
      */
-    private void breakerChanged(IntegrationKey integrationKey, CircuitBreakerState state) {
+    private void breakerChanged(IntegrationKey integrationKey, Provider provider, CircuitBreakerState state) {
+        // Counted by provider only (a breaker is an integration's, but no metric has a merchant dimension): the alarm
+        // "<provider>-breaker-open" reads ProviderBreakerOpened; the attention flag says which integration.
+        if (state == CircuitBreakerState.OPEN) {
+            metrics.increment(BREAKER_OPENED, Map.of("provider", provider.key()));
+        } else if (state == CircuitBreakerState.CLOSED) {
+            metrics.increment(BREAKER_CLOSED, Map.of("provider", provider.key()));
+        }
         if (state == CircuitBreakerState.OPEN) {
             openUntilNanos.put(integrationKey, System.nanoTime() + settings.breakerDelay().toNanos());
         } else {
@@ -248,7 +260,7 @@ public class GuardedProviderGateway implements ProviderGateway {
                     .done();
     }
 
-    private Guard newGuard(IntegrationKey integrationKey) {
+    private Guard newGuard(IntegrationKey integrationKey, Provider provider) {
         Duration timeout = settings.callTimeout();
         return retryingOnlyWithoutConnection()
                 .withCircuitBreaker()
@@ -257,7 +269,7 @@ public class GuardedProviderGateway implements ProviderGateway {
                     .failureRatio(settings.breakerFailureRatio())
                     .delay(settings.breakerDelay().toMillis(), ChronoUnit.MILLIS)
                     .successThreshold(1)
-                    .onStateChange(state -> breakerChanged(integrationKey, state))
+                    .onStateChange(state -> breakerChanged(integrationKey, provider, state))
                     .done()
                 .withTimeout()
                     .duration(timeout.toMillis(), ChronoUnit.MILLIS)

@@ -65,6 +65,8 @@ class DeliveryPipelineTest {
     @Inject
     TestMerchants merchants;
     @Inject
+    dev.loyaltyrelay.observability.EmfMetrics metrics;
+    @Inject
     DeliveryLedger ledger;
     @Inject
     ConfigurationStore configuration;
@@ -235,7 +237,8 @@ class DeliveryPipelineTest {
     }
 
     @Test
-    void anIntegrationWhoseBreakerOpens_isFlaggedForAttention_andNoFurtherCallIsMade() {
+    void anIntegrationWhoseBreakerOpens_isFlaggedForAttention_countedForItsAlarm_andNoFurtherCallIsMade() {
+        long openedBefore = metrics.total("ProviderBreakerOpened", Map.of("provider", "zoko"));
         zokoAnswers(aResponse().withStatus(503));
         for (int i = 0; i < 8; i++) {
             enqueue(job());
@@ -245,6 +248,8 @@ class DeliveryPipelineTest {
 
         Integration integration = configuration.load(merchantId).orElseThrow().integrations().getFirst();
         assertEquals("provider_failing", integration.attention().reason());
+        assertEquals(openedBefore + 1, metrics.total("ProviderBreakerOpened", Map.of("provider", "zoko")),
+                "the breaker-open alarm's metric counts the opening once");
         DeliveryJob whileOpen = job();
         enqueue(whileOpen);
         poll();

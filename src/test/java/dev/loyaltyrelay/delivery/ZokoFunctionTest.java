@@ -55,6 +55,8 @@ class ZokoFunctionTest {
     DeliveryLedger ledger;
     @Inject
     MutableClock clock;
+    @Inject
+    dev.loyaltyrelay.observability.EmfMetrics metrics;
 
     @BeforeEach
     void zokoAnswersByRecipient() {
@@ -168,5 +170,99 @@ class ZokoFunctionTest {
 
     DeliveryRecord record(JsonNode batch, int index) {
         return ledger.find(SqsEvents.deliveryId(batch, index)).orElseThrow(() -> new AssertionError("no record for record " + index));
+    }
+
+    /**
+     * What the provider alarms of template.yaml read is what the function publishes: each alarm names an exact dimension
+     * set (an alarm cannot search), so a renamed dimension or value would leave the alarm silently OK forever.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOutcomesAndBreakerCounts_arePublishedUnderTheExactDimensionSetsTheAlarmsName() throws Exception {
+        String merchantId = zokoMerchant();
+        ObjectNode batch = SqsEvents.forMerchant(SqsEvents.load("zoko-batch.json"), merchantId, clock.instant());
+        var emf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = metrics.printTo(new java.io.PrintStream(emf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            invoke(batch);
+        } finally {
+            metrics.printTo(stdout);
+        }
+        List<JsonNode> documents = new java.util.ArrayList<>();
+        for (String line : emf.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            documents.add(JSON.readTree(line));
+        }
+
+        Map<String, Object> resources = (Map<String, Object>) dev.loyaltyrelay.local.TemplateExpander.read(java.nio.file.Path.of("template.yaml"))
+                .get("Resources");
+        List<Map<String, Object>> alarmedMetrics = new java.util.ArrayList<>();
+        for (String alarm : List.of("ZokoRejectedRateAlarm", "ZokoUnknownRateAlarm")) {
+            Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) resources.get(alarm)).get("Properties");
+            for (Object query : (List<Object>) properties.get("Metrics")) {
+                Object stat = ((Map<String, Object>) query).get("MetricStat");
+                if (stat != null) {
+                    alarmedMetrics.add((Map<String, Object>) ((Map<String, Object>) stat).get("Metric"));
+                }
+            }
+        }
+        assertTrue(alarmedMetrics.size() >= 4, alarmedMetrics.toString());
+        // The batch: one sent, one duplicate (sent earlier: no outcome now), one retried (http_500), one rejected (http_400).
+        for (String status : List.of("SENT", "REJECTED")) {
+            Map<String, Object> metric = alarmedMetrics.stream()
+                    .filter(m -> ((List<Map<String, Object>>) m.get("Dimensions")).stream().anyMatch(d -> status.equals(d.get("Value"))))
+                    .findFirst().orElseThrow(() -> new AssertionError("no alarm reads " + status));
+            assertTrue(published(documents, metric), "DeliveryOutcome " + status + " is not published as " + metric + " reads it: " + documents);
+        }
+        Map<String, Object> breaker = (Map<String, Object>) ((Map<String, Object>) resources.get("ZokoBreakerOpenAlarm")).get("Properties");
+        List<String> breakerDimensions = ((List<Map<String, Object>>) breaker.get("Dimensions")).stream().map(d -> (String) d.get("Name")).sorted().toList();
+        assertEquals(List.of("function", "provider", "stage"), breakerDimensions, "ProviderBreakerOpened is counted by provider only");
+    }
+
+    /** A literal, or a {@code !Sub [template, {name: value}]} as the expander leaves it, resolved. */
+    @SuppressWarnings("unchecked")
+    private static String substituted(Object value) {
+        if (value instanceof Map<?, ?> intrinsic && intrinsic.get("Fn::Sub") instanceof List<?> sub) {
+            String text = (String) sub.get(0);
+            for (var variable : ((Map<String, Object>) sub.get(1)).entrySet()) {
+                text = text.replace("${" + variable.getKey() + "}", String.valueOf(variable.getValue()));
+            }
+            return text;
+        }
+        return String.valueOf(value);
+    }
+
+    /** Whether a document publishes the metric under exactly the alarm's dimension names, with its values. */
+    @SuppressWarnings("unchecked")
+    private static boolean published(List<JsonNode> documents, Map<String, Object> metric) {
+        List<Map<String, Object>> dimensions = (List<Map<String, Object>>) metric.get("Dimensions");
+        java.util.Set<String> names = new java.util.TreeSet<>(dimensions.stream().map(d -> (String) d.get("Name")).toList());
+        for (JsonNode document : documents) {
+            for (JsonNode directive : document.path("_aws").path("CloudWatchMetrics")) {
+                boolean namesMatch = false;
+                for (JsonNode set : directive.path("Dimensions")) {
+                    java.util.Set<String> published = new java.util.TreeSet<>();
+                    set.forEach(n -> published.add(n.asText()));
+                    namesMatch |= published.equals(names);
+                }
+                boolean metricListed = false;
+                for (JsonNode m : directive.path("Metrics")) {
+                    metricListed |= m.path("Name").asText().equals(metric.get("MetricName"));
+                }
+                boolean valuesMatch = dimensions.stream().allMatch(d -> {
+                    String name = (String) d.get("Name");
+                    Object value = d.get("Value");
+                    String expected = switch (name) {
+                        // Ref Stage: RELAY_STAGE, which the tests leave at its default.
+                        case "stage" -> "local";
+                        default -> substituted(value);
+                    };
+                    return document.path(name).asText().equals(expected);
+                });
+                if (namesMatch && metricListed && valuesMatch && directive.path("Namespace").asText().equals(metric.get("Namespace"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

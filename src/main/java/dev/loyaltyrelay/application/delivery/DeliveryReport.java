@@ -8,6 +8,7 @@ import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.RelayMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -24,6 +25,15 @@ class DeliveryReport {
     static final String LEASE_CONFLICT = "DeliveryLeaseConflict";
     static final String POISON = "DeliveryPoison";
     static final String PROVIDER_OPT_OUT = "RecipientOptOutFromProvider";
+    /**
+     * What {@link #OUTCOME} is published under (each with stage and function): by provider and status (the alarms'
+     * rates), by reason (what failed), by topic (the dashboard's outcomes per topic). template.yaml's alarms name the
+     * first set exactly; an alarm cannot search.
+     */
+    static final List<List<String>> OUTCOME_DIMENSION_SETS = List.of(
+            List.of("provider", "status"),
+            List.of("provider", "status", "reason"),
+            List.of("provider", "topic", "status"));
 
     private static final Logger LOG = Logger.getLogger(JobDelivery.class);
     private final RelayMetrics metrics;
@@ -33,8 +43,9 @@ class DeliveryReport {
     }
 
     void outcome(InFlight delivery, DeliveryStatus status, DeliveryOutcome outcome, String note) {
+        // Jobs are made only for mappings, and a mapping only for a topic of the catalogue: topic is a bounded dimension.
         metrics.increment(OUTCOME, Map.of("provider", delivery.provider().key(), "status", status.name(),
-                "reason", Counted.reasonClass(outcome.reason())));
+                "reason", Counted.reasonClass(outcome.reason()), "topic", delivery.job().topic()), OUTCOME_DIMENSION_SETS);
         LOG.infof("delivery %s %s %s to %s: %s (%s)%s", delivery.deliveryId(), delivery.provider().key(), delivery.job().topic(),
                 delivery.job().recipient().masked(), status, outcome.reason(), note);
     }
