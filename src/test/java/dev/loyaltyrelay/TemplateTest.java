@@ -285,14 +285,15 @@ class TemplateTest {
     /**
      * The delivery-outcome and breaker alarms read our EMF metrics by one exact dimension set (an alarm cannot SEARCH):
      * what the metrics code must emit. DeliveryOutcome: [stage, function, provider, status]; ProviderBreakerOpened:
-     * [stage, function, provider]; stage = RELAY_STAGE, function = the Lambda function's name.
+     * [stage, function, provider]; stage = RELAY_STAGE, function = the handler's role, delivery-<key> (EmfMetrics.functionOf).
+     * ZokoFunctionTest checks that a delivery function publishes these very sets.
      */
     @Test
     @SuppressWarnings("unchecked")
     void eachProvider_hasRateAndBreakerAlarms_onOurMetricsExactDimensionSets() {
         for (Provider provider : BuiltIn.ALL) {
             String name = className(provider);
-            var base = List.of(Map.of("Name", "stage", "Value", "Stage"), Map.of("Name", "function", "Value", name + "Function"),
+            var base = List.of(Map.of("Name", "stage", "Value", "Stage"), Map.of("Name", "function", "Value", List.of("delivery-${Key}", Map.of("Key", provider.key()))),
                     Map.of("Name", "provider", "Value", provider.key()));
             for (String rate : List.of("Rejected", "Unknown")) {
                 List<Map<String, Object>> metrics = (List<Map<String, Object>>) template.properties(name + rate + "RateAlarm").get("Metrics");
