@@ -165,6 +165,7 @@ class IamCoverageTest {
         aws.sqs.sendMessage(r -> r.queueUrl(aws.deadLetterQueueUrls.get(BuiltIn.ZOKO)).messageBody("not a job"));
         Answer redriven = operator("POST", "/v1/admin/providers/zoko/dead-letters/redrive", object("max", 10));
         assertEquals(200, redriven.status(), redriven.toString());
+        assertEquals(200, call("GET", merchants(merchantId) + "/events/nd-held-iam", key, null).status());
         assertEquals(200, call("POST", merchants(merchantId) + "/held-events/replay", key, null).status());
         assertEquals(200, call("POST", merchants(merchantId) + "/consent/opt-in", key, object("channel", "WHATSAPP", "mobile", "9876543210")).status());
         assertEquals(200, call("POST", merchants(merchantId) + "/consent/opt-out", key, object("channel", "SMS", "mobile", "9876543212")).status());
