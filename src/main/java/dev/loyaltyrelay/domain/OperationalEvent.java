@@ -68,9 +68,9 @@ public sealed interface OperationalEvent {
     /**
      * A recipient's opt-out of a channel was recorded. {@code recipientHash} lets the merchant match it to a customer of
      * theirs ({@link #recipientHash(String, Recipient)}); {@code source} says who said so ({@code provider}: Meta 131050 on a
-     * send or a receipt; {@code customer}: a STOP reply; {@code merchant}: the consent API).
-     *
-     * @param provider, deliveryId, topic: the delivery that learned it, when a provider reported it; else null
+     * send or a receipt; {@code customer}: a STOP reply; {@code merchant}: the consent API). {@code provider} is the one
+     * that reported it or that the STOP reached; {@code deliveryId} and {@code topic} are the delivery's that learned it,
+     * for a provider's report only; each is null otherwise.
      */
     record RecipientOptedOut(String merchantId, String channel, String recipientHash, String source, String provider,
             String deliveryId, String topic) implements OperationalEvent {
