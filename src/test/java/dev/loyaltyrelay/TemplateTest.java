@@ -152,7 +152,9 @@ class TemplateTest {
                 statements.addAll((List<Map<String, Object>>) ((Map<String, Object>) policy.get("PolicyDocument")).get("Statement"));
             }
             var allowed = java.util.Set.of(name + "Queue.Arn", name + "DeadLetterQueue.Arn", "ConfigTable.Arn", "RecordsTable.Arn",
-                    "SecretsKey.Arn", name + "LogGroup.Arn");
+                    "SecretsKey.Arn", name + "LogGroup.Arn",
+                    // The merchant's event bus (operational events): not a queue, table or key of another provider.
+                    "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${EventBusName}");
             for (Map<String, Object> statement : statements) {
                 Object resource = statement.get("Resource");
                 List<Object> resources = resource instanceof List<?> list ? (List<Object>) list : List.of(resource);

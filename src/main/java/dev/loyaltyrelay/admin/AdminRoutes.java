@@ -131,7 +131,8 @@ public class AdminRoutes {
 
     AdminRoutes(ConfigurationStore store, MerchantsApi merchants, IntegrationsApi integrations, MappingsApi mappings, TestEventApi testEvents,
             DeliveriesApi deliveries, FiguresApi figures, HeldEventsApi held, DeadLettersApi deadLetters, ErasureApi erasure, ConsentApi consent,
-            TopicCategoriesApi categories, MarketingLimitsApi limits, ObservedTrafficApi observed, ReceiptsApi receipts) {
+            TopicCategoriesApi categories, MarketingLimitsApi limits, ObservedTrafficApi observed, ReceiptsApi receipts,
+            WebhookLookupApi webhooks) {
         this.store = store;
         List<Route<?, ?>> all = List.of(
                 merchant("PUT", MERCHANT, required(MerchantSettingsChange.class), MerchantSettings.class, merchants::putSettings),
@@ -168,6 +169,7 @@ public class AdminRoutes {
                 merchant("GET", DELIVERIES, NONE, DeliveryPage.class, deliveries::list),
                 merchant("GET", DELIVERIES + "/{deliveryId}", NONE, Delivery.class, deliveries::one),
                 merchant("POST", DELIVERIES + "/{deliveryId}/resend", NONE, Requeued.class, deliveries::resend),
+                merchant("GET", MERCHANT + "/events/{nectorDeliveryId}", NONE, DeliveryBodies.WebhookLookup.class, webhooks::lookup),
                 merchant("GET", MERCHANT + "/figures", NONE, Figures.class, figures::figures),
                 merchant("GET", HELD, NONE, HeldEventList.class, held::heldEvents),
                 merchant("POST", HELD + "/replay", optional(HeldEventReplay.class), ReplayResult.class, held::replayHeld),

@@ -8,6 +8,8 @@ import dev.loyaltyrelay.admin.ConsentBodies.ConsentView;
 import dev.loyaltyrelay.admin.DeliveryBodies.TestRecipient;
 import dev.loyaltyrelay.domain.Channel;
 import dev.loyaltyrelay.domain.MerchantConfiguration;
+import dev.loyaltyrelay.domain.OperationalEvent;
+import dev.loyaltyrelay.domain.OperationalEvents;
 import dev.loyaltyrelay.domain.Recipient;
 import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientPolicies.Consent;
@@ -43,6 +45,8 @@ public class ConsentApi {
     // API's classes are CDI beans only, never built by hand.
     @Inject
     RecipientPolicies policies;
+    @Inject
+    OperationalEvents events;
     @Inject
     Clock clock;
 
@@ -97,7 +101,14 @@ public class ConsentApi {
         }
         var key = new RecipientKey(request.merchantId(), new Recipient(contact.kind(), contact.address()));
         Instant now = clock.instant();
+        // Read first so that opting out a recipient who already was tells the merchant's systems nothing new; two calls
+        // racing can both publish (at least once).
+        Consent before = optedOut ? policies.consentOf(key).get(channel) : null;
         policies.recordConsent(List.of(new RecipientPolicies.ConsentChange(key, channel, new Consent(optedOut, now, ConsentSource.MERCHANT))));
+        if (optedOut && (before == null || !before.optedOut())) {
+            events.publish(new OperationalEvent.RecipientOptedOut(request.merchantId(), channel.name(),
+                    OperationalEvent.recipientHash(request.merchantId(), key.recipient()), "merchant", null, null, null));
+        }
         LOG.infof("consent: merchant %s opted %s %s %s", request.merchantId(), key.recipient().masked(), optedOut ? "out of" : "back into", channel);
         return AdminResponse.ok(view(key));
     }

@@ -18,6 +18,18 @@ final class DeliveryBodies {
     private DeliveryBodies() {
     }
 
+    /**
+     * {@code WebhookLookup}: what became of one Nector webhook, found by its {@code x-nector-delivery-id}. {@code outcome}
+     * is {@code queued} (its deliveries below), {@code duplicate} (the same body came first under {@code duplicateOf};
+     * the deliveries are that event's), {@code held} ({@code heldReason}; replay it from the held events) or
+     * {@code in_progress} (claimed, its fan-out not completed: being processed, or failed and awaiting Nector's retry).
+     */
+    @RegisterForReflection
+    record WebhookLookup(String nectorDeliveryId, String outcome, String receivedAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String duplicateOf, @JsonInclude(JsonInclude.Include.NON_NULL) String heldReason,
+            int queued, List<Delivery> deliveries) {
+    }
+
     /** {@code Delivery}: {@code givenUpBy} only for a delivery given up, {@code trail} only when one delivery is read. */
     @RegisterForReflection
     record Delivery(String deliveryId, String provider, String integrationId, String topic, String recipient, String status, String reason,

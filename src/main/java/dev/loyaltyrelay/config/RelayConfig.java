@@ -34,6 +34,9 @@ public interface RelayConfig {
     /** The admin API. */
     Admin admin();
 
+    /** The facts published to the merchant's systems (EventBridge). */
+    Events events();
+
     /** Defaults for a merchant that has not chosen otherwise. */
     MerchantDefaults merchantDefaults();
 
@@ -184,6 +187,24 @@ public interface RelayConfig {
     /** See {@link Delivery#unknownOutcome()}. */
     enum UnknownOutcomePolicy {
         RECORD, RESEND
+    }
+
+    interface Events {
+        /**
+         * The EventBridge bus the facts go to ({@code RELAY_EVENT_BUS}, the template's {@code EventBusName}); unset (tests
+         * of other things, the local run) they are written to the log instead, one line each, so the local run shows them.
+         */
+        Optional<String> bus();
+
+        /** Another EventBridge endpoint (tests: WireMock speaking EventBridge's JSON protocol); unset in AWS. */
+        Optional<java.net.URI> endpointOverride();
+
+        /** The region of the bus; unset in AWS, where Lambda's {@code AWS_REGION} is used. */
+        Optional<String> region();
+
+        /** How long one publish may take, its SDK retries included: a delivery waits for it. */
+        @WithDefault("PT2S")
+        Duration callTimeout();
     }
 
     interface Admin {

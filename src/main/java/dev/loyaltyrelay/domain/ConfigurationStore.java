@@ -79,8 +79,10 @@ public interface ConfigurationStore {
     /**
      * Flags an integration as needing the merchant's attention (only if it has no flag yet, or the new flag is refused
      * credentials, which replaces any other), keeping the time of the first flag.
+     *
+     * @return whether the flag was written now
      */
-    void markAttention(String merchantId, String integrationId, Integration.Attention attention);
+    boolean markAttention(String merchantId, String integrationId, Integration.Attention attention);
 
     /** Clears the flag if it is still for {@code reason} (the cause went away). */
     void clearAttention(String merchantId, String integrationId, String reason);

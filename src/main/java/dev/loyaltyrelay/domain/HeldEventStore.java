@@ -17,6 +17,9 @@ public interface HeldEventStore {
     /** Forgets a held event (replayed, or erased). */
     void release(String merchantId, String nectorDeliveryId);
 
+    /** The merchant's event held under this delivery id, if it still is. */
+    java.util.Optional<HeldEvent> find(String merchantId, String nectorDeliveryId);
+
     /**
      * @param events        the page
      * @param continueAfter what to pass as {@code afterDeliveryId} for the next page; null when there is none

@@ -19,6 +19,31 @@ public interface IngestLedger {
     /** Marks the fan-out done, so later repeats are answered as duplicates. */
     void complete(Claim claim, List<String> queuedDeliveryIds, Instant now);
 
+    /**
+     * Marks the claim done as a repeat: its body is the event {@code earlierDeliveryId} carried first, whose fan-out
+     * completed, so nothing was queued under it. The earlier id is kept, so a lookup by either id finds the event's
+     * deliveries.
+     */
+    void completeAsRepeat(Claim claim, String earlierDeliveryId, Instant now);
+
+    /**
+     * What was recorded of a Nector delivery id of the merchant, while its claim is kept ({@code relay.ingest.claim-retention});
+     * empty for an id never claimed (or claimed by another merchant: the key holds the merchant), or whose claim expired
+     * by {@code now}.
+     */
+    java.util.Optional<ClaimRecord> find(String merchantId, String nectorDeliveryId, Instant now);
+
+    /**
+     * A claim as stored.
+     *
+     * @param claimedAt         when the id was (last) claimed: the webhook's arrival
+     * @param completedAt       when its fan-out completed; null while in progress, or released after a failure
+     * @param queuedDeliveryIds the deliveries its fan-out queued (none for a repeat)
+     * @param repeatOf          the earlier delivery id this one repeated (the same body), or null
+     */
+    record ClaimRecord(String nectorDeliveryId, Instant claimedAt, Instant completedAt, List<String> queuedDeliveryIds, String repeatOf) {
+    }
+
     /** Gives the claim up at once (the fan-out failed), so Nector's retry need not wait for the lease. */
     void release(Claim claim);
 

@@ -36,9 +36,24 @@ public interface RecipientPolicies {
      * more (the merchant's, or the customer's own) is recorded already (a provider's report never narrows it), or an
      * opt-in was recorded after {@code at} (a report that arrived late does not undo a newer consent).
      *
-     * @return whether it was recorded
+     * @return whether it was recorded, and whether the recipient was opted out of the channel by this write (the one
+     *         writer that tells the merchant) or by a provider's earlier report (its time refreshed)
      */
-    boolean recordProviderOptOut(RecipientKey recipient, Channel channel, Instant at);
+    ProviderOptOut recordProviderOptOut(RecipientKey recipient, Channel channel, Instant at);
+
+    /** What {@link #recordProviderOptOut} did. */
+    enum ProviderOptOut {
+        /** Recorded, and the recipient was not opted out of the channel before this write. */
+        OPTED_OUT_NOW,
+        /** Recorded over an earlier provider-reported opt-out (its time refreshed): nothing new. */
+        REFRESHED,
+        /** Not recorded: an opt-out that stops more, or a newer opt-in, stands. */
+        NOT_RECORDED;
+
+        public boolean recorded() {
+            return this != NOT_RECORDED;
+        }
+    }
 
     /** A recipient's recorded consent on each channel that reaches their address (a channel with no record is absent). */
     Map<Channel, Consent> consentOf(RecipientKey recipient);

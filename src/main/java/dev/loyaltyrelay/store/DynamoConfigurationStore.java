@@ -189,8 +189,8 @@ public class DynamoConfigurationStore implements ConfigurationStore {
     }
 
     @Override
-    public void markAttention(String merchantId, String integrationId, Integration.Attention attention) {
-        integrations.markAttention(merchantId, integrationId, attention);
+    public boolean markAttention(String merchantId, String integrationId, Integration.Attention attention) {
+        return integrations.markAttention(merchantId, integrationId, attention);
     }
 
     @Override

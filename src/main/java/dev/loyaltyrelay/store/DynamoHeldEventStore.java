@@ -63,6 +63,19 @@ public class DynamoHeldEventStore implements HeldEventStore {
     }
 
     @Override
+    public java.util.Optional<HeldEvent> find(String merchantId, String nectorDeliveryId) {
+        var item = DynamoCalls.call("read held event", () -> dynamo.getItem(r -> r.tableName(tables.records())
+                .key(Map.of(Keys.PK, s(Keys.held(merchantId)), Keys.SK, s(nectorDeliveryId))))).item();
+        return item == null || item.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(heldEvent(merchantId, item));
+    }
+
+    private static HeldEvent heldEvent(String merchantId, Map<String, AttributeValue> item) {
+        return new HeldEvent(merchantId, string(item, Keys.SK), string(item, "topic"), string(item, "reason"), string(item, "detail"),
+                item.get("headers").m().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s())),
+                string(item, "body"), Instant.ofEpochMilli(number(item, "receivedAt").orElse(0L)));
+    }
+
+    @Override
     public HeldPage page(String merchantId, String afterDeliveryId, int limit) {
         var response = DynamoCalls.call("list held events", () -> dynamo.query(r -> {
             r.tableName(tables.records())
@@ -74,10 +87,7 @@ public class DynamoHeldEventStore implements HeldEventStore {
                 r.exclusiveStartKey(Map.of(Keys.PK, s(Keys.held(merchantId)), Keys.SK, s(afterDeliveryId)));
             }
         }));
-        List<HeldEvent> events = response.items().stream().map(item -> new HeldEvent(merchantId, string(item, Keys.SK), string(item, "topic"),
-                string(item, "reason"), string(item, "detail"),
-                item.get("headers").m().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s())),
-                string(item, "body"), Instant.ofEpochMilli(number(item, "receivedAt").orElse(0L)))).toList();
+        List<HeldEvent> events = response.items().stream().map(item -> heldEvent(merchantId, item)).toList();
         String continueAfter = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                 ? string(response.lastEvaluatedKey(), Keys.SK) : null;
         return new HeldPage(events, continueAfter);

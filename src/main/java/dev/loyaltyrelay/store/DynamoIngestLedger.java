@@ -155,6 +155,34 @@ public class DynamoIngestLedger implements IngestLedger {
         }
     }
 
+    @Override
+    public void completeAsRepeat(Claim claim, String earlierDeliveryId, Instant now) {
+        // The same write complete() makes, with the earlier id: no write more than before.
+        DynamoCalls.call("complete claim as repeat", () -> dynamo.updateItem(r -> r.tableName(tables.records())
+                .key(claimKey(claim))
+                .updateExpression("SET #state = :completed, #completedAt = :now, #queued = :queued, #repeatOf = :earlier")
+                .expressionAttributeNames(Map.of("#state", "state", "#completedAt", "completedAt", "#queued", "queued", "#repeatOf", "repeatOf"))
+                .expressionAttributeValues(Map.of(":completed", s(COMPLETED), ":now", n(now.toEpochMilli()),
+                        ":queued", strings(List.of()), ":earlier", s(earlierDeliveryId)))));
+    }
+
+    @Override
+    public java.util.Optional<ClaimRecord> find(String merchantId, String nectorDeliveryId, Instant now) {
+        var item = DynamoCalls.call("read claim", () -> dynamo.getItem(r -> r.tableName(tables.records())
+                .key(Map.of(Keys.PK, s(Keys.ingestClaim(merchantId, nectorDeliveryId)), Keys.SK, s(CLAIM))).consistentRead(true))).item();
+        if (item == null || item.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        // Expired but not yet deleted by TTL: gone, as every decision here treats it.
+        if (number(item, Keys.EXPIRES_AT).map(expires -> expires < now.getEpochSecond()).orElse(false)) {
+            return java.util.Optional.empty();
+        }
+        Instant completedAt = COMPLETED.equals(string(item, "state"))
+                ? Instant.ofEpochMilli(number(item, "completedAt").orElse(0L)) : null;
+        return java.util.Optional.of(new ClaimRecord(nectorDeliveryId, Instant.ofEpochMilli(number(item, "claimedAt").orElse(0L)),
+                completedAt, strings(item, "queued"), string(item, "repeatOf")));
+    }
+
     private static Map<String, AttributeValue> claimKey(Claim claim) {
         return Map.of(Keys.PK, s(Keys.ingestClaim(claim.merchantId(), claim.nectorDeliveryId())), Keys.SK, s(CLAIM));
     }

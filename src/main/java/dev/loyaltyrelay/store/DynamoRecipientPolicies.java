@@ -109,7 +109,7 @@ public class DynamoRecipientPolicies implements RecipientPolicies {
     }
 
     @Override
-    public boolean recordProviderOptOut(RecipientKey recipient, Channel channel, Instant at) {
+    public ProviderOptOut recordProviderOptOut(RecipientKey recipient, Channel channel, Instant at) {
         var update = new ItemUpdate()
                 .set("optedOut", AttributeValue.fromBool(true))
                 .set("changedAt", n(at.toEpochMilli()))
@@ -119,9 +119,17 @@ public class DynamoRecipientPolicies implements RecipientPolicies {
                 + update.value(AttributeValue.fromBool(false)) + " AND (attribute_not_exists(" + update.name("changedAt") + ") OR "
                 + update.name("changedAt") + " <= " + update.value(n(at.toEpochMilli())) + ")) OR " + update.name("source") + " = "
                 + update.value(s(ConsentSource.PROVIDER.name()));
-        return ConditionalUpdate.send("record provider opt-out", dynamo, r -> r.tableName(tables.records())
+        // The old values tell whether this write opted the recipient out or refreshed a provider's earlier report: of two
+        // racing writes, only the first finds no opt-out before it.
+        var written = ConditionalUpdate.send("record provider opt-out", dynamo, r -> r.tableName(tables.records())
                 .key(key(keyring.hash(recipient), CONSENT + channel.name())).updateExpression(update.expression())
-                .conditionExpression(condition).expressionAttributeNames(update.names()).expressionAttributeValues(update.values())).applied();
+                .conditionExpression(condition).expressionAttributeNames(update.names()).expressionAttributeValues(update.values())
+                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_OLD));
+        if (!written.applied()) {
+            return ProviderOptOut.NOT_RECORDED;
+        }
+        AttributeValue before = written.item().get("optedOut");
+        return before != null && Boolean.TRUE.equals(before.bool()) ? ProviderOptOut.REFRESHED : ProviderOptOut.OPTED_OUT_NOW;
     }
 
     @Override

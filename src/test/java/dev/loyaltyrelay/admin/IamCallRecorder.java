@@ -65,9 +65,14 @@ public class IamCallRecorder implements ExecutionInterceptor {
         CALLS.add(new Call("dynamodb:" + operation, index.map(i -> table + "/index/" + i).orElse(table)));
     }
 
+    /**
+     * The calls since the last take. EventBridge's calls are read from its stand-in's journal
+     * ({@link dev.loyaltyrelay.support.EventBridgeStub}): one {@code events:PutEvents} on the bus each PutEvents named.
+     */
     static List<Call> take() {
         List<Call> calls = new ArrayList<>(CALLS);
         CALLS.clear();
+        dev.loyaltyrelay.support.EventBridgeStub.take().forEach(entry -> calls.add(new Call("events:PutEvents", "event-bus/" + entry.eventBusName())));
         return calls;
     }
 }

@@ -126,6 +126,7 @@ class IamCoverageTest {
                 "the outcome was carried by a copy of the job: " + carried);
         delivered.addAll(carried);
         Queues.purgeAll();
+        assertTrue(delivered.stream().anyMatch(c -> c.action().equals("events:PutEvents")), "Zoko's function published the opt-out: " + delivered);
         denied.addAll(deniedTo("ZokoFunction", delivered));
 
         // The receipts function: Zoko posts a receipt for a message it accepted, and a customer's STOP.
@@ -145,7 +146,9 @@ class IamCoverageTest {
             event.setBody(body);
             assertEquals(200, receipts.handleRequest(event, null).getStatusCode());
         }
-        denied.addAll(deniedTo("ReceiptsFunction", IamCallRecorder.take()));
+        List<IamCallRecorder.Call> receiptCalls = IamCallRecorder.take();
+        assertTrue(receiptCalls.stream().anyMatch(c -> c.action().equals("events:PutEvents")), "the receipts published: " + receiptCalls);
+        denied.addAll(deniedTo("ReceiptsFunction", receiptCalls));
 
 
         // Admin again: resend, dead letters, held-event replay, erasure.
@@ -162,15 +165,19 @@ class IamCoverageTest {
         aws.sqs.sendMessage(r -> r.queueUrl(aws.deadLetterQueueUrls.get(BuiltIn.ZOKO)).messageBody("not a job"));
         Answer redriven = operator("POST", "/v1/admin/providers/zoko/dead-letters/redrive", object("max", 10));
         assertEquals(200, redriven.status(), redriven.toString());
+        assertEquals(200, call("GET", merchants(merchantId) + "/events/nd-held-iam", key, null).status());
         assertEquals(200, call("POST", merchants(merchantId) + "/held-events/replay", key, null).status());
         assertEquals(200, call("POST", merchants(merchantId) + "/consent/opt-in", key, object("channel", "WHATSAPP", "mobile", "9876543210")).status());
+        assertEquals(200, call("POST", merchants(merchantId) + "/consent/opt-out", key, object("channel", "SMS", "mobile", "9876543212")).status());
         assertEquals(200, call("POST", merchants(merchantId) + "/consent/bulk", key, object("action", "opt_out",
                 "csv", "channel,mobile\nWHATSAPP,9876543210\nSMS,9876543211\n")).status());
         assertEquals(200, call("POST", merchants(merchantId) + "/consent/lookup", key, object("mobile", "9876543210")).status());
         assertEquals(200, call("POST", merchants(merchantId) + "/integrations/" + integrationId + "/mappings/wallet/test", key,
                 object("mobile", "9876543210")).status());
         assertEquals(200, call("POST", merchants(merchantId) + "/customers/erase", key, object("mobile", "9876543210")).status());
-        denied.addAll(deniedTo("AdminFunction", IamCallRecorder.take()));
+        List<IamCallRecorder.Call> adminCalls = IamCallRecorder.take();
+        assertTrue(adminCalls.stream().anyMatch(c -> c.action().equals("events:PutEvents")), "the admin function published the opt-out: " + adminCalls);
+        denied.addAll(deniedTo("AdminFunction", adminCalls));
         Queues.purgeAll();
 
         // The figures function projects the records' changes (the stream itself is read by Lambda's event source).
@@ -219,6 +226,9 @@ class IamCoverageTest {
             names.put(LocalAws.get().queueUrls.get(provider), queue + ".Arn");
             names.put(LocalAws.get().deadLetterQueueUrls.get(provider), queue.replace("Queue", "DeadLetterQueue") + ".Arn");
         }
+        // The template's bus is its EventBusName parameter; the tests' bus stands for it.
+        names.put("event-bus/" + dev.loyaltyrelay.support.EventBridgeStub.BUS,
+                "arn:AWS::Partition:events:AWS::Region:AWS::AccountId:event-bus/EventBusName");
         int index = named.indexOf("/index/");
         String base = index < 0 ? named : named.substring(0, index);
         String mapped = names.getOrDefault(base, "UNKNOWN(" + base + ")");

@@ -49,7 +49,7 @@ class ProviderOptOutConditionsTest {
         var recipient = new RecipientKey(fixture.merchantId(), job.recipient());
         policies.recordConsent(List.of(new ConsentChange(recipient, Channel.WHATSAPP, new Consent(optedOutBefore, clock.instant(), before))));
         clock.advance(Duration.ofMinutes(1));
-        assertEquals(recorded, policies.recordProviderOptOut(recipient, Channel.WHATSAPP, clock.instant()));
+        assertEquals(recorded, policies.recordProviderOptOut(recipient, Channel.WHATSAPP, clock.instant()).recorded());
         var consent = policies.find(recipient, Channel.WHATSAPP).orElseThrow().consent();
         assertTrue(consent.optedOut());
         assertEquals(after, consent.source());

@@ -396,6 +396,16 @@ class IngestAnswersTest {
             }
 
             @Override
+            public void completeAsRepeat(Claim claim, String earlierDeliveryId, Instant now) {
+                trace.add("ledger.completeAsRepeat " + claim.nectorDeliveryId() + " of " + earlierDeliveryId + " " + now);
+            }
+
+            @Override
+            public java.util.Optional<ClaimRecord> find(String merchantId, String nectorDeliveryId, Instant now) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
             public void complete(Claim claim, List<String> queuedDeliveryIds, Instant now) {
                 trace.add("ledger.complete " + claim.nectorDeliveryId() + " " + queuedDeliveryIds + " " + now);
                 if (completeFailure != null) {
@@ -470,6 +480,11 @@ class IngestAnswersTest {
 
             @Override
             public HeldPage page(String merchantId, String afterDeliveryId, int limit) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.util.Optional<HeldEvent> find(String merchantId, String nectorDeliveryId) {
                 throw new UnsupportedOperationException();
             }
 

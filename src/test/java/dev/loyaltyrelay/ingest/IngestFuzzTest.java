@@ -219,6 +219,15 @@ class IngestFuzzTest {
 
     /** A ledger with nothing in it: every input is the first request with its delivery id. */
     private static final class FreshLedger implements IngestLedger {
+        @Override
+        public void completeAsRepeat(Claim claim, String earlierDeliveryId, Instant now) {
+        }
+
+        @Override
+        public java.util.Optional<ClaimRecord> find(String merchantId, String nectorDeliveryId, Instant now) {
+            return java.util.Optional.empty();
+        }
+
         private final Set<String> claimed = new java.util.HashSet<>();
 
         @Override
@@ -275,6 +284,11 @@ class IngestFuzzTest {
     }
 
     private record KeptHeldEvents(List<HeldEvent> kept) implements HeldEventStore {
+        @Override
+        public java.util.Optional<HeldEvent> find(String merchantId, String nectorDeliveryId) {
+            return kept.stream().filter(e -> e.merchantId().equals(merchantId) && e.nectorDeliveryId().equals(nectorDeliveryId)).findFirst();
+        }
+
         @Override
         public void hold(HeldEvent event) {
             kept.add(event);

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Gives every {@code @QuarkusTest} the embedded engines (started once per JVM, with empty tables and queues for each test
- * profile: {@link LocalAws}) and the provider stubs (started again for each profile, in its class loader).
+ * profile: {@link LocalAws}), the provider stubs (started again for each profile, in its class loader) and EventBridge's
+ * stand-in ({@link EventBridgeStub}).
  */
 public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
 
@@ -13,6 +14,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         var config = new java.util.HashMap<>(LocalAws.get().applicationConfig());
         config.putAll(ProviderStubs.get().applicationConfig());
+        config.putAll(EventBridgeStub.applicationConfig());
         return config;
     }
 

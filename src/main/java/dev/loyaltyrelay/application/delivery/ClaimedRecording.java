@@ -81,7 +81,7 @@ class ClaimedRecording {
             return carry(delivery, new CarriedOutcome(claim.token(), DeliveryStatus.EXHAUSTED, outcome, null, givenUpBy), unrecorded);
         }
         if (result instanceof Written) {
-            report.outcome(delivery, DeliveryStatus.EXHAUSTED, outcome, " (" + givenUpBy + ")");
+            report.givenUp(delivery, outcome, givenUpBy);
         }
         return RecordResult.DONE;
     }

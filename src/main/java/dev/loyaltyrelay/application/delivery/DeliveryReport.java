@@ -4,6 +4,8 @@ import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.DeliveryLedger.AlreadyFinished;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryStatus;
+import dev.loyaltyrelay.domain.OperationalEvent;
+import dev.loyaltyrelay.domain.OperationalEvents;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.RelayMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,9 +39,22 @@ class DeliveryReport {
 
     private static final Logger LOG = Logger.getLogger(JobDelivery.class);
     private final RelayMetrics metrics;
+    private final OperationalEvents events;
 
-    DeliveryReport(RelayMetrics metrics) {
+    DeliveryReport(RelayMetrics metrics, OperationalEvents events) {
         this.metrics = metrics;
+        this.events = events;
+    }
+
+    /**
+     * The delivery was given up and this attempt's write recorded it {@code EXHAUSTED} (the write that won: a duplicate
+     * of the job finds the delivery finished and reports nothing): counted, logged, and published to the merchant.
+     */
+    void givenUp(InFlight delivery, DeliveryOutcome outcome, String givenUpBy) {
+        outcome(delivery, DeliveryStatus.EXHAUSTED, outcome, " (" + givenUpBy + ")");
+        var job = delivery.job();
+        events.publish(new OperationalEvent.DeliveryExhausted(job.merchantId(), job.deliveryId(), job.nectorDeliveryId(),
+                job.integrationId(), delivery.provider().key(), job.topic(), outcome.reason(), givenUpBy));
     }
 
     void outcome(InFlight delivery, DeliveryStatus status, DeliveryOutcome outcome, String note) {

@@ -5,6 +5,8 @@ import dev.loyaltyrelay.domain.ConfigurationStore.RefusalFlag;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.IntegrationKey;
+import dev.loyaltyrelay.domain.OperationalEvent.IntegrationNeedsAttention;
+import dev.loyaltyrelay.domain.OperationalEvents;
 import dev.loyaltyrelay.domain.BreakerListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -23,7 +25,9 @@ import java.time.Clock;
  *       never hides refused credentials; cleared when the breaker closes, and only while it is still the flag.</li>
  * </ul>
  * The store applies each rule in the same conditional write that sets or clears the flag, so two functions writing at
- * once cannot break them.
+ * once cannot break them. The merchant's systems hear of a flag ({@code Integration Needs Attention}) from the writer
+ * whose conditional write set it, after it: a later refusal, a repeated job or a racing function that finds the flag
+ * set publishes nothing.
  */
 @ApplicationScoped
 public class IntegrationAttention implements BreakerListener {
@@ -32,10 +36,12 @@ public class IntegrationAttention implements BreakerListener {
     public static final String PROVIDER_FAILING = Integration.Attention.PROVIDER_FAILING;
 
     private final ConfigurationStore store;
+    private final OperationalEvents events;
     private final Clock clock;
 
-    IntegrationAttention(ConfigurationStore store, Clock clock) {
+    IntegrationAttention(ConfigurationStore store, OperationalEvents events, Clock clock) {
         this.store = store;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -56,14 +62,22 @@ public class IntegrationAttention implements BreakerListener {
      * @see #credentialsRefused(Integration)
      */
     public RefusalFlag refused(Integration refusedWith, String reason) {
-        return store.flagRefusedCredentials(refusedWith.merchantId(), refusedWith.integrationId(), refusedWith.credentials(),
+        RefusalFlag flag = store.flagRefusedCredentials(refusedWith.merchantId(), refusedWith.integrationId(), refusedWith.credentials(),
                 reason, clock.instant());
+        if (flag == RefusalFlag.FLAGGED) {
+            events.publish(new IntegrationNeedsAttention(refusedWith.merchantId(), refusedWith.integrationId(),
+                    refusedWith.provider().key(), reason));
+        }
+        return flag;
     }
 
     @Override
     public void providerFailing(IntegrationKey integration) {
-        store.markAttention(integration.merchantId(), integration.integrationId(),
-                new Integration.Attention(PROVIDER_FAILING, clock.instant()));
+        if (store.markAttention(integration.merchantId(), integration.integrationId(),
+                new Integration.Attention(PROVIDER_FAILING, clock.instant()))) {
+            // The breaker knows the integration by its key only; the provider is the one its function delivers for.
+            events.publish(new IntegrationNeedsAttention(integration.merchantId(), integration.integrationId(), null, PROVIDER_FAILING));
+        }
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.loyaltyrelay.domain.ConfigurationStore;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.EventMapping;
+import dev.loyaltyrelay.domain.OperationalEvent.MappingNeedsAttention;
+import dev.loyaltyrelay.domain.OperationalEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 
@@ -16,7 +18,8 @@ import java.time.Clock;
  *       refused the same way;</li>
  *   <li>only the merchant saving the mapping again (PUT) clears it; a mapping deleted meanwhile is not brought back.</li>
  * </ul>
- * The store applies them in the one conditional write that sets the flag.
+ * The store applies them in the one conditional write that sets the flag; the writer that set it, and only that one,
+ * then tells the merchant's systems ({@code Mapping Needs Attention}).
  */
 @ApplicationScoped
 public class MappingAttention {
@@ -25,10 +28,12 @@ public class MappingAttention {
     public static final String MAPPING_NEEDS_ATTENTION = "mapping_needs_attention";
 
     private final ConfigurationStore store;
+    private final OperationalEvents events;
     private final Clock clock;
 
-    MappingAttention(ConfigurationStore store, Clock clock) {
+    MappingAttention(ConfigurationStore store, OperationalEvents events, Clock clock) {
         this.store = store;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -39,7 +44,12 @@ public class MappingAttention {
      * @throws dev.loyaltyrelay.domain.StoreUnavailable when the flag cannot be written
      */
     public boolean templateRefused(DeliveryJob job, Rejected refusal) {
-        return store.flagMapping(job.merchantId(), job.integrationId(), job.mapping().mappingId(), job.mapping().templateId(),
+        boolean flagged = store.flagMapping(job.merchantId(), job.integrationId(), job.mapping().mappingId(), job.mapping().templateId(),
                 new EventMapping.Attention(refusal.reason(), clock.instant()));
+        if (flagged) {
+            events.publish(new MappingNeedsAttention(job.merchantId(), job.integrationId(), job.mapping().mappingId(),
+                    job.provider().key(), job.topic(), job.mapping().templateId(), refusal.reason()));
+        }
+        return flagged;
     }
 }

@@ -109,7 +109,7 @@ class UnclaimedSettling {
         }
         return switch (result) {
             case Settled settled -> {
-                report.outcome(delivery, DeliveryStatus.EXHAUSTED, outcome, " (" + givenUpBy + ")");
+                report.givenUp(delivery, outcome, givenUpBy);
                 yield RecordResult.DONE;
             }
             case SettleResult other -> unsettled(delivery, other);

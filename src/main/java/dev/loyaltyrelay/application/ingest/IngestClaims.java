@@ -109,7 +109,7 @@ final class IngestClaims {
         return switch (ledger.adopt(own, repeat.firstDeliveryId(), bodyHash, now)) {
             case IngestLedger.AlreadyCompleted done -> {
                 counters.repeatedBody(merchant);
-                ledger.complete(own, List.of(), now);
+                ledger.completeAsRepeat(own, repeat.firstDeliveryId(), now);
                 yield Step.stop(new Duplicate(DuplicateOf.SAME_BODY_UNDER_NEW_DELIVERY_ID));
             }
             case IngestLedger.InProgress inProgress -> {

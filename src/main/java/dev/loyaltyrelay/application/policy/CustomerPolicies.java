@@ -6,6 +6,8 @@ import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.FrequencyCap;
 import dev.loyaltyrelay.domain.FrequencyCaps;
 import dev.loyaltyrelay.domain.MarketingLimits;
+import dev.loyaltyrelay.domain.OperationalEvent;
+import dev.loyaltyrelay.domain.OperationalEvents;
 import dev.loyaltyrelay.domain.Merchant;
 import dev.loyaltyrelay.domain.RecipientPolicies;
 import dev.loyaltyrelay.domain.RecipientPolicies.ConsentSource;
@@ -51,11 +53,13 @@ public class CustomerPolicies {
 
     private final RecipientPolicies policies;
     private final FrequencyCaps caps;
+    private final OperationalEvents events;
     private final Clock clock;
 
-    CustomerPolicies(RecipientPolicies policies, FrequencyCaps caps, Clock clock) {
+    CustomerPolicies(RecipientPolicies policies, FrequencyCaps caps, OperationalEvents events, Clock clock) {
         this.policies = policies;
         this.caps = caps;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -155,8 +159,16 @@ public class CustomerPolicies {
         RecipientKey recipient = recipient(job);
         String deliveryId = job.deliveryId();
         try {
-            if (policies.recordProviderOptOut(recipient, channel, at)) {
+            RecipientPolicies.ProviderOptOut recorded = policies.recordProviderOptOut(recipient, channel, at);
+            if (recorded.recorded()) {
                 LOG.infof("delivery %s: the provider says %s opted out of %s; recorded", deliveryId, recipient.recipient().masked(), channel);
+                // Only the write that opted the recipient out publishes: a repeated job, or a receipt saying the same,
+                // refreshes the provider's opt-out (REFRESHED) and publishes nothing.
+                if (recorded == RecipientPolicies.ProviderOptOut.OPTED_OUT_NOW) {
+                    events.publish(new OperationalEvent.RecipientOptedOut(job.merchantId(), channel.name(),
+                            OperationalEvent.recipientHash(job.merchantId(), recipient.recipient()), "provider", job.provider().key(),
+                            deliveryId, job.topic()));
+                }
             } else {
                 LOG.infof("delivery %s: the provider says %s opted out of %s; an opt-out that stops more stands", deliveryId, recipient.recipient().masked(),
                         channel);

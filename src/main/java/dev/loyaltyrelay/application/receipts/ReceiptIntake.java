@@ -36,6 +36,8 @@ import dev.loyaltyrelay.domain.RecipientPolicies.Consent;
 import dev.loyaltyrelay.domain.RecipientPolicies.ConsentChange;
 import dev.loyaltyrelay.domain.RecipientPolicies.ConsentSource;
 import dev.loyaltyrelay.domain.RecipientPolicies.RecipientKey;
+import dev.loyaltyrelay.domain.OperationalEvent.RecipientOptedOut;
+import dev.loyaltyrelay.domain.OperationalEvents;
 import dev.loyaltyrelay.domain.RelayMetrics;
 import dev.loyaltyrelay.domain.StoreUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -83,11 +85,12 @@ public class ReceiptIntake {
     private final MappingAttention mappingAttention;
     private final IntegrationAttention integrationAttention;
     private final ConfigurationStore configurations;
+    private final OperationalEvents events;
     private final Clock clock;
 
     ReceiptIntake(ReceiptEndpoints endpoints, ReceiptLedger ledger, ProviderGateway gateway, ProviderCatalogue providers,
             RecipientPolicies recipients, CustomerPolicies policies, DeliveryJobFormat jobs, RelayMetrics metrics, MappingAttention mappingAttention,
-            IntegrationAttention integrationAttention, ConfigurationStore configurations, Clock clock) {
+            IntegrationAttention integrationAttention, ConfigurationStore configurations, OperationalEvents events, Clock clock) {
         this.endpoints = endpoints;
         this.ledger = ledger;
         this.gateway = gateway;
@@ -99,6 +102,7 @@ public class ReceiptIntake {
         this.mappingAttention = mappingAttention;
         this.integrationAttention = integrationAttention;
         this.configurations = configurations;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -303,8 +307,16 @@ public class ReceiptIntake {
             return;
         }
         RecipientKey recipient = new RecipientKey(merchantId, new Recipient(CommonProperty.MOBILE, "+" + digits));
-        recipients.recordConsent(List.of(new ConsentChange(recipient, profile.get().channel(),
+        Channel channel = profile.get().channel();
+        // Read before the write so a customer saying STOP again (or a provider posting the reply twice) is not told to
+        // the merchant again; two replies racing can both publish (at least once).
+        Consent before = recipients.consentOf(recipient).get(channel);
+        recipients.recordConsent(List.of(new ConsentChange(recipient, channel,
                 new Consent(true, clock.instant(), ConsentSource.CUSTOMER))));
+        if (before == null || !before.optedOut()) {
+            events.publish(new RecipientOptedOut(merchantId, channel.name(), dev.loyaltyrelay.domain.OperationalEvent.recipientHash(merchantId,
+                    recipient.recipient()), "customer", provider.key(), null, null));
+        }
         metrics.increment(REPLY_OPT_OUTS, Map.of("provider", provider.key()));
         LOG.infof("%s replied an opt-out word to %s (%s): recorded", recipient.recipient().masked(), merchantId, provider.key());
     }
