@@ -125,4 +125,34 @@ class EmfMetricsTest {
         assertTrue(violations.stream().anyMatch(v -> v.contains("unit")), violations.toString());
         assertTrue(violations.stream().anyMatch(v -> v.contains("X is not a number")), violations.toString());
     }
+
+    @Test
+    void aCountPublishedUnderSeveralDimensionSets_isOneDirectiveWithEachSet_andCountedOnce() throws Exception {
+        List<List<String>> sets = List.of(List.of("provider", "status"), List.of("provider", "status", "reason"), List.of("provider", "topic", "status"));
+        metrics.increment("DeliveryOutcome", Map.of("provider", "zoko", "status", "SENT", "reason", "sent", "topic", "coupon_create"), sets);
+        metrics.increment("DeliveryOutcome", Map.of("provider", "zoko", "status", "SENT", "reason", "sent", "topic", "coupon_create"), sets);
+
+        metrics.flush();
+        List<JsonNode> documents = documents();
+        assertEquals(1, documents.size(), out.toString(StandardCharsets.UTF_8));
+        JsonNode document = documents.getFirst();
+        assertEquals(2, document.get("DeliveryOutcome").asLong(), "the count once, whatever the number of sets");
+        assertEquals("[[\"stage\",\"function\",\"provider\",\"status\"],[\"stage\",\"function\",\"provider\",\"status\",\"reason\"],"
+                + "[\"stage\",\"function\",\"provider\",\"topic\",\"status\"]]",
+                document.get("_aws").get("CloudWatchMetrics").get(0).get("Dimensions").toString());
+        assertEquals(List.of(), EmfSpecification.violations(document), document.toString());
+        assertEquals(2, metrics.total("DeliveryOutcome", Map.of("provider", "zoko", "status", "SENT")),
+                "a total names some of the dimensions and sums the counts that have those values");
+    }
+
+    @Test
+    void aDimensionSetNamingADimensionTheCountLacks_isDropped_neverAnInvalidDocumentOrAFailure() throws Exception {
+        metrics.increment("DeliveryOutcome", Map.of("provider", "zoko", "status", "SENT"), List.of(List.of("provider", "topic")));
+
+        metrics.flush();
+        JsonNode document = documents().getFirst();
+        assertEquals("[[\"stage\",\"function\",\"provider\",\"status\"]]", document.get("_aws").get("CloudWatchMetrics").get(0).get("Dimensions").toString(),
+                "with no set left, the count is published under all its own dimensions");
+        assertEquals(List.of(), EmfSpecification.violations(document), document.toString());
+    }
 }
