@@ -99,6 +99,13 @@ public interface RelayConfig {
         /** How long a held event is kept for replay. */
         @WithDefault("P14D")
         Duration heldRetention();
+
+        /**
+         * How long a customer learned from webhooks (name, mobile, email) is kept after Nector last told us of them
+         * (their {@code expiresAt}, the config table's TTL). Refreshed by a webhook about them once half of it has passed.
+         */
+        @WithDefault("P400D")
+        Duration customerRetention();
     }
 
     interface Delivery {

@@ -7,7 +7,9 @@ import static dev.loyaltyrelay.store.Attributes.string;
 import dev.loyaltyrelay.domain.CustomerProfile;
 import dev.loyaltyrelay.domain.CustomerStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.loyaltyrelay.config.RelayConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,11 +18,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The store's customers, one item per customer in the merchant's customer partition, found by mobile or email
  * through two sparse indexes. A warm container remembers what it last wrote, so a customer seen again with
  * the same details costs no write at all; a cold one relies on a conditional write that fails when unchanged.
+ *
+ * <p>Personal data is not kept forever: each item expires ({@code expiresAt}, the config table's TTL attribute)
+ * {@code relay.ingest.customer-retention} (400 days) after it was last written, and a webhook about the customer
+ * rewrites it once half of that has passed, so a customer Nector still tells us of stays and one it stopped telling us
+ * of goes, at one write per customer per half-retention at most.
  */
 @ApplicationScoped
 public class DynamoCustomerStore implements CustomerStore {
@@ -29,34 +37,47 @@ public class DynamoCustomerStore implements CustomerStore {
     private final DynamoDbClient dynamo;
     private final Tables tables;
     private final Clock clock;
-    private final Map<String, String> lastWrittenHash = java.util.Collections.synchronizedMap(
+    private final Duration retention;
+    /** What this container last wrote of each customer, and when: a hash and the time it wrote it. */
+    private final Map<String, Written> lastWritten = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(256, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, Written> eldest) {
                     return size() > REMEMBERED_PROFILES;
                 }
             });
 
-    DynamoCustomerStore(DynamoDbClient dynamo, Tables tables, Clock clock) {
+    private record Written(String hash, long atMillis) {
+    }
+
+    DynamoCustomerStore(DynamoDbClient dynamo, Tables tables, Clock clock, RelayConfig config) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.clock = clock;
+        this.retention = config.ingest().customerRetention();
     }
 
     @Override
     public UpsertResult upsert(CustomerProfile profile) {
         String cacheKey = profile.merchantId() + "\u0000" + profile.customerKey();
         String hash = profile.contentHash();
-        if (hash.equals(lastWrittenHash.get(cacheKey))) {
+        long now = clock.millis();
+        long refreshAfterMillis = retention.toMillis() / 2;
+        Written written = lastWritten.get(cacheKey);
+        if (written != null && hash.equals(written.hash()) && now - written.atMillis() < refreshAfterMillis) {
             return UpsertResult.UNCHANGED;
         }
         var names = new HashMap<String, String>();
         var values = new HashMap<String, AttributeValue>();
-        var set = new StringBuilder("SET #hash = :hash, #updatedAt = :updatedAt");
+        var set = new StringBuilder("SET #hash = :hash, #updatedAt = :updatedAt, #expiresAt = :expiresAt");
         names.put("#hash", "contentHash");
         names.put("#updatedAt", "updatedAt");
+        names.put("#expiresAt", Keys.EXPIRES_AT);
         values.put(":hash", s(hash));
-        values.put(":updatedAt", n(clock.millis()));
+        values.put(":updatedAt", n(now));
+        values.put(":expiresAt", n((now + retention.toMillis()) / 1000));
+        // Unchanged details are rewritten only to move the expiry on, once half the retention has passed.
+        values.put(":refreshBefore", n((now + retention.toMillis() - refreshAfterMillis) / 1000));
         var remove = new StringBuilder();
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("mobile", profile.mobile());
@@ -83,14 +104,20 @@ public class DynamoCustomerStore implements CustomerStore {
             DynamoCalls.call("upsert customer", () -> dynamo.updateItem(r -> r.tableName(tables.config())
                     .key(Map.of(Keys.PK, s(Keys.customers(profile.merchantId())), Keys.SK, s(profile.customerKey())))
                     .updateExpression(set + remove.toString())
-                    .conditionExpression("attribute_not_exists(#hash) OR #hash <> :hash")
+                    .conditionExpression("attribute_not_exists(#hash) OR #hash <> :hash OR attribute_not_exists(#expiresAt) OR #expiresAt < :refreshBefore")
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-            lastWrittenHash.put(cacheKey, hash);
+            lastWritten.put(cacheKey, new Written(hash, now));
             return UpsertResult.CREATED_OR_CHANGED;
         } catch (ConditionalCheckFailedException unchanged) {
-            lastWrittenHash.put(cacheKey, hash);
+            // Unchanged and not yet due for a refresh: the item's own expiry says when it was last written (another
+            // container, or this one before a restart), so its refresh falls due when it should, not later.
+            long writtenAt = unchanged.hasItem() && unchanged.item().get(Keys.EXPIRES_AT) != null
+                    ? Long.parseLong(unchanged.item().get(Keys.EXPIRES_AT).n()) * 1000 - retention.toMillis()
+                    : now;
+            lastWritten.put(cacheKey, new Written(hash, writtenAt));
             return UpsertResult.UNCHANGED;
         }
     }
@@ -131,7 +158,7 @@ public class DynamoCustomerStore implements CustomerStore {
 
     /** Forgets what this container wrote, so the next upsert goes to the table (tests, erasure). */
     public void forgetWrites() {
-        lastWrittenHash.clear();
+        lastWritten.clear();
     }
 
     private Optional<CustomerProfile> findBy(String index, String attribute, String key, String merchantId) {
@@ -152,6 +179,6 @@ public class DynamoCustomerStore implements CustomerStore {
     public void erase(CustomerProfile profile) {
         DynamoCalls.call("erase customer", () -> dynamo.deleteItem(r -> r.tableName(tables.config())
                 .key(java.util.Map.of(Keys.PK, Attributes.s(Keys.customers(profile.merchantId())), Keys.SK, Attributes.s(profile.customerKey())))));
-        lastWrittenHash.remove(profile.merchantId() + "\u0000" + profile.customerKey());
+        lastWritten.remove(profile.merchantId() + "\u0000" + profile.customerKey());
     }
 }
