@@ -99,6 +99,26 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * docs/runbook.md's warning: the SQS console's "Start DLQ redrive" moves a given-up delivery's letter back to the
+     * provider's queue as it is, without reopening its record, so the pipeline drops it as already ended: nothing is
+     * sent, the record stays EXHAUSTED, and the letter is gone from the dead-letter queue. The admin API's redrive is
+     * the one that retries.
+     */
+    @Test
+    void aGivenUpLetterMovedBackByTheConsolesRedrive_isDroppedUnsent_theRecordStaysExhausted() {
+        DeliveryJob exhausted = exhausted();
+        int callsBefore = calls(BuiltIn.ZOKO);
+
+        // What StartMessageMoveTask does: the letter's body, unchanged, onto the source queue.
+        fixture.enqueue(exhausted);
+        drainQueue();
+
+        assertEquals(callsBefore, calls(BuiltIn.ZOKO), "nothing sent: the claim finds the delivery ended");
+        assertEquals(DeliveryStatus.EXHAUSTED, fixture.record(exhausted).status());
+        assertTrue(fixture.record(exhausted).trail().stream().noneMatch(step -> "reopened_by_redrive".equals(step.reason())));
+    }
+
     @Test
     void redrive_neverResendsADeliveryThatEndedSentOrUnknown_andSaysHowManyItRemoved() {
         DeliveryJob sent = sent();
