@@ -36,6 +36,20 @@ class OperationalEventsNoBusLogTest {
         assertEquals(List.of(), lines.stream().filter(line -> line.contains(hash)).toList(), "the recipient's hash reached a log line");
     }
 
+    /**
+     * The deployed functions reach the no-bus fallback whenever the stack's EventBusName is blank: the parameter takes ''
+     * (no MinLength, no AllowedPattern), so a stack deployed with EventBusName='' (to turn the events off) logs every
+     * opt-out's recipientHash to CloudWatch Logs.
+     */
+    @Test
+    void theStacksEventBusName_cannotBeBlank() throws Exception {
+        var parameter = new ObjectMapper().readTree(java.nio.file.Path.of("src/test/resources/template-expanded.json").toFile())
+                .path("Parameters").path("EventBusName");
+        boolean refusesBlank = parameter.path("MinLength").asInt(0) >= 1
+                || (parameter.has("AllowedPattern") && !"".matches(parameter.path("AllowedPattern").asText()));
+        org.junit.jupiter.api.Assertions.assertTrue(refusesBlank, "EventBusName accepts '': " + parameter);
+    }
+
     private static RelayMetrics metrics() {
         return (name, dimensions) -> {
         };
