@@ -60,6 +60,32 @@ class RelayCliProcessArgumentsTest {
         assertFalse(started.contains(SECRET));
     }
 
+    /**
+     * scripts/sign-samples.sh (and post-sample.sh, the same line) sign with RELAY_WEBHOOK_SECRET, "another merchant's
+     * secret" (README, sam local invoke): taken from the environment, it must not be handed to openssl as an argument.
+     */
+    @Test
+    void theWebhookSecretSignedWith_neverAppearsInAnyProcessArguments() throws Exception {
+        Path shims = Files.createDirectories(dir.resolve("shims"));
+        Path argv = dir.resolve("argv.log");
+        for (String tool : List.of("jq", "openssl")) {
+            String real = which(tool);
+            Path shim = shims.resolve(tool);
+            Files.writeString(shim, "#!/usr/bin/env bash\nprintf '%s %s\\n' '" + tool + "' \"$*\" >> '" + argv + "'\nexec '" + real + "' \"$@\"\n");
+            Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwx------"));
+        }
+        ProcessBuilder sign = new ProcessBuilder("bash", Path.of("scripts/sign-samples.sh").toAbsolutePath().toString(),
+                "--out", dir.resolve("events").toString()).redirectErrorStream(true);
+        sign.environment().put("PATH", shims + File.pathSeparator + System.getenv("PATH"));
+        sign.environment().put("RELAY_WEBHOOK_SECRET", SECRET);
+        Process process = sign.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
+        String started = Files.readString(argv);
+        assertEquals(List.of(), started.lines().filter(line -> line.contains(SECRET)).map(line -> line.substring(0, Math.min(120, line.length())))
+                .distinct().toList(), "a program was started with the webhook secret on its command line");
+    }
+
     private static String which(String tool) throws Exception {
         Process which = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
         String path = new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
