@@ -25,6 +25,8 @@ for tool in jq openssl; do
   command -v "$tool" >/dev/null || { echo "sign-samples.sh needs $tool" >&2; exit 1; }
 done
 secret="${RELAY_WEBHOOK_SECRET:-demo-webhook-secret-change-me}"
+# shellcheck source=lib/hmac.sh
+. "$(dirname "$0")/lib/hmac.sh"
 mkdir -p "$out"
 # jq's own date functions, not date(1)'s flags, which differ between GNU and BSD.
 iso=$(jq -nr --argjson t "$at" '$t | todate')
@@ -36,12 +38,14 @@ for sample in events/*.json; do
   case "$name" in
     ingest-*.json)
       body=$(jq -r '.body' "$sample")
-      body_hmac=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)
+      # The key stays out of openssl's arguments (ps would show it): lib/hmac.sh.
+      body_hmac=$(printf '%s' "$body" | hmac_sha256_hex "$secret")
       case "$name" in
         *bad-signature*) signing='.' ;;
-        *) signing='.headers["x-nector-webhook-secret"] = $hash | .headers["x-nector-webhook-hmac"] = $hmac' ;;
+        *) signing='.headers["x-nector-webhook-secret"] = $ENV.SAMPLE_SECRET_HASH | .headers["x-nector-webhook-hmac"] = $ENV.SAMPLE_BODY_HMAC' ;;
       esac
-      jq --arg at "$at" --argjson ms "$((at * 1000))" --arg time "$request_time" --arg hash "$secret_hash" --arg hmac "$body_hmac" \
+      # The hash authenticates like the secret: it reaches jq in its environment (the user's own), not its arguments.
+      SAMPLE_SECRET_HASH="$secret_hash" SAMPLE_BODY_HMAC="$body_hmac" jq --arg at "$at" --argjson ms "$((at * 1000))" --arg time "$request_time" \
         ".headers[\"x-nector-timestamp\"] = \$at | .requestContext.timeEpoch = \$ms | .requestContext.time = \$time | $signing" \
         "$sample" > "$out/$name"
       ;;

@@ -193,7 +193,8 @@ public class AdminRoutes {
             StringBuilder regex = new StringBuilder("^");
             int last = 0;
             while (m.find()) {
-                regex.append(Pattern.quote(route.template().substring(last, m.start()))).append("([A-Za-z0-9_.:-]{1,128})");
+                String segment = PERCENT_ENCODED.contains(m.group(1)) ? "([^/]{1,384})" : "([A-Za-z0-9_.:-]{1,128})";
+                regex.append(Pattern.quote(route.template().substring(last, m.start()))).append(segment);
                 names.add(m.group(1));
                 last = m.end();
             }
@@ -222,6 +223,31 @@ public class AdminRoutes {
         return match.route().handle(caller, match.pathParams(), query, json, store);
     }
 
+    /**
+     * Path parameters that are not ids of ours but another system's, taken as they are: Nector's delivery id is any 1 to
+     * 128 printable ASCII characters (what ingest accepts), so the segment is matched wide and percent-decoded (a
+     * {@code /}, {@code ?}, {@code #} or {@code %} in it arrives as {@code %2F}, {@code %3F}, {@code %23}, {@code %25}).
+     */
+    static final java.util.Set<String> PERCENT_ENCODED = java.util.Set.of("nectorDeliveryId");
+
+    /** RFC 3986 percent-decoding of one path segment ({@code +} is itself, not a space); 400 when it is not well formed. */
+    static String percentDecoded(String name, String segment) {
+        var bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= segment.length() || Character.digit(segment.charAt(i + 1), 16) < 0 || Character.digit(segment.charAt(i + 2), 16) < 0) {
+                    throw ApiProblem.invalid(name, "a % in the path must start an escape such as %2F");
+                }
+                bytes.write(Character.digit(segment.charAt(i + 1), 16) * 16 + Character.digit(segment.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** @throws ApiProblem 404 for an unknown path, 405 for a known path with another method */
     Match match(String method, String path) {
         boolean pathKnown = false;
@@ -234,7 +260,8 @@ public class AdminRoutes {
             if (candidate.route().method().equals(method)) {
                 var params = new LinkedHashMap<String, String>();
                 for (int i = 0; i < candidate.names().size(); i++) {
-                    params.put(candidate.names().get(i), m.group(i + 1));
+                    String name = candidate.names().get(i);
+                    params.put(name, PERCENT_ENCODED.contains(name) ? percentDecoded(name, m.group(i + 1)) : m.group(i + 1));
                 }
                 return new Match(candidate.route(), params);
             }

@@ -44,6 +44,10 @@ public class WebhookLookupApi {
     AdminResponse<WebhookLookup> lookup(AdminRequest<Void> request) {
         String merchantId = request.merchantId();
         String nectorDeliveryId = request.path("nectorDeliveryId");
+        if (!dev.loyaltyrelay.application.ingest.NectorHeaders.isDeliveryId(nectorDeliveryId)) {
+            throw ApiProblem.invalid("nectorDeliveryId", "not a delivery id ingest accepts: 1 to 128 printable ASCII characters, "
+                    + "percent-encoded in the path where a URL needs it (%2F for /)");
+        }
         java.time.Instant now = clock.instant();
         Optional<ClaimRecord> claim = ingest.find(merchantId, nectorDeliveryId, now);
         if (claim.isPresent() && claim.get().completedAt() != null) {

@@ -16,6 +16,14 @@ public final class NectorHeaders {
     /** Headers kept with a held event so that a replay carries what the original did (never the secret hash). */
     static final List<String> REPLAYED = List.of(TOPIC, DELIVERY_ID, TIMESTAMP, "x-source");
 
+    /** What ingest takes as Nector's delivery id: 1 to 128 printable ASCII characters (one grammar for every reader). */
+    private static final java.util.regex.Pattern DELIVERY_ID_FORMAT = java.util.regex.Pattern.compile("^[\\x21-\\x7e]{1,128}$");
+
     private NectorHeaders() {
+    }
+
+    /** Whether ingest takes this as Nector's delivery id (the webhook lookup reads ids by the same rule). */
+    public static boolean isDeliveryId(String candidate) {
+        return candidate != null && DELIVERY_ID_FORMAT.matcher(candidate).matches();
     }
 }

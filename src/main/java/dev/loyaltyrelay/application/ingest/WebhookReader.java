@@ -36,7 +36,6 @@ final class WebhookReader {
      */
     static final int MAX_NUMBER_DIGITS = 1_000;
 
-    private static final Pattern DELIVERY_ID_FORMAT = Pattern.compile("^[\\x21-\\x7e]{1,128}$");
 
     private final ObjectMapper strictJson;
 
@@ -84,7 +83,7 @@ final class WebhookReader {
             return malformed(Refusal.TOPIC_MISSING, NectorHeaders.TOPIC + " is missing");
         }
         Optional<String> deliveryId = request.single(NectorHeaders.DELIVERY_ID);
-        if (deliveryId.isEmpty() || !DELIVERY_ID_FORMAT.matcher(deliveryId.get()).matches()) {
+        if (deliveryId.isEmpty() || !NectorHeaders.isDeliveryId(deliveryId.get())) {
             return malformed(Refusal.DELIVERY_ID_INVALID, NectorHeaders.DELIVERY_ID + " is missing or not 1 to 128 visible ASCII characters");
         }
         return Step.proceed(new WebhookEvent(topic.get(), deliveryId.get(), body, toProperties(body)));
