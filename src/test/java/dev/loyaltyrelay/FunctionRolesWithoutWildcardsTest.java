@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
  * The issue: "no IAM wildcard action or resource outside the KMS key policy" (README: iam_no_wildcards). A SAM function
  * that gives {@code Policies} and no {@code Role} gets a role SAM generates, and SAM attaches the AWS managed policy
  * {@code service-role/AWSLambdaBasicExecutionRole} to it: logs:CreateLogGroup, logs:CreateLogStream and
- * logs:PutLogEvents on Resource "*". (aws-sam-translator 1.110.0 on template-expanded.json: AdminFunctionRole,
- * IngestFunctionRole and ReceiptsFunctionRole carry it; the delivery and figures roles, written by hand, scope logs to
- * their own log group.) cfn-guard runs before the SAM transform, so it cannot see this.
+ * logs:PutLogEvents on Resource "*". (aws-sam-translator 1.110.0 on template-expanded.json found AdminFunctionRole,
+ * IngestFunctionRole and ReceiptsFunctionRole carrying it; every function now has its own AWS::IAM::Role in the template
+ * that scopes logs to its own log group.) cfn-guard runs before the SAM transform; iam_no_wildcards.guard now also
+ * refuses a function with Policies or without Role: !GetAtt of a role of the template.
  */
 class FunctionRolesWithoutWildcardsTest {
 

@@ -91,8 +91,10 @@ class TemplateTest {
 
     @SuppressWarnings("unchecked")
     Set<Object> statementResources(String function, String sid) {
-        for (Map<String, Object> policy : (List<Map<String, Object>>) template.properties(function).get("Policies")) {
-            for (Map<String, Object> statement : (List<Map<String, Object>>) policy.get("Statement")) {
+        // Every function has its own role (FunctionRolesWithoutWildcardsTest): its statements are the role's.
+        String role = String.valueOf(template.properties(function).get("Role")).replace(".Arn", "");
+        for (Map<String, Object> policy : (List<Map<String, Object>>) template.properties(role).get("Policies")) {
+            for (Map<String, Object> statement : (List<Map<String, Object>>) ((Map<String, Object>) policy.get("PolicyDocument")).get("Statement")) {
                 if (sid.equals(statement.get("Sid"))) {
                     return Set.copyOf((List<Object>) statement.get("Resource"));
                 }
