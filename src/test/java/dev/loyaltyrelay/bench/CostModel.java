@@ -28,7 +28,6 @@ final class CostModel {
     // Assumptions (not measured in this step; each is a named input so a later step can replace it with a measurement).
     static final double AWS_CALL_MS = 8;              // one in-region DynamoDB or SQS round trip, as Lambda waits for it
     static final double PROVIDER_MS = 200;            // the provider's answer (issue 16's figure)
-    static final double BATCH_OF_TEN_FACTOR = 1.4;    // a batch of 10 over one send (issue 16's measurement; taken here later)
     static final double DELIVERY_CPU_MS = 1;          // CPU of one delivery outside I/O (not yet measured)
     static final double PLATFORM_LOG_BYTES = 350;     // START, END and REPORT lines of one invocation
     static final int DELIVERIES = 2;
@@ -37,7 +36,7 @@ final class CostModel {
     }
 
     record Inputs(double ingestCpuMs, double ingestWaits, double ingestWcu, double ingestRcu, double deliveryWcu, double deliveryRcu,
-            double deliveryTrips, double sqsSendsPerEvent, double ingestLogBytes, double deliveryLogBytes) {
+            double deliveryTrips, double sqsSendsPerEvent, double ingestLogBytes, double deliveryLogBytes, double batchFactor) {
     }
 
     static void print(Report report) throws IOException {
@@ -50,11 +49,12 @@ final class CostModel {
         double deliveryTrips = avg(f, "delivery.trips.zoko.1024", "delivery.trips.limechat.1024", "delivery.trips.wigzo.1024");
         // One SendMessageBatch per provider queue today: two deliveries to two providers are two sends, as in the floor.
         var today = new Inputs(f.get("ingest.cpu.us.1024") / 1000, f.get("ingest.sequential.waits"), f.get("ingest.wcu.1024"), f.get("ingest.rcu.1024"),
-                deliveryWcu, deliveryRcu, deliveryTrips, DELIVERIES, f.get("ingest.emf.bytes"), f.get("delivery.emf.bytes"));
+                deliveryWcu, deliveryRcu, deliveryTrips, DELIVERIES, f.get("ingest.emf.bytes"), f.get("delivery.emf.bytes"),
+                f.get("delivery.batch10.factor"));
         // The floor: HMAC + one parse; claim, overlapping sends, completion; two write units an event and two a delivery (claim and
-        // outcome, no index amplification); the same reads, sends and metrics.
+        // outcome, no index amplification); the same reads, sends and metrics; a batch of 10 as long as one delivery.
         var floor = new Inputs(f.get("ingest.floor.us.1024") / 1000, 3, 2, today.ingestRcu(), 2, deliveryRcu, 2, DELIVERIES,
-                today.ingestLogBytes(), today.deliveryLogBytes());
+                today.ingestLogBytes(), today.deliveryLogBytes(), 1.0);
 
         report.line(String.format("COST MODEL: dollars per million events (1 event, %d deliveries), ingest %d MB and delivery %d MB (template.yaml),"
                 + " in-region call %.0f ms, provider %.0f ms (assumed)", DELIVERIES, ingestMb, deliveryMb, AWS_CALL_MS, PROVIDER_MS));
@@ -87,7 +87,8 @@ final class CostModel {
         items.put("API Gateway HTTP API", HTTP_API_PER_REQUEST * 1e6);
         items.put("ingest Lambda", 1e6 * (LAMBDA_PER_REQUEST + ingestMs / 1000 * ingestMb / 1024.0 * LAMBDA_PER_GB_SECOND));
         double invocations = DELIVERIES / (double) batch;
-        // A batch's deliveries overlap (virtual threads): its duration is one delivery's waits, stretched by the batch factor.
+        // A batch's deliveries overlap (virtual threads): its duration is one delivery's waits, stretched by the measured
+        // factor of a batch of 10 over one send.
         double batchMs = batchMs(in, batch);
         items.put("delivery Lambda",
                 1e6 * invocations * (LAMBDA_PER_REQUEST + batchMs / 1000 * deliveryMb / 1024.0 * LAMBDA_PER_GB_SECOND));
@@ -106,7 +107,7 @@ final class CostModel {
 
     private static double batchMs(Inputs in, int batch) {
         double oneDeliveryMs = PROVIDER_MS + in.deliveryTrips() * AWS_CALL_MS;
-        return Math.ceil((batch == 1 ? oneDeliveryMs : oneDeliveryMs * BATCH_OF_TEN_FACTOR) + batch * DELIVERY_CPU_MS);
+        return Math.ceil((batch == 1 ? oneDeliveryMs : oneDeliveryMs * in.batchFactor()) + batch * DELIVERY_CPU_MS);
     }
 
     private static String fmt(double v) {

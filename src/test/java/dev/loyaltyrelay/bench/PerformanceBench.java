@@ -66,6 +66,7 @@ class PerformanceBench {
     static final int EVENTS_PER_ROUND = Integer.getInteger("bench.events", 1500);
     static final int COST_EVENTS = Integer.getInteger("bench.cost-events", 20);
     static final long SQS_LATENCY_MS = 40;
+    static final int PROVIDER_MS = 200;
 
     @Inject
     TestMerchants merchants;
@@ -99,6 +100,7 @@ class PerformanceBench {
         sqsOverlap(merchantId);
         writeUnits(1024);
         writeUnits(20 * 1024);
+        batchOfTen();
         CostModel.print(report);
         report.save(Path.of("target", "bench", "latest.txt"));
     }
@@ -309,6 +311,58 @@ class PerformanceBench {
         } finally {
             metrics.printTo(before);
         }
+    }
+
+    // ---- a batch of 10 against a provider answering in 200 ms ----------------------------------------------------------
+
+    private void batchOfTen() throws Exception {
+        String merchantId = merchants.demoLike();
+        directory.invalidateAll();
+        Queues.purgeAll();
+        providersAccept();
+        ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message"))
+                .willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-bench\"}").withFixedDelay(PROVIDER_MS)));
+        String body = paddedBody(1024);
+        var zoko = DeliveryFunction.of(BuiltIn.ZOKO);
+        var source = new SqsEventSource(LocalAws.get().sqs, LocalAws.get().queueUrls.get(BuiltIn.ZOKO));
+        int[] sequence = {0};
+        List<double[]> rounds = new ArrayList<>();
+        int batchSize = 0;
+        for (int round = 0; round < 4; round++) {
+            long[] wall = new long[2];
+            int[] sizes = new int[2];
+            for (int kind : round % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                int jobs = kind == 0 ? 1 : 10;
+                for (int i = 0; i < jobs; i++) {
+                    postToIngest(merchantId, "bench-batch-" + sequence[0]++, body.replace("\"amount\":100", "\"amount\":" + (5000 + sequence[0])));
+                }
+                Queues.drain(BuiltIn.LIMECHAT);
+                Queues.drain(BuiltIn.WIGZO);
+                int[] size = {0};
+                long start = System.nanoTime();
+                int delivered = 0;
+                // One invocation with every waiting job (ElasticMQ may hand out fewer than asked: then the batch is what it gave).
+                delivered = source.pollOnce(batch -> {
+                    size[0] = batch.getRecords().size();
+                    return zoko.handleRequest(batch, null);
+                }, 1);
+                wall[kind] = System.nanoTime() - start;
+                sizes[kind] = size[0];
+                source.drain(batch -> zoko.handleRequest(batch, null));
+                if (delivered == 0) {
+                    throw new AssertionError("no zoko job to deliver");
+                }
+            }
+            batchSize = sizes[1];
+            rounds.add(new double[] {wall[1] / 1e6, wall[0] / 1e6});
+        }
+        double batchMs = median(rounds, 0);
+        double oneMs = median(rounds, 1);
+        report.row("a batch of " + batchSize + " against a provider answering in " + PROVIDER_MS + " ms (zoko, real engines)", ms(batchMs),
+                "one send: " + ms(oneMs), medianOfRatios(rounds));
+        report.figure("delivery.batch10.ms", batchMs);
+        report.figure("delivery.one.ms", oneMs);
+        report.figure("delivery.batch10.factor", medianOfRatios(rounds));
     }
 
     private static void providersAccept() {
