@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  */
 final class CostModel {
 
-    // Published prices, us-east-1 (ap-south-1, the samconfig region, is priced the same for Lambda and SQS; check DynamoDB
-    // there before relying on the last cent). Taken from the AWS pricing pages as they stood after the DynamoDB on-demand
-    // price cut of 2024-11-01; re-read 2026-12-02 from a copy of a third-party summary (this machine has no AWS access).
+    // Published prices, us-east-1, as the AWS pricing pages stood after the DynamoDB on-demand price cut of 2024-11-01
+    // (the DynamoDB figures re-read on 2026-12-02 from a copy of a published summary; this machine has no AWS access).
+    // Other regions (samconfig.toml deploys to ap-south-1) may differ by a few percent: check before relying on cents.
     static final double LAMBDA_PER_GB_SECOND = 0.0000166667;   // x86_64, first 6 B GB-s tier (2024-2025 pricing page)
     static final double LAMBDA_PER_REQUEST = 0.20 / 1e6;       // per invocation
     static final double DYNAMODB_PER_WRU = 0.625 / 1e6;        // on-demand, after 2024-11-01
