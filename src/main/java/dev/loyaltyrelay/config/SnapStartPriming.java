@@ -63,7 +63,9 @@ public class SnapStartPriming implements Resource {
             try {
                 // A normal-scoped bean is a client proxy until first use: unwrapping creates the instance behind it.
                 ClientProxy.unwrap(Arc.container().instance(bean).get());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // A failed static initialiser or a missing class too (LinkageError): escaping beforeCheckpoint, it would
+                // fail the snapshot and with it the deployment, where left lazy it fails only the request that needs it.
                 leftLazy.add(bean.getBeanClass().getName());
                 Log.warnf("snapstart priming: %s left to its first use (%s)", bean.getBeanClass().getName(), e.getClass().getSimpleName());
             }

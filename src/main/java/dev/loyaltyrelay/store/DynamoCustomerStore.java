@@ -18,37 +18,27 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The store's customers, one item per customer in the merchant's customer partition, found by mobile or email
- * through two sparse indexes. A warm container remembers what it last wrote, so a customer seen again with
- * the same details costs no write at all; a cold one relies on a conditional write that fails when unchanged.
+ * through two sparse indexes. Every webhook about a customer is one conditional write that changes nothing when the
+ * stored details are the ones it brings (the condition fails): the table, not a container's memory, decides, so a
+ * customer erased by the admin function, or changed by another container, is written again with the latest details
+ * Nector sent (CustomerCacheCoherenceTest). A container's memory once skipped even that write; it could keep an erased
+ * customer gone and older details in place for as long as it lived.
  *
  * <p>Personal data is not kept forever: each item expires ({@code expiresAt}, the config table's TTL attribute)
  * {@code relay.ingest.customer-retention} (400 days) after it was last written, and a webhook about the customer
  * rewrites it once half of that has passed, so a customer Nector still tells us of stays and one it stopped telling us
- * of goes, at one write per customer per half-retention at most.
+ * of goes.
  */
 @ApplicationScoped
 public class DynamoCustomerStore implements CustomerStore {
 
-    private static final int REMEMBERED_PROFILES = 10_000;
     private final DynamoDbClient dynamo;
     private final Tables tables;
     private final Clock clock;
     private final Duration retention;
-    /** What this container last wrote of each customer, and when: a hash and the time it wrote it. */
-    private final Map<String, Written> lastWritten = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Written> eldest) {
-                    return size() > REMEMBERED_PROFILES;
-                }
-            });
-
-    private record Written(String hash, long atMillis) {
-    }
 
     DynamoCustomerStore(DynamoDbClient dynamo, Tables tables, Clock clock, RelayConfig config) {
         this.dynamo = dynamo;
@@ -59,14 +49,9 @@ public class DynamoCustomerStore implements CustomerStore {
 
     @Override
     public UpsertResult upsert(CustomerProfile profile) {
-        String cacheKey = profile.merchantId() + "\u0000" + profile.customerKey();
         String hash = profile.contentHash();
         long now = clock.millis();
         long refreshAfterMillis = retention.toMillis() / 2;
-        Written written = lastWritten.get(cacheKey);
-        if (written != null && hash.equals(written.hash()) && now - written.atMillis() < refreshAfterMillis) {
-            return UpsertResult.UNCHANGED;
-        }
         var names = new HashMap<String, String>();
         var values = new HashMap<String, AttributeValue>();
         var set = new StringBuilder("SET #hash = :hash, #updatedAt = :updatedAt, #expiresAt = :expiresAt");
@@ -107,17 +92,10 @@ public class DynamoCustomerStore implements CustomerStore {
                     .conditionExpression("attribute_not_exists(#hash) OR #hash <> :hash OR attribute_not_exists(#expiresAt) OR #expiresAt < :refreshBefore")
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-            lastWritten.put(cacheKey, new Written(hash, now));
             return UpsertResult.CREATED_OR_CHANGED;
         } catch (ConditionalCheckFailedException unchanged) {
-            // Unchanged and not yet due for a refresh: the item's own expiry says when it was last written (another
-            // container, or this one before a restart), so its refresh falls due when it should, not later.
-            long writtenAt = unchanged.hasItem() && unchanged.item().get(Keys.EXPIRES_AT) != null
-                    ? Long.parseLong(unchanged.item().get(Keys.EXPIRES_AT).n()) * 1000 - retention.toMillis()
-                    : now;
-            lastWritten.put(cacheKey, new Written(hash, writtenAt));
+            // The stored details are these, and their expiry is not yet due for a refresh: nothing to write.
             return UpsertResult.UNCHANGED;
         }
     }
@@ -156,11 +134,6 @@ public class DynamoCustomerStore implements CustomerStore {
         return found;
     }
 
-    /** Forgets what this container wrote, so the next upsert goes to the table (tests, erasure). */
-    public void forgetWrites() {
-        lastWritten.clear();
-    }
-
     private Optional<CustomerProfile> findBy(String index, String attribute, String key, String merchantId) {
         var response = DynamoCalls.call("find customer", () -> dynamo.query(r -> r.tableName(tables.config()).indexName(index)
                 .keyConditionExpression("#k = :k")
@@ -179,6 +152,5 @@ public class DynamoCustomerStore implements CustomerStore {
     public void erase(CustomerProfile profile) {
         DynamoCalls.call("erase customer", () -> dynamo.deleteItem(r -> r.tableName(tables.config())
                 .key(java.util.Map.of(Keys.PK, Attributes.s(Keys.customers(profile.merchantId())), Keys.SK, Attributes.s(profile.customerKey())))));
-        lastWritten.remove(profile.merchantId() + "\u0000" + profile.customerKey());
     }
 }

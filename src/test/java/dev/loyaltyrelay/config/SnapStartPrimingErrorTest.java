@@ -26,16 +26,16 @@ class SnapStartPrimingErrorTest {
     SnapStartPriming priming;
     // Injected so the bean is not removed as unused (every real bean is used by someone).
     @Inject
-    ReviewPrimingErrorBean failing;
+    BeanFailingToInitialise failing;
 
     @AfterEach
     void stopFailing() {
-        System.clearProperty(ReviewPrimingErrorBean.FAIL);
+        System.clearProperty(BeanFailingToInitialise.FAIL);
     }
 
     @Test
     void aBeanWhoseCreationFailsWithAnError_isLeftLazy_andTheCheckpointGoesOn() {
-        System.setProperty(ReviewPrimingErrorBean.FAIL, "true");
+        System.setProperty(BeanFailingToInitialise.FAIL, "true");
         assertDoesNotThrow(() -> priming.beforeCheckpoint(null), "an Error from one bean's creation escapes beforeCheckpoint");
     }
 }
