@@ -715,7 +715,8 @@ class IngestHandlerTest {
         System.out.printf("INGEST COST (steady state: configuration cached, customer unchanged, 3 mappings): "
                 + "%.2f DynamoDB round trips and %.2f write units per event (%d writes over %d events)%n",
                 roundTrips, writeUnits, DynamoCallCounter.writes(), events);
-        assertEquals(4.0, roundTrips, 0.01, "claim, fingerprint, completion, and beside them the topic's traffic observation");
+        assertEquals(5.0, roundTrips, 0.01,
+                "claim, fingerprint, completion, the customer's conditional write, and beside them the topic's traffic observation");
         assertEquals(3 * events, Queues.drainAllCount());
     }
 
