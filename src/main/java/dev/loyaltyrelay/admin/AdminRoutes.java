@@ -241,6 +241,10 @@ public class AdminRoutes {
                 }
                 bytes.write(Character.digit(segment.charAt(i + 1), 16) * 16 + Character.digit(segment.charAt(i + 2), 16));
                 i += 2;
+            } else if (c < 0x21 || c > 0x7e) {
+                // Only printable ASCII stands for itself in a path (anything else arrives escaped): written as a byte,
+                // a raw "Ł" would read as "A", an alias of another id.
+                throw ApiProblem.invalid(name, "a character outside printable ASCII must be percent-encoded");
             } else {
                 bytes.write(c);
             }
