@@ -46,15 +46,32 @@ public class SqsDeliveryQueue implements DeliveryQueue {
         // One provider's queue refusing its jobs, or out of reach, must not keep the others' jobs from being queued:
         // every provider is tried, then the first failure is thrown, an unreachable queue before a refusal (Nector's
         // retry then queues everything again, under the same delivery ids).
+        // The providers' queues are sent to at once (one virtual thread each): the answer waits for the slowest queue,
+        // not for the sum of them (issue 16; SqsDeliveryQueueTest shows the sends overlapping).
+        List<RuntimeException> failures = new ArrayList<>();
+        if (byProvider.size() == 1) {
+            var only = byProvider.entrySet().iterator().next();
+            failures.add(attempt(only.getKey(), only.getValue()));
+        } else {
+            List<java.util.concurrent.Future<RuntimeException>> sends = new ArrayList<>();
+            try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (var entry : byProvider.entrySet()) {
+                    sends.add(executor.submit(() -> attempt(entry.getKey(), entry.getValue())));
+                }
+            }
+            for (var send : sends) {
+                failures.add(outcomeOf(send));
+            }
+        }
         QueueRefused refused = null;
         QueueUnavailable unavailable = null;
-        for (var entry : byProvider.entrySet()) {
-            try {
-                enqueue(entry.getKey(), entry.getValue());
-            } catch (QueueRefused refusal) {
+        for (RuntimeException failure : failures) {
+            if (failure instanceof QueueRefused refusal) {
                 refused = refused == null ? refusal : refused;
-            } catch (QueueUnavailable unreachable) {
+            } else if (failure instanceof QueueUnavailable unreachable) {
                 unavailable = unavailable == null ? unreachable : unavailable;
+            } else if (failure != null) {
+                throw failure;
             }
         }
         if (unavailable != null) {
@@ -62,6 +79,31 @@ public class SqsDeliveryQueue implements DeliveryQueue {
         }
         if (refused != null) {
             throw refused;
+        }
+    }
+
+    /** One provider's jobs sent; what stopped them (a refusal, an unreachable queue, anything else), or null. */
+    private RuntimeException attempt(Provider provider, List<DeliveryJob> providerJobs) {
+        try {
+            enqueue(provider, providerJobs);
+            return null;
+        } catch (RuntimeException failed) {
+            return failed;
+        }
+    }
+
+    private static RuntimeException outcomeOf(java.util.concurrent.Future<RuntimeException> send) {
+        try {
+            return send.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // attempt() catches every RuntimeException: only an Error arrives here, and it stays an Error.
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            return new QueueUnavailable("queue send failed: " + e.getCause().getClass().getSimpleName(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new QueueUnavailable("interrupted while queueing", e);
         }
     }
 
