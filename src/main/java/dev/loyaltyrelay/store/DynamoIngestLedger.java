@@ -111,12 +111,25 @@ public class DynamoIngestLedger implements IngestLedger {
 
     @Override
     public void complete(Claim claim, List<String> queuedDeliveryIds, Instant now) {
-        DynamoCalls.call("complete claim", () -> dynamo.updateItem(r -> r.tableName(tables.records())
+        completeClaim("complete claim", claim, queuedDeliveryIds, null, now);
+    }
+
+    /** The claim completed: its deliveries, or (a repeated body) the earlier id whose deliveries are the event's. One write. */
+    private void completeClaim(String operation, Claim claim, List<String> queuedDeliveryIds, String repeatOf, Instant now) {
+        var names = new java.util.HashMap<>(Map.of("#state", "state", "#completedAt", "completedAt", "#queued", "queued"));
+        var values = new java.util.HashMap<>(Map.of(":completed", s(COMPLETED), ":now", n(now.toEpochMilli()), ":queued", strings(queuedDeliveryIds)));
+        String update = "SET #state = :completed, #completedAt = :now, #queued = :queued";
+        if (repeatOf != null) {
+            names.put("#repeatOf", "repeatOf");
+            values.put(":earlier", s(repeatOf));
+            update += ", #repeatOf = :earlier";
+        }
+        String expression = update;
+        DynamoCalls.call(operation, () -> dynamo.updateItem(r -> r.tableName(tables.records())
                 .key(claimKey(claim))
-                .updateExpression("SET #state = :completed, #completedAt = :now, #queued = :queued")
-                .expressionAttributeNames(Map.of("#state", "state", "#completedAt", "completedAt", "#queued", "queued"))
-                .expressionAttributeValues(Map.of(":completed", s(COMPLETED), ":now", n(now.toEpochMilli()),
-                        ":queued", strings(queuedDeliveryIds)))
+                .updateExpression(expression)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
     }
 
@@ -157,13 +170,7 @@ public class DynamoIngestLedger implements IngestLedger {
 
     @Override
     public void completeAsRepeat(Claim claim, String earlierDeliveryId, Instant now) {
-        // The same write complete() makes, with the earlier id: no write more than before.
-        DynamoCalls.call("complete claim as repeat", () -> dynamo.updateItem(r -> r.tableName(tables.records())
-                .key(claimKey(claim))
-                .updateExpression("SET #state = :completed, #completedAt = :now, #queued = :queued, #repeatOf = :earlier")
-                .expressionAttributeNames(Map.of("#state", "state", "#completedAt", "completedAt", "#queued", "queued", "#repeatOf", "repeatOf"))
-                .expressionAttributeValues(Map.of(":completed", s(COMPLETED), ":now", n(now.toEpochMilli()),
-                        ":queued", strings(List.of()), ":earlier", s(earlierDeliveryId)))));
+        completeClaim("complete claim as repeat", claim, List.of(), earlierDeliveryId, now);
     }
 
     @Override
