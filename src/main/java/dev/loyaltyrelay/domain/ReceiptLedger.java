@@ -29,8 +29,8 @@ public interface ReceiptLedger {
     /**
      * The delivery's receipt moved to the receipt's state.
      *
-     * @param jobJson           the delivery's job as its record keeps it (null once its recipient was erased): a failure's
-     *                          follow-up (an opt-out) needs the recipient
+     * @param jobJson           the delivery's kept job, read for a {@code failed} receipt only (its follow-up, an opt-out,
+     *                          needs the recipient); null for any other state, or once the recipient was erased
      * @param credentialsDigest the SHA-256 of the sealed credentials the message was sent with, or null (sent before
      *                          records kept it)
      */

@@ -104,7 +104,8 @@ public final class TemplateResources {
             Map<String, Object> projection = (Map<String, Object>) index.get("Projection");
             indexes.add(GlobalSecondaryIndex.builder().indexName((String) index.get("IndexName"))
                     .keySchema(keySchema((List<Map<String, Object>>) index.get("KeySchema")))
-                    .projection(Projection.builder().projectionType((String) projection.get("ProjectionType")).build())
+                    .projection(Projection.builder().projectionType((String) projection.get("ProjectionType"))
+                            .nonKeyAttributes((List<String>) projection.get("NonKeyAttributes")).build())
                     .build());
         }
         try {

@@ -27,12 +27,12 @@ record DeliveryChanges(RecipientKeyring keyring, RelayConfig.Delivery settings) 
     }
 
     /** What every first write of a delivery sets: who it is for and what it carries, and when its budget started. */
-    void firstWrite(ItemUpdate update, DeliveryJob job, String jobJson, boolean withAttempts) {
-        firstWrite(update, job, jobJson, withAttempts, true);
+    void firstWrite(ItemUpdate update, DeliveryJob job, boolean withAttempts) {
+        firstWrite(update, job, withAttempts, true);
     }
 
     /** @param budgetFromReceipt whether a new record's budget starts at ingest (false: the caller sets it) */
-    void firstWrite(ItemUpdate update, DeliveryJob job, String jobJson, boolean withAttempts, boolean budgetFromReceipt) {
+    void firstWrite(ItemUpdate update, DeliveryJob job, boolean withAttempts, boolean budgetFromReceipt) {
         boolean erased = ERASED.equals(job.recipient().address());
         update.setOnce("merchantId", s(job.merchantId()))
                 .setOnce("provider", s(job.provider().key()))
@@ -58,9 +58,6 @@ record DeliveryChanges(RecipientKeyring keyring, RelayConfig.Delivery settings) 
         }
         if (withAttempts) {
             update.setOnce("attempts", n(0));
-        }
-        if (jobJson != null && !erased) {
-            update.setOnce("job", s(jobJson));
         }
     }
 
@@ -117,9 +114,12 @@ record DeliveryChanges(RecipientKeyring keyring, RelayConfig.Delivery settings) 
                 .remove("nextAttemptAt");
     }
 
-    /** Takes the person out of the record: the address and its masked form read as erased; the index key and the job go. */
+    /**
+     * Takes the person out of the record: the address and its masked form read as erased, the index key goes. The job is
+     * kept apart ({@link DeliveryJobs}): whoever scrubs a record forgets it too.
+     */
     static ItemUpdate scrubRecipient(ItemUpdate update) {
-        return update.set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove("job").remove(Keys.RECIPIENT_KEY);
+        return update.set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove(Keys.RECIPIENT_KEY);
     }
 
     /** Condition: the record still carries {@code token} and is in {@code status}. */

@@ -32,11 +32,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 record DeliveryClaims(DeliveryRecords records, DeliveryChanges changes, RelayConfig.Delivery settings) {
 
-    ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, String credentialsDigest, Instant now) {
+    ClaimResult claim(DeliveryJob job, Budget budget, String credentialsDigest, Instant now) {
         String token = UUID.randomUUID().toString();
         Instant leaseUntil = now.plus(settings.lease());
         var update = new ItemUpdate();
-        changes.firstWrite(update, job, jobJson, true);
+        changes.firstWrite(update, job, true);
         update.set("status", s(DeliveryStatus.SENDING.name()))
                 .set("token", s(token))
                 .set("leaseUntil", n(leaseUntil.toEpochMilli()))

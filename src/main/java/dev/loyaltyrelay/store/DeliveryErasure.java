@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Erasure from delivery records: found by the keyed hash of the merchant's recipient (the records table's recipient
  * index), each record loses the person's address and kept job, and one still waiting is ended so it is never sent.
  */
-record DeliveryErasure(DeliveryRecords records, DeliveryChanges changes) {
+record DeliveryErasure(DeliveryRecords records, DeliveryChanges changes, DeliveryJobs jobs) {
 
     int eraseRecipient(String merchantId, Recipient recipient, Instant now) {
         String recipientKey = changes.recipientKey(merchantId, recipient);
@@ -42,6 +42,7 @@ record DeliveryErasure(DeliveryRecords records, DeliveryChanges changes) {
                     // Only an existing record: a write to one that went meanwhile would leave a partial item.
                     records.updateIf("erase delivery recipient", record.deliveryId(), update, "attribute_exists(" + update.name(Keys.PK) + ")");
                 }
+                jobs.forget(record.deliveryId(), record.receivedAt());
                 erased++;
             }
             startKey = Cursors.next(response);

@@ -72,7 +72,7 @@ record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
      * from what it shows, and the deferral written on the condition that the record is still as read (its status and
      * token, which every other write of an unfinished delivery changes); a lost race reads again.
      */
-    SettleResult defer(DeliveryJob job, String jobJson, DeliveryOutcome.Deferred deferred, Instant nextAttemptAt, Duration mostCredit,
+    SettleResult defer(DeliveryJob job, DeliveryOutcome.Deferred deferred, Instant nextAttemptAt, Duration mostCredit,
             boolean overLapsedLease, Instant now) {
         for (int tries = 0; tries < DEFERRAL_TRIES; tries++) {
             Map<String, AttributeValue> read = records.read("read delivery before deferring", job.deliveryId());
@@ -92,7 +92,7 @@ record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
 
             String token = UUID.randomUUID().toString();
             var update = new ItemUpdate();
-            changes.firstWrite(update, job, jobJson, true, false);
+            changes.firstWrite(update, job, true, false);
             DeliveryChanges.outcome(update, DeliveryStatus.DEFERRED, deferred, nextAttemptAt, null, now);
             update.set("token", s(token)).setFromOld("priorStatus", "status", s(NEW))
                     .set("budgetFrom", n(budgetFrom.toEpochMilli()))
@@ -127,11 +127,11 @@ record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
         return token == null ? "attribute_not_exists(" + update.name("token") + ")" : update.name("token") + " = " + update.value(s(token));
     }
 
-    SettleResult settle(DeliveryJob job, String jobJson, Settlement settlement, Instant now) {
+    SettleResult settle(DeliveryJob job, Settlement settlement, Instant now) {
         String token = UUID.randomUUID().toString();
         DeliveryOutcome outcome = settlement.outcome();
         var update = new ItemUpdate();
-        changes.firstWrite(update, job, jobJson, !outcome.providerCalled());
+        changes.firstWrite(update, job, !outcome.providerCalled());
         DeliveryChanges.outcome(update, settlement.status(), outcome, settlement.nextAttemptAt(), settlement.givenUpBy(), now);
         update.set("token", s(token)).setFromOld("priorStatus", "status", s(NEW));
         // Not over our own write: a wait repeated by the SDK would otherwise apply twice (and count twice).

@@ -65,12 +65,6 @@ record DeliveryRecords(DynamoDbClient dynamo, Tables tables) {
         return item == null ? Map.of() : item;
     }
 
-    Optional<String> job(String deliveryId) {
-        var item = DynamoCalls.call("read delivery job", () -> dynamo.getItem(r -> r.tableName(tables.records())
-                .key(key(deliveryId)).consistentRead(true).projectionExpression("#job").expressionAttributeNames(Map.of("#job", "job")))).item();
-        return Optional.ofNullable(item == null ? null : string(item, "job"));
-    }
-
     /** One page of a query of the records table ({@code query} names the index and conditions), from {@code startKey} or the start. */
     QueryResponse query(String operation, Map<String, AttributeValue> startKey, Consumer<QueryRequest.Builder> query) {
         return DynamoCalls.call(operation, () -> dynamo.query(r -> {

@@ -32,10 +32,10 @@ record DeliveryReopenings(DeliveryRecords records, DeliveryChanges changes) {
         return records.updateIfOrOwn("reopen delivery", record.deliveryId(), update, condition, token) ? Optional.of(token) : Optional.empty();
     }
 
-    boolean renewBudget(DeliveryJob job, String jobJson, Reopening reopening, Instant now) {
+    boolean renewBudget(DeliveryJob job, Reopening reopening, Instant now) {
         String token = UUID.randomUUID().toString();
         var update = new ItemUpdate();
-        changes.firstWrite(update, job, jobJson, false, false);
+        changes.firstWrite(update, job, false, false);
         DeliveryChanges.reopening(update, reopening, token, now);
         String condition = "attribute_not_exists(" + update.name(Keys.PK) + ") OR (" + DeliveryChanges.claimable(update, now, false) + ")";
         return records.updateIfOrOwn("renew delivery budget", job.deliveryId(), update, condition, token);

@@ -6,6 +6,8 @@ import dev.loyaltyrelay.domain.DeliveryLedger;
 import dev.loyaltyrelay.domain.DeliveryOutcome;
 import dev.loyaltyrelay.domain.DeliveryRecord;
 import dev.loyaltyrelay.domain.DeliveryStatus;
+import dev.loyaltyrelay.domain.DeliveryLedger.Claimed;
+import dev.loyaltyrelay.domain.DeliveryLedger.Settled;
 import dev.loyaltyrelay.domain.Recipient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -34,20 +36,26 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     private final DeliveryReopenings reopenings;
     private final DeliveryListing listing;
     private final DeliveryErasure erasure;
+    private final DeliveryJobs jobs;
 
     DynamoDeliveryLedger(DynamoDbClient dynamo, Tables tables, RecipientKeyring keyring, RelayConfig config) {
         this.records = new DeliveryRecords(dynamo, tables);
+        this.jobs = new DeliveryJobs(dynamo, tables, config.delivery().recordRetention());
         var changes = new DeliveryChanges(keyring, config.delivery());
         this.claims = new DeliveryClaims(records, changes, config.delivery());
         this.outcomes = new DeliveryOutcomes(records, changes);
         this.reopenings = new DeliveryReopenings(records, changes);
         this.listing = new DeliveryListing(records);
-        this.erasure = new DeliveryErasure(records, changes);
+        this.erasure = new DeliveryErasure(records, changes, jobs);
     }
 
     @Override
     public ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, String credentialsDigest, Instant now) {
-        return claims.claim(job, jobJson, budget, credentialsDigest, now);
+        ClaimResult claimed = claims.claim(job, budget, credentialsDigest, now);
+        if (claimed instanceof Claimed first && first.previousStatus() == null) {
+            keepOrForget(job, jobJson);
+        }
+        return claimed;
     }
 
     @Override
@@ -62,13 +70,13 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
 
     @Override
     public SettleResult settle(DeliveryJob job, String jobJson, Settlement settlement, Instant now) {
-        return outcomes.settle(job, jobJson, settlement, now);
+        return keptWith(job, jobJson, outcomes.settle(job, settlement, now));
     }
 
     @Override
     public SettleResult defer(DeliveryJob job, String jobJson, DeliveryOutcome.Deferred deferred, Instant nextAttemptAt, java.time.Duration mostCredit,
             boolean overLapsedLease, Instant now) {
-        return outcomes.defer(job, jobJson, deferred, nextAttemptAt, mostCredit, overLapsedLease, now);
+        return keptWith(job, jobJson, outcomes.defer(job, deferred, nextAttemptAt, mostCredit, overLapsedLease, now));
     }
 
     @Override
@@ -78,7 +86,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
 
     @Override
     public Optional<String> job(String deliveryId) {
-        return records.job(deliveryId);
+        return jobs.read(deliveryId);
     }
 
     @Override
@@ -88,12 +96,37 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
 
     @Override
     public boolean renewBudget(DeliveryJob job, String jobJson, Reopening reopening, Instant now) {
-        return reopenings.renewBudget(job, jobJson, reopening, now);
+        boolean renewed = reopenings.renewBudget(job, reopening, now);
+        if (renewed) {
+            // A redriven letter may be the first the store hears of the delivery: its job is kept unless one is already.
+            keepOrForget(job, jobJson);
+        }
+        return renewed;
     }
 
     @Override
     public boolean undoReopen(DeliveryRecord before, String reopenToken, Instant now) {
         return reopenings.undoReopen(before, reopenToken, now);
+    }
+
+    /** A first write of a record keeps the job beside it; one that erased the person forgets any job kept before. */
+    private SettleResult keptWith(DeliveryJob job, String jobJson, SettleResult settled) {
+        if (settled instanceof Settled written && (written.previousStatus() == null || erased(job))) {
+            keepOrForget(job, jobJson);
+        }
+        return settled;
+    }
+
+    private void keepOrForget(DeliveryJob job, String jobJson) {
+        if (erased(job)) {
+            jobs.forget(job.deliveryId(), job.receivedAt());
+        } else {
+            jobs.keep(job, jobJson);
+        }
+    }
+
+    private static boolean erased(DeliveryJob job) {
+        return Recipient.ERASED.equals(job.recipient().address());
     }
 
     @Override

@@ -5,6 +5,7 @@ import static dev.loyaltyrelay.store.Attributes.number;
 import static dev.loyaltyrelay.store.Attributes.s;
 import static dev.loyaltyrelay.store.Attributes.string;
 
+import dev.loyaltyrelay.config.RelayConfig;
 import dev.loyaltyrelay.domain.DeliveryFigures.Counted;
 import dev.loyaltyrelay.domain.DeliveryFigures.Outcome;
 import dev.loyaltyrelay.domain.DeliveryStatus;
@@ -30,14 +31,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @ApplicationScoped
 public class DynamoReceiptLedger implements ReceiptLedger {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DynamoReceiptLedger.class);
+
     /** Ids the index may hold for one message id (the same id at two providers, or two merchants): read a few, not all. */
     private static final int MOST_MATCHES = 10;
     private static final int MOST_PAGES = 20;
 
     private final DeliveryRecords records;
+    private final DeliveryJobs jobs;
 
-    DynamoReceiptLedger(DynamoDbClient dynamo, Tables tables) {
+    DynamoReceiptLedger(DynamoDbClient dynamo, Tables tables, RelayConfig config) {
         this.records = new DeliveryRecords(dynamo, tables);
+        this.jobs = new DeliveryJobs(dynamo, tables, config.delivery().recordRetention());
     }
 
     @Override
@@ -70,7 +75,8 @@ public class DynamoReceiptLedger implements ReceiptLedger {
                     + " AND " + moves;
             ConditionalUpdate written = records.update("apply receipt", deliveryId, update, condition);
             if (written.applied()) {
-                return new Applied(deliveryId, string(written.item(), "job"), string(written.item(), "credentialsDigest"));
+                // Only a failure is followed up (an opt-out, a refused template or account): only then is the job read.
+                return new Applied(deliveryId, state == ReceiptState.FAILED ? keptJob(deliveryId) : null, string(written.item(), "credentialsDigest"));
             }
             Map<String, AttributeValue> existing = written.item();
             if (merchantId.equals(string(existing, "merchantId")) && provider.key().equals(string(existing, "provider"))) {
@@ -78,6 +84,16 @@ public class DynamoReceiptLedger implements ReceiptLedger {
             }
         }
         return result;
+    }
+
+    /** The job kept for the delivery; null when none is, or the store does not answer (the receipt is applied regardless). */
+    private String keptJob(String deliveryId) {
+        try {
+            return jobs.read(deliveryId).orElse(null);
+        } catch (RuntimeException unread) {
+            LOG.warnf("delivery %s: its job was not read to follow up a failure receipt (%s)", deliveryId, unread.getClass().getSimpleName());
+            return null;
+        }
     }
 
     @Override

@@ -31,6 +31,7 @@ public class CapacityMeter implements ExecutionInterceptor {
     private static final AtomicLong WRITES = new AtomicLong();
     private static final Map<String, Double> WRITE_UNITS = new TreeMap<>();
     private static final Map<String, Double> READ_UNITS = new TreeMap<>();
+    private static final Map<String, Long> WRITE_KINDS = new TreeMap<>();
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
@@ -58,6 +59,7 @@ public class CapacityMeter implements ExecutionInterceptor {
         boolean write = isWrite(context.request());
         if (write) {
             WRITES.incrementAndGet();
+            countKind(context.request());
         }
         context.response().getValueForField("ConsumedCapacity", Object.class).ifPresent(c -> add(c, write));
     }
@@ -71,6 +73,36 @@ public class CapacityMeter implements ExecutionInterceptor {
             synchronized (WRITE_UNITS) {
                 WRITE_UNITS.merge("(failed conditions)", 1.0, Double::sum);
             }
+        }
+    }
+
+    /** Which writes they were: the operation and the kind of item (its partition key up to the first {@code #}). */
+    private static void countKind(Object request) {
+        String kind = switch (request) {
+            case PutItemRequest r -> "Put " + prefix(r.item().get("pk"));
+            case UpdateItemRequest r -> "Update " + prefix(r.key().get("pk"));
+            case DeleteItemRequest r -> "Delete " + prefix(r.key().get("pk"));
+            case BatchWriteItemRequest r -> "BatchWrite";
+            case TransactWriteItemsRequest r -> "TransactWrite";
+            default -> "?";
+        };
+        synchronized (WRITE_UNITS) {
+            WRITE_KINDS.merge(kind, 1L, Long::sum);
+        }
+    }
+
+    private static String prefix(software.amazon.awssdk.services.dynamodb.model.AttributeValue key) {
+        if (key == null || key.s() == null) {
+            return "?";
+        }
+        int hash = key.s().indexOf('#');
+        return hash < 0 ? key.s() : key.s().substring(0, hash + 1);
+    }
+
+    /** Writes by operation and kind of item, e.g. {@code Update DELIVERY#=40}. */
+    public static Map<String, Long> writeKinds() {
+        synchronized (WRITE_UNITS) {
+            return new TreeMap<>(WRITE_KINDS);
         }
     }
 
@@ -113,6 +145,7 @@ public class CapacityMeter implements ExecutionInterceptor {
         synchronized (WRITE_UNITS) {
             WRITE_UNITS.clear();
             READ_UNITS.clear();
+            WRITE_KINDS.clear();
         }
     }
 

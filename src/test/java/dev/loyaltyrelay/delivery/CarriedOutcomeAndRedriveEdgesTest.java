@@ -11,6 +11,7 @@ import static dev.loyaltyrelay.delivery.DeliveryFixture.ZOKO_PATH;
 import static dev.loyaltyrelay.delivery.DeliveryFixture.calls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -213,6 +214,7 @@ class CarriedOutcomeAndRedriveEdgesTest {
         assertEquals(DeliveryStatus.SUPPRESSED, fixture.record(job).status());
         assertNotEquals(MOBILE, item.get("recipient").s(), "the erased person's address is back on a record (" + item.keySet() + ")");
         assertFalse(item.containsKey("job"), "the erased person's job (address and event properties) is back on a record");
+        assertTrue(ledger.job(job.deliveryId()).isEmpty(), "the erased person's job (address and event properties) is kept beside the record");
     }
 
     // ---- figures ----

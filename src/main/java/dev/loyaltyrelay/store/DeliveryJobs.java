@@ -1,0 +1,128 @@
+package dev.loyaltyrelay.store;
+
+import static dev.loyaltyrelay.store.Attributes.n;
+import static dev.loyaltyrelay.store.Attributes.s;
+
+import dev.loyaltyrelay.domain.DeliveryJob;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The job a delivery record keeps for a resend and for following up a failure its provider reports later: an item of its
+ * own beside the record ({@code DELIVERY#<id>} / {@code JOB}), deflated, written once.
+ *
+ * <p>Why not on the record: every update of an item is billed at the size of the item, and a delivery's record is updated
+ * two or more times (claim, outcome, receipts). A job carrying a 20 KB event's properties made each of those writes, and
+ * the merchant index's copy of each, cost 20 write units. Kept apart, the record stays under 1 KB and the job is paid for
+ * once, at its deflated size.
+ *
+ * <p>An erased person's job is replaced by a tombstone, and a job is only ever written where no item is yet: a job written
+ * after an erasure found its record (a claim racing the erasure) cannot bring the person back.
+ */
+record DeliveryJobs(DynamoDbClient dynamo, Tables tables, Duration retention) {
+
+    static final String JOB = "JOB";
+    private static final Logger LOG = Logger.getLogger(DeliveryJobs.class);
+    private static final String DEFLATED_JOB = "job";
+    private static final String ERASED = "erased";
+
+    /**
+     * Keeps the job of a delivery whose record was just written for the first time. Best effort: a job not kept is a
+     * resend answered {@code job_gone} later, never a delivery held up now.
+     */
+    void keep(DeliveryJob job, String jobJson) {
+        if (jobJson == null) {
+            return;
+        }
+        var item = Map.of(Keys.PK, s(Keys.delivery(job.deliveryId())), Keys.SK, s(JOB),
+                DEFLATED_JOB, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(deflate(jobJson))),
+                Keys.EXPIRES_AT, n(expiresAt(job.receivedAt())));
+        try {
+            DynamoCalls.call("keep delivery job", () -> dynamo.putItem(r -> r.tableName(tables.records()).item(item)
+                    .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))));
+        } catch (ConditionalCheckFailedException keptOrErased) {
+            // Kept by an earlier attempt, or its person was erased meanwhile: either way nothing is to change.
+        } catch (RuntimeException notKept) {
+            LOG.warnf("delivery %s: its job was not kept for a resend (%s)", job.deliveryId(), notKept.getClass().getSimpleName());
+        }
+    }
+
+    /** The kept job, or empty when none was kept, it expired, or its person was erased. */
+    Optional<String> read(String deliveryId) {
+        var item = DynamoCalls.call("read delivery job", () -> dynamo.getItem(r -> r.tableName(tables.records()).key(key(deliveryId))
+                .consistentRead(true))).item();
+        if (item == null || !item.containsKey(DEFLATED_JOB) || item.containsKey(ERASED)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(inflate(item.get(DEFLATED_JOB).b().asByteArrayUnsafe()));
+        } catch (IllegalStateException unreadable) {
+            LOG.warnf("delivery %s: its kept job cannot be read (%s)", deliveryId, unreadable.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Replaces the job with a tombstone, whether one was kept or not (the erasure's write; failing, it fails the erasure). */
+    void forget(String deliveryId, Instant receivedAt) {
+        var item = Map.of(Keys.PK, s(Keys.delivery(deliveryId)), Keys.SK, s(JOB), ERASED, AttributeValue.fromBool(true),
+                Keys.EXPIRES_AT, n(expiresAt(receivedAt)));
+        DynamoCalls.call("forget delivery job", () -> dynamo.putItem(r -> r.tableName(tables.records()).item(item)));
+    }
+
+    private long expiresAt(Instant receivedAt) {
+        return receivedAt.plus(retention).getEpochSecond();
+    }
+
+    static Map<String, AttributeValue> key(String deliveryId) {
+        return Map.of(Keys.PK, s(Keys.delivery(deliveryId)), Keys.SK, s(JOB));
+    }
+
+    static byte[] deflate(String text) {
+        var deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+        try {
+            deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
+            deflater.finish();
+            var out = new ByteArrayOutputStream(Math.max(64, text.length() / 3));
+            byte[] buffer = new byte[4096];
+            while (!deflater.finished()) {
+                out.write(buffer, 0, deflater.deflate(buffer));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    static String inflate(byte[] deflated) {
+        var inflater = new Inflater();
+        try {
+            inflater.setInput(deflated);
+            var out = new ByteArrayOutputStream(deflated.length * 4);
+            byte[] buffer = new byte[4096];
+            while (!inflater.finished()) {
+                int read = inflater.inflate(buffer);
+                if (read == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new IllegalStateException("a kept job ends before its end");
+                }
+                out.write(buffer, 0, read);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (DataFormatException corrupt) {
+            throw new IllegalStateException("a kept job is not deflated data", corrupt);
+        } finally {
+            inflater.end();
+        }
+    }
+}
