@@ -47,7 +47,29 @@ public final class RecipientResolver {
 
     static final int MAX_EMAIL_LENGTH = 254;
 
+    /**
+     * A warm container's recent answers: ingest parses an event's number for the customer and again for its deliveries,
+     * and a burst repeats the same customers (libphonenumber's parse and validation were a tenth of ingest's CPU).
+     * Bounded: cleared when full, as a burst of distinct numbers has nothing to gain from any of it.
+     */
+    private static final int REMEMBERED_NUMBERS = 4_096;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Optional<String>> RECENT_NUMBERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     public static Optional<String> mobileToE164(String text, String defaultCountry) {
+        String key = defaultCountry + '\u0000' + text;
+        Optional<String> known = RECENT_NUMBERS.get(key);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> e164 = parseToE164(text, defaultCountry);
+        if (RECENT_NUMBERS.size() >= REMEMBERED_NUMBERS) {
+            RECENT_NUMBERS.clear();
+        }
+        RECENT_NUMBERS.put(key, e164);
+        return e164;
+    }
+
+    private static Optional<String> parseToE164(String text, String defaultCountry) {
         try {
             var number = PHONES.parse(text, defaultCountry);
             if (!PHONES.isValidNumber(number)) {

@@ -193,8 +193,9 @@ public class DynamoTrafficObservations implements TrafficObservations {
             expression.append(expression.isEmpty() ? "" : " ").append("ADD ").append(String.join(", ", add));
         }
         // Keep only the placeholders the expression names: DynamoDB refuses unused ones.
-        values.keySet().removeIf(placeholder -> !mentions(expression, placeholder));
-        attributeNames.keySet().removeIf(placeholder -> !mentions(expression, placeholder));
+        String written = expression.toString();
+        values.keySet().removeIf(placeholder -> !mentions(written, placeholder));
+        attributeNames.keySet().removeIf(placeholder -> !mentions(written, placeholder));
         var request = UpdateItemRequest.builder().tableName(tables.config())
                 .key(Map.of(Keys.PK, AttributeValue.fromS(partition(merchantId)), Keys.SK, AttributeValue.fromS("TOPIC#" + event.topic())))
                 .updateExpression(expression.toString())
@@ -214,8 +215,7 @@ public class DynamoTrafficObservations implements TrafficObservations {
     }
 
     /** Whether {@code placeholder} occurs in the expression as a whole token ({@code :t1} is not in {@code :t12}). */
-    private static boolean mentions(CharSequence expression, String placeholder) {
-        String text = expression.toString();
+    private static boolean mentions(String text, String placeholder) {
         for (int at = text.indexOf(placeholder); at >= 0; at = text.indexOf(placeholder, at + 1)) {
             int end = at + placeholder.length();
             if (end == text.length() || !Character.isLetterOrDigit(text.charAt(end))) {

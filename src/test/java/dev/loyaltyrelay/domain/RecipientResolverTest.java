@@ -21,6 +21,23 @@ class RecipientResolverTest {
     }
 
     @Test
+    void aRememberedAnswer_isTheNumbersInItsOwnCountry_only() {
+        // The container remembers recent answers (issue 16): the same text under another default country is another question.
+        for (int round = 0; round < 3; round++) {
+            assertEquals("+919876543210", address(mobile("98765 43210", "IN")));
+            assertEquals("+4915123456789", address(mobile("0151 23456789", "DE")));
+            assertEquals("+33612345678", address(mobile("06 12 34 56 78", "FR")));
+            assertInstanceOf(RecipientResolver.Unresolved.class, mobile("06 12 34 56 78", "IN"));
+            assertInstanceOf(RecipientResolver.Unresolved.class, mobile("98765 4321", "IN"));
+        }
+        for (int i = 0; i < 5_000; i++) {
+            // More distinct numbers than it remembers: it forgets and goes on answering rightly.
+            assertEquals(String.format("+91987%07d", i), address(mobile(String.format("987%07d", i), "IN")));
+        }
+        assertEquals("+919876543210", address(mobile("98765 43210", "IN")));
+    }
+
+    @Test
     void mobiles_areNormalisedToE164_withTheMerchantsDefaultCountry() {
         assertEquals("+919876543210", address(mobile("98765 43210", "IN")));
         assertEquals("+919876543210", address(mobile("+91 98765-43210", "US")));

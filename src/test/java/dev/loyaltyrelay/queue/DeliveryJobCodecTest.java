@@ -85,6 +85,18 @@ class DeliveryJobCodecTest {
     }
 
     @Test
+    void anAmountWithTrailingZeros_travelsAsTheJobHoldsIt() {
+        // The job was once built as a tree first, which wrote 100.50 as 100.5; written directly, a decimal travels as the
+        // job holds it and reads back the same (how a template shows it is VariableRenderer's business).
+        String text = codec.encode(job());
+        assertTrue(text.contains("\"amount\":100.50"), text);
+        Object amount = codec.decode(text).properties().get("amount");
+        assertEquals(new BigDecimal("100.50"), amount);
+        assertEquals("100.50", ((BigDecimal) amount).toPlainString());
+        assertEquals(text, codec.encode(codec.decode(text)));
+    }
+
+    @Test
     void theJobCarriesItsCategory_andAJobWrittenWithoutOne_readsAsMarketing() {
         var job = job();
         var transactional = new DeliveryJob(job.schemaVersion(), job.deliveryId(), job.merchantId(), job.nectorDeliveryId(), job.topic(),

@@ -47,10 +47,14 @@ final class DeliveryFanOut {
         List<Queued> queued = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         TopicCategory category = catalogue.categoryFor(merchant, event.topic());
+        // Integrations on the same common property resolve the same recipient: the number is parsed once per event.
+        var resolutions = new java.util.EnumMap<dev.loyaltyrelay.domain.CommonProperty, RecipientResolver.Resolution>(
+                dev.loyaltyrelay.domain.CommonProperty.class);
         for (Route route : routes) {
             var integration = route.integration();
             var mapping = route.mapping();
-            var resolution = RecipientResolver.resolve(integration.commonProperty(), event.properties(), merchant.defaultCountry());
+            var resolution = resolutions.computeIfAbsent(integration.commonProperty(),
+                    property -> RecipientResolver.resolve(property, event.properties(), merchant.defaultCountry()));
             if (resolution instanceof RecipientResolver.Unresolved unresolved) {
                 skipped.add(new Skipped(integration.provider().key(), integration.integrationId(), mapping.mappingId(), unresolved.reason()));
                 counters.skipped(integration.provider().key(), unresolved.reason());

@@ -55,18 +55,27 @@ public final class NectorSignature {
         return matches(headerValue, secret, body, BodySignatureScheme.RAW_BODY);
     }
 
-    /**
-     * The candidate scheme under which the header carries this body's HMAC, if any. Every candidate is computed, so the
-     * time taken does not tell which one came closer.
-     */
+    /** The candidate scheme under which the header carries this body's HMAC, if any; {@link BodySignatureScheme#RAW_BODY} first. */
     public static Optional<BodySignatureScheme> matchingScheme(String headerValue, byte[] secret, byte[] body) {
-        Optional<BodySignatureScheme> found = Optional.empty();
+        return matchingScheme(headerValue, secret, body, BodySignatureScheme.RAW_BODY);
+    }
+
+    /**
+     * The candidate scheme under which the header carries this body's HMAC, if any, trying {@code likeliest} first and
+     * stopping at a match. The sorted scheme's input costs a sort of the body (15% of ingest's CPU at 20 KB when both were
+     * always computed); skipping it tells a caller only that an earlier scheme matched, which only a holder of the secret
+     * can bring about. Each comparison is constant-time.
+     */
+    public static Optional<BodySignatureScheme> matchingScheme(String headerValue, byte[] secret, byte[] body, BodySignatureScheme likeliest) {
+        if (matches(headerValue, secret, body, likeliest)) {
+            return Optional.of(likeliest);
+        }
         for (BodySignatureScheme scheme : BodySignatureScheme.values()) {
-            if (matches(headerValue, secret, body, scheme) && found.isEmpty()) {
-                found = Optional.of(scheme);
+            if (scheme != likeliest && matches(headerValue, secret, body, scheme)) {
+                return Optional.of(scheme);
             }
         }
-        return found;
+        return Optional.empty();
     }
 
     private static boolean matches(String headerValue, byte[] secret, byte[] body, BodySignatureScheme scheme) {

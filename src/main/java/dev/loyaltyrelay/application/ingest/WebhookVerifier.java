@@ -90,10 +90,12 @@ final class WebhookVerifier {
         }
 
         Optional<String> hmacAlgorithm = request.single(NectorHeaders.BODY_HMAC_ALGO);
-        Optional<BodySignatureScheme> scheme = hmacAlgorithm.isEmpty() || NectorSignature.SUPPORTED_ALGORITHM.equalsIgnoreCase(hmacAlgorithm.get())
-                ? NectorSignature.matchingScheme(request.single(NectorHeaders.BODY_HMAC).orElse(null), matched.get().secret(), request.body())
-                : Optional.empty();
         boolean enforced = merchant.signaturePolicy() == SignaturePolicy.ENFORCE;
+        // The scheme the merchant's traffic matched before is tried first: most events stop there.
+        Optional<BodySignatureScheme> scheme = hmacAlgorithm.isEmpty() || NectorSignature.SUPPORTED_ALGORITHM.equalsIgnoreCase(hmacAlgorithm.get())
+                ? NectorSignature.matchingScheme(request.single(NectorHeaders.BODY_HMAC).orElse(null), matched.get().secret(), request.body(),
+                        merchant.enforcedScheme())
+                : Optional.empty();
         // Enforcing, only the scheme the merchant's traffic matched counts: the SDK's scheme cannot tell a body from its anagrams.
         if (scheme.isPresent() && (!enforced || scheme.get() == merchant.enforcedScheme())) {
             return Step.proceed(new Authentic(known, BodySignature.VERIFIED, scheme));

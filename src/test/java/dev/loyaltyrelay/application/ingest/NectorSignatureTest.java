@@ -87,6 +87,12 @@ class NectorSignatureTest {
         assertEquals(Optional.of(BodySignatureScheme.SORTED_URLENCODED),
                 NectorSignature.matchingScheme(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sortedMac)), secret, bytes));
         assertEquals(Optional.empty(), NectorSignature.matchingScheme(sortedMac, secret, (body + " ").getBytes(StandardCharsets.UTF_8)));
+        // Whichever scheme is tried first, the one that matches is the answer.
+        for (BodySignatureScheme likeliest : BodySignatureScheme.values()) {
+            assertEquals(Optional.of(BodySignatureScheme.RAW_BODY), NectorSignature.matchingScheme(rawBodyMac, secret, bytes, likeliest));
+            assertEquals(Optional.of(BodySignatureScheme.SORTED_URLENCODED), NectorSignature.matchingScheme(sortedMac, secret, bytes, likeliest));
+            assertEquals(Optional.empty(), NectorSignature.matchingScheme(sortedMac, "other".getBytes(StandardCharsets.UTF_8), bytes, likeliest));
+        }
     }
 
     @Test
