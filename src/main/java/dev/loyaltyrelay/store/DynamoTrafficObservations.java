@@ -193,9 +193,9 @@ public class DynamoTrafficObservations implements TrafficObservations {
             expression.append(expression.isEmpty() ? "" : " ").append("ADD ").append(String.join(", ", add));
         }
         // Keep only the placeholders the expression names: DynamoDB refuses unused ones.
-        String written = expression.toString();
-        values.keySet().removeIf(placeholder -> !mentions(written, placeholder));
-        attributeNames.keySet().removeIf(placeholder -> !mentions(written, placeholder));
+        Set<String> named = placeholders(expression);
+        values.keySet().removeIf(placeholder -> !named.contains(placeholder));
+        attributeNames.keySet().removeIf(placeholder -> !named.contains(placeholder));
         var request = UpdateItemRequest.builder().tableName(tables.config())
                 .key(Map.of(Keys.PK, AttributeValue.fromS(partition(merchantId)), Keys.SK, AttributeValue.fromS("TOPIC#" + event.topic())))
                 .updateExpression(expression.toString())
@@ -215,14 +215,24 @@ public class DynamoTrafficObservations implements TrafficObservations {
     }
 
     /** Whether {@code placeholder} occurs in the expression as a whole token ({@code :t1} is not in {@code :t12}). */
-    private static boolean mentions(String text, String placeholder) {
-        for (int at = text.indexOf(placeholder); at >= 0; at = text.indexOf(placeholder, at + 1)) {
-            int end = at + placeholder.length();
-            if (end == text.length() || !Character.isLetterOrDigit(text.charAt(end))) {
-                return true;
+    /** The placeholders ({@code #name}, {@code :value}) an expression names, read in one pass. */
+    static Set<String> placeholders(CharSequence expression) {
+        Set<String> found = new HashSet<>();
+        int length = expression.length();
+        for (int at = 0; at < length; at++) {
+            char c = expression.charAt(at);
+            if (c == '#' || c == ':') {
+                int end = at + 1;
+                while (end < length && Character.isLetterOrDigit(expression.charAt(end))) {
+                    end++;
+                }
+                if (end > at + 1) {
+                    found.add(expression.subSequence(at, end).toString());
+                }
+                at = end - 1;
             }
         }
-        return false;
+        return found;
     }
 
     @Override
