@@ -37,6 +37,11 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     private final DeliveryListing listing;
     private final DeliveryErasure erasure;
     private final DeliveryJobs jobs;
+    /** Jobs being kept, by delivery id, until their outcome is written (bounded: a claim never followed by one is dropped). */
+    private final java.util.Map<String, java.util.concurrent.Future<?>> keeping = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MOST_PENDING_KEEPS = 1_000;
+    private static final java.util.concurrent.ExecutorService KEEPERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DynamoDeliveryLedger.class);
 
     DynamoDeliveryLedger(DynamoDbClient dynamo, Tables tables, RecipientKeyring keyring, RelayConfig config) {
         this.records = new DeliveryRecords(dynamo, tables);
@@ -53,18 +58,24 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     public ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, String credentialsDigest, Instant now) {
         ClaimResult claimed = claims.claim(job, budget, credentialsDigest, now);
         if (claimed instanceof Claimed first && first.previousStatus() == null) {
-            keepOrForget(job, jobJson);
+            // Kept while the provider is called (the outcome's write waits for it): not one more wait before the call.
+            if (keeping.size() > MOST_PENDING_KEEPS) {
+                keeping.values().removeIf(java.util.concurrent.Future::isDone);
+            }
+            keeping.put(job.deliveryId(), KEEPERS.submit(() -> keepOrForget(job, jobJson)));
         }
         return claimed;
     }
 
     @Override
     public WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now) {
+        awaitKept(claim.deliveryId());
         return outcomes.record(claim, status, outcome, nextAttemptAt, null, now);
     }
 
     @Override
     public WriteResult recordGivenUp(Claimed claim, DeliveryOutcome outcome, String givenUpBy, Instant now) {
+        awaitKept(claim.deliveryId());
         return outcomes.record(claim, DeliveryStatus.EXHAUSTED, outcome, null, givenUpBy, now);
     }
 
@@ -115,6 +126,21 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
             keepOrForget(job, jobJson);
         }
         return settled;
+    }
+
+    /** Waits for the job a claim began keeping, so an outcome is never written before its delivery's job. */
+    private void awaitKept(String deliveryId) {
+        var pending = keeping.remove(deliveryId);
+        if (pending == null) {
+            return;
+        }
+        try {
+            pending.get();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException failed) {
+            LOG.warnf("delivery %s: its job was not kept for a resend (%s)", deliveryId, failed.getCause().getClass().getSimpleName());
+        }
     }
 
     private void keepOrForget(DeliveryJob job, String jobJson) {
