@@ -115,11 +115,12 @@ record DeliveryChanges(RecipientKeyring keyring, RelayConfig.Delivery settings) 
     }
 
     /**
-     * Takes the person out of the record: the address and its masked form read as erased, the index key goes. The job is
-     * kept apart ({@link DeliveryJobs}): whoever scrubs a record forgets it too.
+     * Takes the person out of the record: the address and its masked form read as erased, the index key and a job the
+     * record carries (one that could not be kept apart) go. The job kept apart ({@link DeliveryJobs}) is forgotten by
+     * whoever scrubs, before the scrub.
      */
     static ItemUpdate scrubRecipient(ItemUpdate update) {
-        return update.set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove(Keys.RECIPIENT_KEY);
+        return update.set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove(DeliveryRecords.FALLBACK_JOB).remove(Keys.RECIPIENT_KEY);
     }
 
     /** Condition: the record still carries {@code token} and is in {@code status}. */

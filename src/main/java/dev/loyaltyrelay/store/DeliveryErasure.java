@@ -36,13 +36,15 @@ record DeliveryErasure(DeliveryRecords records, DeliveryChanges changes, Deliver
                     continue;
                 }
                 DeliveryRecord record = found.get();
+                // The job's tombstone first: the scrub takes the record out of this index, so an erasure that failed after it
+                // would not find the record again when repeated.
+                jobs.forget(record.deliveryId(), record.receivedAt());
                 boolean waiting = record.status() == DeliveryStatus.RETRY_SCHEDULED || record.status() == DeliveryStatus.DEFERRED;
                 if (!waiting || !suppressErased(record, now)) {
                     var update = DeliveryChanges.scrubRecipient(new ItemUpdate());
                     // Only an existing record: a write to one that went meanwhile would leave a partial item.
                     records.updateIf("erase delivery recipient", record.deliveryId(), update, "attribute_exists(" + update.name(Keys.PK) + ")");
                 }
-                jobs.forget(record.deliveryId(), record.receivedAt());
                 erased++;
             }
             startKey = Cursors.next(response);

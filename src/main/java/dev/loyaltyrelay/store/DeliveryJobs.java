@@ -39,23 +39,25 @@ record DeliveryJobs(DynamoDbClient dynamo, Tables tables, Duration retention) {
     private static final String ERASED = "erased";
 
     /**
-     * Keeps the job of a delivery whose record was just written for the first time. Best effort: a job not kept is a
-     * resend answered {@code job_gone} later, never a delivery held up now.
+     * Keeps the job of a delivery whose record was just written, unless a job (or an erasure's tombstone) is there already.
+     * Never throws: a job not kept must not hold a delivery up.
+     *
+     * @return true when a job or tombstone is there now; false when the store did not answer
      */
-    void keep(DeliveryJob job, String jobJson) {
-        if (jobJson == null) {
-            return;
-        }
+    boolean keep(DeliveryJob job, String jobJson) {
         var item = Map.of(Keys.PK, s(Keys.delivery(job.deliveryId())), Keys.SK, s(JOB),
                 DEFLATED_JOB, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(deflate(jobJson))),
                 Keys.EXPIRES_AT, n(expiresAt(job.receivedAt())));
         try {
             DynamoCalls.call("keep delivery job", () -> dynamo.putItem(r -> r.tableName(tables.records()).item(item)
                     .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))));
+            return true;
         } catch (ConditionalCheckFailedException keptOrErased) {
             // Kept by an earlier attempt, or its person was erased meanwhile: either way nothing is to change.
+            return true;
         } catch (RuntimeException notKept) {
-            LOG.warnf("delivery %s: its job was not kept for a resend (%s)", job.deliveryId(), notKept.getClass().getSimpleName());
+            LOG.warnf("delivery %s: its job was not kept beside the record (%s)", job.deliveryId(), notKept.getClass().getSimpleName());
+            return false;
         }
     }
 
@@ -74,7 +76,10 @@ record DeliveryJobs(DynamoDbClient dynamo, Tables tables, Duration retention) {
         }
     }
 
-    /** Replaces the job with a tombstone, whether one was kept or not (the erasure's write; failing, it fails the erasure). */
+    /**
+     * Replaces the job with a tombstone, whether one was kept or not. Failing, it throws: the erasure (or outcome) that
+     * asked fails before it scrubs the record, so its retry still finds the record through the recipient index.
+     */
     void forget(String deliveryId, Instant receivedAt) {
         var item = Map.of(Keys.PK, s(Keys.delivery(deliveryId)), Keys.SK, s(JOB), ERASED, AttributeValue.fromBool(true),
                 Keys.EXPIRES_AT, n(expiresAt(receivedAt)));

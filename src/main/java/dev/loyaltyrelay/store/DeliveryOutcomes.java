@@ -35,9 +35,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Outcomes written to delivery records: under the claim of the attempt that called, or settled without a call. */
 record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
 
-    /** The claimed attempt's outcome, giving the lease up; {@code givenUpBy} only for a delivery given up ({@code EXHAUSTED}). */
-    WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, String givenUpBy, Instant now) {
+    /**
+     * The claimed attempt's outcome, giving the lease up; {@code givenUpBy} only for a delivery given up ({@code EXHAUSTED});
+     * {@code jobNotKept} (deflated) when the job could not be kept beside the record, so the record keeps it instead.
+     */
+    WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, String givenUpBy, byte[] jobNotKept,
+            Instant now) {
         var update = new ItemUpdate();
+        if (jobNotKept != null) {
+            update.set(DeliveryRecords.FALLBACK_JOB, AttributeValue.fromB(software.amazon.awssdk.core.SdkBytes.fromByteArrayUnsafe(jobNotKept)));
+        }
         DeliveryChanges.outcome(update, status, outcome, nextAttemptAt, givenUpBy, now);
         if (status == DeliveryStatus.DEFERRED && nextAttemptAt != null) {
             // Deferred under a claim (an attempt that took a lapsed claim over): credited as an unclaimed deferral is. The

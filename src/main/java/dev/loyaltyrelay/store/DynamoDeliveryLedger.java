@@ -38,7 +38,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     private final DeliveryErasure erasure;
     private final DeliveryJobs jobs;
     /** Jobs being kept, by delivery id, until their outcome is written (bounded: a claim never followed by one is dropped). */
-    private final java.util.Map<String, java.util.concurrent.Future<?>> keeping = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, PendingKeep> keeping = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MOST_PENDING_KEEPS = 1_000;
     private static final java.util.concurrent.ExecutorService KEEPERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DynamoDeliveryLedger.class);
@@ -57,26 +57,25 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     @Override
     public ClaimResult claim(DeliveryJob job, String jobJson, Budget budget, String credentialsDigest, Instant now) {
         ClaimResult claimed = claims.claim(job, budget, credentialsDigest, now);
-        if (claimed instanceof Claimed first && first.previousStatus() == null) {
-            // Kept while the provider is called (the outcome's write waits for it): not one more wait before the call.
+        if (claimed instanceof Claimed && jobJson != null) {
+            // Every claim keeps the job unless one is kept (a claim whose answer was lost, or whose function died before its
+            // keep, is followed by one that does); kept while the provider is called, and the outcome's write waits for it.
             if (keeping.size() > MOST_PENDING_KEEPS) {
-                keeping.values().removeIf(java.util.concurrent.Future::isDone);
+                keeping.values().removeIf(pending -> pending.done().isDone());
             }
-            keeping.put(job.deliveryId(), KEEPERS.submit(() -> keepOrForget(job, jobJson)));
+            keeping.put(job.deliveryId(), new PendingKeep(KEEPERS.submit(() -> keepOrForget(job, jobJson)), job, jobJson));
         }
         return claimed;
     }
 
     @Override
     public WriteResult record(Claimed claim, DeliveryStatus status, DeliveryOutcome outcome, Instant nextAttemptAt, Instant now) {
-        awaitKept(claim.deliveryId());
-        return outcomes.record(claim, status, outcome, nextAttemptAt, null, now);
+        return outcomes.record(claim, status, outcome, nextAttemptAt, null, jobNotKept(claim, outcome, now), now);
     }
 
     @Override
     public WriteResult recordGivenUp(Claimed claim, DeliveryOutcome outcome, String givenUpBy, Instant now) {
-        awaitKept(claim.deliveryId());
-        return outcomes.record(claim, DeliveryStatus.EXHAUSTED, outcome, null, givenUpBy, now);
+        return outcomes.record(claim, DeliveryStatus.EXHAUSTED, outcome, null, givenUpBy, jobNotKept(claim, outcome, now), now);
     }
 
     @Override
@@ -97,7 +96,8 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
 
     @Override
     public Optional<String> job(String deliveryId) {
-        return jobs.read(deliveryId);
+        Optional<String> kept = jobs.read(deliveryId);
+        return kept.isPresent() ? kept : records.fallbackJob(deliveryId);
     }
 
     @Override
@@ -108,9 +108,9 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     @Override
     public boolean renewBudget(DeliveryJob job, String jobJson, Reopening reopening, Instant now) {
         boolean renewed = reopenings.renewBudget(job, reopening, now);
-        if (renewed) {
+        if (renewed && jobJson != null) {
             // A redriven letter may be the first the store hears of the delivery: its job is kept unless one is already.
-            keepOrForget(job, jobJson);
+            keepOrForgetNow(job, jobJson);
         }
         return renewed;
     }
@@ -120,35 +120,68 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         return reopenings.undoReopen(before, reopenToken, now);
     }
 
-    /** A first write of a record keeps the job beside it; one that erased the person forgets any job kept before. */
+    /** A write of the record keeps the job beside it (unless one is kept); one that erased the person forgets it. */
     private SettleResult keptWith(DeliveryJob job, String jobJson, SettleResult settled) {
-        if (settled instanceof Settled written && (written.previousStatus() == null || erased(job))) {
-            keepOrForget(job, jobJson);
+        if (settled instanceof Settled && (jobJson != null || erased(job))) {
+            keepOrForgetNow(job, jobJson);
         }
         return settled;
     }
 
-    /** Waits for the job a claim began keeping, so an outcome is never written before its delivery's job. */
-    private void awaitKept(String deliveryId) {
-        var pending = keeping.remove(deliveryId);
-        if (pending == null) {
-            return;
+    /** A keep begun by a claim, with what it keeps (written onto the record by the outcome when the keep failed). */
+    private record PendingKeep(java.util.concurrent.Future<Boolean> done, DeliveryJob job, String jobJson) {
+    }
+
+    /**
+     * Before a claim's outcome is written: waits for the job its claim began keeping, and says what the outcome's write
+     * must carry itself because the keep failed (the deflated job, on the record: the record's last write is the last
+     * chance to keep it). An outcome that erases the person forgets the job first, so a failure leaves the record as it was.
+     */
+    private byte[] jobNotKept(Claimed claim, DeliveryOutcome outcome, Instant now) {
+        PendingKeep pending = keeping.remove(claim.deliveryId());
+        if (outcome instanceof DeliveryOutcome.Suppressed suppressed && suppressed.recipientErased()) {
+            if (pending != null) {
+                kept(pending);
+            }
+            jobs.forget(claim.deliveryId(), now);
+            return null;
         }
+        if (pending == null || kept(pending) || erased(pending.job())) {
+            return null;
+        }
+        return DeliveryJobs.deflate(pending.jobJson());
+    }
+
+    private boolean kept(PendingKeep pending) {
         try {
-            pending.get();
+            return pending.done().get();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+            return false;
         } catch (java.util.concurrent.ExecutionException failed) {
-            LOG.warnf("delivery %s: its job was not kept for a resend (%s)", deliveryId, failed.getCause().getClass().getSimpleName());
+            LOG.warnf("delivery %s: its job was not kept beside the record (%s)", pending.job().deliveryId(),
+                    failed.getCause().getClass().getSimpleName());
+            return false;
         }
     }
 
-    private void keepOrForget(DeliveryJob job, String jobJson) {
+    /** Kept or forgotten now, one try more when the store fails: no later write of the record will carry the job. */
+    private void keepOrForgetNow(DeliveryJob job, String jobJson) {
+        if (!keepOrForget(job, jobJson) && !keepOrForget(job, jobJson)) {
+            LOG.warnf("delivery %s: its job was not kept for a resend", job.deliveryId());
+        }
+    }
+
+    /** @return whether the job is kept (or forgotten, for an erased person); false when the store did not answer */
+    private boolean keepOrForget(DeliveryJob job, String jobJson) {
+        if (jobJson == null && !erased(job)) {
+            return true;
+        }
         if (erased(job)) {
             jobs.forget(job.deliveryId(), job.receivedAt());
-        } else {
-            jobs.keep(job, jobJson);
+            return true;
         }
+        return jobs.keep(job, jobJson);
     }
 
     private static boolean erased(DeliveryJob job) {

@@ -31,8 +31,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @ApplicationScoped
 public class DynamoReceiptLedger implements ReceiptLedger {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DynamoReceiptLedger.class);
-
     /** Ids the index may hold for one message id (the same id at two providers, or two merchants): read a few, not all. */
     private static final int MOST_MATCHES = 10;
     private static final int MOST_PAGES = 20;
@@ -55,6 +53,9 @@ public class DynamoReceiptLedger implements ReceiptLedger {
             String deliveryId = DeliveryRecords.deliveryId(key);
             var update = new ItemUpdate();
             ReceiptState state = receipt.state();
+            // A failure is followed up (an opt-out, a refused template or account) from the job, read before the receipt
+            // moves on: a store that does not answer fails the receipt whole, and its repeat finds it still to apply.
+            String jobJson = state == ReceiptState.FAILED ? keptJob(deliveryId) : null;
             Counted counted = state == ReceiptState.FAILED ? new Counted(Outcome.FAILED, Counted.reasonClass(receipt.reason()))
                     : new Counted(Outcome.SENT, state.key());
             update.set("receipt", s(state.key()))
@@ -76,7 +77,7 @@ public class DynamoReceiptLedger implements ReceiptLedger {
             ConditionalUpdate written = records.update("apply receipt", deliveryId, update, condition);
             if (written.applied()) {
                 // Only a failure is followed up (an opt-out, a refused template or account): only then is the job read.
-                return new Applied(deliveryId, state == ReceiptState.FAILED ? keptJob(deliveryId) : null, string(written.item(), "credentialsDigest"));
+                return new Applied(deliveryId, jobJson, string(written.item(), "credentialsDigest"));
             }
             Map<String, AttributeValue> existing = written.item();
             if (merchantId.equals(string(existing, "merchantId")) && provider.key().equals(string(existing, "provider"))) {
@@ -86,14 +87,9 @@ public class DynamoReceiptLedger implements ReceiptLedger {
         return result;
     }
 
-    /** The job kept for the delivery; null when none is, or the store does not answer (the receipt is applied regardless). */
+    /** The job kept for the delivery (beside its record, or on it when it could not be kept apart); null for none. */
     private String keptJob(String deliveryId) {
-        try {
-            return jobs.read(deliveryId).orElse(null);
-        } catch (RuntimeException unread) {
-            LOG.warnf("delivery %s: its job was not read to follow up a failure receipt (%s)", deliveryId, unread.getClass().getSimpleName());
-            return null;
-        }
+        return jobs.read(deliveryId).or(() -> records.fallbackJob(deliveryId)).orElse(null);
     }
 
     @Override
