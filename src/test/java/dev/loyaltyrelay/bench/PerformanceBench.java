@@ -94,6 +94,12 @@ class PerformanceBench {
         Queues.purgeAll();
         report.machine();
 
+        if ("startup".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=startup: the start-up rows alone (no cost model: it reads the other figures).
+            startup();
+            report.save(Path.of("target", "bench", "startup.txt"));
+            return;
+        }
         String merchantId = merchants.demoLike();
         ingestCpu(merchantId, 1024);
         ingestCpu(merchantId, 20 * 1024);
@@ -101,8 +107,20 @@ class PerformanceBench {
         writeUnits(1024);
         writeUnits(20 * 1024);
         batchOfTen();
+        startup();
         CostModel.print(report);
         report.save(Path.of("target", "bench", "latest.txt"));
+    }
+
+    // ---- start-up: function.zip booted as the java21 runtime boots it, beside a Quarkus hello handler ----------------
+
+    private void startup() throws Exception {
+        var startup = new StartupFigures(report);
+        try {
+            startup.run();
+        } finally {
+            startup.close();
+        }
     }
 
     // ---- (a) ingest CPU per event outside I/O ----------------------------------------------------------------------------
