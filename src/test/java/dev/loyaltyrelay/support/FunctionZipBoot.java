@@ -70,6 +70,11 @@ public final class FunctionZipBoot implements AutoCloseable {
 
     /** Unpacks {@code zip} under {@code dir}, starts the engines and the KMS stub, and seals the demo merchant through it. */
     public FunctionZipBoot(Path zip, Path dir, Path runtimeLib) throws IOException {
+        this(zip, dir, runtimeLib, null);
+    }
+
+    /** ... with the demo merchant's configuration under {@code merchantId} (null: the demo merchant's own id). */
+    public FunctionZipBoot(Path zip, Path dir, Path runtimeLib, String merchantId) throws IOException {
         this.dir = dir;
         this.runtimeLib = runtimeLib;
         this.taskRoot = unzip(zip, dir.resolve("task"));
@@ -77,8 +82,8 @@ public final class FunctionZipBoot implements AutoCloseable {
         this.aws = LocalAws.get();
         this.kms = new BootKmsStub();
         this.template = TemplateFunctions.read(Path.of("template.yaml"));
-        this.merchantId = DemoMerchantAccess.seedInto(StoreAccess.configurationStore(aws.dynamo, LocalAws.CONFIG_TABLE, LocalAws.RECORDS_TABLE),
-                kms.cipher());
+        var store = StoreAccess.configurationStore(aws.dynamo, LocalAws.CONFIG_TABLE, LocalAws.RECORDS_TABLE);
+        this.merchantId = merchantId == null ? DemoMerchantAccess.seedInto(store, kms.cipher()) : DemoMerchantAccess.seedInto(store, kms.cipher(), merchantId);
     }
 
     @Override
