@@ -36,10 +36,11 @@ import java.util.zip.ZipFile;
  * {@code function.zip} started as Lambda's {@code java21} runtime starts it (FunctionZipBootIT's checks and the
  * benchmark's start-up figures both launch through this): the zip unpacked as the task root; a JVM of its own per
  * launch (a child process) with the runtime's flags ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto},
- * a heap of 85 % of the memory size); the runtime's own jars first on the class path (the AWS Lambda Runtime
- * Interface Client with {@code aws-lambda-java-core} and {@code aws-lambda-java-serialization}), then the task root
- * and its {@code lib/*}; the handler as the argument; {@link RuntimeApiEmulator} as the Runtime API. For a function
- * of {@code template.yaml}, the environment is exactly what the template gives it, resolved against the embedded
+ * a heap of 85 % of the memory size) and the memory size as the JVM's idea of physical memory ({@code -XX:MaxRAM});
+ * the runtime's own jars first on the class path (the AWS Lambda Runtime Interface Client with
+ * {@code aws-lambda-java-core} and {@code aws-lambda-java-serialization}), then the task root and its {@code lib/*};
+ * the handler as the argument; {@link RuntimeApiEmulator} as the Runtime API. For a function of {@code template.yaml},
+ * the environment is exactly what the template gives it, resolved against the embedded
  * engines ({@link LocalAws}), a KMS stub ({@link BootKmsStub}) and the demo merchant sealed through it, plus what
  * Lambda itself sets. {@link #javaCommand} and {@link #run} alone launch any zip (the benchmark's hello handler).
  */
@@ -220,6 +221,10 @@ public final class FunctionZipBoot implements AutoCloseable {
         classPath.add(taskRoot.resolve("lib") + "/*");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:MaxHeapSize=" + (memoryMb * 85 / 100) + "m",
+                // A Lambda execution environment is a microVM whose memory is about the function's: the JVM's ergonomics
+                // (the initial heap is 1/64 of it) see that, not this machine's 24 GiB (an initial heap of 384 MB, whose
+                // untouched eden the first invocation fills page by page: a resident set Lambda would not have).
+                "-XX:MaxRAM=" + memoryMb + "m",
                 "-XX:+UseSerialGC", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData",
                 "-Dfile.encoding=UTF-8", "--add-opens=java.base/java.io=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 24) {
