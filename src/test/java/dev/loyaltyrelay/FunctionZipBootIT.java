@@ -18,44 +18,27 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.application.ingest.NectorSignature;
 import dev.loyaltyrelay.local.DemoMerchantAccess;
-import dev.loyaltyrelay.local.TemplateResources;
-import dev.loyaltyrelay.store.StoreAccess;
-import dev.loyaltyrelay.support.BootKmsStub;
+import dev.loyaltyrelay.support.FunctionZipBoot;
 import dev.loyaltyrelay.support.LocalAws;
 import dev.loyaltyrelay.support.ProviderStubs;
 import dev.loyaltyrelay.support.Queues;
 import dev.loyaltyrelay.support.RuntimeApiEmulator;
-import dev.loyaltyrelay.support.RuntimeApiEmulator.Outcome;
 import dev.loyaltyrelay.support.SqsEvents;
 import dev.loyaltyrelay.support.TemplateFunctions;
-import dev.loyaltyrelay.support.TemplateFunctions.Intrinsic;
 import dev.loyaltyrelay.support.Webhooks;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,7 +65,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *
  * <p>Real engines: DynamoDB Local and ElasticMQ with the template's tables and queues, WireMock as each provider.
  * Emulated, because they exist only inside AWS: the Lambda Runtime API ({@link RuntimeApiEmulator}: one event, then
- * the function waits as a frozen environment would) and KMS ({@link BootKmsStub}: its JSON protocol from WireMock). The
+ * the function waits as a frozen environment would) and KMS ({@link dev.loyaltyrelay.support.BootKmsStub}: its JSON protocol from WireMock). The
  * demo merchant is sealed through that KMS with the application's own envelope cipher, so each function really
  * unwraps a data key and opens the secrets it needs. Not emulated: SnapStart (init runs on demand, as with SnapStart
  * off), and the JDK is the build's (no JDK 21 on these machines; the classes target 21). For a native
@@ -96,35 +79,23 @@ class FunctionZipBootIT {
     static final Path BOOT_DIR = Path.of(System.getProperty("boot.check.dir", "target/boot-check"));
     static final Path FUNCTION_ZIP = Path.of(System.getProperty("function.zip", "target/function.zip"));
     static final Path RUNTIME_LIB = Path.of(System.getProperty("lambda.runtime.lib", "target/lambda-runtime"));
-    static final String STAGE = "boot";
-    static final String ACCOUNT = "000000000000";
-    /** The bearer key of {@code events/admin-list-integrations.json}: the local run's operator key. */
-    static final String OPERATOR_KEY = "local-operator-key";
-    /** Hang guard only: a function that neither answers nor exits within this is a failure, whatever the machine's load. */
-    static final Duration NO_ANSWER_LIMIT = Duration.ofMinutes(3);
-    static final String MAIN_CLASS = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
+    static FunctionZipBoot boot;
     static LocalAws aws;
-    static BootKmsStub kms;
     static TemplateFunctions template;
-    static Path taskRoot;
-    static boolean nativeZip;
     static String merchantId;
 
     @BeforeAll
     static void unpackTheZip_startTheEngines_andSealTheDemoMerchant() throws IOException {
-        taskRoot = unzip(FUNCTION_ZIP, BOOT_DIR.resolve("task"));
-        nativeZip = Files.exists(taskRoot.resolve("bootstrap"));
-        aws = LocalAws.get();
-        kms = new BootKmsStub();
-        template = TemplateFunctions.read(Path.of("template.yaml"));
-        merchantId = DemoMerchantAccess.seedInto(StoreAccess.configurationStore(aws.dynamo, LocalAws.CONFIG_TABLE, LocalAws.RECORDS_TABLE),
-                kms.cipher());
+        boot = new FunctionZipBoot(FUNCTION_ZIP, BOOT_DIR, RUNTIME_LIB);
+        aws = boot.aws;
+        template = boot.template;
+        merchantId = boot.merchantId;
     }
 
     @AfterAll
     static void stopKms() {
-        kms.close();
+        boot.close();
     }
 
     @BeforeEach
@@ -328,218 +299,19 @@ class FunctionZipBootIT {
         return receiptHandles;
     }
 
-    // ---- booting one function ---------------------------------------------------------------------------------
+    // ---- booting one function (support/FunctionZipBoot, shared with the benchmark's start-up figures) -------------
 
     /** Starts the function of {@code handler} as Lambda does, gives it {@code event}, and returns its answer. */
     static JsonNode invoke(String handler, JsonNode event, Map<String, String> providerEndpoint) {
-        TemplateFunctions.Function function = template.functions().stream().filter(f -> f.role().equals(handler))
-                .findFirst().orElseThrow(() -> new AssertionError("template.yaml has no function for " + handler));
-        String functionName = resolve("FunctionName", function.functionName());
-        int memoryMb = Integer.parseInt(resolve("MemorySize", function.memorySize()));
-        Path log = BOOT_DIR.resolve(handler + ".log");
-        try (var runtimeApi = new RuntimeApiEmulator(event.toString(), Duration.ofSeconds(function.timeoutSeconds()),
-                "arn:aws:lambda:" + LocalAws.REGION + ":" + ACCOUNT + ":function:" + functionName)) {
-            var environment = new LinkedHashMap<String, String>();
-            function.environment().forEach((name, value) -> environment.put(name, resolve(name, value)));
-            environment.putAll(setByLambda(function, functionName, memoryMb, runtimeApi.address()));
-            environment.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", aws.dynamoEndpoint.toString());
-            environment.put("QUARKUS_SQS_ENDPOINT_OVERRIDE", aws.sqsEndpoint.toString());
-            environment.put("QUARKUS_KMS_ENDPOINT_OVERRIDE", kms.url());
-            environment.putAll(providerEndpoint);
-
-            var process = new ProcessBuilder(command(function, memoryMb)).directory(taskRoot.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            process.environment().clear();
-            process.environment().putAll(environment);
-            long started = System.nanoTime();
-            Process running = process.start();
-            try {
-                Outcome outcome = awaitOutcome(handler, runtimeApi, running, log);
-                if (!(outcome instanceof Outcome.Response response)) {
-                    throw new AssertionError(handler + " reported " + outcome + firstCause(log) + "\n" + tail(log));
-                }
-                long firstPoll = runtimeApi.firstPoll().join();
-                System.out.printf("BOOT %-11s first poll %5d ms after start, first invocation %5d ms (%d MB, %s)%n", handler,
-                        TimeUnit.NANOSECONDS.toMillis(firstPoll - started),
-                        TimeUnit.NANOSECONDS.toMillis(runtimeApi.answered().join() - firstPoll), memoryMb, nativeZip ? "native" : "java21 flags");
-                assertTrue(running.isAlive(), handler + " exited after answering\n" + tail(log));
-                return JSON.readTree(response.body());
-            } finally {
-                running.destroy();
-                if (!running.waitFor(10, TimeUnit.SECONDS)) {
-                    running.destroyForcibly();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return boot.invoke(handler, event, providerEndpoint);
     }
 
-    private static Outcome awaitOutcome(String handler, RuntimeApiEmulator runtimeApi, Process running, Path log) throws InterruptedException {
-        try {
-            CompletableFuture.anyOf(runtimeApi.outcome(), running.onExit()).get(NO_ANSWER_LIMIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError(handler + ": " + e.getCause(), e);
-        } catch (TimeoutException e) {
-            fail(handler + " neither answered nor exited within " + NO_ANSWER_LIMIT + "\n" + tail(log));
-        }
-        if (!runtimeApi.outcome().isDone()) {
-            // The runtime client reports an init failure and exits; give its report a moment to land.
-            try {
-                return runtimeApi.outcome().get(5, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                fail(handler + " exited (" + running.exitValue() + ") without answering" + firstCause(log) + "\n" + tail(log));
-            }
-        }
-        return runtimeApi.outcome().join();
+    private static String log(String handler) {
+        return boot.log(handler);
     }
 
-    /** The java21 runtime's command line, or a native zip's bootstrap as provided.al2023 runs it. */
-    static List<String> command(TemplateFunctions.Function function, int memoryMb) throws IOException {
-        if (nativeZip) {
-            return List.of(taskRoot.resolve("bootstrap").toString());
-        }
-        List<String> classPath = new ArrayList<>();
-        try (Stream<Path> jars = Files.list(RUNTIME_LIB)) {
-            jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> classPath.add(p.toAbsolutePath().toString()));
-        }
-        if (classPath.size() != 3) {
-            fail("expected the runtime interface client, aws-lambda-java-core and -serialization in " + RUNTIME_LIB + ": " + classPath);
-        }
-        classPath.add(taskRoot.toString());
-        classPath.add(taskRoot.resolve("lib") + "/*");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:MaxHeapSize=" + (memoryMb * 85 / 100) + "m",
-                "-XX:+UseSerialGC", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:-UsePerfData",
-                "-Dfile.encoding=UTF-8", "--add-opens=java.base/java.io=ALL-UNNAMED"));
-        if (Runtime.version().feature() >= 24) {
-            // Java 21 (Lambda's) lets jboss-threads reset thread locals; the newer JDK this build runs on needs it opened.
-            command.addAll(List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"));
-        }
-        command.addAll(List.of("-classpath", String.join(":", classPath), MAIN_CLASS, resolve("Handler", function.runtimeHandler())));
-        return command;
-    }
-
-    /** What Lambda sets in every execution environment, whatever the template says. */
-    static Map<String, String> setByLambda(TemplateFunctions.Function function, String functionName, int memoryMb, String runtimeApi) {
-        var variables = new LinkedHashMap<String, String>();
-        variables.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
-        variables.put("_HANDLER", resolve("Handler", function.runtimeHandler()));
-        if (!nativeZip) {
-            variables.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        }
-        variables.put("AWS_LAMBDA_FUNCTION_NAME", functionName);
-        variables.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
-        variables.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        variables.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        variables.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + functionName);
-        variables.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/12/01/[$LATEST]00000000000000000000000000000000");
-        variables.put("AWS_REGION", LocalAws.REGION);
-        variables.put("AWS_DEFAULT_REGION", LocalAws.REGION);
-        variables.put("AWS_ACCESS_KEY_ID", aws.accessKeyId);
-        variables.put("AWS_SECRET_ACCESS_KEY", "test");
-        variables.put("AWS_SESSION_TOKEN", "test");
-        variables.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        variables.put("LAMBDA_RUNTIME_DIR", RUNTIME_LIB.toAbsolutePath().toString());
-        variables.put("LANG", "en_US.UTF-8");
-        variables.put("TZ", ":UTC");
-        variables.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
-        return variables;
-    }
-
-    // ---- resolving the template's values ----------------------------------------------------------------------
-
-    private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([^}]+)}");
-
-    /** A template value as CloudFormation would give it here; one this check cannot resolve fails it, by name. */
-    static String resolve(String name, Object value) {
-        if (!(value instanceof Intrinsic intrinsic)) {
-            return String.valueOf(value);
-        }
-        String resolved = switch (intrinsic.function()) {
-            case "Ref" -> reference((String) intrinsic.argument());
-            case "GetAtt" -> "SecretsKey.Arn".equals(intrinsic.argument()) ? BootKmsStub.KEY_ARN : null;
-            case "Sub" -> intrinsic.argument() instanceof List<?> sub
-                    ? substitute(name, (String) sub.get(0), (Map<?, ?>) sub.get(1))
-                    : substitute(name, (String) intrinsic.argument(), Map.of());
-            case "If" -> {
-                List<?> arguments = (List<?>) intrinsic.argument();
-                yield resolve(name, condition((String) arguments.get(0)) ? arguments.get(1) : arguments.get(2));
-            }
-            default -> null;
-        };
-        if (resolved == null) {
-            fail(name + ": template.yaml gives it " + intrinsic + ", which FunctionZipBootIT cannot resolve yet");
-        }
-        return resolved;
-    }
-
-    private static String reference(String logicalId) {
-        if (template.isParameter(logicalId)) {
-            return switch (logicalId) {
-                case "Stage" -> STAGE;
-                case "Native" -> Boolean.toString(nativeZip);
-                case "OperatorKeySha256" -> Hashes.sha256Hex(OPERATOR_KEY);
-                default -> String.valueOf(template.parameterDefault(logicalId));
-            };
-        }
-        String type = template.resourceType(logicalId);
-        if ("AWS::DynamoDB::Table".equals(type)) {
-            return Map.of("ConfigTable", LocalAws.CONFIG_TABLE, "RecordsTable", LocalAws.RECORDS_TABLE).get(logicalId);
-        }
-        if ("AWS::SQS::Queue".equals(type)) {
-            return queueUrls().get(logicalId);
-        }
-        if ("AWS::Serverless::HttpApi".equals(type)) {
-            // The API's id, as in the samples' request context: it makes the public URL receipt URLs are issued under.
-            return "relayapi";
-        }
-        return null;
-    }
-
-    /** The embedded queues' URLs by the template's logical ids; each dead-letter queue is the one its queue's redrive policy names. */
-    private static Map<String, String> queueUrls() {
-        var urls = new HashMap<String, String>();
-        for (Provider provider : BuiltIn.ALL) {
-            String queue = TemplateResources.queueLogicalId(BuiltIn.profile(provider));
-            urls.put(queue, aws.queueUrls.get(provider));
-            Object target = ((Map<?, ?>) template.resourceProperties(queue).get("RedrivePolicy")).get("deadLetterTargetArn");
-            if (target instanceof Intrinsic(String function, Object argument) && function.equals("GetAtt")) {
-                urls.put(argument.toString().replace(".Arn", ""), aws.deadLetterQueueUrls.get(provider));
-            }
-        }
-        return urls;
-    }
-
-    /** {@code !Sub text}, or {@code !Sub [text, variables]} (a loop's {@code {Key: !FindInMap ...}}, looked up by the expander). */
-    private static String substitute(String name, String text, Map<?, ?> variables) {
-        Matcher m = SUBSTITUTION.matcher(text);
-        var out = new StringBuilder();
-        while (m.find()) {
-            String value = variables.containsKey(m.group(1)) ? resolve(name, variables.get(m.group(1))) : switch (m.group(1)) {
-                case "AWS::Region" -> LocalAws.REGION;
-                case "AWS::AccountId" -> ACCOUNT;
-                case "AWS::Partition" -> "aws";
-                case "AWS::URLSuffix" -> "amazonaws.com";
-                default -> reference(m.group(1));
-            };
-            if (value == null) {
-                fail("template.yaml substitutes ${" + m.group(1) + "}, which FunctionZipBootIT cannot resolve yet");
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        return m.appendTail(out).toString();
-    }
-
-    private static boolean condition(String name) {
-        return switch (name) {
-            case "IsNative" -> nativeZip;
-            case "IsProd" -> STAGE.equals("prod");
-            default -> throw new AssertionError("template.yaml has a condition " + name + " FunctionZipBootIT does not know");
-        };
+    private static String tail(Path log) {
+        return FunctionZipBoot.tail(log);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
@@ -560,67 +332,4 @@ class FunctionZipBootIT {
         return value.substring(value.length() - 4);
     }
 
-    /** Unpacks the zip as Lambda does into its task root (a fresh folder each run). */
-    static Path unzip(Path zip, Path into) throws IOException {
-        if (!Files.exists(zip)) {
-            fail(zip + " does not exist: this check runs after ./mvnw package");
-        }
-        if (Files.exists(into)) {
-            try (Stream<Path> old = Files.walk(into)) {
-                old.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(into);
-        try (var archive = new ZipFile(zip.toFile())) {
-            var entries = archive.entries();
-            while (entries.hasMoreElements()) {
-                var entry = entries.nextElement();
-                Path target = into.resolve(entry.getName()).normalize();
-                if (!target.startsWith(into)) {
-                    fail("zip entry outside the task root: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                    continue;
-                }
-                Files.createDirectories(target.getParent());
-                try (InputStream in = archive.getInputStream(entry)) {
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        Path bootstrap = into.resolve("bootstrap");
-        if (Files.exists(bootstrap)) {
-            bootstrap.toFile().setExecutable(true);
-            into.resolve("runner").toFile().setExecutable(true);
-        }
-        return into.toAbsolutePath();
-    }
-
-    private static String log(String handler) {
-        try {
-            return Files.readString(BOOT_DIR.resolve(handler + ".log"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The first exception the function logged, to lead the failure message (an init failure's cause is deep in the trace). */
-    private static String firstCause(Path log) {
-        try (Stream<String> lines = Files.lines(log)) {
-            return lines.map(String::strip).filter(line -> line.matches("^(Caused by: )?[a-z][\\w.]*\\.\\w*(Exception|Error): .*"))
-                    .reduce((first, later) -> later).map(cause -> "; cause: " + cause).orElse("");
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return "--- last lines of " + log + " ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log at " + log + ")";
-        }
-    }
 }

@@ -65,7 +65,10 @@ class PerformanceBench {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 7);
     static final int EVENTS_PER_ROUND = Integer.getInteger("bench.events", 1500);
     static final int COST_EVENTS = Integer.getInteger("bench.cost-events", 20);
-    /** {@code -Dbench.only=units,batch}: only those parts (cpu, sqs, units, batch), and no cost model; all by default. */
+    /**
+     * {@code -Dbench.only=units,batch}: only those parts (cpu, sqs, units, batch), and no cost model; all by default.
+     * {@code -Dbench.only=startup}: the start-up rows alone, into {@code target/bench/startup.txt}.
+     */
     static final List<String> ONLY = List.of(System.getProperty("bench.only", "").split(",")).stream().filter(part -> !part.isBlank()).toList();
     static final long SQS_LATENCY_MS = 40;
     static final int PROVIDER_MS = 200;
@@ -96,6 +99,12 @@ class PerformanceBench {
         Queues.purgeAll();
         report.machine();
 
+        if ("startup".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=startup: the start-up rows alone (no cost model: it reads the other figures).
+            startup();
+            report.save(Path.of("target", "bench", "startup.txt"));
+            return;
+        }
         String merchantId = merchants.demoLike();
         if (runs("cpu")) {
             ingestCpu(merchantId, 1024);
@@ -112,6 +121,7 @@ class PerformanceBench {
             batchOfTen();
         }
         if (ONLY.isEmpty()) {
+            startup();
             CostModel.print(report);
         }
         report.save(Path.of("target", "bench", "latest.txt"));
@@ -119,6 +129,17 @@ class PerformanceBench {
 
     private static boolean runs(String part) {
         return ONLY.isEmpty() || ONLY.contains(part);
+    }
+
+    // ---- start-up: function.zip booted as the java21 runtime boots it, beside a Quarkus hello handler ----------------
+
+    private void startup() throws Exception {
+        var startup = new StartupFigures(report);
+        try {
+            startup.run();
+        } finally {
+            startup.close();
+        }
     }
 
     // ---- (a) ingest CPU per event outside I/O ----------------------------------------------------------------------------

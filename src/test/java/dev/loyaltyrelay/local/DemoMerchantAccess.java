@@ -22,4 +22,11 @@ public final class DemoMerchantAccess {
     public static String seedInto(ConfigurationStore store, SecretCipher cipher) {
         return LocalPipeline.seedDemoMerchant(seed(), store, new ConfigurationSecrets(cipher, JSON), new dev.loyaltyrelay.support.BuiltInCatalogue());
     }
+
+    /** The demo merchant's configuration under another id (a merchant no earlier run has written anything for). */
+    public static String seedInto(ConfigurationStore store, SecretCipher cipher, String merchantId) {
+        var seed = (com.fasterxml.jackson.databind.node.ObjectNode) seed().deepCopy();
+        seed.put("merchantId", merchantId);
+        return LocalPipeline.seedDemoMerchant(seed, store, new ConfigurationSecrets(cipher, JSON), new dev.loyaltyrelay.support.BuiltInCatalogue());
+    }
 }

@@ -58,7 +58,11 @@ public class EventCatalogue {
         for (String topic : TOPICS) {
             JsonNode document = read(json, "catalogue/" + topic + ".schema.json");
             documents.put(topic, document);
-            schemas.put(topic, factory.getSchema(document));
+            JsonSchema schema = factory.getSchema(document);
+            // Compiled here, not on the first validate (the library's preload default does it already; this does not
+            // depend on it): SnapStart's priming creates the catalogue, so the snapshot holds the compiled validators.
+            schema.initializeValidators();
+            schemas.put(topic, schema);
             categories.put(topic, TopicCategory.fromKey(document.path(CATEGORY_KEYWORD).asText())
                     .orElseThrow(() -> new IllegalStateException("catalogue " + topic + ": " + CATEGORY_KEYWORD + " missing or unknown")));
         }
