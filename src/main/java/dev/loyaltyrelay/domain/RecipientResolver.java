@@ -53,9 +53,15 @@ public final class RecipientResolver {
      * Bounded: cleared when full, as a burst of distinct numbers has nothing to gain from any of it.
      */
     private static final int REMEMBERED_NUMBERS = 4_096;
+    /** The longest text remembered: a written-out number with its spaces, dashes, brackets and prefix fits well within. */
+    static final int MOST_REMEMBERED_LENGTH = 40;
     private static final java.util.concurrent.ConcurrentHashMap<String, Optional<String>> RECENT_NUMBERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     public static Optional<String> mobileToE164(String text, String defaultCountry) {
+        if (text.length() > MOST_REMEMBERED_LENGTH) {
+            // Never a number worth remembering (E.164 has at most 15 digits): kept, 4,096 long texts would fill the heap.
+            return parseToE164(text, defaultCountry);
+        }
         String key = defaultCountry + '\u0000' + text;
         Optional<String> known = RECENT_NUMBERS.get(key);
         if (known != null) {

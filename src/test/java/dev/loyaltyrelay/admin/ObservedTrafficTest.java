@@ -315,7 +315,13 @@ class ObservedTrafficTest {
         }
         assertEquals(202, couponUpdate(merchantId, coupon(more.toString()), BodySignatureScheme.RAW_BODY).status());
 
+        // The observation is awaited at most 300 ms beside the answer; on a loaded machine the first event's seven writes
+        // (40 names each) may still be going on: read once they are done (the count of names not kept is the last to move).
         JsonNode listed = call("GET", merchants(merchantId) + "/observed-topics/coupon_update", key, null).body();
+        for (int tries = 0; tries < 200 && listed.get("namesNotKept").asLong() < 250 + 8 - 200 + 30; tries++) {
+            sleepMillis(50);
+            listed = call("GET", merchants(merchantId) + "/observed-topics/coupon_update", key, null).body();
+        }
         assertEquals(200, listed.get("properties").size(), "the cap holds across events");
         assertEquals(250 + 8 - 200 + 30, listed.get("namesNotKept").asLong(), listed.get("namesNotKept").toString());
         assertEquals(2, property(listed, "value").get("seenInEvents").asLong(), "names kept go on being counted");
@@ -346,8 +352,18 @@ class ObservedTrafficTest {
         assertEquals(202, couponUpdate(merchantId, coupon(""), BodySignatureScheme.RAW_BODY).status());
         System.out.printf("OBSERVATION COST: %d DynamoDB round trips for one event of an unmapped topic (the observation among them)%n",
                 DynamoCallCounter.roundTrips());
-        assertEquals(2, DynamoCallCounter.writes() - writesBefore,
-                "an unmapped topic's event writes its observation, and the customer's conditional write (it changes nothing: the same"
-                        + " customer; the table decides, CustomerCacheCoherenceTest)");
+        assertEquals(1, DynamoCallCounter.writes() - writesBefore,
+                "an unmapped topic's event writes its observation; the customer, unchanged, is read (a consistent read, not a"
+                        + " failed conditional write: issue 16) and not written");
+        assertEquals(2, DynamoCallCounter.roundTrips(), "the observation and the customer's read");
+    }
+
+    static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 }

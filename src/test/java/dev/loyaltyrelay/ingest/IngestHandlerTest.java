@@ -716,7 +716,9 @@ class IngestHandlerTest {
                 + "%.2f DynamoDB round trips and %.2f write units per event (%d writes over %d events)%n",
                 roundTrips, writeUnits, DynamoCallCounter.writes(), events);
         assertEquals(5.0, roundTrips, 0.01,
-                "claim, fingerprint, completion, the customer's conditional write, and beside them the topic's traffic observation");
+                "claim, fingerprint, completion, the customer's read, and beside them the topic's traffic observation");
+        assertEquals(4 * events, DynamoCallCounter.writes(),
+                "claim, fingerprint, completion and the observation: an unchanged customer is read, not written (issue 16)");
         assertEquals(3 * events, Queues.drainAllCount());
     }
 
