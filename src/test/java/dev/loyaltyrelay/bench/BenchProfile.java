@@ -13,6 +13,8 @@ public class BenchProfile implements QuarkusTestProfile {
                 "%test.quarkus.log.file.enabled", "true",
                 "%test.quarkus.log.file.path", "target/bench/application.log",
                 "%test.quarkus.dynamodb.interceptors", "dev.loyaltyrelay.support.DynamoCallCounter,dev.loyaltyrelay.support.DynamoFaults,"
-                + "dev.loyaltyrelay.admin.IamCallRecorder,dev.loyaltyrelay.bench.CapacityMeter");
+                + "dev.loyaltyrelay.admin.IamCallRecorder,dev.loyaltyrelay.bench.CapacityMeter,dev.loyaltyrelay.bench.CallTimeline",
+                "%test.quarkus.sqs.interceptors", "dev.loyaltyrelay.support.SqsVisibilityChanges,dev.loyaltyrelay.admin.IamCallRecorder,"
+                + "dev.loyaltyrelay.bench.CallTimeline");
     }
 }

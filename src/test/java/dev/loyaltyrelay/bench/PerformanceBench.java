@@ -400,6 +400,46 @@ class PerformanceBench {
         report.figure("delivery.batch10.ms", batchMs);
         report.figure("delivery.one.ms", oneMs);
         report.figure("delivery.batch10.factor", medianOfRatios(rounds));
+        batchBreakdown(merchantId, body, zoko, source, sequence);
+    }
+
+    /**
+     * Three more batches of 10 and three single sends, alternated, each profiled ({@link BatchBreakdown}); the notes of the
+     * batch with the median wall time, and the split of the median single send beside it.
+     */
+    private void batchBreakdown(String merchantId, String body, DeliveryFunction zoko, SqsEventSource source, int[] sequence) throws Exception {
+        var zokoStub = ProviderStubs.of(BuiltIn.ZOKO);
+        Map<Integer, List<Map.Entry<Long, List<String>>>> profiled = new HashMap<>();
+        for (int run = 0; run < 6; run++) {
+            int jobs = run % 2 == 0 ? 10 : 1;
+            for (int i = 0; i < jobs; i++) {
+                postToIngest(merchantId, "bench-batch-" + sequence[0]++, body.replace("\"amount\":100", "\"amount\":" + (5000 + sequence[0])));
+            }
+            Queues.drain(BuiltIn.LIMECHAT);
+            Queues.drain(BuiltIn.WIGZO);
+            zokoStub.resetRequests();
+            try (var breakdown = new BatchBreakdown(Path.of("target", "bench", "batch-" + jobs + "-" + run / 2 + ".jfr"))) {
+                breakdown.start();
+                source.pollOnce(batch -> {
+                    breakdown.functionStart = System.nanoTime();
+                    try {
+                        return zoko.handleRequest(batch, null);
+                    } finally {
+                        breakdown.functionEnd = System.nanoTime();
+                    }
+                }, 1);
+                breakdown.pollEnd = System.nanoTime();
+                breakdown.stop();
+                profiled.computeIfAbsent(jobs, k -> new ArrayList<>()).add(Map.entry(breakdown.pollEnd - breakdown.pollStart,
+                        breakdown.lines(zokoStub.getAllServeEvents())));
+            }
+            source.drain(batch -> zoko.handleRequest(batch, null));
+        }
+        profiled.values().forEach(list -> list.sort(Map.Entry.comparingByKey()));
+        profiled.get(10).get(1).getValue().forEach(report::note);
+        List<String> one = profiled.get(1).get(1).getValue();
+        report.note("  the same for the median single send:");
+        List.of(0, 1, 2, 3, 5).forEach(line -> report.note("  " + one.get(line)));
     }
 
     private static void providersAccept() {
