@@ -3,7 +3,7 @@ package dev.loyaltyrelay.bench;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 
-/** The test application with {@link CapacityMeter} among the DynamoDB client's interceptors. */
+/** The test application with {@link CapacityMeter} among the DynamoDB client's interceptors and {@link SqsCallMeter} among the SQS client's. */
 public class BenchProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -13,6 +13,8 @@ public class BenchProfile implements QuarkusTestProfile {
                 "%test.quarkus.log.file.enabled", "true",
                 "%test.quarkus.log.file.path", "target/bench/application.log",
                 "%test.quarkus.dynamodb.interceptors", "dev.loyaltyrelay.support.DynamoCallCounter,dev.loyaltyrelay.support.DynamoFaults,"
-                + "dev.loyaltyrelay.admin.IamCallRecorder,dev.loyaltyrelay.bench.CapacityMeter");
+                + "dev.loyaltyrelay.admin.IamCallRecorder,dev.loyaltyrelay.bench.CapacityMeter",
+                "%test.quarkus.sqs.interceptors", "dev.loyaltyrelay.support.SqsVisibilityChanges,dev.loyaltyrelay.admin.IamCallRecorder,"
+                + "dev.loyaltyrelay.bench.SqsCallMeter");
     }
 }
