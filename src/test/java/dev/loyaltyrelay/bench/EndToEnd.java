@@ -307,8 +307,8 @@ final class EndToEnd {
                 if (sdkFrame != null) {
                     sdk++;
                     String self = frames.getFirst().getMethod().getType().getName();
-                    sdkTop.merge(self.substring(0, Math.max(0, Math.min(self.length(), self.indexOf('.', self.indexOf('.', self.indexOf('.') + 1) + 1)))),
-                            1, Integer::sum);
+                    String[] parts = self.substring(0, Math.max(0, self.lastIndexOf('.'))).split("\\.");
+                    sdkTop.merge(String.join(".", java.util.Arrays.copyOf(parts, Math.min(parts.length, 3))), 1, Integer::sum);
                 } else {
                     ours++;
                 }
