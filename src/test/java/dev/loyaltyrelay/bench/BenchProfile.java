@@ -3,7 +3,7 @@ package dev.loyaltyrelay.bench;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 
-/** The test application with {@link CapacityMeter} among the DynamoDB client's interceptors. */
+/** The test application with {@link CapacityMeter} among the DynamoDB client's interceptors and {@link SqsCallMeter} among the SQS client's. */
 public class BenchProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -15,6 +15,6 @@ public class BenchProfile implements QuarkusTestProfile {
                 "%test.quarkus.dynamodb.interceptors", "dev.loyaltyrelay.support.DynamoCallCounter,dev.loyaltyrelay.support.DynamoFaults,"
                 + "dev.loyaltyrelay.admin.IamCallRecorder,dev.loyaltyrelay.bench.CapacityMeter,dev.loyaltyrelay.bench.CallTimeline",
                 "%test.quarkus.sqs.interceptors", "dev.loyaltyrelay.support.SqsVisibilityChanges,dev.loyaltyrelay.admin.IamCallRecorder,"
-                + "dev.loyaltyrelay.bench.CallTimeline");
+                + "dev.loyaltyrelay.bench.CallTimeline,dev.loyaltyrelay.bench.SqsCallMeter");
     }
 }

@@ -66,7 +66,7 @@ class PerformanceBench {
     static final int EVENTS_PER_ROUND = Integer.getInteger("bench.events", 1500);
     static final int COST_EVENTS = Integer.getInteger("bench.cost-events", 20);
     /**
-     * {@code -Dbench.only=units,batch}: only those parts (cpu, sqs, units, batch), and no cost model; all by default.
+     * {@code -Dbench.only=units,batch}: only those parts (cpu, sqs, units, batch, whole, localrun), and no cost model; all by default.
      * {@code -Dbench.only=startup}: the start-up rows alone, into {@code target/bench/startup.txt}.
      */
     static final List<String> ONLY = List.of(System.getProperty("bench.only", "").split(",")).stream().filter(part -> !part.isBlank()).toList();
@@ -89,6 +89,12 @@ class PerformanceBench {
     RelayConfig config;
     @Inject
     EmfMetrics metrics;
+    @Inject
+    dev.loyaltyrelay.ingest.IngestHandler ingestHandler;
+    @Inject
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoClient;
+    @Inject
+    software.amazon.awssdk.services.sqs.SqsClient sqsClient;
 
     final Report report = new Report();
 
@@ -120,6 +126,15 @@ class PerformanceBench {
         if (runs("batch")) {
             batchOfTen();
         }
+        if (runs("whole") || runs("localrun")) {
+            var endToEnd = new EndToEnd(this, report, ingestHandler, dynamoClient, sqsClient, metrics, config.tables().records());
+            if (runs("whole")) {
+                endToEnd.wholeProcess(merchants.demoLike());
+            }
+            if (runs("localrun")) {
+                endToEnd.localRun(merchants.demoLike());
+            }
+        }
         if (ONLY.isEmpty()) {
             startup();
             CostModel.print(report);
@@ -145,7 +160,7 @@ class PerformanceBench {
     // ---- (a) ingest CPU per event outside I/O ----------------------------------------------------------------------------
 
     /** The production handler and use case, every store and queue call answered in-process at once. */
-    private RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> stubbedIngest(StubAws aws) {
+    RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> stubbedIngest(StubAws aws) {
         var dynamo = aws.dynamo();
         var ingestion = new WebhookIngestion(directory, catalogue, BenchStores.customerStore(dynamo, clock), BenchStores.heldEventStore(dynamo),
                 BenchStores.ingestLedger(dynamo), BenchQueues.deliveryQueue(aws.sqs()), BenchStores.trafficObservations(dynamo), metrics, clock,
@@ -442,7 +457,7 @@ class PerformanceBench {
         List.of(0, 1, 2, 3, 5).forEach(line -> report.note("  " + one.get(line)));
     }
 
-    private static void providersAccept() {
+    static void providersAccept() {
         ProviderStubs.resetAll();
         ProviderStubs.of(BuiltIn.ZOKO).stubFor(post(urlEqualTo("/v2/message")).willReturn(aResponse().withStatus(202).withBody("{\"messageId\":\"zk-bench\"}")));
         ProviderStubs.of(BuiltIn.LIMECHAT).stubFor(post(urlEqualTo("/api/v1/cvf-events")).willReturn(aResponse().withStatus(200).withBody("{}")));
@@ -470,7 +485,7 @@ class PerformanceBench {
     // ---- events ---------------------------------------------------------------------------------------------------------
 
     /** The wallet sample's body, padded to about {@code bytes} with order lines (as a larger real event carries). */
-    private String paddedBody(int bytes) throws Exception {
+    String paddedBody(int bytes) throws Exception {
         ObjectNode sample = Webhooks.body(Webhooks.load("ingest-walletreward_create.json"));
         String plain = json.writeValueAsString(sample);
         if (plain.length() >= bytes) {
@@ -499,7 +514,7 @@ class PerformanceBench {
         return json.writeValueAsString(sample);
     }
 
-    private static APIGatewayV2HTTPEvent gatewayEvent(String merchantId, String deliveryId, String body) {
+    static APIGatewayV2HTTPEvent gatewayEvent(String merchantId, String deliveryId, String body) {
         ObjectNode sample = Webhooks.withSignedBody(Webhooks.withDeliveryId(Webhooks.forMerchant(Webhooks.load("ingest-walletreward_create.json"),
                 merchantId), deliveryId), body);
         Map<String, String> headers = new LinkedHashMap<>();
