@@ -41,6 +41,9 @@ public class CallTimeline implements ExecutionInterceptor {
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        if (BenchMeters.quiet()) {
+            return;
+        }
         if (on) {
             attributes.putAttribute(TIMES, new long[] {System.nanoTime(), 0, 0});
         }
@@ -64,6 +67,9 @@ public class CallTimeline implements ExecutionInterceptor {
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        if (BenchMeters.quiet()) {
+            return;
+        }
         record(attributes, false);
     }
 

@@ -35,6 +35,9 @@ public class CapacityMeter implements ExecutionInterceptor {
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        if (BenchMeters.quiet()) {
+            return context.request();
+        }
         var indexes = ReturnConsumedCapacity.INDEXES;
         return switch (context.request()) {
             case PutItemRequest r -> r.toBuilder().returnConsumedCapacity(indexes).build();
@@ -55,6 +58,9 @@ public class CapacityMeter implements ExecutionInterceptor {
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        if (BenchMeters.quiet()) {
+            return;
+        }
         ROUND_TRIPS.incrementAndGet();
         boolean write = isWrite(context.request());
         if (write) {
@@ -66,6 +72,9 @@ public class CapacityMeter implements ExecutionInterceptor {
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        if (BenchMeters.quiet()) {
+            return;
+        }
         ROUND_TRIPS.incrementAndGet();
         if (context.exception() instanceof ConditionalCheckFailedException && isWrite(context.request())) {
             // DynamoDB bills a failed conditional write at least one write unit (DynamoDB Local returns no capacity for it).

@@ -117,6 +117,7 @@ final class EndToEnd {
         };
         var emf = new PerformanceBench.CountingStream();
         PrintStream before = metrics.printTo(new PrintStream(emf, false, StandardCharsets.UTF_8));
+        BenchMeters.quiet(true);
         try {
             // Warm-up: both sides, three rounds' worth.
             for (int w = 0; w < 3; w++) {
@@ -189,6 +190,7 @@ final class EndToEnd {
             report.figure("ingest.whole.engines.us", engines / 1e3);
             report.figure("ingest.whole.sdk.share", sdkShare);
         } finally {
+            BenchMeters.quiet(false);
             metrics.printTo(before);
         }
     }

@@ -15,6 +15,9 @@ public class SqsCallMeter implements ExecutionInterceptor {
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        if (BenchMeters.quiet()) {
+            return;
+        }
         count(context.request().getClass().getSimpleName());
     }
 
