@@ -435,18 +435,32 @@ final class EndToEnd {
             work = work.withRequestsSeen(seen, warm);
             floor(Math.max(50, E2E_EVENTS / 3), work, http);
             List<double[]> rounds = new ArrayList<>();
+            // CPU per event by kind of thread, each side: {engines, the rest of the Java threads (ours: senders, pollers,
+            // the functions, the SDK, WireMock), the whole process}, so the gap can be told apart.
+            List<double[]> cpu = new ArrayList<>();
             for (int round = 0; round < E2E_ROUNDS; round++) {
                 double project = 0;
                 double floor = 0;
+                double[] projectCpu = null;
+                double[] floorCpu = null;
                 for (int side : round % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                    var split = new ThreadSplit();
                     if (side == 0) {
                         project = pipeline(merchantId, body, E2E_EVENTS, work);
+                        projectCpu = split.perEvent(E2E_EVENTS, null);
                     } else {
                         floor = floor(E2E_EVENTS, work, http);
+                        floorCpu = split.perEvent(E2E_EVENTS, null);
                     }
                 }
                 rounds.add(new double[] {project, floor});
+                cpu.add(new double[] {projectCpu[1], projectCpu[0] + projectCpu[2] + projectCpu[3], projectCpu[4],
+                        floorCpu[1], floorCpu[0] + floorCpu[2] + floorCpu[3], floorCpu[4]});
             }
+            report.note(String.format("  local run, CPU per event (medians), pipeline / floor: engines' threads %.2f / %.2f ms, the other Java threads"
+                    + " (senders, pollers, functions, SDK, WireMock) %.2f / %.2f ms, whole process (GC and JIT included) %.2f / %.2f ms",
+                    PerformanceBench.median(cpu, 0) / 1e6, PerformanceBench.median(cpu, 3) / 1e6, PerformanceBench.median(cpu, 1) / 1e6,
+                    PerformanceBench.median(cpu, 4) / 1e6, PerformanceBench.median(cpu, 2) / 1e6, PerformanceBench.median(cpu, 5) / 1e6));
             double project = PerformanceBench.median(rounds, 0);
             double floor = PerformanceBench.median(rounds, 1);
             report.row("local run end to end (ingest -> queues -> delivery functions -> WireMock providers), events/s (target >= 0.85x)",
