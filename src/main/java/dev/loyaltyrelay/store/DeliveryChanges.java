@@ -120,7 +120,7 @@ record DeliveryChanges(RecipientKeyring keyring, RelayConfig.Delivery settings) 
      * whoever scrubs, before the scrub.
      */
     static ItemUpdate scrubRecipient(ItemUpdate update) {
-        return update.set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove(DeliveryRecords.FALLBACK_JOB).remove(Keys.RECIPIENT_KEY);
+        return update.set("recipient", s(ERASED)).set("recipientMasked", s(ERASED)).remove(DeliveryJobs.DEFLATED_JOB).remove(Keys.RECIPIENT_KEY);
     }
 
     /** Condition: the record still carries {@code token} and is in {@code status}. */

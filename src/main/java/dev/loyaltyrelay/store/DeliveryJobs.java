@@ -35,7 +35,11 @@ record DeliveryJobs(DynamoDbClient dynamo, Tables tables, Duration retention) {
 
     static final String JOB = "JOB";
     private static final Logger LOG = Logger.getLogger(DeliveryJobs.class);
-    private static final String DEFLATED_JOB = "job";
+    /**
+     * The deflated job: on the job's item, and on the record itself for a job that could not be kept apart (an outcome
+     * puts it there; an erasure's scrub removes it).
+     */
+    static final String DEFLATED_JOB = "job";
     private static final String ERASED = "erased";
 
     /**
@@ -61,17 +65,30 @@ record DeliveryJobs(DynamoDbClient dynamo, Tables tables, Duration retention) {
         }
     }
 
-    /** The kept job, or empty when none was kept, it expired, or its person was erased. */
+    /**
+     * The kept job: beside the record, or else on the record itself (where an outcome put it when the keep failed).
+     * Empty when none was kept, it expired, or its person was erased: a tombstone is final, whatever the record holds.
+     */
     Optional<String> read(String deliveryId) {
         var item = DynamoCalls.call("read delivery job", () -> dynamo.getItem(r -> r.tableName(tables.records()).key(key(deliveryId))
                 .consistentRead(true))).item();
-        if (item == null || !item.containsKey(DEFLATED_JOB) || item.containsKey(ERASED)) {
+        if (item != null && item.containsKey(ERASED)) {
             return Optional.empty();
         }
+        if (item != null && item.containsKey(DEFLATED_JOB)) {
+            return readable(deliveryId, item.get(DEFLATED_JOB));
+        }
+        var record = DynamoCalls.call("read delivery job", () -> dynamo.getItem(r -> r.tableName(tables.records())
+                .key(DeliveryRecords.key(deliveryId)).consistentRead(true).projectionExpression("#job")
+                .expressionAttributeNames(Map.of("#job", DEFLATED_JOB)))).item();
+        return record == null || !record.containsKey(DEFLATED_JOB) ? Optional.empty() : readable(deliveryId, record.get(DEFLATED_JOB));
+    }
+
+    private static Optional<String> readable(String deliveryId, AttributeValue deflated) {
         try {
-            return Optional.of(inflate(item.get(DEFLATED_JOB).b().asByteArrayUnsafe()));
-        } catch (IllegalStateException unreadable) {
-            LOG.warnf("delivery %s: its kept job cannot be read (%s)", deliveryId, unreadable.getMessage());
+            return Optional.of(inflate(deflated.b().asByteArrayUnsafe()));
+        } catch (RuntimeException unreadable) {
+            LOG.warnf("delivery %s: its kept job cannot be read (%s)", deliveryId, unreadable.getClass().getSimpleName());
             return Optional.empty();
         }
     }

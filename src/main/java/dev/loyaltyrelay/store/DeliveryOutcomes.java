@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import dev.loyaltyrelay.domain.StoreUnavailable;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Outcomes written to delivery records: under the claim of the attempt that called, or settled without a call. */
@@ -43,7 +44,7 @@ record DeliveryOutcomes(DeliveryRecords records, DeliveryChanges changes) {
             Instant now) {
         var update = new ItemUpdate();
         if (jobNotKept != null) {
-            update.set(DeliveryRecords.FALLBACK_JOB, AttributeValue.fromB(software.amazon.awssdk.core.SdkBytes.fromByteArrayUnsafe(jobNotKept)));
+            update.set(DeliveryJobs.DEFLATED_JOB, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(jobNotKept)));
         }
         DeliveryChanges.outcome(update, status, outcome, nextAttemptAt, givenUpBy, now);
         if (status == DeliveryStatus.DEFERRED && nextAttemptAt != null) {

@@ -22,8 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 record DeliveryRecords(DynamoDbClient dynamo, Tables tables) {
 
     static final String DELIVERY = "DELIVERY";
-    /** A job the record carries itself, deflated, when it could not be kept apart ({@link DeliveryJobs}). */
-    static final String FALLBACK_JOB = "job";
 
     /** One conditional update of a delivery record; its item comes back as it was before (applied) or as it is (refused). */
     ConditionalUpdate update(String operation, String deliveryId, ItemUpdate update, String condition) {
@@ -65,14 +63,6 @@ record DeliveryRecords(DynamoDbClient dynamo, Tables tables) {
     Map<String, AttributeValue> read(String operation, String deliveryId) {
         var item = DynamoCalls.call(operation, () -> dynamo.getItem(r -> r.tableName(tables.records()).key(key(deliveryId)).consistentRead(true))).item();
         return item == null ? Map.of() : item;
-    }
-
-    /** The job the record carries itself, when it could not be kept apart; empty for none. */
-    Optional<String> fallbackJob(String deliveryId) {
-        var item = DynamoCalls.call("read delivery job", () -> dynamo.getItem(r -> r.tableName(tables.records())
-                .key(key(deliveryId)).consistentRead(true).projectionExpression("#job").expressionAttributeNames(Map.of("#job", FALLBACK_JOB)))).item();
-        AttributeValue job = item == null ? null : item.get(FALLBACK_JOB);
-        return job == null || job.b() == null ? Optional.empty() : Optional.of(DeliveryJobs.inflate(job.b().asByteArrayUnsafe()));
     }
 
     /** One page of a query of the records table ({@code query} names the index and conditions), from {@code startKey} or the start. */

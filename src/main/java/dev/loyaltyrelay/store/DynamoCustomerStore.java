@@ -21,10 +21,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
  * The store's customers, one item per customer in the merchant's customer partition, found by mobile or email
- * through two sparse indexes. Every webhook about a customer is one conditional write that changes nothing when the
- * stored details are the ones it brings (the condition fails): the table, not a container's memory, decides, so a
- * customer erased by the admin function, or changed by another container, is written again with the latest details
- * Nector sent (CustomerCacheCoherenceTest). A container's memory once skipped even that write; it could keep an erased
+ * through two sparse indexes. Every webhook about a customer is a consistent read of the stored details, and a
+ * conditional write only when they differ (or their expiry is due): the table, not a container's memory, decides, so
+ * a customer erased by the admin function, or changed by another container, is written again with the latest details
+ * Nector sent (CustomerCacheCoherenceTest). A container's memory once skipped even the read; it could keep an erased
  * customer gone and older details in place for as long as it lived.
  *
  * <p>Personal data is not kept forever: each item expires ({@code expiresAt}, the config table's TTL attribute)

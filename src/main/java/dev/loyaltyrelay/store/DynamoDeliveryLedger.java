@@ -10,8 +10,16 @@ import dev.loyaltyrelay.domain.DeliveryLedger.Claimed;
 import dev.loyaltyrelay.domain.DeliveryLedger.Settled;
 import dev.loyaltyrelay.domain.Recipient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -38,10 +46,10 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     private final DeliveryErasure erasure;
     private final DeliveryJobs jobs;
     /** Jobs being kept, by delivery id, until their outcome is written (bounded: a claim never followed by one is dropped). */
-    private final java.util.Map<String, PendingKeep> keeping = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, PendingKeep> keeping = new ConcurrentHashMap<>();
     private static final int MOST_PENDING_KEEPS = 1_000;
-    private static final java.util.concurrent.ExecutorService KEEPERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DynamoDeliveryLedger.class);
+    private static final ExecutorService KEEPERS = Executors.newVirtualThreadPerTaskExecutor();
+    private static final Logger LOG = Logger.getLogger(DynamoDeliveryLedger.class);
 
     DynamoDeliveryLedger(DynamoDbClient dynamo, Tables tables, RecipientKeyring keyring, RelayConfig config) {
         this.records = new DeliveryRecords(dynamo, tables);
@@ -84,7 +92,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     }
 
     @Override
-    public SettleResult defer(DeliveryJob job, String jobJson, DeliveryOutcome.Deferred deferred, Instant nextAttemptAt, java.time.Duration mostCredit,
+    public SettleResult defer(DeliveryJob job, String jobJson, DeliveryOutcome.Deferred deferred, Instant nextAttemptAt, Duration mostCredit,
             boolean overLapsedLease, Instant now) {
         return keptWith(job, jobJson, outcomes.defer(job, deferred, nextAttemptAt, mostCredit, overLapsedLease, now));
     }
@@ -96,8 +104,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
 
     @Override
     public Optional<String> job(String deliveryId) {
-        Optional<String> kept = jobs.read(deliveryId);
-        return kept.isPresent() ? kept : records.fallbackJob(deliveryId);
+        return jobs.read(deliveryId);
     }
 
     @Override
@@ -129,7 +136,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
     }
 
     /** A keep begun by a claim, with what it keeps (written onto the record by the outcome when the keep failed). */
-    private record PendingKeep(java.util.concurrent.Future<Boolean> done, DeliveryJob job, String jobJson) {
+    private record PendingKeep(Future<Boolean> done, DeliveryJob job, String jobJson) {
     }
 
     /**
@@ -158,7 +165,7 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (java.util.concurrent.ExecutionException failed) {
+        } catch (ExecutionException failed) {
             LOG.warnf("delivery %s: its job was not kept beside the record (%s)", pending.job().deliveryId(),
                     failed.getCause().getClass().getSimpleName());
             return false;
@@ -174,14 +181,11 @@ public class DynamoDeliveryLedger implements DeliveryLedger {
 
     /** @return whether the job is kept (or forgotten, for an erased person); false when the store did not answer */
     private boolean keepOrForget(DeliveryJob job, String jobJson) {
-        if (jobJson == null && !erased(job)) {
-            return true;
-        }
         if (erased(job)) {
             jobs.forget(job.deliveryId(), job.receivedAt());
             return true;
         }
-        return jobs.keep(job, jobJson);
+        return jobJson == null || jobs.keep(job, jobJson);
     }
 
     private static boolean erased(DeliveryJob job) {

@@ -55,7 +55,7 @@ public class DynamoReceiptLedger implements ReceiptLedger {
             ReceiptState state = receipt.state();
             // A failure is followed up (an opt-out, a refused template or account) from the job, read before the receipt
             // moves on: a store that does not answer fails the receipt whole, and its repeat finds it still to apply.
-            String jobJson = state == ReceiptState.FAILED ? keptJob(deliveryId) : null;
+            String jobJson = state == ReceiptState.FAILED ? jobs.read(deliveryId).orElse(null) : null;
             Counted counted = state == ReceiptState.FAILED ? new Counted(Outcome.FAILED, Counted.reasonClass(receipt.reason()))
                     : new Counted(Outcome.SENT, state.key());
             update.set("receipt", s(state.key()))
@@ -76,7 +76,6 @@ public class DynamoReceiptLedger implements ReceiptLedger {
                     + " AND " + moves;
             ConditionalUpdate written = records.update("apply receipt", deliveryId, update, condition);
             if (written.applied()) {
-                // Only a failure is followed up (an opt-out, a refused template or account): only then is the job read.
                 return new Applied(deliveryId, jobJson, string(written.item(), "credentialsDigest"));
             }
             Map<String, AttributeValue> existing = written.item();
@@ -85,11 +84,6 @@ public class DynamoReceiptLedger implements ReceiptLedger {
             }
         }
         return result;
-    }
-
-    /** The job kept for the delivery (beside its record, or on it when it could not be kept apart); null for none. */
-    private String keptJob(String deliveryId) {
-        return jobs.read(deliveryId).or(() -> records.fallbackJob(deliveryId)).orElse(null);
     }
 
     @Override

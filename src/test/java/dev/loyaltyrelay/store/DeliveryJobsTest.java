@@ -95,4 +95,18 @@ class DeliveryJobsTest {
         var item = dynamo.getItem(r -> r.tableName(tables.records()).key(DeliveryJobs.key(deliveryId))).item();
         assertEquals(job.receivedAt().plus(Duration.ofDays(30)).getEpochSecond(), Long.parseLong(item.get(Keys.EXPIRES_AT).n()));
     }
+
+    @Test
+    void aJobOnTheRecordItself_isRead_untilAnErasureForgetsIt() {
+        // Where the keep failed, the outcome put the job on the record: read from there, but never past a tombstone
+        // (the erasure writes the tombstone before it scrubs the record, so between the two the record still has it).
+        String deliveryId = "dlv_" + UUID.randomUUID().toString().replace("-", "");
+        String text = "{\"address\":\"+919876543210\"}";
+        dynamo.putItem(r -> r.tableName(tables.records()).item(Map.of(Keys.PK, AttributeValue.fromS(Keys.delivery(deliveryId)),
+                Keys.SK, AttributeValue.fromS(DeliveryRecords.DELIVERY), DeliveryJobs.DEFLATED_JOB,
+                AttributeValue.fromB(software.amazon.awssdk.core.SdkBytes.fromByteArray(DeliveryJobs.deflate(text))))));
+        assertEquals(Optional.of(text), jobs().read(deliveryId), "the job the record carries");
+        jobs().forget(deliveryId, job(deliveryId).receivedAt());
+        assertEquals(Optional.empty(), jobs().read(deliveryId), "a tombstone beside the record, the record not yet scrubbed");
+    }
 }
