@@ -82,6 +82,13 @@ public class ConsentApi {
         }
         if (!changes.isEmpty()) {
             policies.recordConsent(changes.values());
+            if (optedOut) {
+                // Unlike one opt-out, an upload is not read first (that is a read per row): every recipient it opts out is
+                // told to the merchant's systems, one already opted out included (at least once, as the single call's race).
+                events.publishAll(changes.values().stream().<OperationalEvent>map(change -> new OperationalEvent.RecipientOptedOut(
+                        request.merchantId(), change.channel().name(), OperationalEvent.recipientHash(request.merchantId(),
+                                change.recipient().recipient()), "merchant", null, null, null)).toList());
+            }
         }
         int duplicates = rows.taken().size() - changes.size();
         LOG.infof("consent: merchant %s %s in bulk: %d rows, %d applied, %d duplicates, %d rejected", request.merchantId(),

@@ -1,6 +1,5 @@
 package dev.loyaltyrelay.domain;
 
-import dev.loyaltyrelay.domain.IntegrationKey;
 
 /**
  * Told when an integration's circuit breaker opens (its provider keeps failing it) or closes again, so the merchant
@@ -9,7 +8,8 @@ import dev.loyaltyrelay.domain.IntegrationKey;
  */
 public interface BreakerListener {
 
-    void providerFailing(IntegrationKey integration);
+    /** @param provider the provider whose calls keep failing (the one the delivery function sends through) */
+    void providerFailing(IntegrationKey integration, Provider provider);
 
     void providerRecovered(IntegrationKey integration);
 }

@@ -231,7 +231,7 @@ public class GuardedProviderGateway implements ProviderGateway {
         }
         try {
             if (state == CircuitBreakerState.OPEN) {
-                breakers.providerFailing(integrationKey);
+                breakers.providerFailing(integrationKey, provider);
             } else if (state == CircuitBreakerState.CLOSED) {
                 breakers.providerRecovered(integrationKey);
             }

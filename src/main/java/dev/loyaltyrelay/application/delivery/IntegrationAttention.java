@@ -5,6 +5,7 @@ import dev.loyaltyrelay.domain.ConfigurationStore.RefusalFlag;
 import dev.loyaltyrelay.domain.DeliveryOutcome.Rejected;
 import dev.loyaltyrelay.domain.Integration;
 import dev.loyaltyrelay.domain.IntegrationKey;
+import dev.loyaltyrelay.domain.Provider;
 import dev.loyaltyrelay.domain.OperationalEvent.IntegrationNeedsAttention;
 import dev.loyaltyrelay.domain.OperationalEvents;
 import dev.loyaltyrelay.domain.BreakerListener;
@@ -72,11 +73,11 @@ public class IntegrationAttention implements BreakerListener {
     }
 
     @Override
-    public void providerFailing(IntegrationKey integration) {
+    public void providerFailing(IntegrationKey integration, Provider provider) {
         if (store.markAttention(integration.merchantId(), integration.integrationId(),
                 new Integration.Attention(PROVIDER_FAILING, clock.instant()))) {
-            // The breaker knows the integration by its key only; the provider is the one its function delivers for.
-            events.publish(new IntegrationNeedsAttention(integration.merchantId(), integration.integrationId(), null, PROVIDER_FAILING));
+            events.publish(new IntegrationNeedsAttention(integration.merchantId(), integration.integrationId(),
+                    provider == null ? null : provider.key(), PROVIDER_FAILING));
         }
     }
 

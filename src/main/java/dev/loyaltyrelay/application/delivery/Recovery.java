@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.application.delivery;
 
+import dev.loyaltyrelay.application.LogContext;
 import dev.loyaltyrelay.domain.DeliveryJob;
 import dev.loyaltyrelay.domain.DeliveryJobFormat;
 import dev.loyaltyrelay.domain.DeliveryLedger;
@@ -129,7 +130,8 @@ public class Recovery {
                     unreadable++;
                     continue;
                 }
-                try {
+                try (var context = LogContext.forJob(LogContext.awsRequestId(), job.get().merchantId(), job.get().nectorDeliveryId(),
+                        job.get().deliveryId())) {
                     switch (redrive(provider, letter, job.get())) {
                         case Requeued r -> requeued++;
                         case Removed removed -> ended.merge(removed.endedAs(), 1, Integer::sum);

@@ -29,6 +29,12 @@ final class TrafficLearning {
     static final int MAX_DEPTH = 3;
     /** A longer name (dotted path) is counted, not kept: names are labels, and a long one is likely data used as a key. */
     static final int MAX_NAME_LENGTH = 100;
+    /**
+     * What a property name looks like: a label of letters, digits, {@code _} and {@code -}, starting with a letter or
+     * {@code _}. A key outside it (an email, a phone number, an order id used as a key) is data, not a name: it is
+     * counted, never kept, so no address is stored as a "name" the admin API shows and no erasure reaches.
+     */
+    static final java.util.regex.Pattern NAME_PART = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
     /** One event teaches at most this many names, the per-topic cap. */
     static final int MAX_NAMES_PER_EVENT = TrafficObservations.MAX_NAMES_PER_TOPIC;
     /** How long the answer waits for the write once everything else is done; the claim and fan-out usually take longer. */
@@ -91,7 +97,7 @@ final class TrafficLearning {
         for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             String name = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
-            if (field.getKey().isEmpty() || name.length() > MAX_NAME_LENGTH
+            if (!NAME_PART.matcher(field.getKey()).matches() || name.length() > MAX_NAME_LENGTH
                     || (names.size() >= MAX_NAMES_PER_EVENT && !names.containsKey(name))) {
                 leftOut[0]++;
                 continue;

@@ -1,5 +1,6 @@
 package dev.loyaltyrelay.application.receipts;
 
+import dev.loyaltyrelay.application.LogContext;
 import dev.loyaltyrelay.application.delivery.IntegrationAttention;
 import dev.loyaltyrelay.application.delivery.MappingAttention;
 import dev.loyaltyrelay.application.policy.CustomerPolicies;
@@ -148,6 +149,10 @@ public class ReceiptIntake {
             return new TooMany();
         }
         long matchUntilNanos = System.nanoTime() + UNMATCHED_WAIT.toNanos();
+        // The merchant is known from here on (the URL's secret matched); each event's task, on a thread of its own,
+        // carries it and the invocation's request id in its lines.
+        LogContext.merchant(posted.merchantId());
+        String awsRequestId = LogContext.awsRequestId();
         List<Callable<Void>> work = new ArrayList<>();
         int receipts = 0;
         int replies = 0;
@@ -156,14 +161,18 @@ public class ReceiptIntake {
                 case Receipt receipt -> {
                     receipts++;
                     work.add(() -> {
-                        takePosted(posted.merchantId(), provider.get(), receipt, matchUntilNanos);
+                        try (var context = LogContext.forJob(awsRequestId, posted.merchantId(), null, null)) {
+                            takePosted(posted.merchantId(), provider.get(), receipt, matchUntilNanos);
+                        }
                         return null;
                     });
                 }
                 case Reply reply -> {
                     replies++;
                     work.add(() -> {
-                        reply(posted.merchantId(), provider.get(), reply);
+                        try (var context = LogContext.forJob(awsRequestId, posted.merchantId(), null, null)) {
+                            reply(posted.merchantId(), provider.get(), reply);
+                        }
                         return null;
                     });
                 }
@@ -250,10 +259,12 @@ public class ReceiptIntake {
         switch (result) {
             case Applied applied -> {
                 metrics.increment(APPLIED, Map.of("provider", provider.key(), "state", receipt.state().key()));
-                LOG.infof("delivery %s %s: %s%s", applied.deliveryId(), provider.key(), receipt.state().key(),
-                        receipt.reason() == null ? "" : " (" + receipt.reason() + ")");
-                if (receipt.state() == ReceiptState.FAILED) {
-                    followUp(applied, provider, receipt);
+                try (var context = LogContext.forJob(LogContext.awsRequestId(), merchantId, null, applied.deliveryId())) {
+                    LOG.infof("delivery %s %s: %s%s", applied.deliveryId(), provider.key(), receipt.state().key(),
+                            receipt.reason() == null ? "" : " (" + receipt.reason() + ")");
+                    if (receipt.state() == ReceiptState.FAILED) {
+                        followUp(applied, provider, receipt);
+                    }
                 }
             }
             case ReceiptLedger.Unchanged unchanged -> metrics.increment(UNCHANGED, Map.of("provider", provider.key()));

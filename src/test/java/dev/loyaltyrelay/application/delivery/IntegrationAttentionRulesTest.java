@@ -58,7 +58,7 @@ class IntegrationAttentionRulesTest {
         Integration integration = zoko(merchantId, "k1");
         var key = IntegrationKey.of(integration);
 
-        attention.providerFailing(key);
+        attention.providerFailing(key, BuiltIn.ZOKO);
         assertEquals(IntegrationAttention.PROVIDER_FAILING, stored(merchantId).attention().reason());
         assertFalse(IntegrationAttention.stopsSending(stored(merchantId)), "a failing provider only waits for its breaker");
 
@@ -68,7 +68,7 @@ class IntegrationAttentionRulesTest {
         assertTrue(IntegrationAttention.stopsSending(stored(merchantId)));
 
         clock.advance(Duration.ofMinutes(5));
-        attention.providerFailing(key);
+        attention.providerFailing(key, BuiltIn.ZOKO);
         attention.providerRecovered(key);
         assertEquals(RefusalFlag.ALREADY_FLAGGED, attention.credentialsRefused(integration));
         assertEquals(new Integration.Attention(IntegrationAttention.CREDENTIALS_REFUSED, refusedAt), stored(merchantId).attention(),
@@ -96,9 +96,9 @@ class IntegrationAttentionRulesTest {
         var key = IntegrationKey.of(zoko(merchantId, "k1"));
 
         Instant openedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        attention.providerFailing(key);
+        attention.providerFailing(key, BuiltIn.ZOKO);
         clock.advance(Duration.ofMinutes(1));
-        attention.providerFailing(key);
+        attention.providerFailing(key, BuiltIn.ZOKO);
         assertEquals(new Integration.Attention(IntegrationAttention.PROVIDER_FAILING, openedAt), stored(merchantId).attention(),
                 "the first opening's time is kept");
 
@@ -114,7 +114,7 @@ class IntegrationAttentionRulesTest {
         store.deleteIntegration(merchantId, "zoko-1");
 
         assertEquals(RefusalFlag.INTEGRATION_GONE, attention.credentialsRefused(integration));
-        attention.providerFailing(IntegrationKey.of(integration));
+        attention.providerFailing(IntegrationKey.of(integration), integration.provider());
         assertTrue(store.load(merchantId).orElseThrow().integrations().isEmpty());
     }
 }

@@ -36,7 +36,7 @@ class ProviderFailingEventNamesProviderReviewTest {
         merchants.merchant(merchantId, SignaturePolicy.RECORD, RepeatPolicy.COUNT);
         Integration integration = merchants.integration(merchantId, "zoko-1", BuiltIn.ZOKO, true, Map.of("apiKey", "k-review15c"));
 
-        attention.providerFailing(IntegrationKey.of(integration));
+        attention.providerFailing(IntegrationKey.of(integration), integration.provider());
 
         List<EventBridgeStub.Entry> published = EventBridgeStub.entriesOf(merchantId);
         assertEquals(1, published.size(), published.toString());
